@@ -1,0 +1,11 @@
+// Entry for Node, Deno and Bun: kernels are read from the installed package.
+
+import { type InitOptions, initWith } from './runtime/init.ts';
+import { nodeSource } from './runtime/load-node.ts';
+import type { Runtime } from './runtime/runtime.ts';
+
+export * from './index.ts';
+
+export function init(options: InitOptions = {}): Promise<Runtime> {
+  return initWith(nodeSource, options);
+}

@@ -1,0 +1,53 @@
+// The TypeScript kernel table: the same ABI as the WebAssembly exports, over an ArrayBuffer memory.
+
+import type { Kernels } from '../runtime/kernels.ts';
+import type { LinearMemory } from '../runtime/memory.ts';
+import * as activation from './activation.ts';
+import * as clip from './clip.ts';
+import * as gemm from './gemm.ts';
+import { Heap } from './heap.ts';
+import * as loss from './loss.ts';
+import * as optim from './optim.ts';
+import * as vector from './vector.ts';
+
+/** Offset where the ts backend's arena starts; any non-zero aligned value works, this one is small. */
+export const TS_HEAP_BASE = 1024;
+
+export function createTsKernels(memory: LinearMemory): Kernels {
+  const h = new Heap(memory);
+  return {
+    gemm_nn_f32: gemm.gemm_nn_f32.bind(null, h),
+    gemm_nt_f32: gemm.gemm_nt_f32.bind(null, h),
+    gemm_tn_f32: gemm.gemm_tn_f32.bind(null, h),
+    fill_f32: vector.fill_f32.bind(null, h),
+    copy_f32: vector.copy_f32.bind(null, h),
+    scale_f32: vector.scale_f32.bind(null, h),
+    axpy_f32: vector.axpy_f32.bind(null, h),
+    add_f32: vector.add_f32.bind(null, h),
+    mul_f32: vector.mul_f32.bind(null, h),
+    dot_f32: vector.dot_f32.bind(null, h),
+    sumsq_f32: vector.sumsq_f32.bind(null, h),
+    bias_add_f32: vector.bias_add_f32.bind(null, h),
+    colsum_f32: vector.colsum_f32.bind(null, h),
+    rowsum_f32: vector.rowsum_f32.bind(null, h),
+    sigmoid_f32: activation.sigmoid_f32.bind(null, h),
+    tanh_f32: activation.tanh_f32.bind(null, h),
+    relu_f32: activation.relu_f32.bind(null, h),
+    sigmoid_bwd_f32: activation.sigmoid_bwd_f32.bind(null, h),
+    tanh_bwd_f32: activation.tanh_bwd_f32.bind(null, h),
+    relu_bwd_f32: activation.relu_bwd_f32.bind(null, h),
+    softmax_xent_fwd_f32: loss.softmax_xent_fwd_f32.bind(null, h),
+    softmax_xent_bwd_f32: loss.softmax_xent_bwd_f32.bind(null, h),
+    mse_fwd_f32: loss.mse_fwd_f32.bind(null, h),
+    mse_bwd_f32: loss.mse_bwd_f32.bind(null, h),
+    sgd_f32: optim.sgd_f32.bind(null, h),
+    adam_f32: optim.adam_f32.bind(null, h),
+    adagrad_f32: optim.adagrad_f32.bind(null, h),
+    rmsprop_f32: optim.rmsprop_f32.bind(null, h),
+    clip_grad_norm_f32: clip.clip_grad_norm_f32.bind(null, h),
+    clip_value_f32: clip.clip_value_f32.bind(null, h),
+    heap_base: () => TS_HEAP_BASE,
+    abi_version: () => 1,
+    isa_relaxed: () => 0,
+  };
+}

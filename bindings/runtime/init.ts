@@ -1,0 +1,93 @@
+// init(): picks a backend, loads and checks the kernels, and returns a Runtime.
+// The environment-specific part (how .wasm bytes are found) is a WasmSource given by the entry point.
+
+import { BackendError, describe } from '../errors.ts';
+import { type Backend, createTsRuntime, createWasmRuntime, type Runtime } from './runtime.ts';
+import { compileKernelBytes, instantiateKernels, type WasmBuild } from './wasm.ts';
+
+export type BackendOption = 'auto' | Backend;
+
+export interface InitOptions {
+  /** 'auto' (default): relaxed SIMD where the engine validates it, else SIMD, else the ts backend. */
+  backend?: BackendOption;
+  /** A precompiled kernel module, for runtimes that forbid compiling from bytes (Cloudflare Workers). */
+  module?: WebAssembly.Module;
+  /** Kernel module bytes supplied by the caller. */
+  bytes?: BufferSource;
+}
+
+/** How an environment finds the shipped .wasm files. */
+export interface WasmSource {
+  readonly name: string;
+  bytes(build: WasmBuild): Promise<BufferSource>;
+  /** Compiles straight from the network where the environment can (compileStreaming). */
+  compile?(build: WasmBuild): Promise<WebAssembly.Module>;
+}
+
+const BACKENDS: readonly BackendOption[] = ['auto', 'wasm-simd', 'wasm-relaxed', 'ts'];
+const BUILD_OF: Record<'wasm-simd' | 'wasm-relaxed', WasmBuild> = {
+  'wasm-simd': 'simd',
+  'wasm-relaxed': 'relaxed',
+};
+const FEATURE: Record<WasmBuild, string> = {
+  simd: 'WebAssembly SIMD (128-bit)',
+  relaxed:
+    'WebAssembly relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node 24, Deno, Bun and Chromium have it)',
+};
+
+export async function initWith(source: WasmSource | undefined, options: InitOptions = {}): Promise<Runtime> {
+  if (options === null || typeof options !== 'object') {
+    throw new BackendError(`init: options must be an object but got ${describe(options)}`);
+  }
+  const backend = options.backend ?? 'auto';
+  if (!BACKENDS.includes(backend)) {
+    throw new BackendError(
+      `init: backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} but got ${describe(backend)}`,
+    );
+  }
+  if (backend === 'ts') return createTsRuntime();
+  if (options.module !== undefined || options.bytes !== undefined) return fromCaller(backend, options);
+  if (source === undefined) {
+    throw new BackendError(
+      `init: this environment has no file loader; pass { module } (a precompiled WebAssembly.Module), { bytes }, or backend: 'ts'`,
+    );
+  }
+  if (backend !== 'auto') {
+    const build = BUILD_OF[backend];
+    const streamed = await source.compile?.(build).catch(() => undefined);
+    if (streamed !== undefined) return createWasmRuntime(await instantiateKernels(streamed));
+    const bytes = await source.bytes(build);
+    if (!WebAssembly.validate(bytes)) {
+      throw new BackendError(
+        `init: backend '${backend}' needs ${FEATURE[build]}, which this engine does not support`,
+      );
+    }
+    return createWasmRuntime(
+      await instantiateKernels(await compileKernelBytes(bytes, `${source.name} ${build}.wasm`)),
+    );
+  }
+  const notes: string[] = [];
+  for (const build of ['relaxed', 'simd'] as const) {
+    const bytes = await source.bytes(build);
+    if (WebAssembly.validate(bytes)) {
+      const module = await compileKernelBytes(bytes, `${source.name} ${build}.wasm`);
+      return createWasmRuntime(await instantiateKernels(module), notes);
+    }
+    notes.push(`${FEATURE[build]} is not supported by this engine`);
+  }
+  notes.push("falling back to the pure-TypeScript backend 'ts'");
+  console.warn(`wasm-rnn: ${notes.join('; ')}`);
+  return createTsRuntime(notes);
+}
+
+async function fromCaller(backend: BackendOption, options: InitOptions): Promise<Runtime> {
+  const module = options.module ?? (await compileKernelBytes(options.bytes as BufferSource, 'init: bytes'));
+  const wasm = await instantiateKernels(module);
+  const got: Backend = wasm.build === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd';
+  if (backend !== 'auto' && backend !== got) {
+    throw new BackendError(
+      `init: backend '${backend}' was asked for but the given module is the ${wasm.build} build`,
+    );
+  }
+  return createWasmRuntime(wasm);
+}

@@ -1,0 +1,34 @@
+// A Runtime is one linear memory, its arena and one kernel table; everything above is backend-agnostic.
+
+import { createTsKernels } from '../kernels-ts/index.ts';
+import { Arena } from './arena.ts';
+import type { Kernels } from './kernels.ts';
+import { ArrayBufferMemory, type LinearMemory } from './memory.ts';
+import type { WasmKernels } from './wasm.ts';
+
+export type Backend = 'wasm-simd' | 'wasm-relaxed' | 'ts';
+
+export interface Runtime {
+  readonly backend: Backend;
+  readonly kernels: Kernels;
+  readonly memory: LinearMemory;
+  readonly arena: Arena;
+  /** What init decided and why (e.g. a fallback), for the caller to show. */
+  readonly notes: readonly string[];
+}
+
+export function createTsRuntime(notes: string[] = []): Runtime {
+  const memory = new ArrayBufferMemory(1);
+  const kernels = createTsKernels(memory);
+  return { backend: 'ts', kernels, memory, arena: new Arena(memory, kernels.heap_base()), notes };
+}
+
+export function createWasmRuntime(wasm: WasmKernels, notes: string[] = []): Runtime {
+  return {
+    backend: wasm.build === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd',
+    kernels: wasm.kernels,
+    memory: wasm.memory,
+    arena: new Arena(wasm.memory, wasm.kernels.heap_base()),
+    notes,
+  };
+}

@@ -1,0 +1,78 @@
+// Compiling and instantiating a kernel module, refusing anything that is not this library's ABI.
+
+import { BackendError, describe } from '../errors.ts';
+import { ABI_VERSION, KERNEL_ARITY, type KernelName, type Kernels } from './kernels.ts';
+
+export type WasmBuild = 'simd' | 'relaxed';
+
+export interface WasmKernels {
+  kernels: Kernels;
+  memory: WebAssembly.Memory;
+  build: WasmBuild;
+}
+
+/** Compiles bytes given by the caller or a loader; a CompileError becomes a BackendError naming the source. */
+export async function compileKernelBytes(bytes: BufferSource, source: string): Promise<WebAssembly.Module> {
+  if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) {
+    throw new BackendError(
+      `${source}: expected an ArrayBuffer or typed array of WebAssembly bytes but got ${describe(bytes)}`,
+    );
+  }
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (cause) {
+    throw new BackendError(
+      `${source}: the bytes are not a WebAssembly module this engine can compile (${(cause as Error).message})`,
+    );
+  }
+}
+
+function checkExports(module: WebAssembly.Module): void {
+  const exported = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  const missing: string[] = (Object.keys(KERNEL_ARITY) as KernelName[]).filter(
+    (name) => exported.get(name) !== 'function',
+  );
+  if (exported.get('memory') !== 'memory') missing.unshift('memory');
+  if (missing.length > 0) {
+    throw new BackendError(
+      `module: not a wasm-rnn kernel module (ABI v${ABI_VERSION}): missing exports ${missing.slice(0, 5).join(', ')}` +
+        (missing.length > 5 ? ` and ${missing.length - 5} more` : ''),
+    );
+  }
+  const imports = WebAssembly.Module.imports(module);
+  if (imports.length > 0) {
+    throw new BackendError(
+      `module: a wasm-rnn kernel module imports nothing, but this one imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}`,
+    );
+  }
+}
+
+/** Instantiates a compiled module after checking its exports, arities and ABI version. */
+export async function instantiateKernels(module: WebAssembly.Module): Promise<WasmKernels> {
+  if (!(module instanceof WebAssembly.Module)) {
+    throw new BackendError(`module: expected a WebAssembly.Module but got ${describe(module)}`);
+  }
+  checkExports(module);
+  const instance = await WebAssembly.instantiate(module, {});
+  const exports = instance.exports as Record<string, unknown>;
+  for (const [name, arity] of Object.entries(KERNEL_ARITY)) {
+    const fn = exports[name] as (...args: number[]) => unknown;
+    if (fn.length !== arity) {
+      throw new BackendError(
+        `module: export ${name} takes ${fn.length} arguments but ABI v${ABI_VERSION} has ${arity}`,
+      );
+    }
+  }
+  const kernels = exports as unknown as Kernels;
+  const version = kernels.abi_version();
+  if (version !== ABI_VERSION) {
+    throw new BackendError(
+      `module: kernel ABI version ${version} but this library speaks version ${ABI_VERSION}`,
+    );
+  }
+  return {
+    kernels,
+    memory: exports.memory as WebAssembly.Memory,
+    build: kernels.isa_relaxed() === 1 ? 'relaxed' : 'simd',
+  };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    // Node 20 validates relaxed SIMD only behind this flag; later Node versions ignore it harmlessly.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
+    testTimeout: 60_000,
+  },
+});
