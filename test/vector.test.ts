@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 /** Runs `kernel` on fresh copies of the inputs; returns the output buffer and the kernel's return value. */
-function run(rt: Runtime, inputs: Float32Array[], kernel: (ptrs: number[]) => number | undefined | void) {
+function run(rt: Runtime, inputs: Float32Array[], kernel: (ptrs: number[]) => unknown) {
   const regions = inputs.map((values) => put(rt, values));
   const value = kernel(regions.map((r) => r.ptr));
   const out = get(rt, regions[0]);
@@ -31,7 +31,7 @@ const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol: number) => 
 interface Case {
   name: string;
   inputs: (n: number) => Float32Array[];
-  call: (rt: Runtime, p: number[], n: number) => number | undefined | void;
+  call: (rt: Runtime, p: number[], n: number) => unknown;
   /** Float64 reference: the expected first buffer, or the expected return value. */
   reference: (inputs: Float32Array[], n: number) => number[] | number;
 }

@@ -1,7 +1,7 @@
 // A model's parameters in one contiguous slab, gradients in a second slab with the same layout
 // (llm.c's fill_in_parameter_sizes + malloc_and_point_parameters): sizes first, one allocation, named views.
 
-import { ShapeError, ValueError, describe } from '../errors.ts';
+import { describe, ShapeError, ValueError } from '../errors.ts';
 import type { Region } from '../runtime/arena.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 
@@ -32,7 +32,9 @@ export class ParamSlab {
     let offset = 0;
     for (const spec of specs) {
       if (spec.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-        throw new ShapeError(`${spec.name}: shape must be non-negative integers but got [${spec.shape.join(', ')}]`);
+        throw new ShapeError(
+          `${spec.name}: shape must be non-negative integers but got [${spec.shape.join(', ')}]`,
+        );
       }
       const length = product(spec.shape);
       entries.push({ name: spec.name, shape: [...spec.shape], offset, length });
@@ -54,7 +56,9 @@ export class ParamSlab {
   entry(name: string): SlabEntry {
     const entry = this.#byName.get(name);
     if (entry === undefined) {
-      throw new ValueError(`unknown parameter ${describe(name)}; expected one of ${[...this.#byName.keys()].join(', ')}`);
+      throw new ValueError(
+        `unknown parameter ${describe(name)}; expected one of ${[...this.#byName.keys()].join(', ')}`,
+      );
     }
     return entry;
   }
@@ -85,13 +89,18 @@ export class ParamSlab {
   write(name: string, values: ArrayLike<number>): void {
     const e = this.entry(name);
     if (!(values instanceof Float32Array) && !Array.isArray(values) && !ArrayBuffer.isView(values)) {
-      throw new ValueError(`${name}: expected a Float32Array of ${e.length} values but got ${describe(values)}`);
+      throw new ValueError(
+        `${name}: expected a Float32Array of ${e.length} values but got ${describe(values)}`,
+      );
     }
     if (values.length !== e.length) {
-      throw new ShapeError(`${name} must be [${e.shape.join(', ')}] (${e.length} values) but got ${values.length} values`);
+      throw new ShapeError(
+        `${name} must be [${e.shape.join(', ')}] (${e.length} values) but got ${values.length} values`,
+      );
     }
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) throw new ValueError(`${name}[${i}] must be finite but is ${values[i]}`);
+      if (!Number.isFinite(values[i]))
+        throw new ValueError(`${name}[${i}] must be finite but is ${values[i]}`);
     }
     new Float32Array(this.rt.memory.buffer, this.params.ptr + e.offset * 4, e.length).set(values);
   }

@@ -1,0 +1,45 @@
+// Printing and saving results: a table with each system's ratio to the best of ours, and the JSON of BENCHMARKS.md.
+
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import type { BenchResult } from './types.ts';
+
+const OURS = new Set(['wasm-simd', 'wasm-relaxed']);
+const lowerIsBetter = (r: BenchResult) => r.unit === 'us/step';
+
+const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** One row per result; `ratio` is the system's speed relative to our best system on that workload. */
+export function formatTable(results: BenchResult[]): string {
+  const rows = [['workload', 'system', 'median', 'min–max', 'unit', 'vs ours']];
+  const workloads = [...new Set(results.map((r) => r.workload))];
+  for (const w of workloads) {
+    const group = results.filter((r) => r.workload === w);
+    const ours = group.filter((r) => OURS.has(r.system));
+    const best = ours.reduce<BenchResult | undefined>(
+      (a, r) => (!a || (lowerIsBetter(r) ? r.median < a.median : r.median > a.median) ? r : a),
+      undefined,
+    );
+    for (const r of group) {
+      const ratio = best ? (lowerIsBetter(r) ? best.median / r.median : r.median / best.median) : Number.NaN;
+      rows.push([w, r.system, fmt(r.median), `${fmt(r.min)}–${fmt(r.max)}`, r.unit, `${ratio.toFixed(3)}×`]);
+    }
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ')).join('\n');
+}
+
+/** Writes the JSON atomically: a temporary file beside the target, then a rename. */
+export async function writeJson(file: string, results: BenchResult[]): Promise<void> {
+  const doc = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    results,
+  };
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
+  await rename(tmp, file);
+}
