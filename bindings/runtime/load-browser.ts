@@ -1,26 +1,28 @@
-// Browsers: the .wasm files are fetched next to the bundle (bundlers follow `new URL(…, import.meta.url)`).
+// Browsers and Web Workers: the .wasm files are fetched next to the bundle (bundlers follow
+// `new URL(…, import.meta.url)`). URLs are made on first use, not at import, so that importing this
+// module in an engine without a meaningful import.meta.url (Cloudflare Workers) does not throw.
 
 import { BackendError } from '../errors.ts';
 import type { WasmSource } from './init.ts';
 import type { WasmBuild } from './wasm.ts';
 
-const URLS: Record<WasmBuild, URL> = {
-  simd: new URL('../../build/simd.wasm', import.meta.url),
-  relaxed: new URL('../../build/relaxed.wasm', import.meta.url),
-};
+function urlOf(build: WasmBuild): URL {
+  return build === 'simd'
+    ? new URL('../../build/simd.wasm', import.meta.url)
+    : new URL('../../build/relaxed.wasm', import.meta.url);
+}
 
 export const browserSource: WasmSource = {
   name: 'browser',
   async bytes(build) {
-    const response = await fetch(URLS[build]);
+    const url = urlOf(build);
+    const response = await fetch(url);
     if (!response.ok) {
-      throw new BackendError(
-        `init: fetching ${URLS[build].href} answered ${response.status} ${response.statusText}`,
-      );
+      throw new BackendError(`init: fetching ${url.href} answered ${response.status} ${response.statusText}`);
     }
     return response.arrayBuffer();
   },
   async compile(build) {
-    return WebAssembly.compileStreaming(fetch(URLS[build]));
+    return WebAssembly.compileStreaming(fetch(urlOf(build)));
   },
 };
