@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The runtime matrix has its own config and engines (npm run test:runtimes).
+    exclude: ['test/runtimes/**', '**/node_modules/**'],
     pool: 'forks',
     // Node 20 validates relaxed SIMD only behind this flag; later Node versions ignore it harmlessly.
     execArgv: ['--experimental-wasm-relaxed-simd'],

@@ -1,0 +1,71 @@
+// The scenario every engine of the matrix runs: train a small LSTM for 20 seeded steps on each
+// deterministic backend, then run inference; report the losses and a hash of the trained weights.
+// Plain ESM JavaScript with no imports, so Node, Deno, Bun, workerd and Chromium (page and Worker) run it as is.
+
+const STEPS = 20;
+const T = 6;
+const B = 4;
+const I = 3;
+const H = 8;
+
+/** FNV-1a over the bytes of every weight, in name order: equal hashes mean bit-identical weights. */
+function hashWeights(record) {
+  let h = 0x811c9dc5;
+  for (const name of Object.keys(record).sort()) {
+    const bytes = new Uint8Array(record[name].buffer, record[name].byteOffset, record[name].byteLength);
+    for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Inputs and targets from a fixed integer recurrence: identical in every engine. */
+function data() {
+  const x = new Float32Array(T * B * I);
+  let s = 12345;
+  for (let i = 0; i < x.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    x[i] = ((s >>> 8) % 2001) / 1000 - 1;
+  }
+  const target = new Float32Array(B * H);
+  for (let i = 0; i < target.length; i++) target[i] = ((i * 37) % 17) / 17 - 0.5;
+  return { x, target };
+}
+
+async function train(lib, backend, extra) {
+  const rt = await lib.init({ backend, ...extra });
+  const lstm = new lib.LSTM(rt, { inputSize: I, hiddenSize: H, seed: 7 });
+  const optimizer = new lib.Adam(lstm.slab, { lr: 0.05 });
+  const { x, target } = data();
+  const losses = [];
+  for (let step = 0; step < STEPS; step++) {
+    lstm.zeroGrad();
+    const { hN } = lstm.forward({ data: x, shape: [T, B, I] });
+    // Mean squared error of the final hidden state; its gradient is computed with + and × only.
+    const dHn = new Float32Array(hN.data.length);
+    let loss = 0;
+    for (let i = 0; i < dHn.length; i++) {
+      const d = hN.data[i] - target[i];
+      loss += d * d;
+      dHn[i] = (2 * d) / dHn.length;
+    }
+    losses.push(loss / dHn.length);
+    lstm.backward({ dHn });
+    optimizer.step();
+  }
+  const { outputs } = lstm.forward({ data: x, shape: [T, B, I] });
+  return {
+    backend: rt.backend,
+    firstLoss: losses[0],
+    lastLoss: losses[STEPS - 1],
+    weights: hashWeights(lstm.getWeights()),
+    outputs: hashWeights({ outputs: outputs.data }),
+  };
+}
+
+/**
+ * Runs the scenario on the deterministic backends with the library module `lib` (an entry point's exports);
+ * `simdOptions` is extra init options for wasm-simd (a precompiled module where the engine needs one).
+ */
+export async function scenario(lib, simdOptions = {}) {
+  return [await train(lib, 'wasm-simd', simdOptions), await train(lib, 'ts', {})];
+}
