@@ -1,4 +1,195 @@
-// placeholder until written
-export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void { unreachable(); }
-export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void { unreachable(); }
-export function gemm_tn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void { unreachable(); }
+// GEMM, the three forms BPTT needs. c [m,n] (ldc); `accumulate` 1 adds into c, 0 overwrites it and never
+// reads it. Pointers are byte offsets, sizes and ld* count floats, row-major. c must not alias a or b
+// (tiles write c while later tiles still read a and b), so there is no in-place use.
+//
+// nn and tn are outer-product kernels (this file): a 4×8 register tile of f32x4 accumulators, one rank-1
+// update per k. Every c element is (accumulate ? c : 0) + a·b added in k order, whatever tile computes it,
+// so the simd build is bit-identical to the TypeScript twin. nt is a dot-product kernel (gemm-nt.ts).
+// k is split into blocks of KC so a block of b stays in cache while all rows of a pass over it; the
+// partial sum is stored to c as f32 and reloaded, which changes nothing in the operation order.
+
+import { madd } from './simd';
+
+export { gemm_nt_f32 } from './gemm-nt';
+
+const KC: i32 = 256;
+
+// a [m,k] (lda), b [k,n] (ldb), c [m,n] (ldc)
+export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
+  outer(c, a, b, m, n, k, <usize>lda << 2, 4, <usize>ldb << 2, <usize>ldc << 2, accumulate);
+}
+
+// a [k,m] (lda), b [k,n] (ldb), c [m,n] (ldc)
+export function gemm_tn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
+  outer(c, a, b, m, n, k, 4, <usize>lda << 2, <usize>ldb << 2, <usize>ldc << 2, accumulate);
+}
+
+// a(i,p) at a + i·ra + p·ka, b(p,j) at b + p·rb + 4j, c(i,j) at c + i·rc + 4j; strides in bytes.
+function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * rc, 0, <usize>n << 2);
+    return;
+  }
+  for (let p = 0; p < k; p += KC) {
+    const kc = min(KC, k - p);
+    block(c, a + <usize>p * ka, b + <usize>p * rb, m, n, kc, ra, ka, rb, rc, p > 0 ? 1 : accumulate);
+  }
+}
+
+// One k-block over all of c: rows in fours (then one by one), columns in eights, a four, then singles.
+function block(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const ai = a + <usize>i * ra;
+    const ci = c + <usize>i * rc;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) tile4x8(ci + (<usize>j << 2), rc, ai, ra, ka, b + (<usize>j << 2), rb, k, accumulate);
+    if (j + 4 <= n) {
+      tile4x4(ci + (<usize>j << 2), rc, ai, ra, ka, b + (<usize>j << 2), rb, k, accumulate);
+      j += 4;
+    }
+    for (; j < n; j++) {
+      for (let r: usize = 0; r < 4; r++) {
+        scalar(ci + r * rc + (<usize>j << 2), ai + r * ra, ka, b + (<usize>j << 2), rb, k, accumulate);
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const ai = a + <usize>i * ra;
+    const ci = c + <usize>i * rc;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) tile1x8(ci + (<usize>j << 2), ai, ka, b + (<usize>j << 2), rb, k, accumulate);
+    if (j + 4 <= n) {
+      tile1x4(ci + (<usize>j << 2), ai, ka, b + (<usize>j << 2), rb, k, accumulate);
+      j += 4;
+    }
+    for (; j < n; j++) scalar(ci + (<usize>j << 2), ai, ka, b + (<usize>j << 2), rb, k, accumulate);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function start(c: usize, accumulate: i32): v128 {
+  return accumulate ? v128.load(c) : f32x4.splat(0);
+}
+
+// c [4,8] += a [4,k] · b [k,8]
+// @ts-ignore: decorator
+@inline function tile4x8(c: usize, rc: usize, a: usize, ra: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  const c1 = c + rc;
+  const c2 = c1 + rc;
+  const c3 = c2 + rc;
+  let x00 = start(c, accumulate);
+  let x01 = start(c + 16, accumulate);
+  let x10 = start(c1, accumulate);
+  let x11 = start(c1 + 16, accumulate);
+  let x20 = start(c2, accumulate);
+  let x21 = start(c2 + 16, accumulate);
+  let x30 = start(c3, accumulate);
+  let x31 = start(c3 + 16, accumulate);
+  const ra2 = ra + ra;
+  const ra3 = ra2 + ra;
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let s = v128.load32_splat(pa);
+    x00 = madd(s, b0, x00);
+    x01 = madd(s, b1, x01);
+    s = v128.load32_splat(pa + ra);
+    x10 = madd(s, b0, x10);
+    x11 = madd(s, b1, x11);
+    s = v128.load32_splat(pa + ra2);
+    x20 = madd(s, b0, x20);
+    x21 = madd(s, b1, x21);
+    s = v128.load32_splat(pa + ra3);
+    x30 = madd(s, b0, x30);
+    x31 = madd(s, b1, x31);
+    pa += ka;
+    pb += rb;
+  }
+  v128.store(c, x00);
+  v128.store(c, x01, 16);
+  v128.store(c1, x10);
+  v128.store(c1, x11, 16);
+  v128.store(c2, x20);
+  v128.store(c2, x21, 16);
+  v128.store(c3, x30);
+  v128.store(c3, x31, 16);
+}
+
+// c [4,4] += a [4,k] · b [k,4]
+// @ts-ignore: decorator
+@inline function tile4x4(c: usize, rc: usize, a: usize, ra: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  const c1 = c + rc;
+  const c2 = c1 + rc;
+  const c3 = c2 + rc;
+  let x0 = start(c, accumulate);
+  let x1 = start(c1, accumulate);
+  let x2 = start(c2, accumulate);
+  let x3 = start(c3, accumulate);
+  const ra2 = ra + ra;
+  const ra3 = ra2 + ra;
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb);
+    x0 = madd(v128.load32_splat(pa), b0, x0);
+    x1 = madd(v128.load32_splat(pa + ra), b0, x1);
+    x2 = madd(v128.load32_splat(pa + ra2), b0, x2);
+    x3 = madd(v128.load32_splat(pa + ra3), b0, x3);
+    pa += ka;
+    pb += rb;
+  }
+  v128.store(c, x0);
+  v128.store(c1, x1);
+  v128.store(c2, x2);
+  v128.store(c3, x3);
+}
+
+// c [1,8] += a [1,k] · b [k,8]
+// @ts-ignore: decorator
+@inline function tile1x8(c: usize, a: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  let x0 = start(c, accumulate);
+  let x1 = start(c + 16, accumulate);
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const s = v128.load32_splat(pa);
+    x0 = madd(s, v128.load(pb), x0);
+    x1 = madd(s, v128.load(pb, 16), x1);
+    pa += ka;
+    pb += rb;
+  }
+  v128.store(c, x0);
+  v128.store(c, x1, 16);
+}
+
+// c [1,4] += a [1,k] · b [k,4]
+// @ts-ignore: decorator
+@inline function tile1x4(c: usize, a: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  let x0 = start(c, accumulate);
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    x0 = madd(v128.load32_splat(pa), v128.load(pb), x0);
+    pa += ka;
+    pb += rb;
+  }
+  v128.store(c, x0);
+}
+
+// c [1,1] += a [1,k] · b [k,1]; never fused, like the TypeScript twin.
+// @ts-ignore: decorator
+@inline function scalar(c: usize, a: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  let x: f32 = accumulate ? load<f32>(c) : 0;
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    x += load<f32>(pa) * load<f32>(pb);
+    pa += ka;
+    pb += rb;
+  }
+  store<f32>(c, x);
+}

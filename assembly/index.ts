@@ -7,3 +7,8 @@ export * from './activation';
 export * from './loss';
 export * from './optim';
 export * from './clip';
+export * from './gather';
+export * from './cell-rnn';
+export * from './cell-lstm';
+export * from './cell-gru';
+export * from './pool';

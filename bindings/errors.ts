@@ -33,3 +33,9 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return value.constructor?.name ?? 'object';
   return String(value);
 }
+
+/** A file (safetensors weights, model manifest) is truncated, malformed or disagrees with itself. */
+export class FormatError extends WasmRnnError {}
+
+/** The data itself is unusable as given (NaN/Inf in a sample, a bad CSV cell, an unknown character). */
+export class DataError extends ValueError {}

@@ -3,11 +3,16 @@
 import type { Kernels } from '../runtime/kernels.ts';
 import type { LinearMemory } from '../runtime/memory.ts';
 import * as activation from './activation.ts';
+import * as cellGru from './cell-gru.ts';
+import * as cellLstm from './cell-lstm.ts';
+import * as cellRnn from './cell-rnn.ts';
 import * as clip from './clip.ts';
+import * as gather from './gather.ts';
 import * as gemm from './gemm.ts';
 import { Heap } from './heap.ts';
 import * as loss from './loss.ts';
 import * as optim from './optim.ts';
+import * as pool from './pool.ts';
 import * as vector from './vector.ts';
 
 /** Offset where the ts backend's arena starts; any non-zero aligned value works, this one is small. */
@@ -46,6 +51,20 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     rmsprop_f32: optim.rmsprop_f32.bind(null, h),
     clip_grad_norm_f32: clip.clip_grad_norm_f32.bind(null, h),
     clip_value_f32: clip.clip_value_f32.bind(null, h),
+    gather_rows_f32: gather.gather_rows_f32.bind(null, h),
+    scatter_add_rows_f32: gather.scatter_add_rows_f32.bind(null, h),
+    gather_cols_f32: gather.gather_cols_f32.bind(null, h),
+    scatter_add_cols_f32: gather.scatter_add_cols_f32.bind(null, h),
+    lstm_seq_fwd_f32: cellLstm.lstm_seq_fwd_f32.bind(null, h),
+    lstm_seq_bwd_f32: cellLstm.lstm_seq_bwd_f32.bind(null, h),
+    gru_seq_fwd_f32: cellGru.gru_seq_fwd_f32.bind(null, h),
+    gru_seq_bwd_f32: cellGru.gru_seq_bwd_f32.bind(null, h),
+    rnn_seq_fwd_f32: cellRnn.rnn_seq_fwd_f32.bind(null, h),
+    rnn_seq_bwd_f32: cellRnn.rnn_seq_bwd_f32.bind(null, h),
+    softmax_time_f32: pool.softmax_time_f32.bind(null, h),
+    softmax_time_bwd_f32: pool.softmax_time_bwd_f32.bind(null, h),
+    wsum_time_f32: pool.wsum_time_f32.bind(null, h),
+    wsum_time_bwd_f32: pool.wsum_time_bwd_f32.bind(null, h),
     heap_base: () => TS_HEAP_BASE,
     abi_version: () => 1,
     isa_relaxed: () => 0,

@@ -157,6 +157,168 @@ export interface Kernels {
   /** g[i] = clamp(g[i], lo, hi). */
   clip_value_f32(g: number, n: number, lo: number, hi: number): void;
 
+  // --- Gathers for integer token inputs; idx is an i32 array of `count` ids, each checked in range by the caller.
+  /** out[i, :] = table[idx[i], :]; out [count, width], table [*, width] (ldt). Embedding lookup. */
+  gather_rows_f32(out: number, table: number, idx: number, count: number, width: number, ldt: number): void;
+  /** table[idx[i], :] += src[i, :] in order of i (repeated ids accumulate); src [count, width]. */
+  scatter_add_rows_f32(
+    table: number,
+    src: number,
+    idx: number,
+    count: number,
+    width: number,
+    ldt: number,
+  ): void;
+  /** out[i, r] = w[r, idx[i]]; out [count, rows], w [rows, *] (ldw): one-hot input times wᵀ. */
+  gather_cols_f32(out: number, w: number, idx: number, count: number, rows: number, ldw: number): void;
+  /** w[r, idx[i]] += src[i, r] in order of i; src [count, rows]: the weight gradient of gather_cols_f32. */
+  scatter_add_cols_f32(w: number, src: number, idx: number, count: number, rows: number, ldw: number): void;
+
+  // --- Recurrent sequence kernels: one direction of one layer, the time loop inside (assembly/cell-*.ts).
+  // gates/xproj [T·B, G·H] hold x·W_ihᵀ + b_ih on entry; hs, cs [(T+1)·B, H] are the state histories in time
+  // order with the initial state in row 0 (forward) or row T (reverse); out/dout are [T·B] rows of ldo floats
+  // (dout 0 = none); h0, c0 [B, H] (0 = zeros); dh, dc [B, H] carry dh_T in and dh_0 out. reverse 1 = backward direction.
+  /** LSTM (i, f, g, o): gates become the activations; hproj [B, 4H] scratch. */
+  lstm_seq_fwd_f32(
+    out: number,
+    hs: number,
+    cs: number,
+    gates: number,
+    hproj: number,
+    w_hh: number,
+    b_hh: number,
+    h0: number,
+    c0: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+  ): void;
+  /** dgates [T·B, 4H] = pre-activation gradients (dXproj = dHproj). */
+  lstm_seq_bwd_f32(
+    dgates: number,
+    dh: number,
+    dc: number,
+    dout: number,
+    gates: number,
+    cs: number,
+    w_hh: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+  ): void;
+  /** GRU (r, z, n): gates become the activations, hn [T·B, H] gets W_hn·h + b_hn; hproj [B, 3H] scratch. */
+  gru_seq_fwd_f32(
+    out: number,
+    hs: number,
+    gates: number,
+    hn: number,
+    hproj: number,
+    w_hh: number,
+    b_hh: number,
+    h0: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+  ): void;
+  /** dxg, dhg [T·B, 3H] = dXproj, dHproj (they differ in the n gate). */
+  gru_seq_bwd_f32(
+    dxg: number,
+    dhg: number,
+    dh: number,
+    dout: number,
+    gates: number,
+    hn: number,
+    hs: number,
+    w_hh: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+  ): void;
+  /** Elman RNN, φ = tanh (relu 0) or relu (relu 1); xproj is read only; hproj [B, H] scratch. */
+  rnn_seq_fwd_f32(
+    out: number,
+    hs: number,
+    xproj: number,
+    hproj: number,
+    w_hh: number,
+    b_hh: number,
+    h0: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+    relu: number,
+  ): void;
+  /** dxproj [T·B, H] = pre-activation gradients (dXproj = dHproj). */
+  rnn_seq_bwd_f32(
+    dxproj: number,
+    dh: number,
+    dout: number,
+    hs: number,
+    w_hh: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+    relu: number,
+  ): void;
+
+  // --- Attention pooling over time: score grid [T, B] and rows of h [T·B, D] addressed as r = t·st + b·sb.
+  /** alpha[·, b] = softmax over t < len[b] of s[·, b], 0 beyond; lengths i32 [B] (1 ≤ len ≤ T) or 0 = all T. */
+  softmax_time_f32(
+    alpha: number,
+    s: number,
+    lengths: number,
+    T: number,
+    B: number,
+    st: number,
+    sb: number,
+  ): void;
+  /** ds = alpha ⊙ (dalpha − Σ_t alpha·dalpha) per batch row b. */
+  softmax_time_bwd_f32(
+    ds: number,
+    alpha: number,
+    dalpha: number,
+    T: number,
+    B: number,
+    st: number,
+    sb: number,
+  ): void;
+  /** out[b, :] = Σ_t alpha[r]·h[r, :]; out [B, D] is overwritten. */
+  wsum_time_f32(
+    out: number,
+    h: number,
+    alpha: number,
+    T: number,
+    B: number,
+    D: number,
+    st: number,
+    sb: number,
+  ): void;
+  /** dalpha[r] = dout[b]·h[r, :]; dh[r, :] = alpha[r]·dout[b, :] (overwritten). */
+  wsum_time_bwd_f32(
+    dh: number,
+    dalpha: number,
+    h: number,
+    alpha: number,
+    dout: number,
+    T: number,
+    B: number,
+    D: number,
+    st: number,
+    sb: number,
+  ): void;
+
   // --- Module facts.
   heap_base(): number;
   abi_version(): number;
@@ -197,6 +359,20 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   rmsprop_f32: 12,
   clip_grad_norm_f32: 3,
   clip_value_f32: 4,
+  gather_rows_f32: 6,
+  scatter_add_rows_f32: 6,
+  gather_cols_f32: 6,
+  scatter_add_cols_f32: 6,
+  lstm_seq_fwd_f32: 14,
+  lstm_seq_bwd_f32: 12,
+  gru_seq_fwd_f32: 13,
+  gru_seq_bwd_f32: 13,
+  rnn_seq_fwd_f32: 13,
+  rnn_seq_bwd_f32: 11,
+  softmax_time_f32: 7,
+  softmax_time_bwd_f32: 7,
+  wsum_time_f32: 8,
+  wsum_time_bwd_f32: 10,
   heap_base: 0,
   abi_version: 0,
   isa_relaxed: 0,

@@ -1,0 +1,130 @@
+// LSTM sequence kernels, one direction of one layer; gate order i, f, g, o (PyTorch).
+// Forward: per step hproj = h_{t−1}·W_hhᵀ (one GEMM), then one fused pass over the gate rows.
+// Backward: the reverse loop carries only dh and dc; the weight gradients are single GEMMs done by the layer.
+
+import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, loadState, prevRow, timeOf } from './cell';
+import { sigmoid1, sigmoid4, tanh1, tanh4 } from './math';
+import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
+import { madd, maddScalar } from './simd';
+
+// out [T·B] rows of ldo floats (h_t); hs, cs [(T+1)·B, H] histories (see cell.ts); gates [T·B, 4H]: in x·W_ihᵀ + b_ih,
+// out i, f, g, o; hproj [B, 4H] scratch; w_hh [4H, H]; b_hh [4H]; h0, c0 [B, H] or 0 for zeros.
+export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, c0: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  const BH = B * H;
+  const G = 4 * H;
+  loadState(hs, h0, T, BH, reverse);
+  loadState(cs, c0, T, BH, reverse);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const cur = curRow(t, reverse) * BH;
+    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      rowFwd(at(gates, r * G), at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function pre4(x: usize, hp: usize, b: usize): v128 {
+  return f32x4.add(v128.load(x), f32x4.add(v128.load(hp), v128.load(b)));
+}
+
+// @ts-ignore: decorator
+@inline function pre1(x: usize, hp: usize, b: usize): f32 {
+  return load<f32>(x) + (load<f32>(hp) + load<f32>(b));
+}
+
+// g, hp, bh [4H]; cp (c_{t−1}), cn (c_t), hn (h_t), o (output row) [H]
+function rowFwd(g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize, o: usize, H: i32): void {
+  const gb = <usize>H << 2;
+  let j = 0;
+  for (; j + 4 <= H; j += 4) {
+    const k = <usize>j << 2;
+    const vi = sigmoid4(pre4(g + k, hp + k, bh + k));
+    const vf = sigmoid4(pre4(g + gb + k, hp + gb + k, bh + gb + k));
+    const vg = tanh4(pre4(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
+    const vo = sigmoid4(pre4(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
+    const c = madd(vf, v128.load(cp + k), f32x4.mul(vi, vg));
+    const h = f32x4.mul(vo, tanh4(c));
+    v128.store(g + k, vi);
+    v128.store(g + gb + k, vf);
+    v128.store(g + 2 * gb + k, vg);
+    v128.store(g + 3 * gb + k, vo);
+    v128.store(cn + k, c);
+    v128.store(hn + k, h);
+    v128.store(o + k, h);
+  }
+  for (; j < H; j++) {
+    const k = <usize>j << 2;
+    const si = sigmoid1(pre1(g + k, hp + k, bh + k));
+    const sf = sigmoid1(pre1(g + gb + k, hp + gb + k, bh + gb + k));
+    const sg = tanh1(pre1(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
+    const so = sigmoid1(pre1(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
+    const c = maddScalar(sf, load<f32>(cp + k), si * sg);
+    const h = so * tanh1(c);
+    store<f32>(g + k, si);
+    store<f32>(g + gb + k, sf);
+    store<f32>(g + 2 * gb + k, sg);
+    store<f32>(g + 3 * gb + k, so);
+    store<f32>(cn + k, c);
+    store<f32>(hn + k, h);
+    store<f32>(o + k, h);
+  }
+}
+
+// dgates [T·B, 4H] out: gradients of the gate pre-activations (= dXproj = dHproj); dh, dc [B, H]: in dh_T, dc_T,
+// out dh_0, dc_0; dout [T·B] rows of ldo (gradient of the outputs) or 0; gates, cs from the forward; w_hh [4H, H].
+export function lstm_seq_bwd_f32(dgates: usize, dh: usize, dc: usize, dout: usize, gates: usize, cs: usize, w_hh: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  const BH = B * H;
+  const G = 4 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const cur = curRow(t, reverse) * BH;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const o = dout ? at(dout, r * ldo) : 0;
+      rowBwd(at(dgates, r * G), at(dh, b * H), at(dc, b * H), o, at(gates, r * G), at(cs, prev + b * H), at(cs, cur + b * H), H);
+    }
+    // dh_{t−1} = dgates_t · W_hh (the dc path was carried in the row pass).
+    gemm_nn_f32(dh, at(dgates, t * B * G), w_hh, B, H, G, G, H, H, 0);
+  }
+}
+
+// dg, g [4H]; dh [H] read; dc [H] in/out; dout [H] or 0; cp (c_{t−1}), cn (c_t) [H]
+function rowBwd(dg: usize, dh: usize, dc: usize, dout: usize, g: usize, cp: usize, cn: usize, H: i32): void {
+  const gb = <usize>H << 2;
+  let j = 0;
+  for (; j + 4 <= H; j += 4) {
+    const k = <usize>j << 2;
+    const dhv = dout ? f32x4.add(v128.load(dh + k), v128.load(dout + k)) : v128.load(dh + k);
+    const vi = v128.load(g + k);
+    const vf = v128.load(g + gb + k);
+    const vg = v128.load(g + 2 * gb + k);
+    const vo = v128.load(g + 3 * gb + k);
+    const tc = tanh4(v128.load(cn + k));
+    const dcv = madd(f32x4.mul(dhv, vo), dtanh(tc), v128.load(dc + k));
+    v128.store(dg + k, f32x4.mul(f32x4.mul(dcv, vg), dsigmoid(vi)));
+    v128.store(dg + gb + k, f32x4.mul(f32x4.mul(dcv, v128.load(cp + k)), dsigmoid(vf)));
+    v128.store(dg + 2 * gb + k, f32x4.mul(f32x4.mul(dcv, vi), dtanh(vg)));
+    v128.store(dg + 3 * gb + k, f32x4.mul(f32x4.mul(dhv, tc), dsigmoid(vo)));
+    v128.store(dc + k, f32x4.mul(dcv, vf));
+  }
+  for (; j < H; j++) {
+    const k = <usize>j << 2;
+    const dhv = dout ? load<f32>(dh + k) + load<f32>(dout + k) : load<f32>(dh + k);
+    const si = load<f32>(g + k);
+    const sf = load<f32>(g + gb + k);
+    const sg = load<f32>(g + 2 * gb + k);
+    const so = load<f32>(g + 3 * gb + k);
+    const tc = tanh1(load<f32>(cn + k));
+    const dcv = maddScalar(dhv * so, dtanh1(tc), load<f32>(dc + k));
+    store<f32>(dg + k, (dcv * sg) * dsigmoid1(si));
+    store<f32>(dg + gb + k, (dcv * load<f32>(cp + k)) * dsigmoid1(sf));
+    store<f32>(dg + 2 * gb + k, (dcv * si) * dtanh1(sg));
+    store<f32>(dg + 3 * gb + k, (dhv * tc) * dsigmoid1(so));
+    store<f32>(dc + k, dcv * sf);
+  }
+}

@@ -1,0 +1,65 @@
+// Shared by the sequence kernels (cell-rnn/lstm/gru.ts): where step s of a direction reads and writes.
+//
+// A direction visits times t = s (forward) or t = T−1−s (reverse). Its state history hs (and cs) holds T+1
+// rows of [B, H] in *time* order with the initial state in the extra row: row 0 for forward, row T for
+// reverse. So the state before time t is row t (forward) or t+1 (reverse), the state after it row t+1 or t,
+// and hs + (reverse ? B·H : 0) is H_prev [T·B, H], aligned with time, for the single dW_hh GEMM after BPTT.
+
+/** Time index of step s. */
+// @ts-ignore: decorator
+@inline export function timeOf(s: i32, T: i32, reverse: i32): i32 {
+  return reverse ? T - 1 - s : s;
+}
+
+/** Row of the history holding the state before time t. */
+// @ts-ignore: decorator
+@inline export function prevRow(t: i32, reverse: i32): i32 {
+  return reverse ? t + 1 : t;
+}
+
+/** Row of the history holding the state after time t. */
+// @ts-ignore: decorator
+@inline export function curRow(t: i32, reverse: i32): i32 {
+  return reverse ? t : t + 1;
+}
+
+/** Byte address of float `index` from `base`. */
+// @ts-ignore: decorator
+@inline export function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 2);
+}
+
+/** Writes the initial state into its history row: a copy of src [B·H], or zeros when src is 0 (none). */
+export function loadState(hist: usize, src: usize, T: i32, BH: i32, reverse: i32): void {
+  const dst = at(hist, (reverse ? T : 0) * BH);
+  if (src) memory.copy(dst, src, <usize>BH << 2);
+  else memory.fill(dst, 0, <usize>BH << 2);
+}
+
+/** 1 − v per lane. */
+// @ts-ignore: decorator
+@inline export function oneMinus(v: v128): v128 {
+  return f32x4.sub(f32x4.splat(1), v);
+}
+
+/** Derivative of σ from its output: y·(1 − y). */
+// @ts-ignore: decorator
+@inline export function dsigmoid(y: v128): v128 {
+  return f32x4.mul(y, oneMinus(y));
+}
+
+/** Derivative of tanh from its output: 1 − y². */
+// @ts-ignore: decorator
+@inline export function dtanh(y: v128): v128 {
+  return oneMinus(f32x4.mul(y, y));
+}
+
+// @ts-ignore: decorator
+@inline export function dsigmoid1(y: f32): f32 {
+  return y * (<f32>1 - y);
+}
+
+// @ts-ignore: decorator
+@inline export function dtanh1(y: f32): f32 {
+  return <f32>1 - y * y;
+}

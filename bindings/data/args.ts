@@ -1,0 +1,81 @@
+// Argument checks and normalisation shared by the data layer. Every error names the argument, what was
+// expected and what came (DESIGN §6), so the user can fix the call without reading our source.
+
+import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import type { Tensor } from '../tensor.ts';
+
+export function positiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ValueError(`${name} must be an integer > 0 but got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function nonNegativeInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ValueError(`${name} must be an integer ≥ 0 but got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function finiteNumber(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ValueError(`${name} must be a finite number but got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A time series as rows (time steps) × cols (variables), row-major; `data` may be the caller's array. */
+export interface Matrix {
+  readonly data: Float32Array;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** What the series functions accept: one variable (Float32Array, number[]) or several (tensor [N, F]). */
+export type SeriesInput = Float32Array | readonly number[] | Tensor<Float32Array>;
+
+export function asMatrix(name: string, series: SeriesInput): Matrix {
+  if (series instanceof Float32Array) return { data: series, rows: series.length, cols: 1 };
+  if (Array.isArray(series)) return { data: Float32Array.from(series), rows: series.length, cols: 1 };
+  const t = series as Partial<Tensor<Float32Array>> | null | undefined;
+  if (t && t.data instanceof Float32Array && Array.isArray(t.shape)) {
+    const [rows, cols = 1] = t.shape;
+    if (t.shape.length <= 2 && rows * cols === t.data.length) return { data: t.data, rows, cols };
+    throw new ShapeError(`${name} must be a tensor [N, F] but got shape [${t.shape.join(', ')}]`);
+  }
+  throw new ShapeError(
+    `${name} must be a Float32Array, a number[] or a tensor [N, F] but got ${describe(t?.data ?? t)}`,
+  );
+}
+
+/** Row-major [rows, cols] as a tensor; a single column stays 1-D [rows] when `squeeze` is set. */
+export function matrixTensor(m: Matrix, squeeze = false): Tensor<Float32Array> {
+  return { data: m.data, shape: squeeze && m.cols === 1 ? [m.rows] : [m.rows, m.cols] };
+}
+
+/** Index of the first NaN or ±Inf, or -1. `v - v` is NaN exactly for those, and is cheap. */
+export function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] - values[i] !== 0) return i;
+  }
+  return -1;
+}
+
+/** Throws a DataError at the first NaN/Inf in a row-major matrix, naming its row and column. */
+export function requireFiniteMatrix(name: string, m: Matrix, hint: string): void {
+  const i = firstNonFinite(m.data);
+  if (i < 0) return;
+  const at = m.cols === 1 ? `index ${i}` : `row ${Math.floor(i / m.cols)}, column ${i % m.cols}`;
+  throw new DataError(`${name} holds ${m.data[i]} at ${at}; ${hint}`);
+}
+
+/** A plain numeric array (number[] or a typed array) for metrics and baselines. */
+export function asValues(name: string, values: unknown): ArrayLike<number> {
+  if (Array.isArray(values) || (ArrayBuffer.isView(values) && !(values instanceof DataView))) {
+    return values as ArrayLike<number>;
+  }
+  const t = values as Partial<Tensor> | null | undefined;
+  if (t && ArrayBuffer.isView(t.data)) return t.data as ArrayLike<number>;
+  throw new ShapeError(`${name} must be a number[], a typed array or a tensor but got ${describe(values)}`);
+}

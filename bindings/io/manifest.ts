@@ -1,0 +1,93 @@
+// The model manifest: what a saved file says about itself besides its weights. It travels as one JSON string
+// inside the safetensors `__metadata__` (which the format limits to string values), so a model is a single
+// file that PyTorch's safetensors.torch.load_file also reads (the weights are under PyTorch's names).
+
+import { describe, FormatError, ValueError } from '../errors.ts';
+
+export const MODEL_FORMAT = 'wasm-rnn';
+/** Bumped on any change a reader of the previous version would misread. */
+export const MODEL_FORMAT_VERSION = 1;
+/** The `__metadata__` key holding the manifest JSON. */
+export const MANIFEST_KEY = 'wasm_rnn.manifest';
+
+export interface Manifest {
+  readonly format: typeof MODEL_FORMAT;
+  readonly version: number;
+  /** The layer kind (e.g. 'LSTM', 'Dense') and its constructor options, JSON values only. */
+  readonly architecture: { readonly kind: string; readonly options: Record<string, unknown> };
+  /** Every tensor's PyTorch name and shape, checked against the weights on load. */
+  readonly tensors: Record<string, readonly number[]>;
+  /** Whatever else the caller keeps with the model (vocabulary, scaler, training state); JSON values only. */
+  readonly extra?: Record<string, unknown>;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Serialises a manifest; refuses values JSON would silently drop or change (functions, NaN, undefined). */
+export function encodeManifest(manifest: Manifest): string {
+  checkJsonValue('manifest', manifest);
+  return JSON.stringify(manifest);
+}
+
+function checkJsonValue(path: string, value: unknown): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValueError(`${path} must be a finite number but is ${value}`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) checkJsonValue(`${path}[${i}]`, value[i]);
+    return;
+  }
+  if (
+    isRecord(value) &&
+    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
+  ) {
+    for (const [k, v] of Object.entries(value)) checkJsonValue(`${path}.${k}`, v);
+    return;
+  }
+  throw new ValueError(
+    `${path} must be a JSON value (string, number, boolean, null, array, plain object) but is ${describe(value)}`,
+  );
+}
+
+const fail = (message: string): never => {
+  throw new FormatError(`model file: ${message}`);
+};
+
+/** Parses and checks a manifest read from a file; every field a reader relies on is checked here. */
+export function parseManifest(text: string | undefined): Manifest {
+  if (text === undefined) fail(`no manifest: the safetensors metadata has no ${MANIFEST_KEY} entry`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text as string);
+  } catch (cause) {
+    fail(`manifest is not valid JSON (${(cause as Error).message})`);
+  }
+  if (!isRecord(json)) return fail(`manifest must be a JSON object but is ${describe(json)}`);
+  if (json.format !== MODEL_FORMAT)
+    fail(`manifest format must be ${describe(MODEL_FORMAT)} but is ${describe(json.format)}`);
+  if (json.version !== MODEL_FORMAT_VERSION) {
+    fail(
+      `manifest version ${describe(json.version)} is not one this library reads (${MODEL_FORMAT_VERSION})`,
+    );
+  }
+  const arch = json.architecture;
+  if (!isRecord(arch) || typeof arch.kind !== 'string' || !isRecord(arch.options)) {
+    fail(`manifest architecture must be { kind: string, options: object } but is ${describe(arch)}`);
+  }
+  const tensors = json.tensors;
+  if (!isRecord(tensors))
+    return fail(`manifest tensors must be an object of shapes but is ${describe(tensors)}`);
+  for (const [name, shape] of Object.entries(tensors)) {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      fail(
+        `manifest tensors.${name} must be a shape (non-negative integers) but is ${JSON.stringify(shape)}`,
+      );
+    }
+  }
+  if (json.extra !== undefined && !isRecord(json.extra))
+    fail(`manifest extra must be an object but is ${describe(json.extra)}`);
+  return json as unknown as Manifest;
+}

@@ -1,0 +1,166 @@
+// Saving and loading one layer as a single .safetensors file: the weights under PyTorch's names (F32) and the
+// manifest (architecture = kind + constructor options, tensor shapes, caller's extras) in `__metadata__`.
+// Bytes in, bytes out; loading checks the manifest against the weights (every name, shape and value) before
+// it allocates a layer, so a bad file gives a FormatError and never a silently wrong model.
+
+import { describe, FormatError, ValueError, WasmRnnError } from '../errors.ts';
+import { Dense } from '../model/dense.ts';
+import { Embedding } from '../model/embedding.ts';
+import { GRU } from '../model/gru.ts';
+import { LSTM } from '../model/lstm.ts';
+import { AttentionPooling } from '../model/pooling.ts';
+import { RNN } from '../model/rnn.ts';
+import type { TensorSpec } from '../model/slab.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import {
+  encodeManifest,
+  MANIFEST_KEY,
+  type Manifest,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  parseManifest,
+} from './manifest.ts';
+import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.ts';
+
+/** What every saveable layer has. */
+export interface SavableLayer {
+  getWeights(): Record<string, Float32Array>;
+  setWeights(record: Record<string, ArrayLike<number>>): void;
+}
+
+interface LayerKind {
+  create(rt: Runtime, options: never): SavableLayer;
+  paramSpecs(options: never): TensorSpec[];
+}
+
+const kind = <O, L extends SavableLayer>(Layer: {
+  new (rt: Runtime, options: O): L;
+  paramSpecs(options: O): TensorSpec[];
+}): LayerKind => ({ create: (rt, o) => new Layer(rt, o as O), paramSpecs: (o) => Layer.paramSpecs(o as O) });
+
+/** The layer kinds a manifest may name, by the class name a PyTorch user would expect. */
+export const LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
+  RNN: kind(RNN),
+  LSTM: kind(LSTM),
+  GRU: kind(GRU),
+  Dense: kind(Dense),
+  Embedding: kind(Embedding),
+  AttentionPooling: kind(AttentionPooling),
+};
+
+export type LayerKindName = 'RNN' | 'LSTM' | 'GRU' | 'Dense' | 'Embedding' | 'AttentionPooling';
+
+export interface LoadedLayer {
+  readonly kind: string;
+  readonly layer: SavableLayer;
+  readonly manifest: Manifest;
+}
+
+/** Options as saved: the runtime-bound ones (a shared slab, its prefix) belong to the process, not the file. */
+function portable(options: object): Record<string, unknown> {
+  const { slab: _slab, prefix: _prefix, ...rest } = options as Record<string, unknown>;
+  return rest;
+}
+
+function kindOf(name: unknown, onError: (message: string) => never): LayerKind {
+  if (typeof name !== 'string' || !Object.hasOwn(LAYER_KINDS, name)) {
+    onError(`kind must be one of ${Object.keys(LAYER_KINDS).join(', ')} but is ${describe(name)}`);
+  }
+  return LAYER_KINDS[name as string];
+}
+
+/** Encodes `layer` (constructed with `options`) as a .safetensors file with its manifest. */
+export function saveLayer(
+  layer: SavableLayer,
+  kindName: LayerKindName,
+  options: object,
+  extra?: Record<string, unknown>,
+): Uint8Array {
+  const k = kindOf(kindName, (m) => {
+    throw new ValueError(`saveLayer: ${m}`);
+  });
+  const architecture = { kind: kindName, options: portable(options) };
+  const specs = k.paramSpecs(architecture.options as never);
+  const weights = layer.getWeights();
+  const tensors: Record<string, SafeTensor> = {};
+  for (const s of specs) {
+    const data = weights[s.name];
+    if (!(data instanceof Float32Array) || data.length !== s.shape.reduce((a, b) => a * b, 1)) {
+      throw new ValueError(
+        `saveLayer: the layer's ${s.name} does not match options (expected [${s.shape.join(', ')}])`,
+      );
+    }
+    tensors[s.name] = { dtype: 'F32', shape: s.shape, data };
+  }
+  const shapes = Object.fromEntries(specs.map((s) => [s.name, s.shape]));
+  const manifest: Manifest = {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    architecture,
+    tensors: shapes,
+    ...(extra ? { extra } : {}),
+  };
+  return encodeSafetensors(tensors, { format: 'pt', [MANIFEST_KEY]: encodeManifest(manifest) });
+}
+
+/** The manifest of a model file, checked, without building the layer. */
+export function readManifest(bytes: Uint8Array | ArrayBuffer): Manifest {
+  return parseManifest(decodeSafetensors(bytes).metadata[MANIFEST_KEY]);
+}
+
+/** Decodes a file written by saveLayer (or by hand, e.g. from PyTorch) into a new layer on `rt`. */
+export function loadLayer(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedLayer {
+  const file = decodeSafetensors(bytes);
+  const manifest = parseManifest(file.metadata[MANIFEST_KEY]);
+  const fail = (message: string): never => {
+    throw new FormatError(`model file: ${message}`);
+  };
+  const k = kindOf(manifest.architecture.kind, (m) => fail(`architecture ${m}`));
+  const options = portable(manifest.architecture.options);
+  const specs = specsOrFail(k, options, fail);
+  checkShapes('manifest tensors', manifest.tensors, specs, fail);
+  const shapes = Object.fromEntries(Object.entries(file.tensors).map(([name, t]) => [name, t.shape]));
+  checkShapes('weights', shapes, specs, fail);
+  const record: Record<string, Float32Array> = {};
+  for (const s of specs) {
+    const data = file.tensors[s.name].data;
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail(`weights: ${s.name}[${bad}] is ${data[bad]}; a model's weights must be finite`);
+    record[s.name] = data;
+  }
+  const layer = k.create(rt, options as never);
+  layer.setWeights(record);
+  return { kind: manifest.architecture.kind, layer, manifest };
+}
+
+/** paramSpecs validates the options; an invalid option in a file is the file's fault. */
+function specsOrFail(
+  k: LayerKind,
+  options: Record<string, unknown>,
+  fail: (m: string) => never,
+): TensorSpec[] {
+  try {
+    return k.paramSpecs(options as never);
+  } catch (cause) {
+    if (cause instanceof WasmRnnError) return fail(`architecture options are invalid: ${cause.message}`);
+    throw cause;
+  }
+}
+
+function checkShapes(
+  what: string,
+  have: Record<string, readonly number[]>,
+  specs: TensorSpec[],
+  fail: (m: string) => never,
+): void {
+  const expected = new Set(specs.map((s) => s.name));
+  const extra = Object.keys(have).filter((name) => !expected.has(name));
+  if (extra.length > 0) fail(`${what}: unexpected tensor ${extra.map((n) => describe(n)).join(', ')}`);
+  for (const s of specs) {
+    const shape = have[s.name];
+    if (shape === undefined) fail(`${what}: ${s.name} [${s.shape.join(', ')}] is missing`);
+    if (shape.join() !== s.shape.join() || shape.length !== s.shape.length) {
+      fail(`${what}: ${s.name} must be [${s.shape.join(', ')}] but is [${shape.join(', ')}]`);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// Twin of assembly/cell-gru.ts: the same f32 operations per element in the same order, each rounded.
+
+import { curRow, dsigmoid, dtanh, loadState, prevRow, timeOf } from './cell.ts';
+import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
+import { fround, type Heap } from './heap.ts';
+import { sigmoid1, tanh1 } from './math.ts';
+
+export function gru_seq_fwd_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  gates: number,
+  hn: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 3 * H;
+  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const cur = curRow(t, reverse) * BH;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
+    const f = h.f32;
+    const bh = b_hh >> 2;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const g = (gates >> 2) + r * G;
+      const hp = (hproj >> 2) + b * G;
+      const hnr = (hn >> 2) + r * H;
+      const h0r = (hs >> 2) + prev + b * H;
+      const h1r = (hs >> 2) + cur + b * H;
+      const o = (out >> 2) + r * ldo;
+      for (let j = 0; j < H; j++) {
+        const a = g + j;
+        const p = hp + j;
+        const q = bh + j;
+        const sr = sigmoid1(fround(f[a] + fround(f[p] + f[q])));
+        const sz = sigmoid1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
+        const sh = fround(f[p + 2 * H] + f[q + 2 * H]);
+        const sn = tanh1(fround(fround(sr * sh) + f[a + 2 * H]));
+        const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
+        f[a] = sr;
+        f[a + H] = sz;
+        f[a + 2 * H] = sn;
+        f[hnr + j] = sh;
+        f[h1r + j] = hv;
+        f[o + j] = hv;
+      }
+    }
+  }
+}
+
+export function gru_seq_bwd_f32(
+  h: Heap,
+  dxg: number,
+  dhg: number,
+  dh: number,
+  dout: number,
+  gates: number,
+  hn: number,
+  hs: number,
+  w_hh: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 3 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const dx = (dxg >> 2) + r * G;
+      const dhp = (dhg >> 2) + r * G;
+      const g = (gates >> 2) + r * G;
+      const dhb = (dh >> 2) + b * H;
+      const hnr = (hn >> 2) + r * H;
+      const h0r = (hs >> 2) + prev + b * H;
+      const o = (dout >> 2) + r * ldo;
+      for (let j = 0; j < H; j++) {
+        const dhv = dout ? fround(f[dhb + j] + f[o + j]) : f[dhb + j];
+        const sr = f[g + j];
+        const sz = f[g + H + j];
+        const sn = f[g + 2 * H + j];
+        const dn = fround(fround(dhv * fround(1 - sz)) * dtanh(sn));
+        const dz = fround(fround(dhv * fround(f[h0r + j] - sn)) * dsigmoid(sz));
+        const dr = fround(fround(dn * f[hnr + j]) * dsigmoid(sr));
+        f[dx + j] = dr;
+        f[dx + H + j] = dz;
+        f[dx + 2 * H + j] = dn;
+        f[dhp + j] = dr;
+        f[dhp + H + j] = dz;
+        f[dhp + 2 * H + j] = fround(dn * sr);
+        f[dhb + j] = fround(dhv * sz);
+      }
+    }
+    gemm_nn_f32(h, dh, dhg + t * B * G * 4, w_hh, B, H, G, G, H, H, 1);
+  }
+}

@@ -1,0 +1,115 @@
+// Twin of assembly/cell-lstm.ts: the same f32 operations per element in the same order, each rounded.
+// Float indices are byte pointers >> 2.
+
+import { curRow, dsigmoid, dtanh, loadState, prevRow, timeOf } from './cell.ts';
+import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
+import { fround, type Heap } from './heap.ts';
+import { sigmoid1, tanh1 } from './math.ts';
+
+export function lstm_seq_fwd_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  cs: number,
+  gates: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  c0: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 4 * H;
+  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
+  loadState(h.f32, cs >> 2, c0, T, BH, reverse);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const cur = curRow(t, reverse) * BH;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const g = (gates >> 2) + r * G;
+      const hp = (hproj >> 2) + b * G;
+      const cp = (cs >> 2) + prev + b * H;
+      const cn = (cs >> 2) + cur + b * H;
+      const hn = (hs >> 2) + cur + b * H;
+      const o = (out >> 2) + r * ldo;
+      const bh = b_hh >> 2;
+      for (let j = 0; j < H; j++) {
+        const a = g + j;
+        const p = hp + j;
+        const q = bh + j;
+        const si = sigmoid1(fround(f[a] + fround(f[p] + f[q])));
+        const sf = sigmoid1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
+        const sg = tanh1(fround(f[a + 2 * H] + fround(f[p + 2 * H] + f[q + 2 * H])));
+        const so = sigmoid1(fround(f[a + 3 * H] + fround(f[p + 3 * H] + f[q + 3 * H])));
+        const c = fround(fround(sf * f[cp + j]) + fround(si * sg));
+        const hv = fround(so * tanh1(c));
+        f[g + j] = si;
+        f[g + H + j] = sf;
+        f[g + 2 * H + j] = sg;
+        f[g + 3 * H + j] = so;
+        f[cn + j] = c;
+        f[hn + j] = hv;
+        f[o + j] = hv;
+      }
+    }
+  }
+}
+
+export function lstm_seq_bwd_f32(
+  h: Heap,
+  dgates: number,
+  dh: number,
+  dc: number,
+  dout: number,
+  gates: number,
+  cs: number,
+  w_hh: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 4 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const cur = curRow(t, reverse) * BH;
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const dg = (dgates >> 2) + r * G;
+      const g = (gates >> 2) + r * G;
+      const dhb = (dh >> 2) + b * H;
+      const dcb = (dc >> 2) + b * H;
+      const cp = (cs >> 2) + prev + b * H;
+      const cn = (cs >> 2) + cur + b * H;
+      const o = (dout >> 2) + r * ldo;
+      for (let j = 0; j < H; j++) {
+        const dhv = dout ? fround(f[dhb + j] + f[o + j]) : f[dhb + j];
+        const si = f[g + j];
+        const sf = f[g + H + j];
+        const sg = f[g + 2 * H + j];
+        const so = f[g + 3 * H + j];
+        const tc = tanh1(f[cn + j]);
+        const dcv = fround(fround(fround(dhv * so) * dtanh(tc)) + f[dcb + j]);
+        f[dg + j] = fround(fround(dcv * sg) * dsigmoid(si));
+        f[dg + H + j] = fround(fround(dcv * f[cp + j]) * dsigmoid(sf));
+        f[dg + 2 * H + j] = fround(fround(dcv * si) * dtanh(sg));
+        f[dg + 3 * H + j] = fround(fround(dhv * tc) * dsigmoid(so));
+        f[dcb + j] = fround(dcv * sf);
+      }
+    }
+    gemm_nn_f32(h, dh, dgates + t * B * G * 4, w_hh, B, H, G, G, H, H, 0);
+  }
+}

@@ -1,0 +1,83 @@
+// Twin of assembly/cell-rnn.ts: the same f32 operations per element in the same order, each rounded.
+
+import { curRow, dtanh, loadState, prevRow, timeOf } from './cell.ts';
+import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
+import { fround, type Heap } from './heap.ts';
+import { tanh1 } from './math.ts';
+
+export function rnn_seq_fwd_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  xproj: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+  relu: number,
+): void {
+  const BH = B * H;
+  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const cur = curRow(t, reverse) * BH;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, H, H, H, H, H, 0);
+    const f = h.f32;
+    const bh = b_hh >> 2;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const x = (xproj >> 2) + r * H;
+      const hp = (hproj >> 2) + b * H;
+      const h1 = (hs >> 2) + cur + b * H;
+      const o = (out >> 2) + r * ldo;
+      for (let j = 0; j < H; j++) {
+        const p = fround(f[x + j] + fround(f[hp + j] + f[bh + j]));
+        // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; the wasm lanes (and the mask) give 0.
+        const hv = relu ? (p > 0 ? p : 0) : tanh1(p);
+        f[h1 + j] = hv;
+        f[o + j] = hv;
+      }
+    }
+  }
+}
+
+export function rnn_seq_bwd_f32(
+  h: Heap,
+  dxproj: number,
+  dh: number,
+  dout: number,
+  hs: number,
+  w_hh: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+  relu: number,
+): void {
+  const BH = B * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(s, T, reverse);
+    const cur = curRow(t, reverse) * BH;
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const dp = (dxproj >> 2) + r * H;
+      const dhb = (dh >> 2) + b * H;
+      const h1 = (hs >> 2) + cur + b * H;
+      const o = (dout >> 2) + r * ldo;
+      for (let j = 0; j < H; j++) {
+        const dhv = dout ? fround(f[dhb + j] + f[o + j]) : f[dhb + j];
+        const hv = f[h1 + j];
+        f[dp + j] = relu ? (hv > 0 ? dhv : 0) : fround(dhv * dtanh(hv));
+      }
+    }
+    gemm_nn_f32(h, dh, dxproj + t * B * H * 4, w_hh, B, H, H, H, H, H, 0);
+  }
+}

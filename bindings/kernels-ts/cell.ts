@@ -1,0 +1,24 @@
+// Twin of assembly/cell.ts: where step s of a direction reads and writes (see that file for the layout).
+
+import { fround } from './heap.ts';
+
+export const timeOf = (s: number, T: number, reverse: number): number => (reverse ? T - 1 - s : s);
+export const prevRow = (t: number, reverse: number): number => (reverse ? t + 1 : t);
+export const curRow = (t: number, reverse: number): number => (reverse ? t : t + 1);
+
+/** Writes the initial state into its history row (float index `hist`): a copy of src, or zeros when src is 0. */
+export function loadState(
+  f: Float32Array,
+  hist: number,
+  src: number,
+  T: number,
+  BH: number,
+  reverse: number,
+) {
+  const dst = hist + (reverse ? T : 0) * BH;
+  if (src) f.copyWithin(dst, src >> 2, (src >> 2) + BH);
+  else f.fill(0, dst, dst + BH);
+}
+
+export const dsigmoid = (y: number): number => fround(y * fround(1 - y));
+export const dtanh = (y: number): number => fround(1 - fround(y * y));

@@ -1,0 +1,148 @@
+// Dense (PyTorch nn.Linear): y = x·Wᵀ + b over the last axis, W [out, in], b [out].
+// Forward is one GEMM and a bias add over all N rows (N = T·B for a per-step head); backward is one GEMM each
+// for dX and dW and one column sum for db, accumulated (+=) into the slab's gradients.
+
+import { describe, ShapeError, ValueError } from '../errors.ts';
+import { Random } from '../random.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
+import { checkCommon, flag, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
+import type { TensorSpec } from './slab.ts';
+import { Workspace } from './workspace.ts';
+
+export interface DenseOptions extends LayerCommon {
+  inFeatures: number;
+  outFeatures: number;
+  /** Adds the bias vector. Default true. */
+  bias?: boolean;
+}
+
+interface Config {
+  I: number;
+  O: number;
+  bias: boolean;
+  seed: number;
+  prefix: string;
+}
+
+function configure(options: DenseOptions): Config {
+  const { seed, prefix } = checkCommon(options);
+  return {
+    I: positiveInt('inFeatures', options.inFeatures),
+    O: positiveInt('outFeatures', options.outFeatures),
+    bias: flag('bias', options.bias, true),
+    seed,
+    prefix,
+  };
+}
+
+const specsOf = (c: Config): TensorSpec[] =>
+  c.bias
+    ? [
+        { name: 'weight', shape: [c.O, c.I] },
+        { name: 'bias', shape: [c.O] },
+      ]
+    : [{ name: 'weight', shape: [c.O, c.I] }];
+
+export class Dense {
+  readonly rt: Runtime;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly hasBias: boolean;
+  readonly params: LayerParams;
+  readonly #ws: Workspace;
+  /** Shape of the last forward input, kept for backward. */
+  #last: readonly number[] | undefined;
+
+  /** PyTorch names (with the prefix) and shapes, for building a shared slab. */
+  static paramSpecs(options: DenseOptions): TensorSpec[] {
+    const c = configure(options);
+    return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
+  }
+
+  constructor(rt: Runtime, options: DenseOptions) {
+    const c = configure(options);
+    this.rt = rt;
+    this.inFeatures = c.I;
+    this.outFeatures = c.O;
+    this.hasBias = c.bias;
+    this.params = new LayerParams(rt, specsOf(c), c.prefix, options.slab);
+    this.#ws = new Workspace(rt);
+    // nn.Linear's default: weight and bias uniform(−1/√in, 1/√in), weight drawn first.
+    const rng = new Random(c.seed);
+    const bound = 1 / Math.sqrt(c.I);
+    for (const s of specsOf(c))
+      this.params.write(s.name, rng.fillUniform(new Float32Array(sizeOf(s.shape)), -bound, bound));
+  }
+
+  /** x [..., in] → y [..., out]; every leading axis is a row (N = T·B for a per-step head). */
+  forward(x: Tensor): Tensor {
+    const t = checkRows('x', x, this.inFeatures);
+    const N = t.data.length / this.inFeatures;
+    const { I, O, k, ws } = this.#parts();
+    const px = ws.need('x', N * I);
+    const py = ws.need('y', N * O);
+    this.#view(px, N * I).set(t.data);
+    k.gemm_nt_f32(py, px, this.params.ptr('weight'), N, O, I, I, I, O, 0);
+    if (this.hasBias) k.bias_add_f32(py, this.params.ptr('bias'), N, O, O);
+    this.#last = t.shape;
+    return { data: this.#view(py, N * O).slice(), shape: [...t.shape.slice(0, -1), O] };
+  }
+
+  /** dOut [..., out] (the last forward's shape) → dX [..., in]; adds dW = dOutᵀ·x and db = Σ dOut. */
+  backward(dOut: Tensor): Tensor {
+    const last = this.#last;
+    if (last === undefined) throw new ValueError('backward: call forward first');
+    const { I, O, k, ws } = this.#parts();
+    const t = checkTensor('dOut', dOut, Float32Array, [...last.slice(0, -1), O]);
+    const N = t.data.length / O;
+    const pdy = ws.need('dy', N * O);
+    const pdx = ws.need('dx', N * I);
+    this.#view(pdy, N * O).set(t.data);
+    const px = ws.ptr('x');
+    k.gemm_nn_f32(pdx, pdy, this.params.ptr('weight'), N, I, O, O, I, I, 0);
+    k.gemm_tn_f32(this.params.gradPtr('weight'), pdy, px, O, I, N, O, I, I, 1);
+    if (this.hasBias) k.colsum_f32(this.params.gradPtr('bias'), pdy, N, O, O, 1);
+    return { data: this.#view(pdx, N * I).slice(), shape: [...last] };
+  }
+
+  /** Sets every parameter by PyTorch name ('weight', 'bias'); validates the whole record first. */
+  setWeights(record: Record<string, ArrayLike<number>>): void {
+    this.params.set(record);
+  }
+
+  getWeights(): Record<string, Float32Array> {
+    return this.params.get(false);
+  }
+
+  gradients(): Record<string, Float32Array> {
+    return this.params.get(true);
+  }
+
+  zeroGrad(): void {
+    this.params.zeroGrad();
+  }
+
+  dispose(): void {
+    this.#ws.free();
+    this.params.dispose();
+    this.#last = undefined;
+  }
+
+  #parts() {
+    return { I: this.inFeatures, O: this.outFeatures, k: this.rt.kernels, ws: this.#ws };
+  }
+
+  #view(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.rt.memory.buffer, ptr, length);
+  }
+}
+
+/** A Float32 tensor of rank ≥ 1 whose last axis is `width`. */
+export function checkRows(name: string, x: unknown, width: number): Tensor {
+  const rank = (x as Tensor | undefined)?.shape?.length;
+  if (typeof rank !== 'number' || rank < 1) {
+    throw new ShapeError(`${name} must be a Float32 tensor [..., ${width}] but got ${describe(x)}`);
+  }
+  return checkTensor(name, x, Float32Array, [...Array(rank - 1).fill(null), width]);
+}

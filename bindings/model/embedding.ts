@@ -1,0 +1,145 @@
+// Embedding (PyTorch nn.Embedding): out[..., :] = weight[ids[...], :], weight [V, E] initialised N(0, 1).
+// Forward is one row gather; backward one scatter-add of dOut's rows into weight's gradient (repeated ids add
+// up, in order). paddingIdx, as in PyTorch, starts as a zero row and never receives gradient.
+
+import { describe, ShapeError, ValueError } from '../errors.ts';
+import { Random } from '../random.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { checkTensor, type Tensor } from '../tensor.ts';
+import { checkCommon, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
+import type { TensorSpec } from './slab.ts';
+import { Workspace } from './workspace.ts';
+
+export interface EmbeddingOptions extends LayerCommon {
+  numEmbeddings: number;
+  embeddingDim: number;
+  /** An id whose row starts at zero and gets no gradient (PyTorch's padding_idx); negative counts from V. */
+  paddingIdx?: number;
+}
+
+interface Config {
+  V: number;
+  E: number;
+  padding: number | undefined;
+  seed: number;
+  prefix: string;
+}
+
+function configure(options: EmbeddingOptions): Config {
+  const { seed, prefix } = checkCommon(options);
+  const V = positiveInt('numEmbeddings', options.numEmbeddings);
+  const E = positiveInt('embeddingDim', options.embeddingDim);
+  const p = options.paddingIdx;
+  if (p !== undefined && (!Number.isInteger(p) || p < -V || p >= V)) {
+    throw new ValueError(`paddingIdx must be an integer in [${-V}, ${V}) but got ${describe(p)}`);
+  }
+  return { V, E, padding: p === undefined ? undefined : (p + V) % V, seed, prefix };
+}
+
+const specsOf = (c: Config): TensorSpec[] => [{ name: 'weight', shape: [c.V, c.E] }];
+
+export class Embedding {
+  readonly rt: Runtime;
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | undefined;
+  readonly params: LayerParams;
+  readonly #ws: Workspace;
+  #last: readonly number[] | undefined;
+
+  static paramSpecs(options: EmbeddingOptions): TensorSpec[] {
+    const c = configure(options);
+    return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
+  }
+
+  constructor(rt: Runtime, options: EmbeddingOptions) {
+    const c = configure(options);
+    this.rt = rt;
+    this.numEmbeddings = c.V;
+    this.embeddingDim = c.E;
+    this.paddingIdx = c.padding;
+    this.params = new LayerParams(rt, specsOf(c), c.prefix, options.slab);
+    this.#ws = new Workspace(rt);
+    // N(0, 1) as nn.Embedding; normal() goes through Math.log, so weights are reproducible within one engine.
+    const rng = new Random(c.seed);
+    const w = new Float32Array(c.V * c.E);
+    for (let i = 0; i < w.length; i++) w[i] = rng.normal();
+    if (c.padding !== undefined) w.fill(0, c.padding * c.E, (c.padding + 1) * c.E);
+    this.params.write('weight', w);
+  }
+
+  /** ids [...] of integers in [0, V) (Int32Array, or any integer-valued array) → [..., E]. */
+  forward(ids: Tensor<Int32Array>): Tensor {
+    const t = this.#checkIds(ids);
+    const n = t.data.length;
+    const E = this.embeddingDim;
+    const pi = this.#ws.need('ids', n);
+    const po = this.#ws.need('out', n * E);
+    new Int32Array(this.rt.memory.buffer, pi, n).set(t.data);
+    this.rt.kernels.gather_rows_f32(po, this.params.ptr('weight'), pi, n, E, E);
+    this.#last = t.shape;
+    return { data: new Float32Array(this.rt.memory.buffer, po, n * E).slice(), shape: [...t.shape, E] };
+  }
+
+  /** dOut [..., E] for the last forward's ids: adds its rows into weight's gradient. Ids have no gradient. */
+  backward(dOut: Tensor): void {
+    const last = this.#last;
+    if (last === undefined) throw new ValueError('backward: call forward first');
+    const E = this.embeddingDim;
+    const t = checkTensor('dOut', dOut, Float32Array, [...last, E]);
+    const n = t.data.length / E;
+    const pd = this.#ws.need('dout', n * E);
+    new Float32Array(this.rt.memory.buffer, pd, n * E).set(t.data);
+    const pi = this.#ws.ptr('ids');
+    if (this.paddingIdx !== undefined) {
+      const ids = new Int32Array(this.rt.memory.buffer, pi, n);
+      for (let i = 0; i < n; i++)
+        if (ids[i] === this.paddingIdx) this.rt.kernels.fill_f32(pd + i * E * 4, 0, E);
+    }
+    this.rt.kernels.scatter_add_rows_f32(this.params.gradPtr('weight'), pd, pi, n, E, E);
+  }
+
+  setWeights(record: Record<string, ArrayLike<number>>): void {
+    this.params.set(record);
+  }
+
+  getWeights(): Record<string, Float32Array> {
+    return this.params.get(false);
+  }
+
+  gradients(): Record<string, Float32Array> {
+    return this.params.get(true);
+  }
+
+  zeroGrad(): void {
+    this.params.zeroGrad();
+  }
+
+  dispose(): void {
+    this.#ws.free();
+    this.params.dispose();
+    this.#last = undefined;
+  }
+
+  /** Every id an integer in [0, V), checked before any kernel runs (a kernel would read out of bounds). */
+  #checkIds(ids: unknown): Tensor<Int32Array> {
+    const data = (ids as Tensor | undefined)?.data as unknown;
+    const rank = (ids as Tensor | undefined)?.shape?.length ?? 0;
+    const V = this.numEmbeddings;
+    if (!(data instanceof Int32Array) && !ArrayBuffer.isView(data) && !Array.isArray(data)) {
+      throw new ShapeError(`ids must be { data: Int32Array, shape: [...] } but got ${describe(data ?? ids)}`);
+    }
+    const values = data as ArrayLike<number>;
+    for (let i = 0; i < values.length; i++) {
+      const id = values[i];
+      if (!Number.isInteger(id) || id < 0 || id >= V) {
+        throw new ValueError(
+          `ids[${i}] must be an integer in [0, ${V}) (numEmbeddings) but is ${describe(id)}`,
+        );
+      }
+    }
+    const int = data instanceof Int32Array ? data : Int32Array.from(values);
+    const shape = (ids as Tensor).shape;
+    return checkTensor('ids', { data: int, shape }, Int32Array, Array(Math.max(rank, 1)).fill(null));
+  }
+}

@@ -1,0 +1,98 @@
+// Options of the recurrent layers, their validation, and PyTorch's parameter names, shapes and order.
+
+import { describe, ValueError } from '../errors.ts';
+import type { CellType } from './cells.ts';
+import { checkInit, type RecurrentInit } from './init.ts';
+import type { ParamSlab, TensorSpec } from './slab.ts';
+
+export interface RecurrentOptions {
+  inputSize: number;
+  hiddenSize: number;
+  /** Stacked layers; layer k > 0 reads the D·H outputs of layer k − 1. Default 1. */
+  numLayers?: number;
+  /** Adds a reverse direction per layer; outputs concatenate [forward, reverse]. Default false. */
+  bidirectional?: boolean;
+  /** x and outputs are [B, T, ·] instead of [T, B, ·]; states stay [L·D, B, H] (as PyTorch). Default false. */
+  batchFirst?: boolean;
+  /** Seed of the initialisation PRNG. Default 0. */
+  seed?: number;
+  init?: RecurrentInit;
+  /** A shared parameter slab holding paramSpecs(options) (a model's); absent = the layer makes its own. */
+  slab?: ParamSlab;
+  /** Prefix of this layer's names in a shared slab, e.g. 'encoder.'. Default ''. */
+  prefix?: string;
+}
+
+export interface Config {
+  readonly cell: CellType;
+  readonly I: number;
+  readonly H: number;
+  readonly L: number;
+  /** Directions: 1 or 2. */
+  readonly D: number;
+  readonly G: number;
+  readonly batchFirst: boolean;
+  readonly seed: number;
+  readonly init: ReturnType<typeof checkInit>;
+  readonly prefix: string;
+}
+
+const GATES: Record<CellType, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
+
+function positiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValueError(`${name} must be a positive integer but got ${describe(value)}`);
+  }
+  return value;
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new ValueError(`${name} must be a boolean but got ${describe(value)}`);
+  }
+  return value === true;
+}
+
+export function configure(options: RecurrentOptions, cell: CellType): Config {
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`options must be an object but got ${describe(options)}`);
+  }
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const prefix = options.prefix ?? '';
+  if (typeof prefix !== 'string') throw new ValueError(`prefix must be a string but got ${describe(prefix)}`);
+  return {
+    cell,
+    I: positiveInt('inputSize', options.inputSize),
+    H: positiveInt('hiddenSize', options.hiddenSize),
+    L: positiveInt('numLayers', options.numLayers ?? 1),
+    D: flag('bidirectional', options.bidirectional) ? 2 : 1,
+    G: GATES[cell],
+    batchFirst: flag('batchFirst', options.batchFirst),
+    seed,
+    init: checkInit(options.init, cell === 'lstm'),
+    prefix,
+  };
+}
+
+/** Input width of layer k. */
+export const inputWidth = (c: Config, k: number): number => (k === 0 ? c.I : c.D * c.H);
+
+/** Name suffix of layer k, direction d: 'l0', 'l1_reverse'. */
+export const suffix = (k: number, d: number): string => `l${k}${d === 1 ? '_reverse' : ''}`;
+
+/** PyTorch's names and shapes, in PyTorch's order (per layer, per direction: w_ih, w_hh, b_ih, b_hh), unprefixed. */
+export function specsOf(c: Config): TensorSpec[] {
+  const specs: TensorSpec[] = [];
+  const GH = c.G * c.H;
+  for (let k = 0; k < c.L; k++) {
+    for (let d = 0; d < c.D; d++) {
+      const s = suffix(k, d);
+      specs.push({ name: `weight_ih_${s}`, shape: [GH, inputWidth(c, k)] });
+      specs.push({ name: `weight_hh_${s}`, shape: [GH, c.H] });
+      specs.push({ name: `bias_ih_${s}`, shape: [GH] });
+      specs.push({ name: `bias_hh_${s}`, shape: [GH] });
+    }
+  }
+  return specs;
+}

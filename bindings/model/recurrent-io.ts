@@ -1,0 +1,122 @@
+// Checking what comes into a recurrent layer, and moving sequences between user layout and the time-major
+// workspace ([T, B, W] rows; batchFirst users give [B, T, W]). Every check runs before any kernel.
+
+import { describe, ShapeError, ValueError } from '../errors.ts';
+import { checkTensor, type Tensor } from '../tensor.ts';
+import type { Config } from './recurrent-config.ts';
+
+export interface RecurrentState {
+  /** [L·D, B, H] initial hidden state; absent = zeros. */
+  h0?: Float32Array;
+  /** [L·D, B, H] initial cell state (LSTM); absent = zeros. */
+  c0?: Float32Array;
+}
+
+export interface RecurrentOutput {
+  /** [T, B, D·H] (batchFirst: [B, T, D·H]); a copy, safe to keep. */
+  outputs: Tensor;
+  /** [L·D, B, H] final hidden state of every layer and direction. */
+  hN: Tensor;
+  /** [L·D, B, H] final cell state (LSTM only). */
+  cN?: Tensor;
+}
+
+export interface RecurrentGrads {
+  dOutputs?: Float32Array;
+  dHn?: Float32Array;
+  dCn?: Float32Array;
+}
+
+export interface RecurrentInputGrads {
+  /** Absent for token-id input. */
+  dX?: Tensor;
+  dH0: Tensor;
+  dC0?: Tensor;
+}
+
+export interface SequenceInput {
+  T: number;
+  B: number;
+  /** Int32Array token ids (one-hot inputs of size inputSize) rather than floats. */
+  tokens: boolean;
+  data: Float32Array | Int32Array;
+}
+
+export function checkInput(c: Config, x: unknown): SequenceInput {
+  const data = (x as Tensor<Float32Array | Int32Array> | undefined)?.data;
+  const tb = c.batchFirst ? 'B, T' : 'T, B';
+  if (data instanceof Int32Array) {
+    const t = checkTensor(`x (token ids [${tb}])`, x, Int32Array, [null, null]);
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] < 0 || data[i] >= c.I) {
+        throw new ValueError(`x[${i}] must be a token id in [0, ${c.I}) (inputSize) but is ${data[i]}`);
+      }
+    }
+    return seq(c, t.shape, true, data);
+  }
+  if (!(data instanceof Float32Array)) {
+    throw new ShapeError(
+      `x must be { data: Float32Array, shape: [${tb}, ${c.I}] } or Int32Array token ids [${tb}] but got ${describe(data ?? x)}`,
+    );
+  }
+  const t = checkTensor(`x [${tb}, inputSize]`, x, Float32Array, [null, null, c.I]);
+  return seq(c, t.shape, false, data);
+}
+
+const seq = (c: Config, shape: readonly number[], tokens: boolean, data: Float32Array | Int32Array) =>
+  c.batchFirst ? { T: shape[1], B: shape[0], tokens, data } : { T: shape[0], B: shape[1], tokens, data };
+
+/** A Float32Array (or the data of a Tensor) of exactly `shape`; undefined passes through. */
+export function checkArray(name: string, value: unknown, shape: readonly number[]): Float32Array | undefined {
+  if (value === undefined) return undefined;
+  const data = value instanceof Float32Array ? value : (value as Tensor | null)?.data;
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (!(data instanceof Float32Array) || data.length !== n) {
+    throw new ShapeError(
+      `${name} must be a Float32Array of [${shape.join(', ')}] (${n} values) but got ${describe(data ?? value)}`,
+    );
+  }
+  return data;
+}
+
+/** Copies a user sequence [T, B, W] (or [B, T, W]) into the time-major view `dst`. */
+export function writeSeq(
+  dst: Float32Array | Int32Array,
+  src: ArrayLike<number>,
+  T: number,
+  B: number,
+  W: number,
+  batchFirst: boolean,
+): void {
+  if (!batchFirst) {
+    (dst as Float32Array).set(src as Float32Array);
+    return;
+  }
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const from = (b * T + t) * W;
+      const to = (t * B + b) * W;
+      for (let w = 0; w < W; w++) dst[to + w] = src[from + w];
+    }
+  }
+}
+
+/** A copy of the time-major view `src` in user layout. */
+export function readSeq(src: Float32Array, T: number, B: number, W: number, batchFirst: boolean): Tensor {
+  if (!batchFirst) return { data: src.slice(0, T * B * W), shape: [T, B, W] };
+  const out = new Float32Array(T * B * W);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const from = (t * B + b) * W;
+      const to = (b * T + t) * W;
+      for (let w = 0; w < W; w++) out[to + w] = src[from + w];
+    }
+  }
+  return { data: out, shape: [B, T, W] };
+}
+
+/** Refuses a cell-state argument on a layer without one. */
+export function noCell(name: string, value: unknown): undefined {
+  if (value !== undefined) throw new ValueError(`${name} is only for LSTM layers, which have a cell state`);
+  return undefined;
+}
