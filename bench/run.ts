@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { benchGemm } from './gemm.ts';
+import { benchBatchedInference, benchStreaming } from './inference.ts';
 import { formatTable, writeJson } from './report.ts';
 import type { BenchOptions, BenchResult } from './types.ts';
 
@@ -10,6 +11,8 @@ type Suite = (options: BenchOptions) => Promise<BenchResult[]>;
 /** Suites by the workload-id prefix that --only selects. */
 const SUITES: Record<string, Suite> = {
   G: (options) => benchGemm(options),
+  W5a: benchStreaming,
+  W5b: benchBatchedInference,
 };
 
 const { values } = parseArgs({

@@ -5,6 +5,7 @@ import { nodeSource } from './runtime/load-node.ts';
 import type { Runtime } from './runtime/runtime.ts';
 
 export * from './index.ts';
+export { writeFileAtomic } from './io/atomic-write.node.ts';
 
 export function init(options: InitOptions = {}): Promise<Runtime> {
   return initWith(nodeSource, options);

@@ -1,7 +1,65 @@
 // The public API shared by every entry point (index.node.ts, index.browser.ts).
 
-export { BackendError, MemoryLimitError, ShapeError, ValueError, WasmRnnError } from './errors.ts';
+export * from './data/index.ts';
+export {
+  BackendError,
+  DataError,
+  FormatError,
+  MemoryLimitError,
+  ShapeError,
+  ValueError,
+  WasmRnnError,
+} from './errors.ts';
+export { type Manifest, MODEL_FORMAT_VERSION } from './io/manifest.ts';
+export { type LayerKindName, type LoadedLayer, loadLayer, readManifest, saveLayer } from './io/model-file.ts';
+export {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafeTensor,
+} from './io/safetensors.ts';
+export { Dense, type DenseOptions } from './model/dense.ts';
+export { Embedding, type EmbeddingOptions } from './model/embedding.ts';
+export { GRU, type GRUOptions } from './model/gru.ts';
+export type { RecurrentInit } from './model/init.ts';
+export { LSTM, type LSTMOptions } from './model/lstm.ts';
+export { AttentionPooling, type AttentionPoolingOptions } from './model/pooling.ts';
+export {
+  Recurrent,
+  type RecurrentGrads,
+  type RecurrentInputGrads,
+  type RecurrentOutput,
+  type RecurrentState,
+} from './model/recurrent.ts';
+export type { RecurrentOptions } from './model/recurrent-config.ts';
+export { RNN, type RNNOptions } from './model/rnn.ts';
+export { ParamSlab, type SlabEntry, type TensorSpec } from './model/slab.ts';
+export { Stepper, type StepperState } from './model/stepper.ts';
+export { Random } from './random.ts';
 export { Arena, type Region } from './runtime/arena.ts';
 export type { BackendOption, InitOptions } from './runtime/init.ts';
 export { ABI_VERSION, type Kernels } from './runtime/kernels.ts';
 export type { Backend, Runtime } from './runtime/runtime.ts';
+export { checkTensor, type Tensor, tensor } from './tensor.ts';
+export { clipGradNorm, clipGradValue } from './train/clip.ts';
+export {
+  Adagrad,
+  type AdagradOptions,
+  Adam,
+  type AdamOptions,
+  AdamW,
+  Optimizer,
+  type OptimizerState,
+  RMSprop,
+  type RMSpropOptions,
+  SGD,
+  type SGDOptions,
+} from './train/optimizers.ts';
+export {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearWarmup,
+  LRSchedule,
+  ReduceLROnPlateau,
+  StepLR,
+} from './train/schedules.ts';
