@@ -1,24 +1,73 @@
-// One timing primitive for every suite: tinybench with warm-up, latency statistics in milliseconds.
+// One timing primitive for every suite: tinybench after a warm-up, latency statistics in milliseconds.
+// The number of samples adapts to the cost of one call, so that a 50 ms step and a 50 s step (TF.js's cpu
+// backend on W2) both finish in reasonable time: ≥ 5 samples (BENCHMARKS.md) unless one call takes longer than
+// SLOW_MS, then 3 (1 with --quick). The first call is timed on its own and is never a sample.
 
 import { Bench } from 'tinybench';
+import type { BenchResult, BenchSystem } from './types.ts';
 
 export interface Timing {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  samples: number;
 }
 
-/** Times `fn` (one call = one unit of work) for at least `quick ? 5 : 20` samples after warm-up. */
-export async function measure(name: string, fn: () => void, quick: boolean): Promise<Timing> {
+const SLOW_MS = 5000;
+
+/** Times `fn` (one call = one unit of work; it may return a promise, which is awaited). */
+export async function measure(name: string, fn: () => unknown, quick: boolean): Promise<Timing> {
+  const start = performance.now();
+  await fn();
+  const first = performance.now() - start;
+  const slow = first > SLOW_MS;
   const bench = new Bench({
-    time: quick ? 200 : 1000,
-    iterations: quick ? 5 : 20,
+    iterations: slow ? (quick ? 1 : 3) : 5,
+    time: slow ? 0 : quick ? 300 : 1500,
+    warmup: !slow,
+    warmupIterations: first > 200 ? 1 : 3,
     warmupTime: quick ? 50 : 200,
-    warmupIterations: 3,
   });
   bench.add(name, fn);
   await bench.run();
   const result = bench.tasks[0].result;
   if (result.state !== 'completed') throw new Error(`bench ${name}: ${result.state}`);
-  return { medianMs: result.latency.p50, minMs: result.latency.min, maxMs: result.latency.max };
+  return {
+    medianMs: result.latency.p50,
+    minMs: result.latency.min,
+    maxMs: result.latency.max,
+    samples: result.latency.samplesCount,
+  };
+}
+
+/** A throughput row: `units` of work per call, per second (the slowest sample gives the lowest rate). */
+export function rateRow(workload: string, system: BenchSystem, t: Timing, units: number): BenchResult {
+  const rate = (ms: number) => units / (ms / 1000);
+  const { medianMs, maxMs, minMs, samples } = t;
+  return {
+    workload,
+    system,
+    threads: 1,
+    unit: 'tokens/s',
+    median: rate(medianMs),
+    min: rate(maxMs),
+    max: rate(minMs),
+    samples,
+  };
+}
+
+/** A latency row in µs per unit (one call = `units` steps). */
+export function perStepRow(workload: string, system: BenchSystem, t: Timing, units: number): BenchResult {
+  const us = (ms: number) => (ms * 1000) / units;
+  const { medianMs, maxMs, minMs, samples } = t;
+  return {
+    workload,
+    system,
+    threads: 1,
+    unit: 'us/step',
+    median: us(medianMs),
+    min: us(minMs),
+    max: us(maxMs),
+    samples,
+  };
 }
