@@ -8,11 +8,10 @@
 // k is split into blocks of KC so a block of b stays in cache while all rows of a pass over it; the
 // partial sum is stored to c as f32 and reloaded, which changes nothing in the operation order.
 
+import { KC, packable, packedBlock } from './gemm-packed';
 import { madd } from './simd';
 
 export { gemm_nt_f32 } from './gemm-nt';
-
-const KC: i32 = 256;
 
 // a [m,k] (lda), b [k,n] (ldb), c [m,n] (ldc)
 export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
@@ -31,9 +30,22 @@ function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * rc, 0, <usize>n << 2);
     return;
   }
+  const packed = packable(m, n, k, ka, rb);
+  const m4 = m & ~3;
+  const n8 = n & ~7;
   for (let p = 0; p < k; p += KC) {
     const kc = min(KC, k - p);
-    block(c, a + <usize>p * ka, b + <usize>p * rb, m, n, kc, ra, ka, rb, rc, p > 0 ? 1 : accumulate);
+    const ap = a + <usize>p * ka;
+    const bp = b + <usize>p * rb;
+    const acc = p > 0 ? 1 : accumulate;
+    if (!packed) {
+      block(c, ap, bp, m, n, kc, ra, ka, rb, rc, acc);
+      continue;
+    }
+    // Full tiles from packed panels; the last n % 8 columns and m % 4 rows by the unpacked tiles.
+    packedBlock(c, ap, bp, m4, n8, kc, ra, ka, rb, rc, acc);
+    if (n8 < n) block(c + (<usize>n8 << 2), ap, bp + (<usize>n8 << 2), m4, n - n8, kc, ra, ka, rb, rc, acc);
+    if (m4 < m) block(c + <usize>m4 * rc, ap + <usize>m4 * ra, bp, m - m4, n, kc, ra, ka, rb, rc, acc);
   }
 }
 
