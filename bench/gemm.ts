@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import type { Runtime } from '../bindings/index.node.ts';
+import { now } from './measure.ts';
 import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
 import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
 
@@ -45,6 +46,7 @@ export async function benchGemm(
     const flops = 2 * n * n * n;
     // Each sample is one call; the budget ends once both the time and the minimum samples are reached.
     const bench = new Bench({
+      now,
       iterations: 5,
       time: options.quick ? 150 : 600,
       warmupIterations: flops > 1e9 ? 1 : 3,

@@ -4,6 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
+import { clockName } from './measure.ts';
 import type { BenchResult, MemoryResult } from './types.ts';
 
 const OURS = new Set(['wasm-simd', 'wasm-relaxed']);
@@ -54,6 +55,7 @@ export async function writeJson(file: string, results: BenchResult[], memory: Me
     cores: cpus().length,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     tfjs: (require('@tensorflow/tfjs/package.json') as { version: string }).version,
+    clock: clockName(),
     results,
     memory,
   };

@@ -1,9 +1,11 @@
-// npm run bench [-- --quick] [--only G,W1,W5a] [--json FILE]: every workload of ../shared/BENCHMARKS.md, for our
-// systems and the TF.js peers, in this one process.
+// npm run bench [-- --quick] [--only G,W1,W5a] [--json FILE] [--clock wall|cpu]: every workload of
+// ../shared/BENCHMARKS.md, for our systems and the TF.js peers, in this one process, and the SIMD128 ceiling.
 
 import { parseArgs } from 'node:util';
+import { benchCeiling } from './ceiling.ts';
 import { benchGemm } from './gemm.ts';
 import { benchBatchedInference, benchStreaming } from './inference.ts';
+import { type Clock, setClock } from './measure.ts';
 import { formatMemory, formatTable, writeJson } from './report.ts';
 import { formatTargets } from './targets.ts';
 import { benchTraining } from './train.ts';
@@ -13,6 +15,7 @@ type Suite = (options: BenchOptions) => Promise<BenchResult[]>;
 
 /** Suites by the workload id that --only selects. */
 const SUITES: Record<string, Suite> = {
+  ceiling: benchCeiling,
   G: (options) => benchGemm(options),
   W1: (options) => benchTraining('W1', options),
   W2: (options) => benchTraining('W2', options),
@@ -27,8 +30,15 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     json: { type: 'string' },
+    clock: { type: 'string', default: 'wall' },
   },
 });
+
+if (values.clock !== 'wall' && values.clock !== 'cpu') {
+  console.error(`bench: --clock must be wall or cpu but got ${values.clock}`);
+  process.exit(2);
+}
+setClock(values.clock as Clock);
 
 const only = values.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((id) => !(id in SUITES)) ?? [];
