@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The command line imports the library by its package name, as an installed CLI does; tests use the source.
+  resolve: { alias: { 'wasm-rnn': fileURLToPath(new URL('./bindings/index.node.ts', import.meta.url)) } },
   test: {
     include: ['test/**/*.test.ts'],
     // The runtime matrix has its own config and engines (npm run test:runtimes).
