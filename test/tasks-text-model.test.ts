@@ -3,7 +3,7 @@
 // text; a prompt with an unknown character, an empty or too-short text are refused with a clear message.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DataError, init, type Runtime, TextModel } from 'wasm-rnn';
+import { type CharVocab, DataError, init, type Runtime, TextModel } from 'wasm-rnn';
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -38,7 +38,7 @@ describe('TextModel', () => {
     expect(model.generate('a', { length: 8, temperature: 2, topK: 1 })).toBe('abcdabcda');
 
     const loaded = TextModel.load(rt, model.save());
-    expect(loaded.vocab.chars).toEqual(['a', 'b', 'c', 'd']);
+    expect((loaded.vocab as CharVocab).chars).toEqual(['a', 'b', 'c', 'd']);
     expect(loaded.generate('a', { length: 40, temperature: 1.5, seed: 7 })).toBe(a);
     expect(loaded.stepsTrained).toBe(150);
     model.dispose();

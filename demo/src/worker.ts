@@ -56,7 +56,7 @@ function progressSender() {
 
 async function trainText(job: TextJob, signal: AbortSignal): Promise<void> {
   const rt = runtime ?? (await ready);
-  const model = new TextModel(rt, job.text, { hiddenSize: 128, seqLength: 48, batchSize: 16, seed: 1 });
+  const model = new TextModel(rt, job.text, { hiddenSize: 128, seed: 1 });
   const every = Math.max(25, Math.round(job.steps / 6));
   const progress = progressSender();
   const sample = (step: number) =>
@@ -67,6 +67,8 @@ async function trainText(job: TextJob, signal: AbortSignal): Promise<void> {
     });
   await model.fit(job.text, {
     steps: job.steps,
+    seqLength: 48,
+    batchSize: 16,
     signal,
     onProgress: (p) => {
       progress(p);

@@ -1,7 +1,7 @@
 // `wasm-rnn bench`: training throughput on two standard workloads (shared/BENCHMARKS.md: W1 char-LM, W3
 // forecasting) on each backend this engine runs, measured in one run so the ratios between backends hold.
 
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { init, Random, type Runtime, SequenceModel, Trainer } from 'wasm-rnn';
 import { type CliIO, line, table } from '../io.ts';
 import { positiveNumber } from '../options.ts';
@@ -59,9 +59,11 @@ const WORKLOADS: Workload[] = [
   },
 ];
 
-async function available(): Promise<Runtime[]> {
+const ALL = ['wasm-relaxed', 'wasm-simd', 'ts'] as const;
+
+async function available(names: readonly (typeof ALL)[number][]): Promise<Runtime[]> {
   const out: Runtime[] = [];
-  for (const backend of ['wasm-relaxed', 'wasm-simd', 'ts'] as const) {
+  for (const backend of names) {
     const rt = await init({ backend }).catch(() => undefined);
     if (rt) out.push(rt);
   }
@@ -85,6 +87,14 @@ function measure(w: Workload, rt: Runtime, seconds: number): number {
   return (steps * w.T * w.B) / elapsed;
 }
 
+function backendList(value: string): (typeof ALL)[number][] {
+  const names = value.split(',').map((s) => s.trim());
+  const bad = names.find((n) => !(ALL as readonly string[]).includes(n));
+  if (bad !== undefined || names.length === 0)
+    throw new InvalidArgumentError(`must be a list of ${ALL.join(', ')}`);
+  return names as (typeof ALL)[number][];
+}
+
 export function benchCommand(program: Command, io: CliIO): void {
   program
     .command('bench')
@@ -94,8 +104,9 @@ export function benchCommand(program: Command, io: CliIO): void {
         'standard workloads, on every backend this engine runs. Tokens/s = T × B per step; ratios are to ts.',
     )
     .option('--seconds <s>', 'time spent on each workload and backend', positiveNumber, 2)
-    .action(async (flags: { seconds: number }) => {
-      const runtimes = await available();
+    .option('--backends <list>', `comma-separated, from ${ALL.join(', ')}`, backendList, [...ALL])
+    .action(async (flags: { seconds: number; backends: (typeof ALL)[number][] }) => {
+      const runtimes = await available(flags.backends);
       const rows = [['workload', ...runtimes.map((rt) => `${rt.backend} tok/s`), 'best / ts']];
       for (const w of WORKLOADS) {
         const rates = runtimes.map((rt) => measure(w, rt, flags.seconds));

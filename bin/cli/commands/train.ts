@@ -33,7 +33,7 @@ interface TrainFlags {
   backend?: BackendChoice;
   seqLength: number;
   sampleEvery: number;
-  prompt: string;
+  prompt?: string;
   temperature: number;
   lookback?: number;
   horizon: number;
@@ -76,7 +76,7 @@ export function trainCommand(program: Command, io: CliIO): void {
       wholeNumber(0),
       0,
     )
-    .option('--prompt <text>', 'text: how samples start', '\n')
+    .option('--prompt <text>', 'text: how samples start (default: a new line)')
     .option('--temperature <t>', 'text: sampling temperature of the samples', nonNegativeNumber, 0.8)
     .option(
       '--lookback <n>',
@@ -108,10 +108,12 @@ export function trainCommand(program: Command, io: CliIO): void {
     });
 }
 
-function progressFor(io: CliIO, label: string) {
+/** The bar starts with the first step, after every input check passed: a failure stays one line. */
+function progressFor(io: CliIO, label: string, heading: string) {
   let bar: ReturnType<typeof createProgress> | undefined;
   return {
     update(p: TrainingProgress) {
+      if (bar === undefined) line(io.stderr, heading);
       bar ??= createProgress(io.stderr, { total: p.totalSteps, label });
       bar.update({ step: p.step, loss: p.averageLoss, tokens: p.tokens });
     },
@@ -135,11 +137,13 @@ async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<vo
     numLayers: flags.layers,
     seed: flags.seed,
   });
-  line(
-    io.stderr,
+  // A prompt the vocabulary cannot encode fails now, not after the training it would have wasted.
+  model.generate(flags.prompt ?? '', { length: 1 });
+  const progress = progressFor(
+    io,
+    'train',
     `training a ${flags.cell.toUpperCase()} on ${text.length} characters (${model.vocab.size} distinct) with ${rt.backend}`,
   );
-  const progress = progressFor(io, 'train');
   const summary = await model
     .fit(text, {
       seqLength: flags.seqLength,
@@ -166,7 +170,7 @@ async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<vo
 }
 
 function sample(model: TextModel, flags: TrainFlags, seed: number): string {
-  return model.generate(flags.prompt, {
+  return model.generate(flags.prompt ?? '', {
     length: 240,
     temperature: flags.temperature,
     seed: flags.seed + seed,
@@ -176,11 +180,11 @@ function sample(model: TextModel, flags: TrainFlags, seed: number): string {
 async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promise<void> {
   const series = await readSeriesFile(file, flags.column);
   const rt = await runtime(flags.backend);
-  line(
-    io.stderr,
+  const progress = progressFor(
+    io,
+    'train',
     `forecasting "${series.column}": ${series.values.length} rows, ${series.missing.length} missing (filled by interpolation), with ${rt.backend}`,
   );
-  const progress = progressFor(io, 'train');
   const forecaster = await Forecaster.fit(series.values, {
     runtime: rt,
     cell: flags.cell,
