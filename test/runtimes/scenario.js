@@ -54,7 +54,7 @@ async function train(lib, backend, extra) {
   }
   const { outputs } = lstm.forward({ data: x, shape: [T, B, I] });
   return {
-    backend: rt.backend,
+    got: rt.backend,
     firstLoss: losses[0],
     lastLoss: losses[STEPS - 1],
     weights: hashWeights(lstm.getWeights()),
@@ -62,10 +62,30 @@ async function train(lib, backend, extra) {
   };
 }
 
+/** What an init or training attempt threw, as plain data every engine can send back. */
+export async function attempt(run) {
+  try {
+    return await run();
+  } catch (error) {
+    return { error: { name: error?.name ?? typeof error, message: String(error?.message ?? error) } };
+  }
+}
+
 /**
- * Runs the scenario on the deterministic backends with the library module `lib` (an entry point's exports);
- * `simdOptions` is extra init options for wasm-simd (a precompiled module where the engine needs one).
+ * Runs the scenario with the library module `lib` (an entry point's exports): what 'auto' picks, then training
+ * on each backend (deterministic ones first). `modules` holds precompiled kernel modules where the engine
+ * cannot load files itself ({ simd, relaxed } in Cloudflare Workers). A backend the engine cannot run gives
+ * the error the user would see instead of a result.
  */
-export async function scenario(lib, simdOptions = {}) {
-  return [await train(lib, 'wasm-simd', simdOptions), await train(lib, 'ts', {})];
+export async function scenario(lib, modules = {}) {
+  const auto = await attempt(async () => {
+    const rt = await lib.init(modules.relaxed ? { module: modules.relaxed } : {});
+    return { backend: rt.backend, notes: rt.notes };
+  });
+  const runs = [];
+  for (const backend of ['wasm-simd', 'ts', 'wasm-relaxed']) {
+    const module = backend === 'ts' ? undefined : modules[backend.slice(5)];
+    runs.push({ backend, ...(await attempt(() => train(lib, backend, module ? { module } : {}))) });
+  }
+  return { auto, runs };
 }
