@@ -32,23 +32,40 @@ export interface ScenarioResult {
   checks?: Record<string, unknown>;
 }
 
+/** Runs a command to its end (failing on a non-zero exit) and returns what it printed on stdout. */
+export async function exec(command: string, args: string[], cwd = here): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, {
+      cwd,
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+      env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    });
+    return stdout;
+  } catch (e) {
+    const { code, stdout, stderr } = e as { code?: unknown; stdout?: string; stderr?: string };
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${cwd}) failed (${String(code)}):\n${stdout}\n${stderr}`,
+    );
+  }
+}
+
 /** Runs a script that prints the scenario's result as its last line of output. */
-export async function fromProcess(command: string, args: string[]): Promise<ScenarioResult> {
-  const { stdout } = await run(command, args, {
-    cwd: here,
-    timeout: 120_000,
-    maxBuffer: 1 << 20,
-    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
-  });
+export async function fromProcess(command: string, args: string[], cwd = here): Promise<ScenarioResult> {
+  const stdout = await exec(command, args, cwd);
   return JSON.parse(stdout.trim().split('\n').pop() ?? '');
 }
 
-export async function fromWorkerd(): Promise<ScenarioResult> {
+/** Serves one request from the Worker at `scriptPath` in workerd; its .js files are ES modules, .wasm compiled. */
+export async function fromWorkerd(
+  scriptPath = join(here, 'worker.js'),
+  modulesRoot = root,
+): Promise<ScenarioResult> {
   const { Miniflare } = await import('miniflare');
   const mf = new Miniflare({
     modules: true,
-    scriptPath: join(here, 'worker.js'),
-    modulesRoot: root,
+    scriptPath,
+    modulesRoot,
     modulesRules: [
       { type: 'ESModule', include: ['**/*.js'] },
       { type: 'CompiledWasm', include: ['**/*.wasm'] },
