@@ -171,6 +171,11 @@ describe('runtime matrix', () => {
       checkOutcome(engine.name, 'wasm-simd', result.runs[0], engine.simd);
       checkOutcome(engine.name, 'ts', result.runs[1], 'trains');
       checkOutcome(engine.name, 'wasm-relaxed', result.runs[2], engine.relaxed);
+      if (engine.simd === 'trains' && engine.relaxed === 'trains') {
+        // Fused multiply-add rounds differently, so relaxed is close to simd, not equal.
+        const [simd, , relaxed] = result.runs as Trained[];
+        expect(Math.abs(relaxed.lastLoss - simd.lastLoss)).toBeLessThan(1e-3 * simd.lastLoss);
+      }
     });
   }
 

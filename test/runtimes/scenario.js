@@ -1,12 +1,13 @@
-// The scenario every engine of the matrix runs: train a small LSTM for 20 seeded steps on each
-// deterministic backend, then run inference; report the losses and a hash of the trained weights.
+// The scenario every engine of the matrix runs: train a small LSTM for 20 seeded Adam steps on each backend,
+// then run inference; report the losses and hashes of the trained weights and outputs. Sizes are not multiples
+// of the 4x8 GEMM tile, so both the micro-kernels and their tails run.
 // Plain ESM JavaScript with no imports, so Node, Deno, Bun, workerd and Chromium (page and Worker) run it as is.
 
 const STEPS = 20;
-const T = 6;
-const B = 4;
-const I = 3;
-const H = 8;
+const T = 8;
+const B = 5;
+const I = 5;
+const H = 12;
 
 /** FNV-1a over the bytes of every weight, in name order: equal hashes mean bit-identical weights. */
 function hashWeights(record) {
