@@ -2,7 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { BackendError, init, MemoryLimitError, ValueError } from '../bindings/index.node.ts';
+import { BackendError, init, LSTM, MemoryLimitError, ValueError } from '../bindings/index.node.ts';
 import { Arena } from '../bindings/runtime/arena.ts';
 import { detectFeatures, RELAXED_PROBE, SIMD_PROBE } from '../bindings/runtime/features.ts';
 import { initWith } from '../bindings/runtime/init.ts';
@@ -157,5 +157,31 @@ describe('arena', () => {
     if (backend === 'wasm-relaxed') for (let i = 0; i < 1000; i++) expect(got[i]).toBeCloseTo(want[i], 6);
     else expect(got).toEqual(want);
     for (const b of big) rt.arena.free(b);
+  });
+});
+
+describe('determinism of the simd build', () => {
+  /** A GEMM, a fused activation and an LSTM forward+backward on fixed data: every output float as bits. */
+  async function fingerprint(): Promise<number[]> {
+    const rt = await loadRuntime('wasm-simd');
+    const n = 67;
+    const a = put(rt, uniform(n * n, 3));
+    const b = put(rt, uniform(n * n, 4));
+    const c = put(rt, uniform(n * n, 5));
+    rt.kernels.gemm_nn_f32(c.ptr, a.ptr, b.ptr, n, n, n, n, n, n, 1);
+    rt.kernels.tanh_f32(a.ptr, c.ptr, n * n);
+    const lstm = new LSTM(rt, { inputSize: 5, hiddenSize: 9, numLayers: 2, bidirectional: true, seed: 3 });
+    const { outputs } = lstm.forward({ data: uniform(7 * 3 * 5, 6), shape: [7, 3, 5] });
+    lstm.backward({ dOutputs: { data: uniform(outputs.data.length, 7), shape: outputs.shape } });
+    const grads = Object.values(lstm.gradients());
+    const all = [get(rt, c), get(rt, a), outputs.data, ...grads];
+    return all.flatMap((f) => [...new Uint32Array(f.buffer, f.byteOffset, f.length)]);
+  }
+
+  it('gives the same bits in two separately instantiated modules', async () => {
+    const first = await fingerprint();
+    const second = await fingerprint();
+    expect(first.length).toBeGreaterThan(10_000);
+    expect(second).toEqual(first);
   });
 });

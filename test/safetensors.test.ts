@@ -13,6 +13,7 @@ import {
   type SafeTensor,
 } from '../bindings/io/safetensors.ts';
 import type { Dense } from '../bindings/model/dense.ts';
+import type { Recurrent } from '../bindings/model/recurrent.ts';
 import { loadRuntime } from './helpers/backends.ts';
 import { uniform } from './helpers/random.ts';
 
@@ -313,4 +314,24 @@ describe('files written from PyTorch (scripts/fixtures/safetensors_fixture.py)',
     for (let i = 0; i < fx.y.length; i++) expect(Math.abs(y.data[i] - fx.y[i])).toBeLessThan(1e-6);
     (layer as Dense).dispose();
   });
+
+  it.each(['LSTM', 'GRU'])(
+    '%s state_dict of a 2-layer bidirectional torch module loads and reproduces its outputs and h_n',
+    async (kind) => {
+      const name = kind.toLowerCase();
+      const bytes = await readFile(new URL(`${name}_torch.safetensors`, FIXTURES));
+      const fx = JSON.parse(await readFile(new URL(`${name}_torch.json`, FIXTURES), 'utf8'));
+      const loaded = loadLayer(rt, bytes);
+      expect(loaded.kind).toBe(kind);
+      const layer = loaded.layer as Recurrent;
+      expect(layer.config.L * layer.config.D).toBe(4);
+      const { outputs, hN } = layer.forward({ data: Float32Array.from(fx.x), shape: fx.xShape });
+      expect(outputs.data.length).toBe(fx.outputs.length);
+      expect(hN.data.length).toBe(fx.hN.length);
+      for (let i = 0; i < fx.outputs.length; i++)
+        expect(Math.abs(outputs.data[i] - fx.outputs[i])).toBeLessThan(1e-5);
+      for (let i = 0; i < fx.hN.length; i++) expect(Math.abs(hN.data[i] - fx.hN[i])).toBeLessThan(1e-5);
+      layer.dispose();
+    },
+  );
 });

@@ -26,6 +26,12 @@ export {
 } from './dataset.ts';
 export { mae, mape, mase, rmse } from './metrics.ts';
 export { type FilledSeries, findMissing, interpolateMissing, withMaskChannel } from './missing.ts';
+export {
+  argMax,
+  type SamplingOptions,
+  sampleToken,
+  samplingDistribution,
+} from './sampling.ts';
 export { MinMaxScaler, type ScalerJSON, StandardScaler } from './scalers.ts';
 export { makeWindows, type WindowOptions, type Windows, windowDataset } from './series.ts';
 export {

@@ -21,10 +21,11 @@ export interface RecurrentOutput {
   cN?: Tensor;
 }
 
+/** Gradients of the loss with respect to forward's results; each a Float32Array or a Tensor of the same shape. */
 export interface RecurrentGrads {
-  dOutputs?: Float32Array;
-  dHn?: Float32Array;
-  dCn?: Float32Array;
+  dOutputs?: Float32Array | Tensor;
+  dHn?: Float32Array | Tensor;
+  dCn?: Float32Array | Tensor;
 }
 
 export interface RecurrentInputGrads {
