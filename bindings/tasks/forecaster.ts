@@ -11,7 +11,6 @@ import { DataError, describe, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
-import { Trainer } from '../train/trainer.ts';
 import { type AnomalyScores, anomalyScores } from './anomaly.ts';
 import {
   futureRowFor,
@@ -30,10 +29,11 @@ import { type ForecastStrategy, forecastSteps, type WindowPredictor } from './mu
 import {
   type BudgetOptions,
   type FitSummary,
-  fitWithBudget,
+  fitOnce,
   loadTask,
   type NetworkOptions,
   recurrentSpec,
+  requireRuntime,
   saveTask,
 } from './training.ts';
 import {
@@ -130,10 +130,7 @@ export class Forecaster {
     series: SeriesInput,
     options: ForecasterOptions & { runtime: Runtime },
   ): Promise<Forecaster> {
-    const rt = options?.runtime;
-    if (!rt || typeof rt !== 'object' || !('kernels' in rt)) {
-      throw new ValueError(`options.runtime must be a Runtime from init() but got ${describe(rt)}`);
-    }
+    const rt = requireRuntime(options);
     const m = asMatrix('series', series);
     const season = positiveInt('season', options.season ?? 1);
     const horizon = positiveInt('horizon', options.horizon ?? 1);
@@ -188,23 +185,13 @@ export class Forecaster {
       v1 - v0 >= layout.horizon
         ? dataset(trainingWindows(prepared, [Math.max(0, v0 - layout.lookback), v1], layout), layout)
         : undefined;
-    const trainer = new Trainer(model, {
-      loss: 'mse',
-      optimizer: { kind: 'adam', lr: options.lr ?? 3e-3 },
+    const trainer = {
+      loss: 'mse' as const,
+      optimizer: { kind: 'adam' as const, lr: options.lr ?? 3e-3 },
       clip: { norm: options.clip ?? 1 },
-    });
-    try {
-      const batchSize = options.batchSize ?? 32;
-      f.summary = await fitWithBudget(
-        trainer,
-        train,
-        validation,
-        { epochs: 10, ...options, batchSize },
-        layout.lookback * batchSize,
-      );
-    } finally {
-      trainer.dispose();
-    }
+    };
+    const budget = { epochs: 10, ...options, batchSize: options.batchSize ?? 32 };
+    f.summary = await fitOnce(model, trainer, train, validation, budget, layout.lookback);
     return f;
   }
 

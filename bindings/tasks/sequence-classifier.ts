@@ -7,14 +7,14 @@ import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
-import { Trainer } from '../train/trainer.ts';
 import {
   type BudgetOptions,
   type FitSummary,
-  fitWithBudget,
+  fitOnce,
   loadTask,
   type NetworkOptions,
   recurrentSpec,
+  requireRuntime,
   saveTask,
 } from './training.ts';
 
@@ -59,10 +59,7 @@ export class SequenceClassifier {
     labels: ArrayLike<number>,
     options: ClassifierOptions & { runtime: Runtime },
   ): Promise<SequenceClassifier> {
-    const rt = options?.runtime;
-    if (!rt || typeof rt !== 'object' || !('kernels' in rt)) {
-      throw new ValueError(`options.runtime must be a Runtime from init() but got ${describe(rt)}`);
-    }
+    const rt = requireRuntime(options);
     const data = labelled(sequences, labels, 'sequences');
     const K = options.classNames?.length ?? Math.max(...Array.from(labels)) + 1;
     if (K < 2) throw new DataError(`classification needs at least 2 classes but the labels name ${K}`);
@@ -84,22 +81,12 @@ export class SequenceClassifier {
     const validation = options.validation
       ? labelled(options.validation.sequences, options.validation.labels, 'validation.sequences')
       : undefined;
-    const trainer = new Trainer(model, {
-      loss: 'cross_entropy',
-      optimizer: { kind: 'adam', lr: options.lr ?? 3e-3 },
-    });
-    try {
-      const batchSize = options.batchSize ?? 32;
-      c.summary = await fitWithBudget(
-        trainer,
-        data,
-        validation,
-        { epochs: 20, ...options, batchSize },
-        data.maxLength * batchSize,
-      );
-    } finally {
-      trainer.dispose();
-    }
+    const trainer = {
+      loss: 'cross_entropy' as const,
+      optimizer: { kind: 'adam' as const, lr: options.lr ?? 3e-3 },
+    };
+    const budget = { epochs: 20, ...options, batchSize: options.batchSize ?? 32 };
+    c.summary = await fitOnce(model, trainer, data, validation, budget, data.maxLength);
     return c;
   }
 

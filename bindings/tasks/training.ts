@@ -8,7 +8,7 @@ import type { SequenceModelOptions } from '../model/sequence-config.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { FitData } from '../train/fit.ts';
-import type { Trainer } from '../train/trainer.ts';
+import { Trainer, type TrainerOptions } from '../train/trainer.ts';
 
 export type CellName = 'lstm' | 'gru' | 'rnn';
 
@@ -154,6 +154,32 @@ export async function fitWithBudget(
   }
   if (best && !stopped) model.setWeights(best.weights);
   return summary(stopped);
+}
+
+/** A Trainer for one fit call, disposed after it (its optimizer state is not kept or saved). */
+export async function fitOnce(
+  model: SequenceModel,
+  options: TrainerOptions,
+  data: FitData & { size: number },
+  validation: (FitData & { size: number }) | undefined,
+  budget: BudgetOptions,
+  stepsPerRow: number,
+): Promise<FitSummary> {
+  const trainer = new Trainer(model, options);
+  try {
+    return await fitWithBudget(trainer, data, validation, budget, stepsPerRow * (budget.batchSize ?? 32));
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** options.runtime, checked: the task classes take it in their options, as Keras takes a device. */
+export function requireRuntime(options: { runtime?: unknown } | undefined): Runtime {
+  const rt = options?.runtime;
+  if (!rt || typeof rt !== 'object' || !('kernels' in rt)) {
+    throw new ValueError(`options.runtime must be a Runtime from init() but got ${describe(rt)}`);
+  }
+  return rt as Runtime;
 }
 
 /** One model file: the network and the task's own state, tagged so a file of another task is refused. */
