@@ -19,8 +19,8 @@ const TEXT = {
   seqLength: 64,
   batchSize: 32,
   lr: 4e-3,
-  steps: quick ? 20 : 1000,
-  samples: 5,
+  steps: quick ? 20 : 1600,
+  samples: 4,
 };
 const CO2 = { lookback: 104, horizon: 52, season: 52, hiddenSize: 32, epochs: quick ? 1 : 10 };
 
