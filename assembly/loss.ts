@@ -133,3 +133,31 @@ export function mse_bwd_f32(dpred: usize, pred: usize, target: usize, n: i32, sc
     store<f32>(dpred + o, s2 * (load<f32>(pred + o) - load<f32>(target + o)));
   }
 }
+
+// Class-weighted cross-entropy (torch's `weight`): probs, logits [rows, cols], targets i32 [rows] (outside
+// [0, cols) = ignored), weights f32 [cols]. Returns Σ over non-ignored rows of w[t]·(−log probs[r, t]).
+export function softmax_xent_weighted_fwd_f32(probs: usize, logits: usize, targets: usize, weights: usize, rows: i32, cols: i32): f32 {
+  let loss: f32 = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = (<usize>r * <usize>cols) << 2;
+    const t = load<i32>(targets + (<usize>r << 2));
+    const valid = t >= 0 && t < cols;
+    const mx = rowmax(logits + o, cols);
+    const zt = valid ? load<f32>(logits + o + (<usize>t << 2)) - mx : 0;
+    const s = expsum(probs + o, logits + o, mx, cols);
+    divide(probs + o, s, cols);
+    if (valid) loss += load<f32>(weights + (<usize>t << 2)) * (log1(s) - zt);
+  }
+  return loss;
+}
+
+// dlogits = (scale·w[t])·(probs − onehot(t)); ignored rows get 0; dlogits may alias probs.
+export function softmax_xent_weighted_bwd_f32(
+  dlogits: usize, probs: usize, targets: usize, weights: usize, rows: i32, cols: i32, scale: f32,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const t = load<i32>(targets + (<usize>r << 2));
+    const rs: f32 = t >= 0 && t < cols ? scale * load<f32>(weights + (<usize>t << 2)) : 0;
+    softmax_xent_bwd_f32(dlogits + ((<usize>r * <usize>cols) << 2), probs + ((<usize>r * <usize>cols) << 2), targets + (<usize>r << 2), 1, cols, rs);
+  }
+}

@@ -97,6 +97,82 @@ export interface Kernels {
   /** dpred = scale·2·(pred − target). */
   mse_bwd_f32(dpred: number, pred: number, target: number, n: number, scale: number): void;
 
+  // --- Class-weighted cross-entropy; weights f32 [cols] (torch's `weight`), targets as above.
+  /** probs = softmax(logits) per row; returns Σ over non-ignored rows of weights[t]·(−log probs[r, t]). */
+  softmax_xent_weighted_fwd_f32(
+    probs: number,
+    logits: number,
+    targets: number,
+    weights: number,
+    rows: number,
+    cols: number,
+  ): number;
+  /** dlogits = scale·weights[t]·(probs − onehot(t)); ignored rows get 0. */
+  softmax_xent_weighted_bwd_f32(
+    dlogits: number,
+    probs: number,
+    targets: number,
+    weights: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): void;
+
+  // --- Elementwise losses over pred, target [rows, cols]; mask f32 [rows] weighs each row (0 = all weigh 1),
+  // a row of weight 0 is skipped. Forward returns Σ_r m_r·Σ_c term; backward dpred = scale·m_r·term'.
+  /** term (pred − target)². */
+  mse_rows_fwd_f32(pred: number, target: number, mask: number, rows: number, cols: number): number;
+  mse_rows_bwd_f32(
+    dpred: number,
+    pred: number,
+    target: number,
+    mask: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): void;
+  /** term |pred − target|; term' sign(pred − target), 0 at 0. */
+  l1_rows_fwd_f32(pred: number, target: number, mask: number, rows: number, cols: number): number;
+  l1_rows_bwd_f32(
+    dpred: number,
+    pred: number,
+    target: number,
+    mask: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): void;
+  /** term 0.5·d² where |d| < delta, else delta·(|d| − 0.5·delta); term' clamp(d, −delta, delta). */
+  huber_rows_fwd_f32(
+    pred: number,
+    target: number,
+    mask: number,
+    rows: number,
+    cols: number,
+    delta: number,
+  ): number;
+  huber_rows_bwd_f32(
+    dpred: number,
+    pred: number,
+    target: number,
+    mask: number,
+    rows: number,
+    cols: number,
+    scale: number,
+    delta: number,
+  ): void;
+  /** pred = logits x, target y in [0, 1]: term max(x, 0) − x·y + log(1 + e^−|x|); term' σ(x) − y. */
+  bce_logits_rows_fwd_f32(pred: number, target: number, mask: number, rows: number, cols: number): number;
+  bce_logits_rows_bwd_f32(
+    dpred: number,
+    pred: number,
+    target: number,
+    mask: number,
+    rows: number,
+    cols: number,
+    scale: number,
+  ): void;
+
   // --- Optimizers over a flat slab of n parameters p with gradients g (torch.optim semantics).
   /** SGD; buf is the momentum buffer, `first` = 1 on the step that initialises it. */
   sgd_f32(
@@ -353,6 +429,16 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   softmax_xent_bwd_f32: 6,
   mse_fwd_f32: 3,
   mse_bwd_f32: 5,
+  softmax_xent_weighted_fwd_f32: 6,
+  softmax_xent_weighted_bwd_f32: 7,
+  mse_rows_fwd_f32: 5,
+  mse_rows_bwd_f32: 7,
+  l1_rows_fwd_f32: 5,
+  l1_rows_bwd_f32: 7,
+  huber_rows_fwd_f32: 6,
+  huber_rows_bwd_f32: 8,
+  bce_logits_rows_fwd_f32: 5,
+  bce_logits_rows_bwd_f32: 7,
   sgd_f32: 10,
   adam_f32: 13,
   adagrad_f32: 7,
@@ -378,4 +464,4 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   isa_relaxed: 0,
 };
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;

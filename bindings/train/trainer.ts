@@ -1,0 +1,210 @@
+// The Trainer: one model, one loss, one optimizer (and schedule, clipping) — PyTorch's training loop with
+// Keras's conveniences. step(batch) is one forward + BPTT + update, usable in a custom loop; fit() runs epochs
+// (fit.ts); evaluate() and predict() run without updating. Everything is checked before any kernel runs, and a
+// step whose loss or gradient is not finite throws a NonFiniteError before the optimizer touches the weights.
+
+import { describe, ShapeError, ValueError } from '../errors.ts';
+import type { InputShape, ModelInputs } from '../model/sequence-input.ts';
+import type { SequenceModel } from '../model/sequence-model.ts';
+import type { Tensor } from '../tensor.ts';
+import type { History } from './callbacks.ts';
+import { clipGradNorm, clipGradValue } from './clip.ts';
+import { type EvaluateOptions, type Evaluation, evaluateDataset } from './evaluate.ts';
+import { type FitData, type FitOptions, runFit } from './fit.ts';
+import { checkGradients, checkLoss } from './guard.ts';
+import { Loss } from './loss.ts';
+import type { LossSpec } from './loss-spec.ts';
+import type { Optimizer } from './optimizers.ts';
+import { ReduceLROnPlateau } from './schedules.ts';
+import {
+  type ClipOptions,
+  checkClip,
+  makeOptimizer,
+  makeSchedule,
+  type OptimizerSpec,
+  type Schedule,
+  type ScheduleSpec,
+} from './trainer-options.ts';
+
+/** One batch, time-major: what collate() and batches() give. */
+export interface TrainBatch {
+  inputs: ModelInputs;
+  /** Per step: floats [T, B, O] or class ids [T, B]; per sequence: floats [B, O] or class ids [B]. */
+  targets: Tensor<Float32Array | Int32Array>;
+  /** Real steps of each row [B] (a padded batch); absent = all T. */
+  lengths?: Int32Array;
+  /** [T, B]: 1 for a real step, 0 for padding; derived from lengths when absent. */
+  mask?: Float32Array;
+}
+
+export interface TrainerOptions {
+  loss: LossSpec;
+  /** Default Adam (lr 1e-3). */
+  optimizer?: OptimizerSpec | Optimizer;
+  schedule?: ScheduleSpec | Schedule;
+  /** When the schedule steps: after every epoch (default, as in PyTorch's examples) or every optimizer step. */
+  scheduleStep?: 'epoch' | 'step';
+  clip?: ClipOptions;
+  /** Drives shuffling (and dropout). Default: the model's seed. */
+  seed?: number;
+}
+
+/** What a staged batch holds: its shape, output rows and real (unpadded) time steps. */
+export interface Staged extends InputShape {
+  rows: number;
+  tokens: number;
+}
+
+export class Trainer {
+  readonly model: SequenceModel;
+  readonly loss: Loss;
+  readonly optimizer: Optimizer;
+  readonly schedule: Schedule | undefined;
+  readonly scheduleStep: 'epoch' | 'step';
+  readonly clip: ClipOptions;
+  readonly seed: number;
+  /** Optimizer steps taken. */
+  steps = 0;
+  /** Epochs completed by fit(). */
+  epochs = 0;
+  #stopRequested = false;
+
+  constructor(model: SequenceModel, options: TrainerOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`Trainer options must be { loss, optimizer?, … } but got ${describe(options)}`);
+    }
+    this.model = model;
+    const seed = options.seed ?? model.config.seed;
+    if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+    this.seed = seed;
+    this.clip = checkClip(options.clip);
+    const scheduleStep = options.scheduleStep ?? 'epoch';
+    if (scheduleStep !== 'epoch' && scheduleStep !== 'step') {
+      throw new ValueError(`scheduleStep must be 'epoch' or 'step' but got ${describe(scheduleStep)}`);
+    }
+    this.scheduleStep = scheduleStep;
+    this.loss = new Loss(model.rt, options.loss);
+    this.optimizer = makeOptimizer(model.slab, options.optimizer);
+    this.schedule = makeSchedule(this.optimizer, options.schedule);
+    if (this.schedule instanceof ReduceLROnPlateau && scheduleStep === 'step') {
+      throw new ValueError("a plateau schedule steps on an epoch's loss; use scheduleStep 'epoch'");
+    }
+  }
+
+  /** One training step: forward, loss, BPTT, NaN/Inf guard, clipping, optimizer update. Returns the loss. */
+  step(batch: TrainBatch): number {
+    const staged = this.stage(batch, true);
+    return this.update(staged);
+  }
+
+  /** Checks a batch and copies it into linear memory; nothing has run yet when this throws. */
+  stage(batch: TrainBatch, training: boolean): Staged {
+    const model = this.model;
+    if (batch === null || typeof batch !== 'object') {
+      throw new ValueError(`batch must be { inputs, targets, lengths? } but got ${describe(batch)}`);
+    }
+    const shape = model.check(batch.inputs);
+    const { T, B } = shape;
+    if (batch.lengths?.some((l) => l !== T)) {
+      throw new ValueError('variable-length batches (lengths < T) are not supported yet');
+    }
+    const rows = model.outputRows(T, B);
+    const targets = batch.targets?.data;
+    if (!(targets instanceof Float32Array || targets instanceof Int32Array)) {
+      throw new ShapeError(
+        `batch.targets must be a tensor of Float32Array or Int32Array but got ${describe(targets)}`,
+      );
+    }
+    const mask = model.perStep ? batch.mask : undefined;
+    if (mask !== undefined && (!(mask instanceof Float32Array) || mask.length < rows)) {
+      throw new ShapeError(
+        `batch.mask must be a Float32Array of [T, B] = ${rows} values but got ${describe(mask)}`,
+      );
+    }
+    const locate = model.perStep
+      ? (r: number) => `batch row ${r % B}, step ${Math.floor(r / B)}`
+      : (r: number) => `batch row ${r}`;
+    this.loss.check(targets, rows, model.outputSize, mask, locate);
+    model.load(batch.inputs, shape, training);
+    this.loss.load(targets, rows, model.outputSize, mask);
+    return { T, B, rows, tokens: T * B };
+  }
+
+  /**
+   * Forward, loss and BPTT of one batch without an update: the slab's gradients are then those of this batch
+   * (checked finite). For custom loops such as gradient accumulation; returns the loss.
+   */
+  computeGradients(batch: TrainBatch): number {
+    return this.#gradients(this.stage(batch, true));
+  }
+
+  /** The NaN/Inf guard over the gradients in the slab, for custom loops that change them by hand. */
+  checkGradients(): void {
+    checkGradients(this.model.slab, this.steps + 1);
+  }
+
+  /** The update of a staged batch (see step). */
+  update(staged: Staged): number {
+    const loss = this.#gradients(staged);
+    this.applyGradients();
+    return loss;
+  }
+
+  /** Clipping, then one optimizer step (and a per-step schedule) from the gradients in the slab. */
+  applyGradients(): void {
+    const slab = this.model.slab;
+    if (this.clip.value !== undefined) clipGradValue(slab, this.clip.value);
+    if (this.clip.norm !== undefined) clipGradNorm(slab, this.clip.norm);
+    this.optimizer.step();
+    this.steps += 1;
+    if (this.scheduleStep === 'step') (this.schedule as { step(): void } | undefined)?.step();
+  }
+
+  #gradients(_staged: Staged): number {
+    const model = this.model;
+    const step = this.steps + 1;
+    model.zeroGrad();
+    model.forward();
+    const loss = this.loss.compute(model.output, model.output);
+    checkLoss(loss, step);
+    model.backward();
+    checkGradients(model.slab, step);
+    return loss;
+  }
+
+  /** Loss (and accuracy, for cross-entropy) over a dataset, without updating anything. */
+  evaluate(data: FitData, options: EvaluateOptions = {}): Evaluation {
+    return evaluateDataset(this, data, options);
+  }
+
+  /** The model's outputs for time-major inputs (see SequenceModel.predict). */
+  predict(inputs: ModelInputs): Tensor {
+    return this.model.predict(inputs);
+  }
+
+  /** Trains for `epochs` over `data`; async, yielding to the event loop between batches. */
+  fit(data: FitData, options: FitOptions = {}): Promise<History> {
+    this.#stopRequested = false;
+    return runFit(this, data, options);
+  }
+
+  /** Asks a running fit() to return after the current step (Keras's model.stop_training = true). */
+  stop(): void {
+    this.#stopRequested = true;
+  }
+
+  get stopRequested(): boolean {
+    return this.#stopRequested;
+  }
+
+  /** The optimizer's learning rate for the next step. */
+  get lr(): number {
+    return this.optimizer.lr;
+  }
+
+  /** Returns the loss's and optimizer's memory to the arena (the model is the caller's). */
+  dispose(): void {
+    this.loss.dispose();
+    this.optimizer.dispose();
+  }
+}
