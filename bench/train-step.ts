@@ -1,17 +1,9 @@
-// Our side of W1–W4: one full training step (forward over the whole sequence, BPTT, optimizer update), built from
-// the low-level layers over one shared ParamSlab. makeStep is the one place that knows how; when the Trainer
-// lands it becomes a Trainer built from the same workload description.
+// Our side of W1–W4: one full training step (forward over the whole sequence, BPTT, optimizer update) through
+// the library's SequenceModel + Trainer, built the way a user builds them: one trainer.step(batch) a step.
 
-import { Dense } from '../bindings/model/dense.ts';
-import { GRU } from '../bindings/model/gru.ts';
-import { LSTM } from '../bindings/model/lstm.ts';
-import type { Recurrent } from '../bindings/model/recurrent.ts';
-import type { RecurrentOptions } from '../bindings/model/recurrent-config.ts';
-import { RNN } from '../bindings/model/rnn.ts';
-import { ParamSlab } from '../bindings/model/slab.ts';
+import { SequenceModel } from '../bindings/model/sequence-model.ts';
 import type { Runtime } from '../bindings/runtime/runtime.ts';
-import { clipGradValue } from '../bindings/train/clip.ts';
-import { Adagrad, Adam, type Optimizer } from '../bindings/train/optimizers.ts';
+import { Trainer } from '../bindings/train/trainer.ts';
 import { seriesData, type TrainWorkload, tokenData } from './workloads.ts';
 
 export interface TrainStep {
@@ -22,99 +14,40 @@ export interface TrainStep {
   dispose: () => void;
 }
 
-const RECURRENT = {
-  lstm: { make: (rt: Runtime, o: RecurrentOptions) => new LSTM(rt, o), specs: LSTM.paramSpecs },
-  gru: { make: (rt: Runtime, o: RecurrentOptions) => new GRU(rt, o), specs: GRU.paramSpecs },
-  rnn: { make: (rt: Runtime, o: RecurrentOptions) => new RNN(rt, o), specs: RNN.paramSpecs },
-};
-
-/** The model of workload `w` (recurrent layer + dense head in one slab) and its optimizer, ready to step. */
-function build(rt: Runtime, w: TrainWorkload) {
-  const out = w.task === 'tokens' ? w.I : 1;
-  const rnnOptions: RecurrentOptions = { inputSize: w.I, hiddenSize: w.H, prefix: 'rnn.', seed: 1 };
-  const headOptions = { inFeatures: w.H, outFeatures: out, prefix: 'head.', seed: 2 };
-  const kind = RECURRENT[w.cell];
-  const slab = new ParamSlab(rt, [...kind.specs(rnnOptions), ...Dense.paramSpecs(headOptions)]);
-  const rnn: Recurrent = kind.make(rt, { ...rnnOptions, slab });
-  const head = new Dense(rt, { ...headOptions, slab });
-  const o = w.optimizer;
-  const optimizer: Optimizer =
-    o.kind === 'adam' ? new Adam(slab, { lr: o.lr }) : new Adagrad(slab, { lr: o.lr });
-  const update = () => {
-    if (o.kind === 'adagrad') clipGradValue(slab, o.clip);
-    optimizer.step();
-  };
-  const dispose = () => {
-    optimizer.dispose();
-    head.dispose();
-    rnn.dispose();
-    slab.free();
-  };
-  return { slab, rnn, head, update, dispose };
-}
-
 /** A training step of workload `w` on runtime `rt`. */
 export function makeStep(rt: Runtime, w: TrainWorkload): TrainStep {
-  return w.task === 'tokens' ? charLmStep(rt, w) : seriesStep(rt, w);
-}
-
-/** Char-LM (W1, W2, W4): token ids in, dense head at every step, softmax cross-entropy averaged over T·B. */
-function charLmStep(rt: Runtime, w: TrainWorkload): TrainStep {
-  const { T, B, I: V } = w;
-  const N = T * B;
-  const m = build(rt, w);
-  const data = tokenData(T, B, V);
-  const x = { data: data.ids, shape: [T, B] };
-  const targets = rt.arena.alloc(N);
-  const probs = rt.arena.alloc(N * V);
-  new Int32Array(rt.memory.buffer, targets.ptr, N).set(data.targets);
-  const k = rt.kernels;
+  const { T, B, I, H } = w;
+  const tokens = w.task === 'tokens';
+  const model = new SequenceModel(rt, {
+    input: tokens ? { tokens: I } : { features: I },
+    recurrent: { cell: w.cell === 'rnn' ? 'rnn_tanh' : w.cell, hiddenSize: H },
+    pooling: tokens ? 'none' : 'last',
+    head: { outputSize: tokens ? I : 1 },
+    seed: 1,
+  });
+  const o = w.optimizer;
+  const trainer = new Trainer(model, {
+    loss: tokens ? 'cross_entropy' : 'mse',
+    optimizer: o.kind === 'adam' ? { kind: 'adam', lr: o.lr } : { kind: 'adagrad', lr: o.lr },
+    clip: o.kind === 'adagrad' ? { value: o.clip } : undefined,
+  });
+  let batch: Parameters<Trainer['step']>[0];
+  if (tokens) {
+    const d = tokenData(T, B, I);
+    batch = { inputs: { data: d.ids, shape: [T, B] }, targets: { data: d.targets, shape: [T, B] } };
+  } else {
+    const d = seriesData(T, B);
+    batch = { inputs: { data: d.x, shape: [T, B, 1] }, targets: { data: d.y, shape: [B, 1] } };
+  }
   let loss = Number.NaN;
-  const step = () => {
-    m.slab.zeroGrad();
-    const logits = m.head.forward(m.rnn.forward(x).outputs);
-    rt.arena.f32(probs).set(logits.data);
-    loss = k.softmax_xent_fwd_f32(probs.ptr, probs.ptr, targets.ptr, N, V) / N;
-    k.softmax_xent_bwd_f32(probs.ptr, probs.ptr, targets.ptr, N, V, 1 / N);
-    // A copy: the head's first backward sizes its workspace, which may grow (and detach) linear memory.
-    const dx = m.head.backward({ data: rt.arena.f32(probs).slice(), shape: [T, B, V] });
-    m.rnn.backward({ dOutputs: dx.data });
-    m.update();
+  return {
+    step: () => {
+      loss = trainer.step(batch);
+    },
+    loss: () => loss,
+    dispose: () => {
+      trainer.dispose();
+      model.dispose();
+    },
   };
-  const dispose = () => {
-    rt.arena.free(targets);
-    rt.arena.free(probs);
-    m.dispose();
-  };
-  return { step, loss: () => loss, dispose };
-}
-
-/** Forecasting (W3): a float series in, dense H→1 on the last state, MSE over the batch. */
-function seriesStep(rt: Runtime, w: TrainWorkload): TrainStep {
-  const { T, B } = w;
-  const m = build(rt, w);
-  const data = seriesData(T, B);
-  const x = { data: data.x, shape: [T, B, 1] };
-  const target = rt.arena.alloc(B);
-  const pred = rt.arena.alloc(B);
-  rt.arena.f32(target).set(data.y);
-  const k = rt.kernels;
-  let loss = Number.NaN;
-  const step = () => {
-    m.slab.zeroGrad();
-    const hN = m.rnn.forward(x).hN;
-    const y = m.head.forward({ data: hN.data, shape: [B, w.H] });
-    rt.arena.f32(pred).set(y.data);
-    loss = k.mse_fwd_f32(pred.ptr, target.ptr, B) / B;
-    k.mse_bwd_f32(pred.ptr, pred.ptr, target.ptr, B, 1 / B);
-    const dh = m.head.backward({ data: rt.arena.f32(pred).slice(), shape: [B, 1] });
-    m.rnn.backward({ dHn: dh.data });
-    m.update();
-  };
-  const dispose = () => {
-    rt.arena.free(target);
-    rt.arena.free(pred);
-    m.dispose();
-  };
-  return { step, loss: () => loss, dispose };
 }

@@ -1,5 +1,6 @@
 // Steady-state training allocates nothing: after warm-up steps have sized every workspace, 2,000 more training
-// steps (the bench's makeStep: layers over one slab, loss kernels, clipping, optimizer) leave linear memory,
+// steps (the bench's: through the Trainer, and from the low-level layers over one slab with the loss kernels,
+// clipping and an optimizer) leave linear memory,
 // the arena's high-water mark and its live bytes exactly as they were, and the JS heap with its ArrayBuffers
 // (after forced collections) flat: the layer API's per-call result arrays are garbage, not growth, and a leak
 // of 512 bytes a step would show.
@@ -8,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { makeStep } from '../bench/train-step.ts';
+import { makeLayerStep } from '../bench/train-step-layers.ts';
 import type { TrainWorkload } from '../bench/workloads.ts';
 import { loadRuntime } from './helpers/backends.ts';
 
@@ -50,35 +52,36 @@ const STEPS = 2000;
 // The WebAssembly backends: the layer and arena code above the kernels is the same for ts, whose kernels run
 // these 7,000 steps ~20× slower.
 describe.each(['wasm-simd', 'wasm-relaxed'] as const)('steady-state training on %s', (backend) => {
-  it.each(SMALL.map((w) => [`${w.cell} (${w.id} in miniature)`, w] as const))(
-    '%s: 2,000 steps allocate nothing',
-    async (_, w) => {
-      const rt = await loadRuntime(backend);
-      const s = makeStep(rt, w);
-      // Warm-up: workspaces sized, and the JIT settled (compiled code and feedback also live on the JS heap).
-      for (let i = 0; i < WARMUP; i++) s.step();
-      const firstLoss = s.loss();
-      const linear = rt.memory.buffer.byteLength;
-      const { highWater, usedBytes } = rt.arena;
-      const js: number[] = [await jsBytes()];
-      for (let half = 0; half < 2; half++) {
-        for (let i = 0; i < STEPS / 2; i++) s.step();
-        js.push(await jsBytes());
-      }
-      expect(rt.memory.buffer.byteLength).toBe(linear);
-      expect(rt.arena.highWater).toBe(highWater);
-      expect(rt.arena.usedBytes).toBe(usedBytes);
-      const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
-      // A leak grows the heap in both halves alike; 512 KiB over 1,000 steps is 512 bytes a step, less than
-      // any one array a step makes (T·B·H floats are 1.5 KiB here). JIT and GC noise stays within ±300 KiB.
-      for (const half of [0, 1]) {
-        const grown = js[half + 1] - js[half];
-        expect(grown, `JS heap grew by ${kib(grown)} over 1,000 steps`).toBeLessThan(512 * 1024);
-      }
-      // The steps trained: the loss moved and stayed finite.
-      expect(Number.isFinite(s.loss())).toBe(true);
-      expect(s.loss()).not.toBe(firstLoss);
-      s.dispose();
-    },
-  );
+  const cases = SMALL.flatMap((w) => [
+    [`Trainer, ${w.cell} (${w.id} in miniature)`, w, makeStep] as const,
+    [`layers, ${w.cell} (${w.id} in miniature)`, w, makeLayerStep] as const,
+  ]);
+  it.each(cases)('%s: 2,000 steps allocate nothing', async (_, w, make) => {
+    const rt = await loadRuntime(backend);
+    const s = make(rt, w);
+    // Warm-up: workspaces sized, and the JIT settled (compiled code and feedback also live on the JS heap).
+    for (let i = 0; i < WARMUP; i++) s.step();
+    const firstLoss = s.loss();
+    const linear = rt.memory.buffer.byteLength;
+    const { highWater, usedBytes } = rt.arena;
+    const js: number[] = [await jsBytes()];
+    for (let half = 0; half < 2; half++) {
+      for (let i = 0; i < STEPS / 2; i++) s.step();
+      js.push(await jsBytes());
+    }
+    expect(rt.memory.buffer.byteLength).toBe(linear);
+    expect(rt.arena.highWater).toBe(highWater);
+    expect(rt.arena.usedBytes).toBe(usedBytes);
+    const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+    // A leak grows the heap in both halves alike; 512 KiB over 1,000 steps is 512 bytes a step, less than
+    // any one array a step makes (T·B·H floats are 1.5 KiB here). JIT and GC noise stays within ±300 KiB.
+    for (const half of [0, 1]) {
+      const grown = js[half + 1] - js[half];
+      expect(grown, `JS heap grew by ${kib(grown)} over 1,000 steps`).toBeLessThan(512 * 1024);
+    }
+    // The steps trained: the loss moved and stayed finite.
+    expect(Number.isFinite(s.loss())).toBe(true);
+    expect(s.loss()).not.toBe(firstLoss);
+    s.dispose();
+  });
 });
