@@ -10,7 +10,7 @@
 // kernel still allocates nothing and the host sees no state: its contents are dead between calls. (A threads
 // build will need one area per thread.)
 
-import { madd } from './simd';
+import { tile4x8 } from './gemm-tile';
 
 /** Rows of b per block (and the depth of every panel). */
 export const KC: i32 = 256;
@@ -47,7 +47,8 @@ export function packedBlock(c: usize, a: usize, b: usize, m4: i32, n8: i32, kc: 
       for (let jr = 0; jr < nc; jr += 8) {
         const bp = BPACK + <usize>jr * <usize>kc * 4;
         for (let ir = 0; ir < mc; ir += 4) {
-          tile(cb + <usize>ir * rc + (<usize>jr << 2), rc, APACK + <usize>ir * <usize>kc * 4, bp, kc, accumulate);
+          const ap = APACK + <usize>ir * <usize>kc * 4;
+          tile4x8(cb + <usize>ir * rc + (<usize>jr << 2), rc, ap, 4, 16, bp, 32, kc, accumulate);
         }
       }
     }
@@ -114,51 +115,4 @@ function packA(a: usize, ra: usize, ka: usize, kc: i32, mc: i32): void {
       }
     }
   }
-}
-
-// @ts-ignore: decorator
-@inline function start(c: usize, accumulate: i32): v128 {
-  return accumulate ? v128.load(c) : f32x4.splat(0);
-}
-
-// c [4,8] (+)= a panel [kc, 4] · b panel [kc, 8], both packed.
-// @ts-ignore: decorator
-@inline function tile(c: usize, rc: usize, pa: usize, pb: usize, kc: i32, accumulate: i32): void {
-  const c1 = c + rc;
-  const c2 = c1 + rc;
-  const c3 = c2 + rc;
-  let x00 = start(c, accumulate);
-  let x01 = start(c + 16, accumulate);
-  let x10 = start(c1, accumulate);
-  let x11 = start(c1 + 16, accumulate);
-  let x20 = start(c2, accumulate);
-  let x21 = start(c2 + 16, accumulate);
-  let x30 = start(c3, accumulate);
-  let x31 = start(c3 + 16, accumulate);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let s = v128.load32_splat(pa);
-    x00 = madd(s, b0, x00);
-    x01 = madd(s, b1, x01);
-    s = v128.load32_splat(pa, 4);
-    x10 = madd(s, b0, x10);
-    x11 = madd(s, b1, x11);
-    s = v128.load32_splat(pa, 8);
-    x20 = madd(s, b0, x20);
-    x21 = madd(s, b1, x21);
-    s = v128.load32_splat(pa, 12);
-    x30 = madd(s, b0, x30);
-    x31 = madd(s, b1, x31);
-    pa += 16;
-    pb += 32;
-  }
-  v128.store(c, x00);
-  v128.store(c, x01, 16);
-  v128.store(c1, x10);
-  v128.store(c1, x11, 16);
-  v128.store(c2, x20);
-  v128.store(c2, x21, 16);
-  v128.store(c3, x30);
-  v128.store(c3, x31, 16);
 }

@@ -9,6 +9,7 @@
 // partial sum is stored to c as f32 and reloaded, which changes nothing in the operation order.
 
 import { KC, packable, packedBlock } from './gemm-packed';
+import { start, tile4x8 } from './gemm-tile';
 import { madd } from './simd';
 
 export { gemm_nt_f32 } from './gemm-nt';
@@ -82,57 +83,6 @@ function block(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
     }
     for (; j < n; j++) scalar(ci + (<usize>j << 2), ai, ka, b + (<usize>j << 2), rb, k, accumulate);
   }
-}
-
-// @ts-ignore: decorator
-@inline function start(c: usize, accumulate: i32): v128 {
-  return accumulate ? v128.load(c) : f32x4.splat(0);
-}
-
-// c [4,8] += a [4,k] · b [k,8]
-// @ts-ignore: decorator
-@inline function tile4x8(c: usize, rc: usize, a: usize, ra: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
-  const c1 = c + rc;
-  const c2 = c1 + rc;
-  const c3 = c2 + rc;
-  let x00 = start(c, accumulate);
-  let x01 = start(c + 16, accumulate);
-  let x10 = start(c1, accumulate);
-  let x11 = start(c1 + 16, accumulate);
-  let x20 = start(c2, accumulate);
-  let x21 = start(c2 + 16, accumulate);
-  let x30 = start(c3, accumulate);
-  let x31 = start(c3 + 16, accumulate);
-  const ra2 = ra + ra;
-  const ra3 = ra2 + ra;
-  let pa = a;
-  let pb = b;
-  for (let p = 0; p < k; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let s = v128.load32_splat(pa);
-    x00 = madd(s, b0, x00);
-    x01 = madd(s, b1, x01);
-    s = v128.load32_splat(pa + ra);
-    x10 = madd(s, b0, x10);
-    x11 = madd(s, b1, x11);
-    s = v128.load32_splat(pa + ra2);
-    x20 = madd(s, b0, x20);
-    x21 = madd(s, b1, x21);
-    s = v128.load32_splat(pa + ra3);
-    x30 = madd(s, b0, x30);
-    x31 = madd(s, b1, x31);
-    pa += ka;
-    pb += rb;
-  }
-  v128.store(c, x00);
-  v128.store(c, x01, 16);
-  v128.store(c1, x10);
-  v128.store(c1, x11, 16);
-  v128.store(c2, x20);
-  v128.store(c2, x21, 16);
-  v128.store(c3, x30);
-  v128.store(c3, x31, 16);
 }
 
 // c [4,4] += a [4,k] · b [k,4]

@@ -4,7 +4,7 @@
 // BENCHMARKS.md's figure (32 GFLOP/s mul + add, 46 FMA) is for its machine class; this one may differ.
 
 import asc from 'assemblyscript/asc';
-import { measure } from './measure.ts';
+import { gflopsRow, measure } from './measure.ts';
 import type { BenchOptions, BenchResult } from './types.ts';
 
 const ITERATIONS = 2_000_000;
@@ -64,17 +64,7 @@ export async function benchCeiling(options: BenchOptions): Promise<BenchResult[]
       continue;
     }
     const t = await measure(`ceiling ${system}`, () => peak(ITERATIONS), options.quick);
-    const gflops = (ms: number) => flops / (ms * 1e6);
-    results.push({
-      workload: 'ceiling',
-      system,
-      threads: 1,
-      unit: 'GFLOP/s',
-      median: gflops(t.medianMs),
-      min: gflops(t.maxMs),
-      max: gflops(t.minMs),
-      samples: t.samples,
-    });
+    results.push(gflopsRow('ceiling', system, t, flops));
   }
   return results;
 }

@@ -62,34 +62,40 @@ export async function measure(name: string, fn: () => unknown, quick: boolean): 
   };
 }
 
-/** A throughput row: `units` of work per call, per second (the slowest sample gives the lowest rate). */
-export function rateRow(workload: string, system: BenchSystem, t: Timing, units: number): BenchResult {
-  const rate = (ms: number) => units / (ms / 1000);
-  const { medianMs, maxMs, minMs, samples } = t;
+/** A result row from a timing; `convert` maps milliseconds per call to the row's unit. For a rate the
+ * slowest sample gives the minimum, for a latency the fastest does. */
+function row(
+  workload: string,
+  system: BenchSystem,
+  t: Timing,
+  unit: BenchResult['unit'],
+  convert: (ms: number) => number,
+): BenchResult {
+  const [low, high] = unit === 'us/step' ? [t.minMs, t.maxMs] : [t.maxMs, t.minMs];
+  const { samples } = t;
   return {
     workload,
     system,
     threads: 1,
-    unit: 'tokens/s',
-    median: rate(medianMs),
-    min: rate(maxMs),
-    max: rate(minMs),
+    unit,
+    median: convert(t.medianMs),
+    min: convert(low),
+    max: convert(high),
     samples,
   };
 }
 
-/** A latency row in µs per unit (one call = `units` steps). */
+/** A throughput row: `units` tokens per call, per second. */
+export function rateRow(workload: string, system: BenchSystem, t: Timing, units: number): BenchResult {
+  return row(workload, system, t, 'tokens/s', (ms) => units / (ms / 1000));
+}
+
+/** A latency row in µs per step (one call = `units` steps). */
 export function perStepRow(workload: string, system: BenchSystem, t: Timing, units: number): BenchResult {
-  const us = (ms: number) => (ms * 1000) / units;
-  const { medianMs, maxMs, minMs, samples } = t;
-  return {
-    workload,
-    system,
-    threads: 1,
-    unit: 'us/step',
-    median: us(medianMs),
-    min: us(minMs),
-    max: us(maxMs),
-    samples,
-  };
+  return row(workload, system, t, 'us/step', (ms) => (ms * 1000) / units);
+}
+
+/** A GFLOP/s row: `flops` per call. */
+export function gflopsRow(workload: string, system: BenchSystem, t: Timing, flops: number): BenchResult {
+  return row(workload, system, t, 'GFLOP/s', (ms) => flops / (ms * 1e6));
 }
