@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { PYTORCH } from './targets.ts';
+import { best, PYTORCH } from './targets.ts';
 import type { BenchResult, BenchSystem } from './types.ts';
 
 const SYSTEMS: BenchSystem[] = ['wasm-relaxed', 'wasm-simd', 'ts', 'tfjs-wasm', 'tfjs-cpu'];
@@ -25,16 +25,6 @@ const WORKLOADS = [
 const fmt = (v: number) =>
   v >= 1000 ? Math.round(v).toLocaleString('en-US') : v >= 100 ? v.toFixed(0) : v.toFixed(1);
 
-function pick(rows: BenchResult[], systems: BenchSystem[]): BenchResult | undefined {
-  const lower = rows[0]?.unit === 'us/step';
-  return rows
-    .filter((r) => systems.includes(r.system))
-    .reduce<BenchResult | undefined>(
-      (a, r) => (!a || (lower ? r.median < a.median : r.median > a.median) ? r : a),
-      undefined,
-    );
-}
-
 export function markdownTable(results: BenchResult[]): string {
   const head = ['workload', 'unit', ...SYSTEMS, 'PyTorch CPU (BENCHMARKS.md)', 'ours ÷ TF.js', 'ours ÷ ts'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
@@ -42,7 +32,7 @@ export function markdownTable(results: BenchResult[]): string {
     const rows = results.filter((r) => r.workload === w);
     if (rows.length === 0) continue;
     const lower = rows[0].unit === 'us/step';
-    const ours = pick(rows, ['wasm-relaxed', 'wasm-simd']);
+    const ours = best(rows, new Set(['wasm-relaxed', 'wasm-simd']));
     const ratio = (other: BenchResult | undefined) => {
       if (!ours || !other) return '—';
       return `${(lower ? other.median / ours.median : ours.median / other.median).toFixed(1)}×`;
@@ -53,7 +43,7 @@ export function markdownTable(results: BenchResult[]): string {
     });
     const torch = PYTORCH[w] === undefined ? '—' : fmt(PYTORCH[w]);
     const unit = rows[0].unit.replace('us/step', 'µs/step');
-    const tf = pick(rows, ['tfjs-wasm', 'tfjs-cpu']);
+    const tf = best(rows, new Set(['tfjs-wasm', 'tfjs-cpu']));
     const ts = rows.find((r) => r.system === 'ts');
     lines.push(`| ${w} | ${unit} | ${cells.join(' | ')} | ${torch} | ${ratio(tf)} | ${ratio(ts)} |`);
   }

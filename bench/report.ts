@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { clockName } from './measure.ts';
+import { best } from './targets.ts';
 import type { BenchResult, MemoryResult } from './types.ts';
 
 const OURS = new Set(['wasm-simd', 'wasm-relaxed']);
@@ -18,13 +19,9 @@ export function formatTable(results: BenchResult[]): string {
   const workloads = [...new Set(results.map((r) => r.workload))];
   for (const w of workloads) {
     const group = results.filter((r) => r.workload === w);
-    const ours = group.filter((r) => OURS.has(r.system));
-    const best = ours.reduce<BenchResult | undefined>(
-      (a, r) => (!a || (lowerIsBetter(r) ? r.median < a.median : r.median > a.median) ? r : a),
-      undefined,
-    );
+    const ours = best(group, OURS);
     for (const r of group) {
-      const ratio = best ? (lowerIsBetter(r) ? best.median / r.median : r.median / best.median) : Number.NaN;
+      const ratio = ours ? (lowerIsBetter(r) ? ours.median / r.median : r.median / ours.median) : Number.NaN;
       rows.push([w, r.system, fmt(r.median), `${fmt(r.min)}–${fmt(r.max)}`, r.unit, `${ratio.toFixed(3)}×`]);
     }
   }

@@ -31,7 +31,8 @@ export function charLmFlops(id: 'W1' | 'W2'): number {
 const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1));
 const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
-function best(rows: BenchResult[], systems: Set<string>): BenchResult | undefined {
+/** The best of `systems` among one workload's rows (lowest latency, else highest rate). */
+export function best(rows: BenchResult[], systems: ReadonlySet<string>): BenchResult | undefined {
   const lower = rows[0]?.unit === 'us/step';
   return rows
     .filter((r) => systems.has(r.system))
