@@ -1,12 +1,13 @@
-// The scenario every engine of the matrix runs: train a small LSTM for 20 seeded steps on each
-// deterministic backend, then run inference; report the losses and a hash of the trained weights.
+// The scenario every engine of the matrix runs: train a small LSTM for 20 seeded Adam steps on each backend,
+// then run inference; report the losses and hashes of the trained weights and outputs. Sizes are not multiples
+// of the 4x8 GEMM tile, so both the micro-kernels and their tails run.
 // Plain ESM JavaScript with no imports, so Node, Deno, Bun, workerd and Chromium (page and Worker) run it as is.
 
 const STEPS = 20;
-const T = 6;
-const B = 4;
-const I = 3;
-const H = 8;
+const T = 8;
+const B = 5;
+const I = 5;
+const H = 12;
 
 /** FNV-1a over the bytes of every weight, in name order: equal hashes mean bit-identical weights. */
 function hashWeights(record) {
@@ -54,7 +55,7 @@ async function train(lib, backend, extra) {
   }
   const { outputs } = lstm.forward({ data: x, shape: [T, B, I] });
   return {
-    backend: rt.backend,
+    got: rt.backend,
     firstLoss: losses[0],
     lastLoss: losses[STEPS - 1],
     weights: hashWeights(lstm.getWeights()),
@@ -62,10 +63,30 @@ async function train(lib, backend, extra) {
   };
 }
 
+/** What an init or training attempt threw, as plain data every engine can send back. */
+export async function attempt(run) {
+  try {
+    return await run();
+  } catch (error) {
+    return { error: { name: error?.name ?? typeof error, message: String(error?.message ?? error) } };
+  }
+}
+
 /**
- * Runs the scenario on the deterministic backends with the library module `lib` (an entry point's exports);
- * `simdOptions` is extra init options for wasm-simd (a precompiled module where the engine needs one).
+ * Runs the scenario with the library module `lib` (an entry point's exports): what 'auto' picks, then training
+ * on each backend (deterministic ones first). `modules` holds precompiled kernel modules where the engine
+ * cannot load files itself ({ simd, relaxed } in Cloudflare Workers). A backend the engine cannot run gives
+ * the error the user would see instead of a result.
  */
-export async function scenario(lib, simdOptions = {}) {
-  return [await train(lib, 'wasm-simd', simdOptions), await train(lib, 'ts', {})];
+export async function scenario(lib, modules = {}) {
+  const auto = await attempt(async () => {
+    const rt = await lib.init(modules.relaxed ? { module: modules.relaxed } : {});
+    return { backend: rt.backend, notes: rt.notes };
+  });
+  const runs = [];
+  for (const backend of ['wasm-simd', 'ts', 'wasm-relaxed']) {
+    const module = backend === 'ts' ? undefined : modules[backend.slice(5)];
+    runs.push({ backend, ...(await attempt(() => train(lib, backend, module ? { module } : {}))) });
+  }
+  return { auto, runs };
 }
