@@ -7,7 +7,7 @@
 // workspace blocks (the data stays in linear memory from the input to the loss), and a Loss reads `output`
 // and writes its gradient in place. predict() is the checked, copying convenience API.
 
-import { ValueError } from '../errors.ts';
+import { DataError, ShapeError, ValueError } from '../errors.ts';
 import { Heap } from '../kernels-ts/heap.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
@@ -29,7 +29,13 @@ import {
   type SequenceModelOptions,
 } from './sequence-config.ts';
 import { HeadStage } from './sequence-head.ts';
-import { checkInputs, checkLengths, type InputShape, type ModelInputs } from './sequence-input.ts';
+import {
+  checkInputs,
+  checkLengths,
+  expandVector,
+  type InputShape,
+  type ModelInputs,
+} from './sequence-input.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 import { Workspace } from './workspace.ts';
 
@@ -69,6 +75,7 @@ export class SequenceModel {
   readonly #ws: Workspace;
   readonly #heap: Heap;
   #pass: LoadedPass | undefined;
+  #expanded = new Float32Array(0);
   #disposed = false;
 
   static paramSpecs(options: SequenceModelOptions): TensorSpec[] {
@@ -129,7 +136,7 @@ export class SequenceModel {
     const c = this.config;
     const ws = this.#ws;
     const N = T * B;
-    const ids = c.input.kind !== 'features';
+    const ids = c.input.kind === 'tokens' || c.input.kind === 'embedding';
     const backward = pass.backward ?? false;
     const training = pass.training ?? backward;
     const lengths = checkLengths(pass.lengths, T, B);
@@ -207,7 +214,15 @@ export class SequenceModel {
   }
 
   /** Outputs for time-major inputs: [T, B, O] per step, else [B, O] (logits for classification losses). */
-  predict(inputs: ModelInputs, options: { lengths?: ArrayLike<number> } = {}): Tensor {
+  predict(inputs: ModelInputs, options: { lengths?: ArrayLike<number>; steps?: number } = {}): Tensor {
+    if (this.config.input.kind === 'vector' && inputs?.shape?.length === 2) {
+      if (!Number.isInteger(options.steps) || (options.steps as number) < 1) {
+        throw new ValueError(
+          `predict of one vector per sequence needs { steps } (a positive integer) but got ${options.steps}`,
+        );
+      }
+      inputs = this.expand(inputs as Tensor, options.steps as number);
+    }
     const shape = this.check(inputs);
     this.load(inputs, shape, { lengths: options.lengths });
     this.forward();
@@ -216,6 +231,28 @@ export class SequenceModel {
     const rows = this.outputRows(T, B);
     const data = new Float32Array(this.rt.memory.buffer, this.output, rows * O).slice();
     return { data, shape: this.perStep ? [T, B, O] : [B, O] };
+  }
+
+  /**
+   * One-to-many: one vector per sequence [B, F] → the time-major sequence [T, B, F] the recurrent layers read
+   * (see input.feed). Inputs of any other shape pass through. The result lives until the next call.
+   */
+  expand(inputs: Tensor, T: number): Tensor {
+    const c = this.config.input;
+    if (c.kind !== 'vector' || inputs?.shape?.length !== 2) return inputs;
+    const x = inputs.data;
+    const [B, F] = inputs.shape;
+    if (!(x instanceof Float32Array) || F !== c.size || x.length !== B * F) {
+      throw new ShapeError(
+        `inputs must be one vector per sequence, Float32Array [B, ${c.size}], but got [${inputs.shape.join(', ')}]`,
+      );
+    }
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] - x[i] !== 0)
+        throw new DataError(`inputs hold ${x[i]} at batch row ${Math.floor(i / F)}, feature ${i % F}`);
+    }
+    if (this.#expanded.length < T * B * F) this.#expanded = new Float32Array(T * B * F);
+    return { data: expandVector(x, B, F, T, c.feed ?? 'every', this.#expanded), shape: [T, B, F] };
   }
 
   /** Copies of every parameter under its PyTorch name (the state dict of the equivalent nn.Module). */

@@ -23,8 +23,8 @@ export interface StepReport {
 
 export interface EpochSource {
   readonly batches: number;
-  /** Prepares epoch `epoch` (1-based, over the trainer's life). */
-  begin(epoch: number): void;
+  /** Prepares epoch `epoch` (1-based, over the trainer's life), to run from batch `first` (> 0 when resumed). */
+  begin(epoch: number, first: number): void;
   /** Stages and trains on batch `b` of the current epoch. */
   run(b: number): StepReport;
   /** The validation data's loss (and accuracy), if any. */
@@ -81,7 +81,8 @@ export function streamSource(
   const windows = [...stream];
   return {
     batches: windows.length,
-    begin: () => trainer.resetState(),
+    // A resumed epoch continues with the checkpoint's carried state.
+    begin: (_, first) => (first === 0 ? trainer.resetState() : undefined),
     run: (b) => {
       const w = windows[b];
       const h = w.history;

@@ -29,6 +29,16 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Milliseconds of work between yields to the event loop (0 = after every batch). Default 10. */
   yieldEveryMs?: number;
+  /**
+   * Every `every` optimizer steps, trainer.checkpoint() is handed to `save` (awaited) — bytes only, so it works
+   * in any runtime; in Node, writeFileAtomic(path, bytes) keeps the previous file whole until the new one is.
+   */
+  checkpoint?: CheckpointOptions;
+}
+
+export interface CheckpointOptions {
+  every: number;
+  save(bytes: Uint8Array, at: { step: number; epoch: number; batch: number }): void | Promise<void>;
 }
 
 interface Plan {
@@ -39,6 +49,7 @@ interface Plan {
   callbacks: readonly Callback[];
   signal: AbortSignal | undefined;
   yieldEveryMs: number;
+  checkpoint: CheckpointOptions | undefined;
 }
 
 function plan(o: FitOptions): Plan {
@@ -72,7 +83,19 @@ function plan(o: FitOptions): Plan {
       o.callbacks === undefined ? [] : Array.isArray(o.callbacks) ? o.callbacks : [o.callbacks as Callback],
     signal,
     yieldEveryMs,
+    checkpoint: checkCheckpoint(o.checkpoint),
   };
+}
+
+function checkCheckpoint(c: CheckpointOptions | undefined): CheckpointOptions | undefined {
+  if (c === undefined) return undefined;
+  if (c === null || typeof c !== 'object' || typeof c.save !== 'function') {
+    throw new ValueError(`checkpoint must be { every, save(bytes) } but got ${describe(c)}`);
+  }
+  if (!Number.isInteger(c.every) || c.every < 1) {
+    throw new ValueError(`checkpoint.every must be an integer ≥ 1 (steps) but got ${describe(c.every)}`);
+  }
+  return c;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -90,7 +113,7 @@ export async function runFit(
     for (const cb of p.callbacks)
       await (cb[hook] as ((...a: unknown[]) => unknown) | undefined)?.call(cb, ...args);
   };
-  await emit('onTrainBegin');
+  await emit('onTrainBegin', trainer);
   const started = now();
   let lastYield = started;
   let stepsDone = 0;
@@ -99,12 +122,14 @@ export async function runFit(
     const epoch = trainer.epochs + 1;
     // A run resumed from a checkpoint taken mid-epoch continues that epoch at its next batch.
     const first = trainer.epochBatch;
-    if (first === 0) await emit('onEpochBegin', epoch);
-    source.begin(epoch);
+    if (first === 0) {
+      trainer.epochStats = { lossSum: 0, counted: 0, tokens: 0 };
+      await emit('onEpochBegin', epoch);
+    }
+    source.begin(epoch, first);
     const epochStart = now();
+    const stats = trainer.epochStats;
     let tokens = 0;
-    let lossSum = 0;
-    let counted = 0;
     for (let b = first; b < source.batches && !trainer.stopRequested; b++) {
       p.signal?.throwIfAborted();
       const lr = trainer.lr;
@@ -112,8 +137,12 @@ export async function runFit(
       trainer.epochBatch = b + 1;
       stepsDone++;
       tokens += r.tokens;
-      lossSum += r.loss * r.counted;
-      counted += r.counted;
+      stats.tokens += r.tokens;
+      stats.lossSum += r.loss * r.counted;
+      stats.counted += r.counted;
+      if (p.checkpoint && trainer.steps % p.checkpoint.every === 0) {
+        await p.checkpoint.save(trainer.checkpoint(), { step: trainer.steps, epoch, batch: b + 1 });
+      }
       const t = now();
       await emit('onStepEnd', {
         step: trainer.steps,
@@ -135,7 +164,7 @@ export async function runFit(
       trainer,
       source,
       epoch,
-      counted > 0 ? lossSum / counted : 0,
+      stats.counted > 0 ? stats.lossSum / stats.counted : 0,
       tokens,
       epochStart,
     );

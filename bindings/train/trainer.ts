@@ -9,6 +9,7 @@ import { checkLengths, type InputShape, type ModelInputs } from '../model/sequen
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Tensor } from '../tensor.ts';
 import type { History } from './callbacks.ts';
+import { applyCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { clipGradNorm, clipGradValue } from './clip.ts';
 import { type EvaluateOptions, type Evaluation, evaluateDataset } from './evaluate.ts';
 import { type FitData, type FitOptions, runFit } from './fit.ts';
@@ -26,6 +27,7 @@ import {
   type Schedule,
   type ScheduleSpec,
 } from './trainer-options.ts';
+import { describeLoss, describeOptimizer, describeSchedule, type TrainerSpec } from './trainer-spec.ts';
 
 /** One batch, time-major: what collate() and batches() give. */
 export interface TrainBatch {
@@ -83,12 +85,16 @@ export class Trainer {
   readonly scheduleStep: 'epoch' | 'step';
   readonly clip: ClipOptions;
   readonly seed: number;
+  /** These options as plain JSON (what a checkpoint stores to rebuild this trainer). */
+  readonly spec: TrainerSpec;
   /** Optimizer steps taken. */
   steps = 0;
   /** Epochs completed by fit(). */
   epochs = 0;
   /** Batches done in the epoch under way (0 between epochs): where a resumed fit() continues. */
   epochBatch = 0;
+  /** Running sums of the epoch under way (its mean loss, tokens), kept in checkpoints. */
+  epochStats = { lossSum: 0, counted: 0, tokens: 0 };
   #stopRequested = false;
   #mask = new Float32Array(0);
 
@@ -109,7 +115,16 @@ export class Trainer {
     this.loss = new Loss(model.rt, options.loss);
     this.optimizer = makeOptimizer(model.slab, options.optimizer);
     if (options.seed !== undefined) model.dropout.reseed(seed);
+    const lr = this.optimizer.lr;
     this.schedule = makeSchedule(this.optimizer, options.schedule);
+    this.spec = {
+      loss: describeLoss(this.loss.config),
+      optimizer: describeOptimizer(this.optimizer, lr),
+      scheduleStep,
+      clip: this.clip,
+      seed,
+      ...(this.schedule ? { schedule: describeSchedule(this.schedule) } : {}),
+    };
     if (this.schedule instanceof ReduceLROnPlateau && scheduleStep === 'step') {
       throw new ValueError("a plateau schedule steps on an epoch's loss; use scheduleStep 'epoch'");
     }
@@ -134,7 +149,9 @@ export class Trainer {
     if (batch === null || typeof batch !== 'object') {
       throw new ValueError(`batch must be { inputs, targets, lengths? } but got ${describe(batch)}`);
     }
-    const shape = model.check(batch.inputs);
+    // One-to-many: one vector per sequence, expanded over the targets' steps.
+    const inputs = model.expand(batch.inputs as Tensor, batch.targets?.shape?.[0] ?? 1);
+    const shape = model.check(inputs);
     const { T, B } = shape;
     const lengths = checkLengths(batch.lengths, T, B);
     const rows = model.outputRows(T, B);
@@ -156,7 +173,7 @@ export class Trainer {
       : (r: number) => `batch row ${r}`;
     this.loss.check(targets, rows, model.outputSize, mask, locate);
     const stateful = mode.stateful ?? false;
-    model.load(batch.inputs, shape, { backward: mode.training, lengths, state: stateful });
+    model.load(inputs, shape, { backward: mode.training, lengths, state: stateful });
     this.loss.load(targets, rows, model.outputSize, mask);
     const tokens = lengths ? lengths.reduce((a, b) => a + b, 0) : T * B;
     return { T, B, rows, tokens, stateful };
@@ -253,6 +270,19 @@ export class Trainer {
   /** The optimizer's learning rate for the next step. */
   get lr(): number {
     return this.optimizer.lr;
+  }
+
+  /**
+   * A checkpoint: the model file (weights, architecture, `extra`) plus optimizer buffers, schedule, counters,
+   * dropout and carried state — resuming from it continues bit-identically (restore, or resumeTrainer).
+   */
+  checkpoint(extra?: Record<string, unknown>): Uint8Array {
+    return encodeCheckpoint(this, this.spec, extra);
+  }
+
+  /** Continues from a checkpoint of a trainer with the same model and options; checks it all before any change. */
+  restore(bytes: Uint8Array | ArrayBuffer): void {
+    applyCheckpoint(this, bytes);
   }
 
   /** Returns the loss's and optimizer's memory to the arena (the model is the caller's). */
