@@ -37,6 +37,7 @@ import {
   type ModelInputs,
 } from './sequence-input.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
+import { SlabModel } from './slab-record.ts';
 import { Workspace } from './workspace.ts';
 
 /** How load() prepares the next pass. */
@@ -58,7 +59,7 @@ interface LoadedPass extends InputShape {
   c0: number;
 }
 
-export class SequenceModel {
+export class SequenceModel extends SlabModel {
   readonly rt: Runtime;
   /** The validated options, defaults filled in (what a model file stores). */
   readonly config: ModelConfig;
@@ -83,6 +84,7 @@ export class SequenceModel {
   }
 
   constructor(rt: Runtime, options: SequenceModelOptions) {
+    super();
     const c = modelConfig(options);
     this.rt = rt;
     this.config = c;
@@ -123,7 +125,7 @@ export class SequenceModel {
 
   /** Checks inputs (time-major) before any kernel; throws a typed error naming the batch row and step. */
   check(inputs: ModelInputs): InputShape {
-    return checkInputs(this.config, inputs);
+    return checkInputs(this.config.input, inputs);
   }
 
   /**
@@ -253,41 +255,6 @@ export class SequenceModel {
     }
     if (this.#expanded.length < T * B * F) this.#expanded = new Float32Array(T * B * F);
     return { data: expandVector(x, B, F, T, c.feed ?? 'every', this.#expanded), shape: [T, B, F] };
-  }
-
-  /** Copies of every parameter under its PyTorch name (the state dict of the equivalent nn.Module). */
-  getWeights(): Record<string, Float32Array> {
-    return Object.fromEntries(this.slab.entries.map((e) => [e.name, this.slab.read(e.name)]));
-  }
-
-  /** Copies of every accumulated gradient by PyTorch name. */
-  gradients(): Record<string, Float32Array> {
-    return Object.fromEntries(this.slab.entries.map((e) => [e.name, this.slab.readGrad(e.name)]));
-  }
-
-  /** Sets every parameter by PyTorch name; the whole record is checked (names, sizes, finite) before any write. */
-  setWeights(record: Record<string, ArrayLike<number>>): void {
-    const names = new Set(this.slab.entries.map((e) => e.name));
-    const unknown = Object.keys(record ?? {}).filter((n) => !names.has(n));
-    if (record === null || typeof record !== 'object' || unknown.length > 0) {
-      throw new ValueError(
-        `setWeights: unknown parameter ${unknown.join(', ')}; expected ${[...names].join(', ')}`,
-      );
-    }
-    const staged = new ParamSlab(this.rt, this.slab.entries);
-    try {
-      for (const e of this.slab.entries) {
-        if (record[e.name] === undefined) throw new ValueError(`setWeights: ${e.name} is missing`);
-        staged.write(e.name, record[e.name]);
-      }
-      this.rt.kernels.copy_f32(this.slab.params.ptr, staged.params.ptr, this.slab.size);
-    } finally {
-      staged.free();
-    }
-  }
-
-  zeroGrad(): void {
-    this.slab.zeroGrad();
   }
 
   /** Returns every block (slab, workspaces) to the arena; the model is then unusable. */

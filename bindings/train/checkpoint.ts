@@ -9,6 +9,7 @@ import { encodeManifest, MANIFEST_KEY } from '../io/manifest.ts';
 import { modelManifest, modelTensors, readModelFile } from '../io/model-save.ts';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../io/safetensors.ts';
 import type { ScheduleState } from './schedules.ts';
+import { isSeq2Seq } from './stage.ts';
 import type { Trainer } from './trainer.ts';
 import type { TrainerSpec } from './trainer-spec.ts';
 
@@ -47,7 +48,7 @@ export function encodeCheckpoint(
   for (const [name, data] of Object.entries(o.buffers)) {
     tensors[`optimizer.${name}`] = { dtype: 'F32', shape: [data.length], data };
   }
-  const carried = model.carriedState;
+  const carried = isSeq2Seq(model) ? undefined : model.carriedState;
   if (carried) {
     tensors['carried.h'] = { dtype: 'F32', shape: [carried.h.length], data: carried.h };
     if (carried.c) tensors['carried.c'] = { dtype: 'F32', shape: [carried.c.length], data: carried.c };
@@ -101,10 +102,10 @@ export function applyCheckpoint(trainer: Trainer, bytes: Uint8Array | ArrayBuffe
   const file = decodeSafetensors(bytes);
   const state = readTrainingState(bytes);
   const model = trainer.model;
-  const { config } = readModelFile(file);
-  if (JSON.stringify(config.options) !== JSON.stringify(model.config.options)) {
+  const { options } = readModelFile(file);
+  if (JSON.stringify(options) !== JSON.stringify(model.config.options)) {
     fail(
-      `its model ${JSON.stringify(config.options)} is not this trainer's ${JSON.stringify(model.config.options)}`,
+      `its model ${JSON.stringify(options)} is not this trainer's ${JSON.stringify(model.config.options)}`,
     );
   }
   if (state.optimizer.kind !== trainer.optimizer.kind) {
@@ -140,7 +141,7 @@ export function applyCheckpoint(trainer: Trainer, bytes: Uint8Array | ArrayBuffe
     if (state.schedule) trainer.schedule!.loadState(state.schedule);
     trainer.optimizer.lr = state.optimizer.lr;
     model.dropout.setState(state.dropout);
-    model.carriedState = carried as { h: Float32Array; c?: Float32Array } | undefined;
+    if (!isSeq2Seq(model)) model.carriedState = carried as { h: Float32Array; c?: Float32Array } | undefined;
   } catch (cause) {
     if (cause instanceof ValueError) fail(cause.message);
     throw cause;

@@ -6,11 +6,14 @@ import { BatchBuffers, collate } from '../data/batch.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { TbpttStream } from '../data/stream.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import type { Seq2Seq } from '../model/seq2seq.ts';
+import type { SequenceModel } from '../model/sequence-model.ts';
 import { Random } from '../random.ts';
 import type { Evaluation } from './evaluate.ts';
-import { evaluateChecked } from './evaluate.ts';
+import { evaluateChecked, evaluatePairs } from './evaluate.ts';
+import { PairBatcher, type Pairs } from './pairs.ts';
 import { checkStream, evaluateStream } from './stream-eval.ts';
-import type { Trainer } from './trainer.ts';
+import type { TrainBatch, Trainer } from './trainer.ts';
 
 /** What one step reports back to the loop. */
 export interface StepReport {
@@ -37,38 +40,69 @@ export function epochOrder(order: Int32Array, seed: number, epoch: number, shuff
   if (shuffle) new Random((Math.imul(seed, 0x9e3779b1) + epoch) | 0).shuffle(order);
 }
 
-export function datasetSource(
+/** How batches are cut from `size` samples: shuffled per epoch, batchSize at a time. */
+export interface Batching {
+  batchSize: number;
+  shuffle: boolean;
+  dropLast: boolean;
+}
+
+/** Shuffled batches of `size` samples, each made by `batchOf(indices)`. */
+function shuffledSource(
   trainer: Trainer,
-  ds: Dataset,
-  val: Dataset | undefined,
-  batchSize: number,
-  shuffle: boolean,
-  dropLast: boolean,
+  size: number,
+  o: Batching,
+  batchOf: (indices: Int32Array) => TrainBatch,
+  validate: () => Evaluation | undefined,
 ): EpochSource {
-  const batches = dropLast ? Math.floor(ds.size / batchSize) : Math.ceil(ds.size / batchSize);
+  const batches = o.dropLast ? Math.floor(size / o.batchSize) : Math.ceil(size / o.batchSize);
   if (batches === 0) {
-    throw new ValueError(
-      `dropLast with batchSize ${batchSize} leaves no batch of a dataset of ${ds.size} samples`,
-    );
+    throw new ValueError(`dropLast with batchSize ${o.batchSize} leaves no batch of ${size} samples`);
   }
-  const order = new Int32Array(ds.size);
-  const buffers = new BatchBuffers(ds, Math.min(batchSize, ds.size));
+  const order = new Int32Array(size);
   return {
     batches,
-    begin: (epoch) => epochOrder(order, trainer.seed, epoch, shuffle),
+    begin: (epoch) => epochOrder(order, trainer.seed, epoch, o.shuffle),
     run: (b) => {
-      const batch = collate(
-        ds,
-        order.subarray(b * batchSize, Math.min((b + 1) * batchSize, ds.size)),
-        {},
-        buffers,
-      );
+      const batch = batchOf(order.subarray(b * o.batchSize, Math.min((b + 1) * o.batchSize, size)));
       const staged = trainer.stage(batch, { training: true });
       const loss = trainer.update(staged);
       return { loss, counted: trainer.loss.count, tokens: staged.tokens };
     },
-    validate: () => (val ? evaluateChecked(trainer, val, batchSize) : undefined),
+    validate,
   };
+}
+
+export function datasetSource(
+  trainer: Trainer,
+  ds: Dataset,
+  val: Dataset | undefined,
+  o: Batching,
+): EpochSource {
+  const buffers = new BatchBuffers(ds, Math.min(o.batchSize, ds.size));
+  return shuffledSource(
+    trainer,
+    ds.size,
+    o,
+    (indices) => collate(ds, indices, {}, buffers),
+    () => (val ? evaluateChecked(trainer, val, o.batchSize) : undefined),
+  );
+}
+
+export function pairsSource(
+  trainer: Trainer,
+  pairs: Pairs,
+  val: Pairs | undefined,
+  o: Batching,
+): EpochSource {
+  const batcher = new PairBatcher(pairs, trainer.model as Seq2Seq, Math.min(o.batchSize, pairs.size));
+  return shuffledSource(
+    trainer,
+    pairs.size,
+    o,
+    (indices) => batcher.batch(indices),
+    () => (val ? evaluatePairs(trainer, val, o.batchSize) : undefined),
+  );
 }
 
 export function streamSource(
@@ -93,7 +127,7 @@ export function streamSource(
       const loss = trainer.update(staged);
       // The next window's history starts k1 − k2 rows before it: carry the state of that row.
       const next = windows[b + 1];
-      if (next) trainer.model.keepState(next.history.start - h.start);
+      if (next) (trainer.model as SequenceModel).keepState(next.history.start - h.start);
       return { loss, counted: trainer.loss.count, tokens: w.steps * staged.B };
     },
     validate: () => (val ? evaluateStream(trainer, val) : undefined),

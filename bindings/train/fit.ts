@@ -8,8 +8,10 @@ import { describe, ValueError } from '../errors.ts';
 import type { Callback, EpochEvent, History } from './callbacks.ts';
 import { yieldToEventLoop } from './callbacks.ts';
 import { checkDataset, type FitData, toDataset } from './fit-data.ts';
-import { datasetSource, type EpochSource, isStream, streamSource } from './fit-sources.ts';
+import { datasetSource, type EpochSource, isStream, pairsSource, streamSource } from './fit-sources.ts';
+import { type PairData, toPairs } from './pairs.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
+import { isSeq2Seq } from './stage.ts';
 import type { Trainer } from './trainer.ts';
 
 export type { FitData } from './fit-data.ts';
@@ -23,8 +25,8 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Leave out a last batch smaller than batchSize. Default false. */
   dropLast?: boolean;
-  /** Evaluated after every epoch (valLoss, valAccuracy); a stream for a stream. */
-  validation?: FitData | TbpttStream;
+  /** Evaluated after every epoch (valLoss, valAccuracy); a stream for a stream, pairs for a Seq2Seq. */
+  validation?: FitData | TbpttStream | PairData;
   callbacks?: Callback | readonly Callback[];
   signal?: AbortSignal;
   /** Milliseconds of work between yields to the event loop (0 = after every batch). Default 10. */
@@ -102,7 +104,7 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 
 export async function runFit(
   trainer: Trainer,
-  data: FitData | TbpttStream,
+  data: FitData | TbpttStream | PairData,
   options: FitOptions,
 ): Promise<History> {
   const p = plan(options);
@@ -178,11 +180,19 @@ export async function runFit(
 
 function makeSource(
   trainer: Trainer,
-  data: FitData | TbpttStream,
+  data: FitData | TbpttStream | PairData,
   p: Plan,
-  validation: FitData | TbpttStream | undefined,
+  validation: FitData | TbpttStream | PairData | undefined,
 ): EpochSource {
   const model = trainer.model;
+  if (isSeq2Seq(model)) {
+    if (isStream(data) || (validation !== undefined && isStream(validation))) {
+      throw new ValueError('a Seq2Seq trains on { inputs, targets } pairs, not on a stream');
+    }
+    const pairs = toPairs(data as PairData, model, 'data');
+    const val = validation === undefined ? undefined : toPairs(validation as PairData, model, 'validation');
+    return pairsSource(trainer, pairs, val, p);
+  }
   if (isStream(data)) {
     if (validation !== undefined && !isStream(validation)) {
       throw new ValueError('validation of a stream must be a stream (tbptt) too');
@@ -196,7 +206,7 @@ function makeSource(
   }
   const val = validation === undefined ? undefined : toDataset(validation, 'validation', model);
   if (val) checkDataset(val, 'validation', model, trainer.loss);
-  return datasetSource(trainer, ds, val, p.batchSize, p.shuffle, p.dropLast);
+  return datasetSource(trainer, ds, val, p);
 }
 
 function finishEpoch(

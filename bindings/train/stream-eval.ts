@@ -3,12 +3,14 @@
 
 import type { TbpttStream } from '../data/stream.ts';
 import { ShapeError } from '../errors.ts';
+import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Evaluation } from './evaluate.ts';
+import { isSeq2Seq } from './stage.ts';
 import type { Trainer } from './trainer.ts';
 
 export function checkStream(trainer: Trainer, stream: TbpttStream, name: string): void {
   const model = trainer.model;
-  if (!model.perStep || model.config.recurrent.bidirectional) {
+  if (isSeq2Seq(model) || !model.perStep || model.config.recurrent.bidirectional) {
     throw new ShapeError(
       `${name}: a stream trains a unidirectional model with an output at every step (pooling 'none')`,
     );
@@ -28,7 +30,7 @@ export function checkStream(trainer: Trainer, stream: TbpttStream, name: string)
 }
 
 export function evaluateStream(trainer: Trainer, stream: TbpttStream): Evaluation {
-  const model = trainer.model;
+  const model = trainer.model as SequenceModel;
   const sum = trainer.loss.config.reduction === 'sum';
   const carried = model.carriedState;
   model.resetState();

@@ -4,8 +4,9 @@
 // step whose loss or gradient is not finite throws a NonFiniteError before the optimizer touches the weights.
 
 import type { TbpttStream } from '../data/stream.ts';
-import { describe, ShapeError, ValueError } from '../errors.ts';
-import { checkLengths, type InputShape, type ModelInputs } from '../model/sequence-input.ts';
+import { describe, ValueError } from '../errors.ts';
+import type { Seq2Seq } from '../model/seq2seq.ts';
+import type { InputShape, ModelInputs } from '../model/sequence-input.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Tensor } from '../tensor.ts';
 import type { History } from './callbacks.ts';
@@ -17,7 +18,9 @@ import { checkGradients, checkLoss } from './guard.ts';
 import { Loss } from './loss.ts';
 import type { LossSpec } from './loss-spec.ts';
 import type { Optimizer } from './optimizers.ts';
+import type { PairData } from './pairs.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
+import { isSeq2Seq, MaskScratch, stageSeq2Seq, stageSequence } from './stage.ts';
 import {
   type ClipOptions,
   checkClip,
@@ -34,8 +37,10 @@ export interface TrainBatch {
   inputs: ModelInputs;
   /** Per step: floats [T, B, O] or class ids [T, B]; per sequence: floats [B, O] or class ids [B]. */
   targets: Tensor<Float32Array | Int32Array>;
-  /** Real steps of each row [B] (a padded batch); absent = all T. */
+  /** Real steps of each row [B] (a padded batch; a Seq2Seq's source); absent = all T. */
   lengths?: Int32Array;
+  /** A Seq2Seq's real target steps [B]; absent = all Tt. */
+  targetLengths?: Int32Array;
   /** [T, B]: 1 for a real step, 0 for padding; derived from lengths when absent. */
   mask?: Float32Array;
 }
@@ -51,6 +56,9 @@ export interface TrainerOptions {
   /** Drives shuffling (and dropout). Default: the model's seed. */
   seed?: number;
 }
+
+/** What a Trainer trains. */
+export type TrainableModel = SequenceModel | Seq2Seq;
 
 /** What a staged batch holds: its shape, output rows and real (unpadded) time steps. */
 export interface Staged extends InputShape {
@@ -78,7 +86,7 @@ export interface StageMode extends StepOptions {
 }
 
 export class Trainer {
-  readonly model: SequenceModel;
+  readonly model: TrainableModel;
   readonly loss: Loss;
   readonly optimizer: Optimizer;
   readonly schedule: Schedule | undefined;
@@ -96,9 +104,9 @@ export class Trainer {
   /** Running sums of the epoch under way (its mean loss, tokens), kept in checkpoints. */
   epochStats = { lossSum: 0, counted: 0, tokens: 0 };
   #stopRequested = false;
-  #mask = new Float32Array(0);
+  readonly #masks = new MaskScratch();
 
-  constructor(model: SequenceModel, options: TrainerOptions) {
+  constructor(model: TrainableModel, options: TrainerOptions) {
     if (options === null || typeof options !== 'object') {
       throw new ValueError(`Trainer options must be { loss, optimizer?, … } but got ${describe(options)}`);
     }
@@ -134,67 +142,21 @@ export class Trainer {
   step(batch: TrainBatch, options: StepOptions = {}): number {
     const staged = this.stage(batch, { training: true, stateful: options.stateful });
     const loss = this.update(staged);
-    if (staged.stateful) this.model.keepState();
+    if (staged.stateful) (this.model as SequenceModel).keepState();
     return loss;
   }
 
   /** Forgets the state carried between stateful steps. */
   resetState(): void {
-    this.model.resetState();
+    if (!isSeq2Seq(this.model)) this.model.resetState();
   }
 
   /** Checks a batch and copies it into linear memory; nothing has run yet when this throws. */
   stage(batch: TrainBatch, mode: StageMode): Staged {
-    const model = this.model;
-    if (batch === null || typeof batch !== 'object') {
-      throw new ValueError(`batch must be { inputs, targets, lengths? } but got ${describe(batch)}`);
-    }
-    // One-to-many: one vector per sequence, expanded over the targets' steps.
-    const inputs = model.expand(batch.inputs as Tensor, batch.targets?.shape?.[0] ?? 1);
-    const shape = model.check(inputs);
-    const { T, B } = shape;
-    const lengths = checkLengths(batch.lengths, T, B);
-    const rows = model.outputRows(T, B);
-    const targets = batch.targets?.data;
-    if (!(targets instanceof Float32Array || targets instanceof Int32Array)) {
-      throw new ShapeError(
-        `batch.targets must be a tensor of Float32Array or Int32Array but got ${describe(targets)}`,
-      );
-    }
-    const given = batch.mask;
-    if (given !== undefined && (!(given instanceof Float32Array) || given.length < T * B)) {
-      throw new ShapeError(
-        `batch.mask must be a Float32Array of [T, B] = ${T * B} values but got ${describe(given)}`,
-      );
-    }
-    const mask = model.perStep ? this.#stepMask(given, lengths, T, B, mode.lossFrom ?? 0) : undefined;
-    const locate = model.perStep
-      ? (r: number) => `batch row ${r % B}, step ${Math.floor(r / B)}`
-      : (r: number) => `batch row ${r}`;
-    this.loss.check(targets, rows, model.outputSize, mask, locate);
-    const stateful = mode.stateful ?? false;
-    model.load(inputs, shape, { backward: mode.training, lengths, state: stateful });
-    this.loss.load(targets, rows, model.outputSize, mask);
-    const tokens = lengths ? lengths.reduce((a, b) => a + b, 0) : T * B;
-    return { T, B, rows, tokens, stateful };
-  }
-
-  /** The per-step loss mask [T, B]: the batch's, or 1 on each row's real steps (from `from`), else none. */
-  #stepMask(
-    given: Float32Array | undefined,
-    lengths: Int32Array | undefined,
-    T: number,
-    B: number,
-    from: number,
-  ) {
-    if (given === undefined && lengths === undefined && from === 0) return undefined;
-    if (this.#mask.length < T * B) this.#mask = new Float32Array(T * B);
-    const m = this.#mask.subarray(0, T * B);
-    if (given) m.set(given.subarray(0, T * B));
-    else m.fill(1);
-    if (lengths) for (let b = 0; b < B; b++) for (let t = lengths[b]; t < T; t++) m[t * B + b] = 0;
-    m.fill(0, 0, from * B);
-    return m;
+    const m = this.model;
+    return isSeq2Seq(m)
+      ? stageSeq2Seq(m, this.loss, this.#masks, batch, mode)
+      : stageSequence(m, this.loss, this.#masks, batch, mode);
   }
 
   /**
@@ -204,7 +166,7 @@ export class Trainer {
   computeGradients(batch: TrainBatch, options: StepOptions = {}): number {
     const staged = this.stage(batch, { training: true, stateful: options.stateful });
     const loss = this.#gradients(staged);
-    if (staged.stateful) this.model.keepState();
+    if (staged.stateful) (this.model as SequenceModel).keepState();
     return loss;
   }
 
@@ -243,17 +205,19 @@ export class Trainer {
   }
 
   /** Loss (and accuracy, for cross-entropy) over a dataset, without updating anything. */
-  evaluate(data: FitData, options: EvaluateOptions = {}): Evaluation {
+  evaluate(data: FitData | PairData, options: EvaluateOptions = {}): Evaluation {
     return evaluateDataset(this, data, options);
   }
 
   /** The model's outputs for time-major inputs (see SequenceModel.predict). */
   predict(inputs: ModelInputs): Tensor {
+    if (isSeq2Seq(this.model))
+      throw new ValueError('a Seq2Seq generates with greedyDecode() or beamSearch()');
     return this.model.predict(inputs);
   }
 
   /** Trains for `epochs` over `data`; async, yielding to the event loop between batches. */
-  fit(data: FitData | TbpttStream, options: FitOptions = {}): Promise<History> {
+  fit(data: FitData | TbpttStream | PairData, options: FitOptions = {}): Promise<History> {
     this.#stopRequested = false;
     return runFit(this, data, options);
   }
