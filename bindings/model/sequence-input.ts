@@ -17,7 +17,7 @@ export function checkInputs(c: ModelConfig, inputs: unknown): InputShape {
   const x = inputs as Tensor<Float32Array | Int32Array> | undefined;
   const shape = x?.shape;
   const data = x?.data;
-  const ids = c.input.kind !== 'features';
+  const ids = c.input.kind === 'tokens' || c.input.kind === 'embedding';
   const want = ids ? 'Int32Array token ids [T, B]' : `Float32Array [T, B, ${c.input.size}]`;
   if (x === null || typeof x !== 'object' || !Array.isArray(shape)) {
     throw new ShapeError(
@@ -72,6 +72,24 @@ export function checkInputs(c: ModelConfig, inputs: unknown): InputShape {
     }
   }
   return { T, B };
+}
+
+/**
+ * One-to-many inputs [B, F] → time-major [T, B, F]: the vector at every step ('every') or at step 0 and zeros
+ * after ('first'). Writes into `out` when it is given and large enough.
+ */
+export function expandVector(
+  x: Float32Array,
+  B: number,
+  F: number,
+  T: number,
+  feed: 'every' | 'first',
+  out?: Float32Array,
+): Float32Array {
+  const y = out && out.length >= T * B * F ? out.subarray(0, T * B * F) : new Float32Array(T * B * F);
+  if (feed === 'first') y.fill(0, B * F);
+  for (let t = 0; t < (feed === 'every' ? T : 1); t++) y.set(x.subarray(0, B * F), t * B * F);
+  return y;
 }
 
 /** lengths [B]: integers in [1, T]; absent = every row has T steps. */

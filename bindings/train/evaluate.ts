@@ -42,7 +42,7 @@ export function evaluateChecked(trainer: Trainer, ds: Dataset, batchSize: number
   let judged = 0;
   for (let start = 0; start < ds.size; start += batchSize) {
     const batch = collate(ds, order.subarray(start, Math.min(start + batchSize, ds.size)), {}, buffers);
-    const staged = trainer.stage(batch, false);
+    const staged = trainer.stage(batch, { training: false });
     const model = trainer.model;
     model.forward();
     const value = trainer.loss.compute(model.output, 0);

@@ -3,11 +3,13 @@
 // (fit.ts); evaluate() and predict() run without updating. Everything is checked before any kernel runs, and a
 // step whose loss or gradient is not finite throws a NonFiniteError before the optimizer touches the weights.
 
+import type { TbpttStream } from '../data/stream.ts';
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import type { InputShape, ModelInputs } from '../model/sequence-input.ts';
+import { checkLengths, type InputShape, type ModelInputs } from '../model/sequence-input.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Tensor } from '../tensor.ts';
 import type { History } from './callbacks.ts';
+import { applyCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { clipGradNorm, clipGradValue } from './clip.ts';
 import { type EvaluateOptions, type Evaluation, evaluateDataset } from './evaluate.ts';
 import { type FitData, type FitOptions, runFit } from './fit.ts';
@@ -25,6 +27,7 @@ import {
   type Schedule,
   type ScheduleSpec,
 } from './trainer-options.ts';
+import { describeLoss, describeOptimizer, describeSchedule, type TrainerSpec } from './trainer-spec.ts';
 
 /** One batch, time-major: what collate() and batches() give. */
 export interface TrainBatch {
@@ -53,6 +56,25 @@ export interface TrainerOptions {
 export interface Staged extends InputShape {
   rows: number;
   tokens: number;
+  /** The pass starts from the carried state and carries its own on (stateful training). */
+  stateful: boolean;
+}
+
+export interface StepOptions {
+  /**
+   * Start from the state the previous stateful step left and leave this batch's final state (detached) for the
+   * next: truncated BPTT over consecutive windows of long streams (row b of each batch continues row b of the
+   * last). Call resetState() where a stream starts over. Default false.
+   */
+  stateful?: boolean;
+}
+
+/** How stage() prepares a batch. */
+export interface StageMode extends StepOptions {
+  /** Backward blocks and dropout on (training) or off (evaluation). */
+  training: boolean;
+  /** Rows of each sequence whose loss counts start here (the history part of a k2 > k1 window before). */
+  lossFrom?: number;
 }
 
 export class Trainer {
@@ -63,11 +85,18 @@ export class Trainer {
   readonly scheduleStep: 'epoch' | 'step';
   readonly clip: ClipOptions;
   readonly seed: number;
+  /** These options as plain JSON (what a checkpoint stores to rebuild this trainer). */
+  readonly spec: TrainerSpec;
   /** Optimizer steps taken. */
   steps = 0;
   /** Epochs completed by fit(). */
   epochs = 0;
+  /** Batches done in the epoch under way (0 between epochs): where a resumed fit() continues. */
+  epochBatch = 0;
+  /** Running sums of the epoch under way (its mean loss, tokens), kept in checkpoints. */
+  epochStats = { lossSum: 0, counted: 0, tokens: 0 };
   #stopRequested = false;
+  #mask = new Float32Array(0);
 
   constructor(model: SequenceModel, options: TrainerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -85,29 +114,46 @@ export class Trainer {
     this.scheduleStep = scheduleStep;
     this.loss = new Loss(model.rt, options.loss);
     this.optimizer = makeOptimizer(model.slab, options.optimizer);
+    if (options.seed !== undefined) model.dropout.reseed(seed);
+    const lr = this.optimizer.lr;
     this.schedule = makeSchedule(this.optimizer, options.schedule);
+    this.spec = {
+      loss: describeLoss(this.loss.config),
+      optimizer: describeOptimizer(this.optimizer, lr),
+      scheduleStep,
+      clip: this.clip,
+      seed,
+      ...(this.schedule ? { schedule: describeSchedule(this.schedule) } : {}),
+    };
     if (this.schedule instanceof ReduceLROnPlateau && scheduleStep === 'step') {
       throw new ValueError("a plateau schedule steps on an epoch's loss; use scheduleStep 'epoch'");
     }
   }
 
   /** One training step: forward, loss, BPTT, NaN/Inf guard, clipping, optimizer update. Returns the loss. */
-  step(batch: TrainBatch): number {
-    const staged = this.stage(batch, true);
-    return this.update(staged);
+  step(batch: TrainBatch, options: StepOptions = {}): number {
+    const staged = this.stage(batch, { training: true, stateful: options.stateful });
+    const loss = this.update(staged);
+    if (staged.stateful) this.model.keepState();
+    return loss;
+  }
+
+  /** Forgets the state carried between stateful steps. */
+  resetState(): void {
+    this.model.resetState();
   }
 
   /** Checks a batch and copies it into linear memory; nothing has run yet when this throws. */
-  stage(batch: TrainBatch, training: boolean): Staged {
+  stage(batch: TrainBatch, mode: StageMode): Staged {
     const model = this.model;
     if (batch === null || typeof batch !== 'object') {
       throw new ValueError(`batch must be { inputs, targets, lengths? } but got ${describe(batch)}`);
     }
-    const shape = model.check(batch.inputs);
+    // One-to-many: one vector per sequence, expanded over the targets' steps.
+    const inputs = model.expand(batch.inputs as Tensor, batch.targets?.shape?.[0] ?? 1);
+    const shape = model.check(inputs);
     const { T, B } = shape;
-    if (batch.lengths?.some((l) => l !== T)) {
-      throw new ValueError('variable-length batches (lengths < T) are not supported yet');
-    }
+    const lengths = checkLengths(batch.lengths, T, B);
     const rows = model.outputRows(T, B);
     const targets = batch.targets?.data;
     if (!(targets instanceof Float32Array || targets instanceof Int32Array)) {
@@ -115,27 +161,51 @@ export class Trainer {
         `batch.targets must be a tensor of Float32Array or Int32Array but got ${describe(targets)}`,
       );
     }
-    const mask = model.perStep ? batch.mask : undefined;
-    if (mask !== undefined && (!(mask instanceof Float32Array) || mask.length < rows)) {
+    const given = batch.mask;
+    if (given !== undefined && (!(given instanceof Float32Array) || given.length < T * B)) {
       throw new ShapeError(
-        `batch.mask must be a Float32Array of [T, B] = ${rows} values but got ${describe(mask)}`,
+        `batch.mask must be a Float32Array of [T, B] = ${T * B} values but got ${describe(given)}`,
       );
     }
+    const mask = model.perStep ? this.#stepMask(given, lengths, T, B, mode.lossFrom ?? 0) : undefined;
     const locate = model.perStep
       ? (r: number) => `batch row ${r % B}, step ${Math.floor(r / B)}`
       : (r: number) => `batch row ${r}`;
     this.loss.check(targets, rows, model.outputSize, mask, locate);
-    model.load(batch.inputs, shape, training);
+    const stateful = mode.stateful ?? false;
+    model.load(inputs, shape, { backward: mode.training, lengths, state: stateful });
     this.loss.load(targets, rows, model.outputSize, mask);
-    return { T, B, rows, tokens: T * B };
+    const tokens = lengths ? lengths.reduce((a, b) => a + b, 0) : T * B;
+    return { T, B, rows, tokens, stateful };
+  }
+
+  /** The per-step loss mask [T, B]: the batch's, or 1 on each row's real steps (from `from`), else none. */
+  #stepMask(
+    given: Float32Array | undefined,
+    lengths: Int32Array | undefined,
+    T: number,
+    B: number,
+    from: number,
+  ) {
+    if (given === undefined && lengths === undefined && from === 0) return undefined;
+    if (this.#mask.length < T * B) this.#mask = new Float32Array(T * B);
+    const m = this.#mask.subarray(0, T * B);
+    if (given) m.set(given.subarray(0, T * B));
+    else m.fill(1);
+    if (lengths) for (let b = 0; b < B; b++) for (let t = lengths[b]; t < T; t++) m[t * B + b] = 0;
+    m.fill(0, 0, from * B);
+    return m;
   }
 
   /**
    * Forward, loss and BPTT of one batch without an update: the slab's gradients are then those of this batch
    * (checked finite). For custom loops such as gradient accumulation; returns the loss.
    */
-  computeGradients(batch: TrainBatch): number {
-    return this.#gradients(this.stage(batch, true));
+  computeGradients(batch: TrainBatch, options: StepOptions = {}): number {
+    const staged = this.stage(batch, { training: true, stateful: options.stateful });
+    const loss = this.#gradients(staged);
+    if (staged.stateful) this.model.keepState();
+    return loss;
   }
 
   /** The NaN/Inf guard over the gradients in the slab, for custom loops that change them by hand. */
@@ -183,7 +253,7 @@ export class Trainer {
   }
 
   /** Trains for `epochs` over `data`; async, yielding to the event loop between batches. */
-  fit(data: FitData, options: FitOptions = {}): Promise<History> {
+  fit(data: FitData | TbpttStream, options: FitOptions = {}): Promise<History> {
     this.#stopRequested = false;
     return runFit(this, data, options);
   }
@@ -200,6 +270,19 @@ export class Trainer {
   /** The optimizer's learning rate for the next step. */
   get lr(): number {
     return this.optimizer.lr;
+  }
+
+  /**
+   * A checkpoint: the model file (weights, architecture, `extra`) plus optimizer buffers, schedule, counters,
+   * dropout and carried state — resuming from it continues bit-identically (restore, or resumeTrainer).
+   */
+  checkpoint(extra?: Record<string, unknown>): Uint8Array {
+    return encodeCheckpoint(this, this.spec, extra);
+  }
+
+  /** Continues from a checkpoint of a trainer with the same model and options; checks it all before any change. */
+  restore(bytes: Uint8Array | ArrayBuffer): void {
+    applyCheckpoint(this, bytes);
   }
 
   /** Returns the loss's and optimizer's memory to the arena (the model is the caller's). */
