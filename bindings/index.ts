@@ -43,6 +43,7 @@ export { Arena, type Region } from './runtime/arena.ts';
 export type { BackendOption, InitOptions } from './runtime/init.ts';
 export { ABI_VERSION, type Kernels } from './runtime/kernels.ts';
 export type { Backend, Runtime } from './runtime/runtime.ts';
+export * from './tasks/index.ts';
 export { checkTensor, type Tensor, tensor } from './tensor.ts';
 export { clipGradNorm, clipGradValue } from './train/clip.ts';
 export * from './train/index.ts';
