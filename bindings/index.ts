@@ -13,7 +13,7 @@ export {
 } from './errors.ts';
 export { type Manifest, MODEL_FORMAT_VERSION } from './io/manifest.ts';
 export { type LayerKindName, type LoadedLayer, loadLayer, readManifest, saveLayer } from './io/model-file.ts';
-export { type LoadedModel, loadModel, saveModel } from './io/model-save.ts';
+export { type Loaded, type LoadedModel, loadModel, loadSeq2Seq, saveModel } from './io/model-save.ts';
 export {
   type DecodedSafetensors,
   decodeSafetensors,

@@ -53,7 +53,10 @@ export class SequenceClassifier {
     this.classNames = classNames;
   }
 
-  /** Fits on `sequences` (each [steps, features] floats or token ids, all of one length) and their class ids. */
+  /**
+   * Fits on `sequences` (each [steps, features] floats or token ids; lengths may differ: a batch is padded and
+   * each sequence is read up to its own last step) and their class ids.
+   */
   static async fit(
     sequences: readonly SampleArray[],
     labels: ArrayLike<number>,
@@ -150,21 +153,22 @@ export class SequenceClassifier {
     const c = this.model.config;
     const F0 = c.input.kind === 'features' ? c.input.size : 1;
     const ds = makeDataset(sequences, sequences, { features: F0, targetFeatures: F0 });
-    sameLength(ds.lengths, 'sequences');
     const T = ds.maxLength;
     const N = ds.size;
     const F = ds.features;
     const tokens = ds.inputs[0] instanceof Int32Array;
+    // Padded time-major [T, N, F]; the padding is never read past each row's own length.
     const x = tokens ? new Int32Array(T * N) : new Float32Array(T * N * F);
     for (let i = 0; i < N; i++) {
       const s = ds.inputs[i];
-      for (let t = 0; t < T; t++) x.set(s.subarray(t * F, (t + 1) * F), (t * N + i) * F);
+      for (let t = 0; t < ds.lengths[i]; t++) x.set(s.subarray(t * F, (t + 1) * F), (t * N + i) * F);
     }
-    return this.model.predict({ data: x, shape: tokens ? [T, N] : [T, N, F] }) as Tensor<Float32Array>;
+    const shape = tokens ? [T, N] : [T, N, F];
+    return this.model.predict({ data: x, shape }, { lengths: ds.lengths }) as Tensor<Float32Array>;
   }
 }
 
-/** A dataset of sequences with one class id each, all of one length (padding is not supported yet). */
+/** A dataset of sequences with one class id each. */
 function labelled(sequences: readonly SampleArray[], labels: ArrayLike<number>, name: string) {
   if (!Array.isArray(sequences))
     throw new ShapeError(`${name} must be an array of sequences but got ${describe(sequences)}`);
@@ -179,18 +183,7 @@ function labelled(sequences: readonly SampleArray[], labels: ArrayLike<number>, 
     }
   }
   const targets = Array.from({ length: labels.length }, (_, i) => Int32Array.of(labels[i]));
-  const ds = makeDataset(sequences, targets, { targetsPer: 'sequence' });
-  sameLength(ds.lengths, name);
-  return ds;
-}
-
-function sameLength(lengths: Int32Array, name: string): void {
-  const i = lengths.findIndex((l) => l !== lengths[0]);
-  if (i >= 0) {
-    throw new DataError(
-      `${name}[${i}] has ${lengths[i]} steps but ${name}[0] has ${lengths[0]}; sequences of different lengths are not supported yet, so cut or pad them to one length`,
-    );
-  }
+  return makeDataset(sequences, targets, { targetsPer: 'sequence' });
 }
 
 function maxId(inputs: readonly (Float32Array | Int32Array)[]): number {
