@@ -5,6 +5,15 @@
 
 import { add_f32 } from './vector';
 
+/** Bytes of w per band of rows in the column gather and scatter (about L1). */
+const BAND_BYTES: i32 = 32 << 10;
+
+/** Rows of w (ldw floats each) per band: at least 8. */
+// @ts-ignore: decorator
+@inline function bandRows(ldw: i32): i32 {
+  return max(8, BAND_BYTES / max(1, ldw << 2));
+}
+
 // out [count, width], table [*, width] (ldt): out[i, :] = table[idx[i], :]
 export function gather_rows_f32(out: usize, table: usize, idx: usize, count: i32, width: i32, ldt: i32): void {
   const bytes = <usize>width << 2;
@@ -25,27 +34,45 @@ export function scatter_add_rows_f32(table: usize, src: usize, idx: usize, count
 }
 
 // out [count, rows], w [rows, *] (ldw): out[i, r] = w[r, idx[i]]  (one-hot input times wᵀ)
+// A column of w is `rows` floats ldw apart, each in its own cache line: reading one column per id would fetch
+// every line of w from L2 for every id. Instead the rows are visited in bands of about L1's size that stay there while
+// every id reads its piece of the band.
 export function gather_cols_f32(out: usize, w: usize, idx: usize, count: i32, rows: i32, ldw: i32): void {
   const stride = <usize>ldw << 2;
-  for (let i = 0; i < count; i++) {
-    let p = w + (<usize>load<i32>(idx + (<usize>i << 2)) << 2);
-    const o = out + (<usize>(i * rows) << 2);
-    for (let r = 0; r < rows; r++) {
-      store<f32>(o + (<usize>r << 2), load<f32>(p));
-      p += stride;
+  const ob = <usize>rows << 2;
+  const band = bandRows(ldw);
+  for (let r0 = 0; r0 < rows; r0 += band) {
+    const n = min(band, rows - r0);
+    const wb = w + <usize>r0 * stride;
+    let o = out + (<usize>r0 << 2);
+    for (let i = 0; i < count; i++) {
+      let p = wb + (<usize>load<i32>(idx + (<usize>i << 2)) << 2);
+      for (let r = 0; r < n; r++) {
+        store<f32>(o + (<usize>r << 2), load<f32>(p));
+        p += stride;
+      }
+      o += ob;
     }
   }
 }
 
-// w [rows, *] (ldw), src [count, rows]: w[r, idx[i]] += src[i, r]
+// w [rows, *] (ldw), src [count, rows]: w[r, idx[i]] += src[i, r], in bands of rows as gather_cols_f32; within a
+// band i still runs in order, so every element of w sums its ids' rows in the same order.
 export function scatter_add_cols_f32(w: usize, src: usize, idx: usize, count: i32, rows: i32, ldw: i32): void {
   const stride = <usize>ldw << 2;
-  for (let i = 0; i < count; i++) {
-    let p = w + (<usize>load<i32>(idx + (<usize>i << 2)) << 2);
-    const s = src + (<usize>(i * rows) << 2);
-    for (let r = 0; r < rows; r++) {
-      store<f32>(p, load<f32>(p) + load<f32>(s + (<usize>r << 2)));
-      p += stride;
+  const sb = <usize>rows << 2;
+  const band = bandRows(ldw);
+  for (let r0 = 0; r0 < rows; r0 += band) {
+    const n = min(band, rows - r0);
+    const wb = w + <usize>r0 * stride;
+    let s = src + (<usize>r0 << 2);
+    for (let i = 0; i < count; i++) {
+      let p = wb + (<usize>load<i32>(idx + (<usize>i << 2)) << 2);
+      for (let r = 0; r < n; r++) {
+        store<f32>(p, load<f32>(p) + load<f32>(s + (<usize>r << 2)));
+        p += stride;
+      }
+      s += sb;
     }
   }
 }
