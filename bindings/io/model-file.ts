@@ -11,7 +11,7 @@ import { LSTM } from '../model/lstm.ts';
 import { AttentionPooling } from '../model/pooling.ts';
 import { RNN } from '../model/rnn.ts';
 import type { TensorSpec } from '../model/slab.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
 import {
   encodeManifest,
   MANIFEST_KEY,
@@ -93,6 +93,14 @@ export function saveLayer(
   const k = kindOf(kindName, (m) => {
     throw new ValueError(`saveLayer: ${m}`);
   });
+  if (typeof (layer as Partial<SavableLayer> | null)?.getWeights !== 'function') {
+    throw new ValueError(`saveLayer: layer must be a layer (with getWeights) but got ${describe(layer)}`);
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(
+      `saveLayer: options must be the layer's constructor options but got ${describe(options)}`,
+    );
+  }
   const architecture = { kind: kindName, options: portable(options) };
   const specs = k.paramSpecs(architecture.options as never);
   const weights = layer.getWeights();
@@ -124,6 +132,7 @@ export function readManifest(bytes: Uint8Array | ArrayBuffer): Manifest {
 
 /** Decodes a file written by saveLayer (or by hand, e.g. from PyTorch) into a new layer on `rt`. */
 export function loadLayer(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedLayer {
+  checkRuntime(rt);
   const file = decodeSafetensors(bytes);
   const manifest = parseManifest(file.metadata[MANIFEST_KEY]);
   const fail = (message: string): never => {

@@ -62,7 +62,8 @@ export function encodeSafetensors(
 /** Decodes and validates a whole file; every tensor comes back as F32 in a fresh Float32Array. */
 export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer): DecodedSafetensors {
   const file = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  if (!(file instanceof Uint8Array)) {
+  // isView looks at the object itself: one whose prototype is merely Uint8Array's passes instanceof only.
+  if (!(file instanceof Uint8Array) || !ArrayBuffer.isView(file)) {
     throw new ValueError(`bytes must be a Uint8Array or ArrayBuffer but got ${describe(bytes)}`);
   }
   const header = readHeader(file);

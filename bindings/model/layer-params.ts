@@ -49,6 +49,7 @@ export class LayerParams {
   /** PyTorch names (without the prefix) and shapes, in PyTorch's order. */
   readonly specs: readonly TensorSpec[];
   readonly #ownsSlab: boolean;
+  #disposed = false;
 
   constructor(rt: Runtime, specs: readonly TensorSpec[], prefix: string, shared: ParamSlab | undefined) {
     this.rt = rt;
@@ -112,7 +113,15 @@ export class LayerParams {
     else for (const s of this.specs) this.rt.kernels.fill_f32(this.gradPtr(s.name), 0, lengthOf(s.shape));
   }
 
+  /** Refuses `method` on a disposed layer, before it allocates or runs anything. */
+  live(method: string): void {
+    if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
+  }
+
+  /** Idempotent, as dispose() is in tfjs: a second call does nothing. */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     if (this.#ownsSlab) this.slab.free();
   }
 }

@@ -4,7 +4,7 @@
 // sequence kernel (the reverse loop carries only dh, dc), then dW_hh, db_hh, dW_ih, db_ih and dX are each one
 // GEMM or reduction over all T·B rows, accumulated (+=) into the slab's gradients.
 
-import { ValueError } from '../errors.ts';
+import { describe, ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { CELLS, type Cell, type CellType, type UnitBuffers } from './cells.ts';
@@ -74,7 +74,7 @@ export class Recurrent {
 
   forward(x: Tensor<Float32Array> | Tensor<Int32Array>, state: RecurrentState = {}): RecurrentOutput {
     const c = this.config;
-    if (this.#disposed) throw new ValueError('forward: this layer was disposed');
+    this.#live('forward');
     const input = checkInput(c, x);
     const { T, B, tokens } = input;
     const shape = [c.L * c.D, B, c.H];
@@ -95,6 +95,7 @@ export class Recurrent {
   }
 
   backward(grads: RecurrentGrads = {}): RecurrentInputGrads {
+    this.#live('backward');
     const last = this.#last;
     if (last === undefined) throw new ValueError('backward: call forward first');
     const { T, B, tokens } = last;
@@ -125,6 +126,7 @@ export class Recurrent {
 
   /** Sets every parameter by PyTorch name; validates the whole record before writing anything. */
   setWeights(record: Record<string, ArrayLike<number>>): void {
+    this.#live('setWeights');
     setRecord(this.config, this.slab, record);
   }
 
@@ -152,6 +154,10 @@ export class Recurrent {
 
   /** A streaming stepper over this layer's weights (unidirectional layers); see stepper.ts. */
   stepper(options: { batchSize?: number } = {}): Stepper {
+    this.#live('stepper');
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`stepper: options must be { batchSize } but got ${describe(options)}`);
+    }
     return new Stepper(this, options.batchSize ?? 1);
   }
 
@@ -161,7 +167,14 @@ export class Recurrent {
   }
 
   /** Returns the workspace (and the slab, if the layer made it) to the arena; the layer and its steppers are then unusable. */
+  /** True once dispose() ran. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Idempotent, as dispose() is in tfjs: a second call does nothing. */
   dispose(): void {
+    if (this.#disposed) return;
     this.#ws.free();
     if (this.#ownsSlab) this.slab.free();
     this.#last = undefined;
@@ -177,6 +190,10 @@ export class Recurrent {
       cs: ws.ptr(`c${index}`),
       hn: ws.ptr(`n${index}`),
     };
+  }
+
+  #live(method: string): void {
+    if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
   }
 
   #reserveForward(T: number, B: number, tokens: boolean): void {
