@@ -24,9 +24,11 @@ export function firstNonFinite(values: ArrayLike<number>): number {
 export function requireFinite(name: string, values: Float32Array): void {
   const i = firstNonFinite(values);
   if (i >= 0) {
-    throw new DataError(
-      `${name}[${i}] is ${values[i]}; layers take finite values only (fill missing values first)`,
-    );
+    // Gradients are named d… (dOut, dHn): a non-finite one comes from upstream, not from the data.
+    const hint = /^d[A-Z]/.test(name)
+      ? 'a gradient overflowed upstream (lower the learning rate, or clip gradients with clipGradNorm)'
+      : 'fill missing values first (interpolateMissing)';
+    throw new DataError(`${name}[${i}] is ${values[i]}; layers take finite values only: ${hint}`);
   }
 }
 

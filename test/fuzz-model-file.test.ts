@@ -16,8 +16,8 @@ import { modelFileTarget } from '../scripts/fuzz/model-file-target.ts';
 import { BYTE_MUTATORS, SCRATCH } from '../scripts/fuzz/mutate-bytes.ts';
 import { HEADER_MUTATORS, nested } from '../scripts/fuzz/mutate-header.ts';
 import { MANIFEST_MUTATORS } from '../scripts/fuzz/mutate-manifest.ts';
+import { heapAfterGc } from '../scripts/gc.ts';
 import { loadRuntime } from './helpers/backends.ts';
-import { heapAfterGc } from './helpers/gc.ts';
 
 let runtimes: Runtime[];
 beforeAll(async () => {

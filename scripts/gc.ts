@@ -1,5 +1,5 @@
-// A full garbage collection from inside a test: vitest's workers do not run with --expose-gc, but V8 lets a
-// process turn the flag on and hands the function to a fresh context.
+// A full garbage collection without --expose-gc (vitest workers, tsx scripts): V8 lets a process turn the flag
+// on and hands the function to a fresh context.
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
