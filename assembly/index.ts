@@ -12,3 +12,4 @@ export * from './cell-rnn';
 export * from './cell-lstm';
 export * from './cell-gru';
 export * from './pool';
+export * from './loss-pointwise';

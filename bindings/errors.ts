@@ -39,3 +39,17 @@ export class FormatError extends WasmRnnError {}
 
 /** The data itself is unusable as given (NaN/Inf in a sample, a bad CSV cell, an unknown character). */
 export class DataError extends ValueError {}
+
+/** Training met a NaN or ±Inf loss or gradient; the weights are those of the last good step. */
+export class NonFiniteError extends WasmRnnError {
+  /** The step (1-based, counting every step of the trainer) whose loss or gradient was not finite. */
+  readonly step: number;
+  /** 'loss', or the PyTorch name of the first parameter with a non-finite gradient. */
+  readonly parameter: string;
+
+  constructor(message: string, step: number, parameter: string) {
+    super(message);
+    this.step = step;
+    this.parameter = parameter;
+  }
+}

@@ -6,12 +6,14 @@ export {
   DataError,
   FormatError,
   MemoryLimitError,
+  NonFiniteError,
   ShapeError,
   ValueError,
   WasmRnnError,
 } from './errors.ts';
 export { type Manifest, MODEL_FORMAT_VERSION } from './io/manifest.ts';
 export { type LayerKindName, type LoadedLayer, loadLayer, readManifest, saveLayer } from './io/model-file.ts';
+export { type Loaded, type LoadedModel, loadModel, loadSeq2Seq, saveModel } from './io/model-save.ts';
 export {
   type DecodedSafetensors,
   decodeSafetensors,
@@ -21,6 +23,7 @@ export {
 export { Dense, type DenseOptions } from './model/dense.ts';
 export { Embedding, type EmbeddingOptions } from './model/embedding.ts';
 export { GRU, type GRUOptions } from './model/gru.ts';
+export * from './model/index.ts';
 export type { RecurrentInit } from './model/init.ts';
 export { LSTM, type LSTMOptions } from './model/lstm.ts';
 export { AttentionPooling, type AttentionPoolingOptions } from './model/pooling.ts';
@@ -40,8 +43,10 @@ export { Arena, type Region } from './runtime/arena.ts';
 export type { BackendOption, InitOptions } from './runtime/init.ts';
 export { ABI_VERSION, type Kernels } from './runtime/kernels.ts';
 export type { Backend, Runtime } from './runtime/runtime.ts';
+export * from './tasks/index.ts';
 export { checkTensor, type Tensor, tensor } from './tensor.ts';
 export { clipGradNorm, clipGradValue } from './train/clip.ts';
+export * from './train/index.ts';
 export {
   Adagrad,
   type AdagradOptions,

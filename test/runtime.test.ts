@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { BackendError, init, LSTM, MemoryLimitError, ValueError } from '../bindings/index.node.ts';
 import { Arena } from '../bindings/runtime/arena.ts';
+import { detectFeatures, RELAXED_PROBE, SIMD_PROBE } from '../bindings/runtime/features.ts';
 import { initWith } from '../bindings/runtime/init.ts';
+import { nodeSource } from '../bindings/runtime/load-node.ts';
 import { ArrayBufferMemory, PAGE_BYTES } from '../bindings/runtime/memory.ts';
 import { BACKENDS, get, loadRuntime, put } from './helpers/backends.ts';
 import { uniform } from './helpers/random.ts';
@@ -58,17 +60,37 @@ describe('init', () => {
   });
 
   it("falls back to 'ts' under auto where the engine has no WebAssembly SIMD, and says so", async () => {
-    // A source whose builds this engine cannot validate stands in for an engine without SIMD.
-    const noSimd = { name: 'no-simd', bytes: async () => new Uint8Array([0, 1, 2, 3]) };
+    // The feature set of an engine with WebAssembly but no SIMD (Safari before 16.4), given to initWith.
+    const noSimd = { wasm: true, simd: false, relaxed: false };
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const rt = await initWith(noSimd, { backend: 'auto' });
+    const rt = await initWith(nodeSource, { backend: 'auto' }, noSimd);
     expect(rt.backend).toBe('ts');
     expect(rt.notes.join('; ')).toMatch(/WebAssembly SIMD \(128-bit\) is not supported.*falling back/);
     expect(warn).toHaveBeenCalledOnce();
     warn.mockRestore();
-    await expect(initWith(noSimd, { backend: 'wasm-simd' })).rejects.toThrow(
+    await expect(initWith(nodeSource, { backend: 'wasm-simd' }, noSimd)).rejects.toThrow(
       /backend 'wasm-simd' needs WebAssembly SIMD \(128-bit\), which this engine does not support/,
     );
+  });
+
+  it("picks wasm-simd under auto where relaxed SIMD is missing, and refuses an explicit 'wasm-relaxed'", async () => {
+    const noRelaxed = { wasm: true, simd: true, relaxed: false };
+    const rt = await initWith(nodeSource, {}, noRelaxed);
+    expect(rt.backend).toBe('wasm-simd');
+    expect(rt.notes.join('; ')).toMatch(/relaxed SIMD .* is not supported/);
+    await expect(initWith(nodeSource, { backend: 'wasm-relaxed' }, noRelaxed)).rejects.toThrow(
+      /needs WebAssembly relaxed SIMD \(Node 20 needs --experimental-wasm-relaxed-simd/,
+    );
+  });
+
+  it('the feature probes validate here (this suite runs with the relaxed flag) and name what each needs', () => {
+    expect(detectFeatures()).toEqual({ wasm: true, simd: true, relaxed: true });
+    expect(WebAssembly.validate(SIMD_PROBE)).toBe(true);
+    expect(WebAssembly.validate(RELAXED_PROBE)).toBe(true);
+    // A probe whose one instruction is unknown must not validate: the probes are not trivially true.
+    const bogus = RELAXED_PROBE.slice();
+    bogus[bogus.length - 3] = 0xff;
+    expect(WebAssembly.validate(bogus)).toBe(false);
   });
 
   it('refuses something that is not a module', async () => {

@@ -1,6 +1,6 @@
 // The TypeScript kernel table: the same ABI as the WebAssembly exports, over an ArrayBuffer memory.
 
-import type { Kernels } from '../runtime/kernels.ts';
+import { ABI_VERSION, type Kernels } from '../runtime/kernels.ts';
 import type { LinearMemory } from '../runtime/memory.ts';
 import * as activation from './activation.ts';
 import * as cellGru from './cell-gru.ts';
@@ -11,6 +11,7 @@ import * as gather from './gather.ts';
 import * as gemm from './gemm.ts';
 import { Heap } from './heap.ts';
 import * as loss from './loss.ts';
+import * as pointwise from './loss-pointwise.ts';
 import * as optim from './optim.ts';
 import * as pool from './pool.ts';
 import * as vector from './vector.ts';
@@ -35,6 +36,7 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     bias_add_f32: vector.bias_add_f32.bind(null, h),
     colsum_f32: vector.colsum_f32.bind(null, h),
     rowsum_f32: vector.rowsum_f32.bind(null, h),
+    dropout_f32: vector.dropout_f32.bind(null, h),
     sigmoid_f32: activation.sigmoid_f32.bind(null, h),
     tanh_f32: activation.tanh_f32.bind(null, h),
     relu_f32: activation.relu_f32.bind(null, h),
@@ -45,6 +47,16 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     softmax_xent_bwd_f32: loss.softmax_xent_bwd_f32.bind(null, h),
     mse_fwd_f32: loss.mse_fwd_f32.bind(null, h),
     mse_bwd_f32: loss.mse_bwd_f32.bind(null, h),
+    softmax_xent_weighted_fwd_f32: loss.softmax_xent_weighted_fwd_f32.bind(null, h),
+    softmax_xent_weighted_bwd_f32: loss.softmax_xent_weighted_bwd_f32.bind(null, h),
+    mse_rows_fwd_f32: pointwise.mse_rows_fwd_f32.bind(null, h),
+    mse_rows_bwd_f32: pointwise.mse_rows_bwd_f32.bind(null, h),
+    l1_rows_fwd_f32: pointwise.l1_rows_fwd_f32.bind(null, h),
+    l1_rows_bwd_f32: pointwise.l1_rows_bwd_f32.bind(null, h),
+    huber_rows_fwd_f32: pointwise.huber_rows_fwd_f32.bind(null, h),
+    huber_rows_bwd_f32: pointwise.huber_rows_bwd_f32.bind(null, h),
+    bce_logits_rows_fwd_f32: pointwise.bce_logits_rows_fwd_f32.bind(null, h),
+    bce_logits_rows_bwd_f32: pointwise.bce_logits_rows_bwd_f32.bind(null, h),
     sgd_f32: optim.sgd_f32.bind(null, h),
     adam_f32: optim.adam_f32.bind(null, h),
     adagrad_f32: optim.adagrad_f32.bind(null, h),
@@ -66,7 +78,7 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     wsum_time_f32: pool.wsum_time_f32.bind(null, h),
     wsum_time_bwd_f32: pool.wsum_time_bwd_f32.bind(null, h),
     heap_base: () => TS_HEAP_BASE,
-    abi_version: () => 1,
+    abi_version: () => ABI_VERSION,
     isa_relaxed: () => 0,
   };
 }

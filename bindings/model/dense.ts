@@ -78,12 +78,11 @@ export class Dense {
     this.params.live('forward');
     const t = checkRows('x', x, this.inFeatures);
     const N = t.data.length / this.inFeatures;
-    const { I, O, k, ws } = this.#parts();
+    const { I, O, ws } = this.#parts();
     const px = ws.need('x', N * I);
     const py = ws.need('y', N * O);
     this.#view(px, N * I).set(t.data);
-    k.gemm_nt_f32(py, px, this.params.ptr('weight'), N, O, I, I, I, O, 0);
-    if (this.hasBias) k.bias_add_f32(py, this.params.ptr('bias'), N, O, O);
+    this.forwardRows(py, px, N);
     this.#last = t.shape;
     return { data: this.#view(py, N * O).slice(), shape: [...t.shape.slice(0, -1), O] };
   }
@@ -93,17 +92,29 @@ export class Dense {
     this.params.live('backward');
     const last = this.#last;
     if (last === undefined) throw new ValueError('backward: call forward first');
-    const { I, O, k, ws } = this.#parts();
+    const { I, O, ws } = this.#parts();
     const t = checkTensor('dOut', dOut, Float32Array, [...last.slice(0, -1), O]);
     const N = t.data.length / O;
     const pdy = ws.need('dy', N * O);
     const pdx = ws.need('dx', N * I);
     this.#view(pdy, N * O).set(t.data);
-    const px = ws.ptr('x');
-    k.gemm_nn_f32(pdx, pdy, this.params.ptr('weight'), N, I, O, O, I, I, 0);
-    k.gemm_tn_f32(this.params.gradPtr('weight'), pdy, px, O, I, N, O, I, I, 1);
-    if (this.hasBias) k.colsum_f32(this.params.gradPtr('bias'), pdy, N, O, O, 1);
+    this.backwardRows(pdx, pdy, ws.ptr('x'), N);
     return { data: this.#view(pdx, N * I).slice(), shape: [...last] };
+  }
+
+  /** y [N, out] = x [N, in]·Wᵀ + b on byte pointers, unchecked: the pointer API models use. */
+  forwardRows(y: number, x: number, N: number): void {
+    const { I, O, k } = this.#parts();
+    k.gemm_nt_f32(y, x, this.params.ptr('weight'), N, O, I, I, I, O, 0);
+    if (this.hasBias) k.bias_add_f32(y, this.params.ptr('bias'), N, O, O);
+  }
+
+  /** Adds dW = dyᵀ·x and db = Σ dy; writes dx [N, in] = dy·W unless dx is 0. Byte pointers, unchecked. */
+  backwardRows(dx: number, dy: number, x: number, N: number): void {
+    const { I, O, k } = this.#parts();
+    if (dx) k.gemm_nn_f32(dx, dy, this.params.ptr('weight'), N, I, O, O, I, I, 0);
+    k.gemm_tn_f32(this.params.gradPtr('weight'), dy, x, O, I, N, O, I, I, 1);
+    if (this.hasBias) k.colsum_f32(this.params.gradPtr('bias'), dy, N, O, O, 1);
   }
 
   /** Sets every parameter by PyTorch name ('weight', 'bias'); validates the whole record first. */

@@ -78,7 +78,7 @@ export class Embedding {
     const pi = this.#ws.need('ids', n);
     const po = this.#ws.need('out', n * E);
     new Int32Array(this.rt.memory.buffer, pi, n).set(t.data);
-    this.rt.kernels.gather_rows_f32(po, this.params.ptr('weight'), pi, n, E, E);
+    this.forwardRows(po, pi, n);
     this.#last = t.shape;
     return { data: new Float32Array(this.rt.memory.buffer, po, n * E).slice(), shape: [...t.shape, E] };
   }
@@ -93,13 +93,24 @@ export class Embedding {
     const n = t.data.length / E;
     const pd = this.#ws.need('dout', n * E);
     new Float32Array(this.rt.memory.buffer, pd, n * E).set(t.data);
-    const pi = this.#ws.ptr('ids');
+    this.backwardRows(pd, this.#ws.ptr('ids'), n);
+  }
+
+  /** out [n, E] = weight[ids]: byte pointers, ids i32 already checked in [0, V). The pointer API models use. */
+  forwardRows(out: number, ids: number, n: number): void {
+    const E = this.embeddingDim;
+    this.rt.kernels.gather_rows_f32(out, this.params.ptr('weight'), ids, n, E, E);
+  }
+
+  /** Adds dOut's rows [n, E] into weight's gradient; rows of paddingIdx are zeroed in dOut first. */
+  backwardRows(dOut: number, ids: number, n: number): void {
+    const E = this.embeddingDim;
     if (this.paddingIdx !== undefined) {
-      const ids = new Int32Array(this.rt.memory.buffer, pi, n);
+      const view = new Int32Array(this.rt.memory.buffer, ids, n);
       for (let i = 0; i < n; i++)
-        if (ids[i] === this.paddingIdx) this.rt.kernels.fill_f32(pd + i * E * 4, 0, E);
+        if (view[i] === this.paddingIdx) this.rt.kernels.fill_f32(dOut + i * E * 4, 0, E);
     }
-    this.rt.kernels.scatter_add_rows_f32(this.params.gradPtr('weight'), pd, pi, n, E, E);
+    this.rt.kernels.scatter_add_rows_f32(this.params.gradPtr('weight'), dOut, ids, n, E, E);
   }
 
   setWeights(record: Record<string, ArrayLike<number>>): void {

@@ -94,21 +94,11 @@ export class AttentionPooling {
     checkLengths(lengths, T, B);
     const N = T * B;
     const ws = this.#ws;
-    const [ph, ps, pa, po] = [
-      ws.need('h', N * D),
-      ws.need('s', N),
-      ws.need('alpha', N),
-      ws.need('out', B * D),
-    ];
+    const [ph, po] = [ws.need('h', N * D), ws.need('out', B * D)];
     const pl = lengths ? ws.need('lengths', B) : 0;
     this.#f32(ph, N * D).set(t.data);
     if (lengths) new Int32Array(this.rt.memory.buffer, pl, B).set(lengths);
-    const k = this.rt.kernels;
-    const [st, sb] = this.#strides(T, B);
-    k.gemm_nt_f32(ps, ph, this.params.ptr('weight'), N, 1, D, D, D, 1, 0);
-    if (this.hasBias) k.bias_add_f32(ps, this.params.ptr('bias'), N, 1, 1);
-    k.softmax_time_f32(pa, ps, pl, T, B, st, sb);
-    k.wsum_time_f32(po, ph, pa, T, B, D, st, sb);
+    this.forwardRows(po, ph, pl, T, B);
     this.#last = { T, B, shape: t.shape };
     return { data: this.#f32(po, B * D).slice(), shape: [B, D] };
   }
@@ -130,22 +120,44 @@ export class AttentionPooling {
     const t = checkTensor('dOut', dOut, Float32Array, [B, D]);
     const N = T * B;
     const ws = this.#ws;
-    const [pg, pdh, pda, pds] = [
-      ws.need('dout', B * D),
-      ws.need('dh', N * D),
-      ws.need('dalpha', N),
-      ws.need('ds', N),
-    ];
+    const [pg, pdh] = [ws.need('dout', B * D), ws.need('dh', N * D)];
     this.#f32(pg, B * D).set(t.data);
+    this.backwardRows(pdh, pg, ws.ptr('h'), T, B);
+    return { data: this.#f32(pdh, N * D).slice(), shape: [...shape] };
+  }
+
+  /**
+   * out [B, D] = attention-weighted sum of h [T·B, D] (this layer's layout) on byte pointers; lengths i32 [B]
+   * or 0, already checked. Keeps α for backwardRows and attention(). The pointer API models use.
+   */
+  forwardRows(out: number, h: number, lengths: number, T: number, B: number): void {
+    const D = this.inputSize;
+    const N = T * B;
+    const ws = this.#ws;
+    const [ps, pa] = [ws.need('s', N), ws.need('alpha', N)];
     const k = this.rt.kernels;
     const [st, sb] = this.#strides(T, B);
-    const [ph, pa] = [ws.ptr('h'), ws.ptr('alpha')];
-    k.wsum_time_bwd_f32(pdh, pda, ph, pa, pg, T, B, D, st, sb);
+    k.gemm_nt_f32(ps, h, this.params.ptr('weight'), N, 1, D, D, D, 1, 0);
+    if (this.hasBias) k.bias_add_f32(ps, this.params.ptr('bias'), N, 1, 1);
+    k.softmax_time_f32(pa, ps, lengths, T, B, st, sb);
+    k.wsum_time_f32(out, h, pa, T, B, D, st, sb);
+    this.#last = { T, B, shape: this.batchFirst ? [B, T, D] : [T, B, D] };
+  }
+
+  /** dh [T·B, D] (overwritten) from dOut [B, D] and the h of the last forwardRows; adds dweight and dbias. */
+  backwardRows(dh: number, dOut: number, h: number, T: number, B: number): void {
+    const D = this.inputSize;
+    const N = T * B;
+    const ws = this.#ws;
+    const [pda, pds] = [ws.need('dalpha', N), ws.need('ds', N)];
+    const k = this.rt.kernels;
+    const [st, sb] = this.#strides(T, B);
+    const pa = ws.ptr('alpha');
+    k.wsum_time_bwd_f32(dh, pda, h, pa, dOut, T, B, D, st, sb);
     k.softmax_time_bwd_f32(pds, pa, pda, T, B, st, sb);
-    k.gemm_tn_f32(this.params.gradPtr('weight'), pds, ph, 1, D, N, 1, D, D, 1);
+    k.gemm_tn_f32(this.params.gradPtr('weight'), pds, h, 1, D, N, 1, D, D, 1);
     if (this.hasBias) k.colsum_f32(this.params.gradPtr('bias'), pds, N, 1, 1, 1);
-    k.gemm_nn_f32(pdh, pds, this.params.ptr('weight'), N, D, 1, 1, D, D, 1);
-    return { data: this.#f32(pdh, N * D).slice(), shape: [...shape] };
+    k.gemm_nn_f32(dh, pds, this.params.ptr('weight'), N, D, 1, 1, D, D, 1);
   }
 
   setWeights(record: Record<string, ArrayLike<number>>): void {

@@ -1,8 +1,5 @@
-// The machinery shared by RNN, LSTM and GRU: stacked layers, two directions, BPTT.
-// Per layer and direction, forward is one input-projection GEMM (or a column gather for token ids) over all
-// T·B rows, a bias add, and one sequence kernel that runs the time loop in the backend. Backward is one
-// sequence kernel (the reverse loop carries only dh, dc), then dW_hh, db_hh, dW_ih, db_ih and dX are each one
-// GEMM or reduction over all T·B rows, accumulated (+=) into the slab's gradients.
+// The machinery shared by RNN, LSTM and GRU: stacked layers, two directions, BPTT. This class is the checked,
+// copying API (tensors in, tensors out); the passes themselves run in RecurrentEngine (recurrent-engine.ts).
 
 import { describe, ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -23,6 +20,7 @@ import {
 
 export type { RecurrentGrads, RecurrentInputGrads, RecurrentOutput, RecurrentState };
 
+import { RecurrentEngine } from './recurrent-engine.ts';
 import {
   getRecord,
   initialise,
@@ -31,15 +29,10 @@ import {
   type UnitParams,
   unitParams,
 } from './recurrent-params.ts';
+import { checkLengths } from './sequence-input.ts';
 import type { ParamSlab, TensorSpec } from './slab.ts';
 import { Stepper } from './stepper.ts';
 import { Workspace } from './workspace.ts';
-
-interface Pass {
-  T: number;
-  B: number;
-  tokens: boolean;
-}
 
 export class Recurrent {
   readonly rt: Runtime;
@@ -50,9 +43,11 @@ export class Recurrent {
   readonly parameters: readonly TensorSpec[];
   /** Parameter pointers per layer and direction (index k·D + d); for the stepper and models. */
   readonly units: readonly UnitParams[];
+  /** The pointer-level passes, for models that keep their data in linear memory. */
+  readonly engine: RecurrentEngine;
   readonly #ownsSlab: boolean;
-  readonly #ws: Workspace;
-  #last: Pass | undefined;
+  /** The user's input and initial states, copied in. */
+  readonly #io: Workspace;
   #disposed = false;
 
   protected constructor(rt: Runtime, options: RecurrentOptions, cell: CellType) {
@@ -63,7 +58,8 @@ export class Recurrent {
     this.#ownsSlab = this.slab !== options.slab;
     this.parameters = specsOf(this.config);
     this.units = unitParams(this.config, this.slab);
-    this.#ws = new Workspace(rt);
+    this.engine = new RecurrentEngine(rt, this.config, this.units);
+    this.#io = new Workspace(rt);
     initialise(this.config, this.slab);
   }
 
@@ -72,7 +68,16 @@ export class Recurrent {
     return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
   }
 
-  forward(x: Tensor<Float32Array> | Tensor<Int32Array>, state: RecurrentState = {}): RecurrentOutput {
+  /**
+   * x [T, B, I] (batchFirst [B, T, I]) or token ids; `lengths` [B] (1 ≤ len ≤ T) makes a padded batch: each
+   * row stops at its own last step (its hN, and its reverse direction's start), padding outputs 0 and adds no
+   * gradient — PyTorch's pack_padded_sequence.
+   */
+  forward(
+    x: Tensor<Float32Array> | Tensor<Int32Array>,
+    state: RecurrentState = {},
+    options: { lengths?: ArrayLike<number> } = {},
+  ): RecurrentOutput {
     const c = this.config;
     this.#live('forward');
     const input = checkInput(c, x);
@@ -80,23 +85,38 @@ export class Recurrent {
     const shape = [c.L * c.D, B, c.H];
     const h0 = checkArray('h0', state?.h0, shape);
     const c0 = this.cell.hasCell ? checkArray('c0', state?.c0, shape) : noCell('c0', state?.c0);
-    this.#reserveForward(T, B, tokens);
-    const ws = this.#ws;
-    const view = tokens ? this.#i32(ws.ptr('x'), T * B) : this.#f32(ws.ptr('x'), T * B * c.I);
+    const lengths = checkLengths(options?.lengths, T, B);
+    const io = this.#io;
+    const LDBH = c.L * c.D * B * c.H;
+    io.need('x', T * B * (tokens ? 1 : c.I));
+    if (lengths) io.need('lengths', B);
+    if (h0) io.need('init_h', LDBH);
+    if (c0) io.need('init_c', LDBH);
+    this.engine.reserve(T, B, false);
+    const view = tokens ? this.#i32(io.ptr('x'), T * B) : this.#f32(io.ptr('x'), T * B * c.I);
     writeSeq(view, input.data, T, B, tokens ? 1 : c.I, c.batchFirst);
-    if (h0) this.#f32(ws.ptr('init_h'), h0.length).set(h0);
-    if (c0) this.#f32(ws.ptr('init_c'), c0.length).set(c0);
-    for (const u of this.units) this.#forwardUnit(u, T, B, tokens, h0 !== undefined, c0 !== undefined);
-    this.#last = { T, B, tokens };
+    if (h0) this.#f32(io.ptr('init_h'), LDBH).set(h0);
+    if (c0) this.#f32(io.ptr('init_c'), LDBH).set(c0);
+    if (lengths) this.#i32(io.ptr('lengths'), B).set(lengths);
+    this.engine.forward({
+      T,
+      B,
+      tokens,
+      x: io.ptr('x'),
+      h0: h0 ? io.ptr('init_h') : 0,
+      c0: c0 ? io.ptr('init_c') : 0,
+      lengths: lengths ? io.ptr('lengths') : 0,
+      dropout: 0,
+    });
     const DH = c.D * c.H;
-    const outputs = readSeq(this.#f32(ws.ptr(`out${c.L - 1}`), T * B * DH), T, B, DH, c.batchFirst);
-    const hN = this.#finalState(T, B, 'h');
-    return this.cell.hasCell ? { outputs, hN, cN: this.#finalState(T, B, 'c') } : { outputs, hN };
+    const outputs = readSeq(this.#f32(this.engine.outputs, T * B * DH), T, B, DH, c.batchFirst);
+    const hN = this.#finalState(B, 'h');
+    return this.cell.hasCell ? { outputs, hN, cN: this.#finalState(B, 'c') } : { outputs, hN };
   }
 
   backward(grads: RecurrentGrads = {}): RecurrentInputGrads {
     this.#live('backward');
-    const last = this.#last;
+    const last = this.engine.pass;
     if (last === undefined) throw new ValueError('backward: call forward first');
     const { T, B, tokens } = last;
     const c = this.config;
@@ -105,22 +125,19 @@ export class Recurrent {
     const dOut = checkArray('dOutputs', grads?.dOutputs, outShape);
     const dHn = checkArray('dHn', grads?.dHn, stateShape);
     const dCn = this.cell.hasCell ? checkArray('dCn', grads?.dCn, stateShape) : noCell('dCn', grads?.dCn);
-    this.#reserveBackward(T, B);
-    const ws = this.#ws;
+    const io = this.#io;
+    if (dOut) io.need('dout', dOut.length);
+    this.engine.reserve(T, B, true);
+    const e = this.engine;
     const LDBH = c.L * c.D * B * c.H;
-    if (dOut) writeSeq(this.#f32(ws.ptr('dout'), dOut.length), dOut, T, B, c.D * c.H, c.batchFirst);
-    this.#loadOrZero(ws.ptr('dh'), dHn, LDBH);
-    if (this.cell.hasCell) this.#loadOrZero(ws.ptr('dc'), dCn, LDBH);
-    let dout = dOut ? ws.ptr('dout') : 0;
-    for (let k = c.L - 1; k >= 0; k--) {
-      const dIn = k === 0 && tokens ? 0 : ws.ptr(`dx${k & 1}`);
-      for (let d = 0; d < c.D; d++) this.#backwardUnit(this.units[k * c.D + d], T, B, tokens, dout, dIn);
-      dout = dIn;
-    }
-    const dH0 = { data: this.#f32(ws.ptr('dh'), LDBH).slice(), shape: stateShape };
+    if (dOut) writeSeq(this.#f32(io.ptr('dout'), dOut.length), dOut, T, B, c.D * c.H, c.batchFirst);
+    this.#loadOrZero(e.dh, dHn, LDBH);
+    if (this.cell.hasCell) this.#loadOrZero(e.dc, dCn, LDBH);
+    e.backward(dOut ? io.ptr('dout') : 0, true);
+    const dH0 = { data: this.#f32(e.dh, LDBH).slice(), shape: stateShape };
     const result: RecurrentInputGrads = { dH0 };
-    if (!tokens) result.dX = readSeq(this.#f32(ws.ptr('dx0'), T * B * c.I), T, B, c.I, c.batchFirst);
-    if (this.cell.hasCell) result.dC0 = { data: this.#f32(ws.ptr('dc'), LDBH).slice(), shape: stateShape };
+    if (!tokens) result.dX = readSeq(this.#f32(e.inputGrad, T * B * c.I), T, B, c.I, c.batchFirst);
+    if (this.cell.hasCell) result.dC0 = { data: this.#f32(e.dc, LDBH).slice(), shape: stateShape };
     return result;
   }
 
@@ -161,146 +178,42 @@ export class Recurrent {
     return new Stepper(this, options.batchSize ?? 1);
   }
 
-  /** Floats held by the (T, B) workspace. */
+  /** Floats held by the (T, B) workspaces. */
   get workspaceLength(): number {
-    return this.#ws.length;
+    return this.engine.length + this.#io.length;
   }
 
-  /** Returns the workspace (and the slab, if the layer made it) to the arena; the layer and its steppers are then unusable. */
   /** True once dispose() ran. */
   get disposed(): boolean {
     return this.#disposed;
   }
 
-  /** Idempotent, as dispose() is in tfjs: a second call does nothing. */
+  /**
+   * Returns the workspace (and the slab, if the layer made it) to the arena; the layer and its steppers are then
+   * unusable. Idempotent, as dispose() is in tfjs: a second call does nothing.
+   */
   dispose(): void {
     if (this.#disposed) return;
-    this.#ws.free();
+    this.engine.free();
+    this.#io.free();
     if (this.#ownsSlab) this.slab.free();
-    this.#last = undefined;
     this.#disposed = true;
   }
 
   /** Workspace pointers of one direction of one layer. */
   buffers(index: number): UnitBuffers {
-    const ws = this.#ws;
-    return {
-      gates: ws.ptr(`g${index}`),
-      hs: ws.ptr(`h${index}`),
-      cs: ws.ptr(`c${index}`),
-      hn: ws.ptr(`n${index}`),
-    };
+    return this.engine.buffers(index);
   }
 
   #live(method: string): void {
     if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
   }
 
-  #reserveForward(T: number, B: number, tokens: boolean): void {
-    const { I, H, L, D, G } = this.config;
-    const ws = this.#ws;
-    const N = T * B;
-    ws.need('x', N * (tokens ? 1 : I));
-    ws.need('init_h', L * D * B * H);
-    if (this.cell.hasCell) ws.need('init_c', L * D * B * H);
-    ws.need('hproj', B * G * H);
-    for (let k = 0; k < L; k++) ws.need(`out${k}`, N * D * H);
-    for (const u of this.units) {
-      ws.need(`g${u.index}`, N * G * H);
-      ws.need(`h${u.index}`, (N + B) * H);
-      if (this.cell.hasCell) ws.need(`c${u.index}`, (N + B) * H);
-      if (this.cell.splitGrad) ws.need(`n${u.index}`, N * H);
-    }
-  }
-
-  #reserveBackward(T: number, B: number): void {
-    const { I, H, L, D, G } = this.config;
-    const ws = this.#ws;
-    const N = T * B;
-    ws.need('dxg', N * G * H);
-    if (this.cell.splitGrad) ws.need('dhg', N * G * H);
-    ws.need('dout', N * D * H);
-    ws.need('dh', L * D * B * H);
-    if (this.cell.hasCell) ws.need('dc', L * D * B * H);
-    ws.need('dx0', N * Math.max(I, D * H));
-    if (L > 1) ws.need('dx1', N * D * H);
-  }
-
-  #forwardUnit(u: UnitParams, T: number, B: number, tokens: boolean, h0: boolean, c0: boolean): void {
-    const { kernels } = this.rt;
-    const { H, D, G, I } = this.config;
-    const ws = this.#ws;
-    const N = T * B;
-    const buf = this.buffers(u.index);
-    if (u.k === 0 && tokens) kernels.gather_cols_f32(buf.gates, u.wih, ws.ptr('x'), N, G * H, I);
-    else {
-      const x = u.k === 0 ? ws.ptr('x') : ws.ptr(`out${u.k - 1}`);
-      kernels.gemm_nt_f32(buf.gates, x, u.wih, N, G * H, u.inSize, u.inSize, u.inSize, G * H, 0);
-    }
-    kernels.bias_add_f32(buf.gates, u.bih, N, G * H, G * H);
-    const offset = u.index * B * H * 4;
-    this.cell.forward(kernels, {
-      T,
-      B,
-      H,
-      reverse: u.d,
-      whh: u.whh,
-      bhh: u.bhh,
-      out: ws.ptr(`out${u.k}`) + u.d * H * 4,
-      ldo: D * H,
-      u: buf,
-      hproj: ws.ptr('hproj'),
-      h0: h0 ? ws.ptr('init_h') + offset : 0,
-      c0: c0 ? ws.ptr('init_c') + offset : 0,
-    });
-  }
-
-  #backwardUnit(u: UnitParams, T: number, B: number, tokens: boolean, dout: number, dIn: number): void {
-    const { kernels } = this.rt;
-    const { H, D, G, I } = this.config;
-    const ws = this.#ws;
-    const N = T * B;
-    const GH = G * H;
-    const buf = this.buffers(u.index);
-    const dxg = ws.ptr('dxg');
-    const dhg = this.cell.splitGrad ? ws.ptr('dhg') : dxg;
-    const offset = u.index * B * H * 4;
-    this.cell.backward(kernels, {
-      T,
-      B,
-      H,
-      reverse: u.d,
-      whh: u.whh,
-      bhh: u.bhh,
-      out: dout ? dout + u.d * H * 4 : 0,
-      ldo: D * H,
-      u: buf,
-      dxg,
-      dhg,
-      dh: ws.ptr('dh') + offset,
-      dc: this.cell.hasCell ? ws.ptr('dc') + offset : 0,
-    });
-    // H_prev [T·B, H], aligned with time: the history without its last row (forward) or first row (reverse).
-    const hPrev = buf.hs + (u.d === 1 ? B * H * 4 : 0);
-    kernels.gemm_tn_f32(u.gwhh, dhg, hPrev, GH, H, N, GH, H, H, 1);
-    kernels.colsum_f32(u.gbhh, dhg, N, GH, GH, 1);
-    if (u.k === 0 && tokens) kernels.scatter_add_cols_f32(u.gwih, dxg, ws.ptr('x'), N, GH, I);
-    else {
-      const x = u.k === 0 ? ws.ptr('x') : ws.ptr(`out${u.k - 1}`);
-      kernels.gemm_tn_f32(u.gwih, dxg, x, GH, u.inSize, N, GH, u.inSize, u.inSize, 1);
-    }
-    kernels.colsum_f32(u.gbih, dxg, N, GH, GH, 1);
-    if (dIn) kernels.gemm_nn_f32(dIn, dxg, u.wih, N, u.inSize, GH, GH, u.inSize, u.inSize, u.d > 0 ? 1 : 0);
-  }
-
-  #finalState(T: number, B: number, which: 'h' | 'c'): Tensor {
+  #finalState(B: number, which: 'h' | 'c'): Tensor {
     const { H, L, D } = this.config;
     const out = new Float32Array(L * D * B * H);
-    for (const u of this.units) {
-      const row = u.d === 1 ? 0 : T;
-      const hist = which === 'h' ? this.buffers(u.index).hs : this.buffers(u.index).cs;
-      out.set(this.#f32(hist + row * B * H * 4, B * H), u.index * B * H);
-    }
+    for (const u of this.units)
+      out.set(this.#f32(this.engine.finalState(u.index, which), B * H), u.index * B * H);
     return { data: out, shape: [L * D, B, H] };
   }
 

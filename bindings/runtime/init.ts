@@ -2,6 +2,7 @@
 // The environment-specific part (how .wasm bytes are found) is a WasmSource given by the entry point.
 
 import { BackendError, describe } from '../errors.ts';
+import { detectFeatures, type EngineFeatures } from './features.ts';
 import { type Backend, createTsRuntime, createWasmRuntime, type Runtime } from './runtime.ts';
 import { compileKernelBytes, instantiateKernels, type WasmBuild } from './wasm.ts';
 
@@ -34,8 +35,16 @@ const FEATURE: Record<WasmBuild, string> = {
   relaxed:
     'WebAssembly relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd; Node 24, Deno, Bun and Chromium have it)',
 };
+const NO_WASM_WHY = "as under V8's --jitless or in Safari's Lockdown Mode";
 
-export async function initWith(source: WasmSource | undefined, options: InitOptions = {}): Promise<Runtime> {
+/**
+ * `engine` is what the running engine supports; tests pass a smaller set to stand in for older engines.
+ */
+export async function initWith(
+  source: WasmSource | undefined,
+  options: InitOptions = {},
+  engine: EngineFeatures = detectFeatures(),
+): Promise<Runtime> {
   if (options === null || typeof options !== 'object') {
     throw new BackendError(`init: options must be an object but got ${describe(options)}`);
   }
@@ -46,38 +55,48 @@ export async function initWith(source: WasmSource | undefined, options: InitOpti
     );
   }
   if (backend === 'ts') return createTsRuntime();
+  if (backend === 'auto') return initAuto(source, options, engine);
+  const build = BUILD_OF[backend];
+  const missing = !engine.wasm
+    ? `WebAssembly, and this engine has none (${NO_WASM_WHY})`
+    : engine[build]
+      ? undefined
+      : `${FEATURE[build]}, which this engine does not support`;
+  if (missing !== undefined) {
+    throw new BackendError(`init: backend '${backend}' needs ${missing}; backend: 'auto' or 'ts' runs here`);
+  }
   if (options.module !== undefined || options.bytes !== undefined) return fromCaller(backend, options);
-  if (source === undefined) {
-    throw new BackendError(
-      `init: this environment has no file loader; pass { module } (a precompiled WebAssembly.Module), { bytes }, or backend: 'ts'`,
-    );
+  return createWasmRuntime(await instantiateKernels(await load(source, build)));
+}
+
+async function initAuto(
+  source: WasmSource | undefined,
+  options: InitOptions,
+  engine: EngineFeatures,
+): Promise<Runtime> {
+  if (engine.wasm && (options.module !== undefined || options.bytes !== undefined)) {
+    return fromCaller('auto', options);
   }
-  if (backend !== 'auto') {
-    const build = BUILD_OF[backend];
-    const streamed = await source.compile?.(build).catch(() => undefined);
-    if (streamed !== undefined) return createWasmRuntime(await instantiateKernels(streamed));
-    const bytes = await source.bytes(build);
-    if (!WebAssembly.validate(bytes)) {
-      throw new BackendError(
-        `init: backend '${backend}' needs ${FEATURE[build]}, which this engine does not support`,
-      );
-    }
-    return createWasmRuntime(
-      await instantiateKernels(await compileKernelBytes(bytes, `${source.name} ${build}.wasm`)),
-    );
-  }
-  const notes: string[] = [];
-  for (const build of ['relaxed', 'simd'] as const) {
-    const bytes = await source.bytes(build);
-    if (WebAssembly.validate(bytes)) {
-      const module = await compileKernelBytes(bytes, `${source.name} ${build}.wasm`);
-      return createWasmRuntime(await instantiateKernels(module), notes);
-    }
+  const notes = engine.wasm ? [] : [`this engine has no WebAssembly (${NO_WASM_WHY})`];
+  for (const build of engine.wasm ? (['relaxed', 'simd'] as const) : []) {
+    if (engine[build]) return createWasmRuntime(await instantiateKernels(await load(source, build)), notes);
     notes.push(`${FEATURE[build]} is not supported by this engine`);
   }
   notes.push("falling back to the pure-TypeScript backend 'ts'");
   console.warn(`wasm-rnn: ${notes.join('; ')}`);
   return createTsRuntime(notes);
+}
+
+async function load(source: WasmSource | undefined, build: WasmBuild): Promise<WebAssembly.Module> {
+  if (source === undefined) {
+    throw new BackendError(
+      `init: this environment has no file loader; pass { module } (a precompiled WebAssembly.Module), { bytes }, or backend: 'ts'`,
+    );
+  }
+  // Streaming fails on a server that sends .wasm without `application/wasm`: the bytes path still works there.
+  const streamed = await source.compile?.(build).catch(() => undefined);
+  if (streamed !== undefined) return streamed;
+  return compileKernelBytes(await source.bytes(build), `${source.name} ${build}.wasm`);
 }
 
 async function fromCaller(backend: BackendOption, options: InitOptions): Promise<Runtime> {

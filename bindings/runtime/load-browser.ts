@@ -1,15 +1,24 @@
 // Browsers and Web Workers: the .wasm files are fetched next to the bundle (bundlers follow
-// `new URL(…, import.meta.url)`). URLs are made on first use, not at import, so that importing this
-// module in an engine without a meaningful import.meta.url (Cloudflare Workers) does not throw.
+// `new URL(…, import.meta.url)`, so each URL is written out literally). URLs are made on first use, not at
+// import, so that importing this module in an engine without a meaningful import.meta.url (Cloudflare
+// Workers) does not throw; using them there is an error that says what to do instead.
 
 import { BackendError } from '../errors.ts';
 import type { WasmSource } from './init.ts';
 import type { WasmBuild } from './wasm.ts';
 
 function urlOf(build: WasmBuild): URL {
-  return build === 'simd'
-    ? new URL('../../build/simd.wasm', import.meta.url)
-    : new URL('../../build/relaxed.wasm', import.meta.url);
+  try {
+    return build === 'simd'
+      ? new URL('../../build/simd.wasm', import.meta.url)
+      : new URL('../../build/relaxed.wasm', import.meta.url);
+  } catch {
+    throw new BackendError(
+      `init: cannot locate ${build}.wasm: this engine gives modules no URL (import.meta.url is ${String(import.meta.url)}), ` +
+        `as Cloudflare Workers do: import the .wasm file as a module ` +
+        `(import ${build} from 'wasm-rnn/wasm/${build}.wasm') and pass init({ module: ${build} })`,
+    );
+  }
 }
 
 export const browserSource: WasmSource = {

@@ -21,8 +21,15 @@ export async function compileKernelBytes(bytes: BufferSource, source: string): P
   try {
     return await WebAssembly.compile(bytes);
   } catch (cause) {
+    const message = (cause as Error).message;
+    if (/disallowed/i.test(message)) {
+      throw new BackendError(
+        `${source}: this engine forbids compiling WebAssembly from bytes (${message}), as Cloudflare Workers do: ` +
+          `import the .wasm file as a module (import simd from 'wasm-rnn/wasm/simd.wasm') and pass init({ module: simd })`,
+      );
+    }
     throw new BackendError(
-      `${source}: the bytes are not a WebAssembly module this engine can compile (${(cause as Error).message})`,
+      `${source}: the bytes are not a WebAssembly module this engine can compile (${message})`,
     );
   }
 }

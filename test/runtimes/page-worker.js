@@ -3,6 +3,6 @@ import * as lib from '/dist/index.browser.js';
 import { scenario } from '/test/runtimes/scenario.js';
 
 scenario(lib).then(
-  (results) => postMessage({ results }),
+  (result) => postMessage({ result }),
   (error) => postMessage({ error: String(error?.stack ?? error) }),
 );

@@ -1,0 +1,168 @@
+// Saving and loading a whole model (SequenceModel or Seq2Seq) as one .safetensors file: its weights under
+// PyTorch module names (F32, loadable by safetensors.torch.load_file into the equivalent nn.Module) and the
+// manifest (architecture = the model's kind and normalised options, tensor shapes, the caller's extras such as
+// a vocabulary or a scaler). Bytes in, bytes out. Loading checks the manifest against the weights (every name,
+// shape and value) before it builds the model.
+
+import { describe, FormatError, WasmRnnError } from '../errors.ts';
+import { Seq2Seq } from '../model/seq2seq.ts';
+import { type Seq2SeqOptions, seq2seqConfig, seq2seqSpecs } from '../model/seq2seq-config.ts';
+import { modelConfig, modelSpecs, type SequenceModelOptions } from '../model/sequence-config.ts';
+import { SequenceModel } from '../model/sequence-model.ts';
+import type { TensorSpec } from '../model/slab.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import {
+  encodeManifest,
+  MANIFEST_KEY,
+  type Manifest,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  parseManifest,
+} from './manifest.ts';
+import { checkShapes } from './model-file.ts';
+import {
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafeTensor,
+} from './safetensors.ts';
+
+export type SavedModel = SequenceModel | Seq2Seq;
+export type ModelKind = 'SequenceModel' | 'Seq2Seq';
+
+export interface Loaded<M extends SavedModel> {
+  readonly model: M;
+  readonly manifest: Manifest;
+  /** What the caller saved with the model (vocabulary, scaler, …); {} when nothing. */
+  readonly extra: Record<string, unknown>;
+}
+
+export type LoadedModel = Loaded<SequenceModel>;
+
+const kindOf = (model: SavedModel): ModelKind => (model instanceof Seq2Seq ? 'Seq2Seq' : 'SequenceModel');
+
+/** The model's weights as safetensors entries. */
+export function modelTensors(model: SavedModel): Record<string, SafeTensor> {
+  const tensors: Record<string, SafeTensor> = {};
+  for (const e of model.slab.entries)
+    tensors[e.name] = { dtype: 'F32', shape: e.shape, data: model.slab.read(e.name) };
+  return tensors;
+}
+
+/** The manifest of a model file (architecture, shapes, extras). */
+export function modelManifest(model: SavedModel, extra?: Record<string, unknown>): Manifest {
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    architecture: {
+      kind: kindOf(model),
+      options: model.config.options as unknown as Record<string, unknown>,
+    },
+    tensors: Object.fromEntries(model.slab.entries.map((e) => [e.name, e.shape])),
+    ...(extra ? { extra } : {}),
+  };
+}
+
+/** Encodes `model` (architecture + weights) and the caller's JSON `extra` as one .safetensors file. */
+export function saveModel(model: SavedModel, extra?: Record<string, unknown>): Uint8Array {
+  const manifest = modelManifest(model, extra);
+  return encodeSafetensors(modelTensors(model), { format: 'pt', [MANIFEST_KEY]: encodeManifest(manifest) });
+}
+
+/** A new SequenceModel on `rt` from a file written by saveModel (or a checkpoint). */
+export function loadModel(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedModel {
+  return loadKind(rt, bytes, 'SequenceModel') as LoadedModel;
+}
+
+/** A new Seq2Seq on `rt` from a file written by saveModel (or a checkpoint). */
+export function loadSeq2Seq(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Loaded<Seq2Seq> {
+  return loadKind(rt, bytes, 'Seq2Seq') as Loaded<Seq2Seq>;
+}
+
+/** A new model of whatever kind the file holds. */
+export function loadAnyModel(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Loaded<SavedModel> {
+  return loadKind(rt, bytes, undefined);
+}
+
+function loadKind(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  want: ModelKind | undefined,
+): Loaded<SavedModel> {
+  const file = decodeSafetensors(bytes);
+  const { manifest, kind, options, specs } = readModelFile(file);
+  if (want !== undefined && kind !== want) {
+    fail(`it holds a ${kind}; load it with ${kind === 'Seq2Seq' ? 'loadSeq2Seq' : 'loadModel'}`);
+  }
+  const model =
+    kind === 'Seq2Seq'
+      ? new Seq2Seq(rt, options as Seq2SeqOptions)
+      : new SequenceModel(rt, options as SequenceModelOptions);
+  try {
+    model.setWeights(weightsOf(file, specs));
+  } catch (cause) {
+    model.dispose();
+    throw cause;
+  }
+  return { model, manifest, extra: (manifest.extra as Record<string, unknown> | undefined) ?? {} };
+}
+
+const fail = (message: string): never => {
+  throw new FormatError(`model file: ${message}`);
+};
+
+export interface ModelFile {
+  manifest: Manifest;
+  kind: ModelKind;
+  /** The normalised options the model is built from. */
+  options: SequenceModelOptions | Seq2SeqOptions;
+  specs: TensorSpec[];
+}
+
+/** The manifest and the model it describes, checked against the file's weights. */
+export function readModelFile(file: DecodedSafetensors): ModelFile {
+  const manifest = parseManifest(file.metadata[MANIFEST_KEY]);
+  const kind = manifest.architecture.kind;
+  if (kind !== 'SequenceModel' && kind !== 'Seq2Seq') {
+    fail(`architecture kind must be "SequenceModel" or "Seq2Seq" but is ${describe(kind)}`);
+  }
+  let options: SequenceModelOptions | Seq2SeqOptions;
+  let specs: TensorSpec[];
+  try {
+    const raw = manifest.architecture.options as unknown;
+    if (kind === 'Seq2Seq') {
+      const c = seq2seqConfig(raw as Seq2SeqOptions);
+      [options, specs] = [c.options, seq2seqSpecs(c)];
+    } else {
+      const c = modelConfig(raw as SequenceModelOptions);
+      [options, specs] = [c.options, modelSpecs(c)];
+    }
+  } catch (cause) {
+    if (cause instanceof WasmRnnError) return fail(`architecture options are invalid: ${cause.message}`);
+    throw cause;
+  }
+  checkShapes('manifest tensors', manifest.tensors, specs, fail);
+  for (const s of specs) {
+    const t = file.tensors[s.name];
+    if (t === undefined) fail(`weights: ${s.name} [${s.shape.join(', ')}] is missing`);
+    if (t.shape.join() !== s.shape.join() || t.shape.length !== s.shape.length) {
+      fail(`weights: ${s.name} must be [${s.shape.join(', ')}] but is [${t.shape.join(', ')}]`);
+    }
+  }
+  return { manifest, kind: kind as ModelKind, options, specs };
+}
+
+/** The model's weights from a decoded file, each checked finite. */
+export function weightsOf(
+  file: DecodedSafetensors,
+  specs: readonly TensorSpec[],
+): Record<string, Float32Array> {
+  const record: Record<string, Float32Array> = {};
+  for (const s of specs) {
+    const data = file.tensors[s.name].data;
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) fail(`weights: ${s.name}[${bad}] is ${data[bad]}; a model's weights must be finite`);
+    record[s.name] = data;
+  }
+  return record;
+}

@@ -1,0 +1,281 @@
+// The pointer-level passes of a recurrent stack (every layer and direction), shared by the Recurrent layers'
+// convenience API and by models, which keep their data in linear memory from the input to the loss.
+// Per layer and direction, forward is one input-projection GEMM (or a column gather for token ids) over all
+// T·B rows, a bias add, and one sequence kernel that runs the time loop in the backend. Backward is one
+// sequence kernel (the reverse loop carries only dh, dc), then dW_hh, db_hh, dW_ih, db_ih and dX are each one
+// GEMM or reduction over all T·B rows, accumulated (+=) into the slab's gradients.
+// Call reserve() before a pass: it may move workspace blocks, and no pointer taken before it stays valid.
+
+import type { Runtime } from '../runtime/runtime.ts';
+import { CELLS, type Cell, type UnitBuffers } from './cells.ts';
+import type { Config } from './recurrent-config.ts';
+import type { UnitParams } from './recurrent-params.ts';
+import { Workspace } from './workspace.ts';
+
+/** One forward pass: byte pointers into linear memory, time-major. */
+export interface SequencePass {
+  T: number;
+  B: number;
+  /** x holds i32 token ids [T·B] (one-hot inputs of size I) rather than floats [T·B, I]. */
+  tokens: boolean;
+  x: number;
+  /** [L·D, B, H] initial states, 0 = zeros. */
+  h0: number;
+  c0: number;
+  /** i32 [B] real steps of each row (1 ≤ len ≤ T, checked), 0 = all T; padded steps hold the state. */
+  lengths: number;
+  /** Dropout between layers for this pass: the sfc32 state (4 × u32) drawing the masks, 0 = none (evaluation). */
+  dropout: number;
+}
+
+/** keep threshold and scale of inverted dropout with rate p, for dropout_f32. */
+export function dropoutArgs(p: number): [number, number] {
+  // Clamped below 2³² so that a tiny p keeps (almost) everything instead of wrapping to 0.
+  const keep = Math.min(Math.round((1 - p) * 2 ** 32), 2 ** 32 - 1);
+  return [keep | 0, 1 / (1 - p)];
+}
+
+export class RecurrentEngine {
+  readonly rt: Runtime;
+  readonly config: Config;
+  readonly cell: Cell;
+  readonly units: readonly UnitParams[];
+  /** Dropout rate on the outputs of every layer but the last, in passes that give a dropout state. */
+  dropout = 0;
+  readonly #ws: Workspace;
+  #pass: SequencePass | undefined;
+
+  constructor(rt: Runtime, config: Config, units: readonly UnitParams[]) {
+    this.rt = rt;
+    this.config = config;
+    this.cell = CELLS[config.cell];
+    this.units = units;
+    this.#ws = new Workspace(rt);
+  }
+
+  /** Sizes every block a forward (and, with `backward`, a backward) pass over (T, B) needs. */
+  reserve(T: number, B: number, backward: boolean): void {
+    const { I, H, L, D, G } = this.config;
+    const ws = this.#ws;
+    const N = T * B;
+    const LDBH = L * D * B * H;
+    ws.need('hproj', B * G * H);
+    for (let k = 0; k < L; k++) ws.need(`out${k}`, N * D * H);
+    if (this.dropout > 0) {
+      for (let k = 0; k + 1 < L; k++) {
+        ws.need(`drop${k}`, N * D * H);
+        ws.need(`mask${k}`, N * D * H);
+      }
+    }
+    for (const u of this.units) {
+      ws.need(`g${u.index}`, N * G * H);
+      ws.need(`h${u.index}`, (N + B) * H);
+      if (this.cell.hasCell) ws.need(`c${u.index}`, (N + B) * H);
+      if (this.cell.splitGrad) ws.need(`n${u.index}`, N * H);
+    }
+    if (!backward) return;
+    ws.need('dxg', N * G * H);
+    if (this.cell.splitGrad) ws.need('dhg', N * G * H);
+    ws.need('dh', LDBH);
+    if (this.cell.hasCell) ws.need('dc', LDBH);
+    ws.need('dx0', N * Math.max(I, D * H));
+    if (L > 1) ws.need('dx1', N * D * H);
+  }
+
+  forward(p: SequencePass): void {
+    this.#pass = { ...p };
+    const { L, D, H } = this.config;
+    const n = p.T * p.B * D * H;
+    const drop = this.#dropping(p);
+    const [keep, scale] = dropoutArgs(this.dropout);
+    for (const u of this.units) {
+      this.#forwardUnit(u, p);
+      // After the last direction of a layer below the top: that layer's outputs, dropped out, feed the next.
+      if (drop && u.d === D - 1 && u.k + 1 < L) {
+        const ws = this.#ws;
+        this.rt.kernels.dropout_f32(
+          ws.ptr(`drop${u.k}`),
+          ws.ptr(`out${u.k}`),
+          ws.ptr(`mask${u.k}`),
+          p.dropout,
+          n,
+          keep,
+          scale,
+        );
+      }
+    }
+  }
+
+  /** The last forward's pass, undefined before the first. */
+  get pass(): SequencePass | undefined {
+    return this.#pass;
+  }
+
+  /** Top layer's outputs [T·B, D·H] (directions concatenated per row). */
+  get outputs(): number {
+    return this.#ws.ptr(`out${this.config.L - 1}`);
+  }
+
+  /** Outputs of layer k [T·B, D·H]. */
+  layerOutputs(k: number): number {
+    return this.#ws.ptr(`out${k}`);
+  }
+
+  /** Final h (or c) [B, H] of unit `index` after the last forward: history row T (forward) or 0 (reverse). */
+  finalState(index: number, which: 'h' | 'c'): number {
+    const { T, B } = this.#pass!;
+    const u = this.units[index];
+    const hist = which === 'h' ? this.#ws.ptr(`h${index}`) : this.#ws.ptr(`c${index}`);
+    return hist + (u.d === 1 ? 0 : T * B * this.config.H * 4);
+  }
+
+  /** [L·D, B, H] state gradients: the caller writes dHn (dCn) before backward(); afterwards they hold dH0 (dC0). */
+  get dh(): number {
+    return this.#ws.ptr('dh');
+  }
+
+  get dc(): number {
+    return this.#ws.ptr('dc');
+  }
+
+  /** Zeroes dh (and dc), for a loss that does not reach the final states. */
+  zeroStateGrads(): void {
+    const { L, D, H } = this.config;
+    const n = L * D * this.#pass!.B * H;
+    this.rt.kernels.fill_f32(this.dh, 0, n);
+    if (this.cell.hasCell) this.rt.kernels.fill_f32(this.dc, 0, n);
+  }
+
+  /** Gradient of the layer-0 input [T·B, I] after a backward with `inputGrad`. */
+  get inputGrad(): number {
+    return this.#ws.ptr('dx0');
+  }
+
+  /**
+   * BPTT through the last forward. dout [T·B, D·H] is the gradient of the top outputs (0 = none); the state
+   * gradients are read from dh/dc. Adds every weight gradient; with `inputGrad`, writes dX to inputGrad.
+   */
+  backward(dout: number, inputGrad: boolean): void {
+    const p = this.#pass!;
+    const ws = this.#ws;
+    const { D, H } = this.config;
+    const drop = this.#dropping(p);
+    let grad = dout;
+    for (let k = this.config.L - 1; k >= 0; k--) {
+      const dIn = k === 0 && (p.tokens || !inputGrad) ? 0 : ws.ptr(`dx${k & 1}`);
+      for (let d = 0; d < D; d++) this.#backwardUnit(this.units[k * D + d], p, grad, dIn);
+      // Back through the dropout below this layer: the same mask scales the gradient.
+      if (drop && k > 0) this.rt.kernels.mul_f32(dIn, dIn, ws.ptr(`mask${k - 1}`), p.T * p.B * D * H);
+      grad = dIn;
+    }
+  }
+
+  /** Workspace pointers of one direction of one layer. */
+  buffers(index: number): UnitBuffers {
+    const ws = this.#ws;
+    return {
+      gates: ws.ptr(`g${index}`),
+      hs: ws.ptr(`h${index}`),
+      cs: ws.ptr(`c${index}`),
+      hn: ws.ptr(`n${index}`),
+    };
+  }
+
+  /** Floats held by the workspace. */
+  get length(): number {
+    return this.#ws.length;
+  }
+
+  free(): void {
+    this.#ws.free();
+    this.#pass = undefined;
+  }
+
+  #dropping(p: SequencePass): boolean {
+    return p.dropout !== 0 && this.dropout > 0 && this.config.L > 1;
+  }
+
+  #input(u: UnitParams, p: SequencePass): number {
+    if (u.k === 0) return p.x;
+    return this.#ws.ptr(this.#dropping(p) ? `drop${u.k - 1}` : `out${u.k - 1}`);
+  }
+
+  #forwardUnit(u: UnitParams, p: SequencePass): void {
+    const { kernels } = this.rt;
+    const { H, D, G, I } = this.config;
+    const { T, B } = p;
+    const N = T * B;
+    const buf = this.buffers(u.index);
+    if (u.k === 0 && p.tokens) kernels.gather_cols_f32(buf.gates, u.wih, p.x, N, G * H, I);
+    else
+      kernels.gemm_nt_f32(
+        buf.gates,
+        this.#input(u, p),
+        u.wih,
+        N,
+        G * H,
+        u.inSize,
+        u.inSize,
+        u.inSize,
+        G * H,
+        0,
+      );
+    kernels.bias_add_f32(buf.gates, u.bih, N, G * H, G * H);
+    const offset = u.index * B * H * 4;
+    this.cell.forward(kernels, {
+      T,
+      B,
+      H,
+      reverse: u.d,
+      whh: u.whh,
+      bhh: u.bhh,
+      out: this.#ws.ptr(`out${u.k}`) + u.d * H * 4,
+      ldo: D * H,
+      u: buf,
+      hproj: this.#ws.ptr('hproj'),
+      h0: p.h0 ? p.h0 + offset : 0,
+      c0: p.c0 ? p.c0 + offset : 0,
+      lengths: p.lengths,
+    });
+  }
+
+  #backwardUnit(u: UnitParams, p: SequencePass, dout: number, dIn: number): void {
+    const { kernels } = this.rt;
+    const { H, D, G, I } = this.config;
+    const ws = this.#ws;
+    const { T, B } = p;
+    const N = T * B;
+    const GH = G * H;
+    const buf = this.buffers(u.index);
+    const dxg = ws.ptr('dxg');
+    const dhg = this.cell.splitGrad ? ws.ptr('dhg') : dxg;
+    const offset = u.index * B * H * 4;
+    this.cell.backward(kernels, {
+      T,
+      B,
+      H,
+      reverse: u.d,
+      whh: u.whh,
+      bhh: u.bhh,
+      out: dout ? dout + u.d * H * 4 : 0,
+      ldo: D * H,
+      u: buf,
+      dxg,
+      dhg,
+      dh: ws.ptr('dh') + offset,
+      dc: this.cell.hasCell ? ws.ptr('dc') + offset : 0,
+      lengths: p.lengths,
+    });
+    // H_prev [T·B, H], aligned with time: the history without its last row (forward) or first row (reverse).
+    const hPrev = buf.hs + (u.d === 1 ? B * H * 4 : 0);
+    kernels.gemm_tn_f32(u.gwhh, dhg, hPrev, GH, H, N, GH, H, H, 1);
+    kernels.colsum_f32(u.gbhh, dhg, N, GH, GH, 1);
+    if (u.k === 0 && p.tokens) kernels.scatter_add_cols_f32(u.gwih, dxg, p.x, N, GH, I);
+    else {
+      const x = this.#input(u, p);
+      kernels.gemm_tn_f32(u.gwih, dxg, x, GH, u.inSize, N, GH, u.inSize, u.inSize, 1);
+    }
+    kernels.colsum_f32(u.gbih, dxg, N, GH, GH, 1);
+    if (dIn) kernels.gemm_nn_f32(dIn, dxg, u.wih, N, u.inSize, GH, GH, u.inSize, u.inSize, u.d > 0 ? 1 : 0);
+  }
+}

@@ -1,0 +1,237 @@
+// Options of a SequenceModel (input → stacked recurrent layers → pooling → Dense head), their validation into
+// a plain JSON config (what a model file stores), and the parameter names of the equivalent PyTorch module:
+//   embedding = nn.Embedding(V, E); rnn = nn.LSTM/GRU/RNN(I, H, L, bidirectional=…);
+//   attention = nn.Linear(D·H, 1); head = nn.Linear(D·H, O)
+// so `embedding.weight`, `rnn.weight_ih_l0`, `attention.weight`, `head.bias` load into that module's state dict.
+
+import { describe, ValueError } from '../errors.ts';
+import type { CellType } from './cells.ts';
+import { Dense } from './dense.ts';
+import { Embedding } from './embedding.ts';
+import { GRU } from './gru.ts';
+import type { RecurrentInit } from './init.ts';
+import { LSTM } from './lstm.ts';
+import { AttentionPooling } from './pooling.ts';
+import { RNN } from './rnn.ts';
+import type { TensorSpec } from './slab.ts';
+
+/** Token ids fed as one-hot vectors (a gather of W_ih's columns), ids through an Embedding, float features, or
+ * one vector per sequence (one-to-many). */
+export type ModelInput =
+  | { tokens: number }
+  | { embedding: { vocabSize: number; dim: number; paddingIdx?: number } }
+  | { features: number }
+  | { vector: number; feed?: VectorFeed };
+
+/**
+ * One-to-many: one vector [B, F] per sequence, fed at every step ('every', Keras's RepeatVector) or at the
+ * first step only, zeros after ('first', the image-captioning style).
+ */
+export type VectorFeed = 'every' | 'first';
+
+export interface RecurrentSpec {
+  cell: CellType;
+  hiddenSize: number;
+  /** Default 1. */
+  numLayers?: number;
+  /** Default false. */
+  bidirectional?: boolean;
+  /** Inverted dropout on the outputs of every layer but the last, in training (torch's `dropout`). Default 0. */
+  dropout?: number;
+  init?: RecurrentInit;
+}
+
+/** 'none': the head at every step (many-to-many); 'last': on the final state; 'attention': on a learned weighted sum. */
+export type Pooling = 'none' | 'last' | 'attention';
+
+export interface HeadSpec {
+  outputSize: number;
+  /** Inverted dropout on the head's input, in training. Default 0. */
+  dropout?: number;
+}
+
+export interface SequenceModelOptions {
+  input: ModelInput;
+  recurrent: RecurrentSpec;
+  /** Default 'none'. */
+  pooling?: Pooling;
+  head: HeadSpec;
+  /** Drives initialisation and dropout. Default 0. */
+  seed?: number;
+}
+
+/** The validated options, every default filled in: plain JSON. */
+export interface ModelConfig {
+  readonly input: {
+    kind: 'tokens' | 'embedding' | 'features' | 'vector';
+    size: number;
+    dim: number;
+    paddingIdx?: number;
+    feed?: VectorFeed;
+  };
+  readonly recurrent: Required<Omit<RecurrentSpec, 'init'>> & { init?: RecurrentInit };
+  readonly pooling: Pooling;
+  readonly head: Required<HeadSpec>;
+  readonly seed: number;
+  /** The same, in the options' own spelling: what a model file stores and modelConfig() reads back. */
+  readonly options: SequenceModelOptions;
+}
+
+const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
+const POOLINGS: readonly Pooling[] = ['none', 'last', 'attention'];
+
+function positiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValueError(`${name} must be a positive integer but got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function dropoutRate(name: string, value: unknown): number {
+  const p = value ?? 0;
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
+    throw new ValueError(`${name} must be a probability in [0, 1) but got ${describe(p)}`);
+  }
+  return p;
+}
+
+function inputConfig(input: ModelInput): ModelConfig['input'] {
+  if (input === null || typeof input !== 'object') {
+    throw new ValueError(
+      `input must be { tokens }, { embedding }, { features } or { vector } but got ${describe(input)}`,
+    );
+  }
+  if ('tokens' in input) {
+    const V = positiveInt('input.tokens', input.tokens);
+    return { kind: 'tokens', size: V, dim: V };
+  }
+  if ('embedding' in input) {
+    const e = input.embedding;
+    const size = positiveInt('input.embedding.vocabSize', e?.vocabSize);
+    const dim = positiveInt('input.embedding.dim', e?.dim);
+    return e.paddingIdx === undefined
+      ? { kind: 'embedding', size, dim }
+      : { kind: 'embedding', size, dim, paddingIdx: e.paddingIdx };
+  }
+  if ('features' in input) {
+    const I = positiveInt('input.features', input.features);
+    return { kind: 'features', size: I, dim: I };
+  }
+  if ('vector' in input) {
+    const F = positiveInt('input.vector', input.vector);
+    const feed = input.feed ?? 'every';
+    if (feed !== 'every' && feed !== 'first') {
+      throw new ValueError(`input.feed must be 'every' or 'first' but got ${describe(feed)}`);
+    }
+    return { kind: 'vector', size: F, dim: F, feed };
+  }
+  throw new ValueError(
+    `input must be { tokens }, { embedding }, { features } or { vector } but has ${Object.keys(input).join(', ')}`,
+  );
+}
+
+function inputOptions(i: ModelConfig['input']): ModelInput {
+  if (i.kind === 'tokens') return { tokens: i.size };
+  if (i.kind === 'features') return { features: i.size };
+  if (i.kind === 'vector') return { vector: i.size, feed: i.feed };
+  const embedding = { vocabSize: i.size, dim: i.dim };
+  return { embedding: i.paddingIdx === undefined ? embedding : { ...embedding, paddingIdx: i.paddingIdx } };
+}
+
+export function modelConfig(options: SequenceModelOptions): ModelConfig {
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`SequenceModel options must be an object but got ${describe(options)}`);
+  }
+  const r = options.recurrent;
+  if (r === null || typeof r !== 'object' || !CELLS.includes(r.cell)) {
+    throw new ValueError(
+      `recurrent.cell must be one of ${CELLS.join(', ')} but got ${describe(r?.cell ?? r)}`,
+    );
+  }
+  const pooling = options.pooling ?? 'none';
+  if (!POOLINGS.includes(pooling)) {
+    throw new ValueError(`pooling must be one of ${POOLINGS.join(', ')} but got ${describe(pooling)}`);
+  }
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const bidirectional = r.bidirectional ?? false;
+  if (typeof bidirectional !== 'boolean') {
+    throw new ValueError(`recurrent.bidirectional must be a boolean but got ${describe(bidirectional)}`);
+  }
+  const recurrent: ModelConfig['recurrent'] = {
+    cell: r.cell,
+    hiddenSize: positiveInt('recurrent.hiddenSize', r.hiddenSize),
+    numLayers: positiveInt('recurrent.numLayers', r.numLayers ?? 1),
+    bidirectional,
+    dropout: dropoutRate('recurrent.dropout', r.dropout),
+    ...(r.init ? { init: r.init } : {}),
+  };
+  const h = options.head;
+  if (h === null || typeof h !== 'object') {
+    throw new ValueError(`head must be { outputSize } but got ${describe(h)}`);
+  }
+  const head = {
+    outputSize: positiveInt('head.outputSize', h.outputSize),
+    dropout: dropoutRate('head.dropout', h.dropout),
+  };
+  const input = inputConfig(options.input);
+  if (input.kind === 'vector' && pooling !== 'none') {
+    throw new ValueError(
+      `a { vector } input (one-to-many) makes a sequence: pooling must be 'none' but is '${pooling}'`,
+    );
+  }
+  const normalised: SequenceModelOptions = { input: inputOptions(input), recurrent, pooling, head, seed };
+  const config = { input, recurrent, pooling, head, seed, options: normalised };
+  // The layers check what is left (paddingIdx, init) when their specs are built.
+  modelSpecs(config);
+  return config;
+}
+
+/** Options of each layer of the model, all sharing one slab under their PyTorch module prefix. */
+export function layerOptions(c: ModelConfig) {
+  const D = c.recurrent.bidirectional ? 2 : 1;
+  const DH = D * c.recurrent.hiddenSize;
+  const r = c.recurrent;
+  return {
+    embedding:
+      c.input.kind === 'embedding'
+        ? {
+            numEmbeddings: c.input.size,
+            embeddingDim: c.input.dim,
+            paddingIdx: c.input.paddingIdx,
+            seed: c.seed,
+            prefix: 'embedding.',
+          }
+        : undefined,
+    rnn: {
+      inputSize: c.input.dim,
+      hiddenSize: r.hiddenSize,
+      numLayers: r.numLayers,
+      bidirectional: r.bidirectional,
+      init: r.init,
+      seed: c.seed + 1,
+      prefix: 'rnn.',
+      nonlinearity: r.cell === 'rnn_relu' ? ('relu' as const) : ('tanh' as const),
+    },
+    attention:
+      c.pooling === 'attention' ? { inputSize: DH, seed: c.seed + 2, prefix: 'attention.' } : undefined,
+    head: { inFeatures: DH, outFeatures: c.head.outputSize, seed: c.seed + 3, prefix: 'head.' },
+  };
+}
+
+/** Every parameter of the model by PyTorch name and shape, in module order. */
+export function modelSpecs(c: ModelConfig): TensorSpec[] {
+  const o = layerOptions(c);
+  const rnn =
+    c.recurrent.cell === 'lstm'
+      ? LSTM.paramSpecs(o.rnn)
+      : c.recurrent.cell === 'gru'
+        ? GRU.paramSpecs(o.rnn)
+        : RNN.paramSpecs(o.rnn);
+  return [
+    ...(o.embedding ? Embedding.paramSpecs(o.embedding) : []),
+    ...rnn,
+    ...(o.attention ? AttentionPooling.paramSpecs(o.attention) : []),
+    ...Dense.paramSpecs(o.head),
+  ];
+}

@@ -1,0 +1,75 @@
+// What fit() reports while it runs (Keras-style callbacks), and how it lets the page breathe between batches.
+
+import type { Trainer } from './trainer.ts';
+
+/** After every training step. */
+export interface StepEvent {
+  /** Steps taken by this trainer so far, this one included. */
+  step: number;
+  /** 1-based epoch, and the batch within it (1-based) of `batches`. */
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  lr: number;
+  /** Real (unpadded) time steps per second over this epoch so far. */
+  tokensPerSecond: number;
+  /** Seconds left in the whole fit at this epoch's pace. */
+  eta: number;
+}
+
+/** After every epoch (and its validation). */
+export interface EpochEvent {
+  epoch: number;
+  /** Mean training loss over the epoch's batches (weighted by what each batch counted). */
+  loss: number;
+  valLoss?: number;
+  /** Fraction of correct argmax predictions (cross-entropy losses only). */
+  valAccuracy?: number;
+  lr: number;
+  seconds: number;
+  tokensPerSecond: number;
+}
+
+export interface History {
+  epochs: EpochEvent[];
+  /** 'stopped' when a callback called trainer.stop() (early stopping), else 'completed'. */
+  stopReason: 'completed' | 'stopped';
+}
+
+/** Any subset of hooks; each may be async (fit awaits it). */
+export interface Callback {
+  /** The trainer running fit (Keras's set_model): a callback may call trainer.stop() or read trainer.model. */
+  onTrainBegin?(trainer: Trainer): void | Promise<void>;
+  onEpochBegin?(epoch: number): void | Promise<void>;
+  onStepEnd?(event: StepEvent): void | Promise<void>;
+  onEpochEnd?(event: EpochEvent): void | Promise<void>;
+  onTrainEnd?(history: History): void | Promise<void>;
+}
+
+/**
+ * Resolves on a fresh task of the event loop, so rendering and input run between batches: scheduler.yield()
+ * where the engine has it, a MessageChannel round trip in browsers and workers (setTimeout is clamped to 4 ms
+ * there once nested), setTimeout elsewhere.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as {
+    scheduler?: { yield?: () => Promise<void> };
+    MessageChannel?: typeof MessageChannel;
+  };
+  if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield();
+  const isNode =
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
+    'string';
+  if (g.MessageChannel && !isNode) {
+    return new Promise((resolve) => {
+      const channel = new g.MessageChannel!();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(0);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

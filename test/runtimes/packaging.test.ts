@@ -1,0 +1,192 @@
+// The package as a user meets it: `npm pack`, the tarball installed into a fresh project, then imported from
+// plain Node ESM (and Deno and Bun), type-checked by tsc, bundled by Vite for the browser (page and Worker, loaded
+// in Chromium) and by esbuild for Cloudflare Workers (run in workerd). Every path must train the same weights as
+// the repository's own build.
+
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bin,
+  exec,
+  fromChromium,
+  fromProcess,
+  fromWorkerd,
+  here,
+  root,
+  type ScenarioResult,
+  staticServer,
+  type Trained,
+} from './engines.ts';
+
+const tsc = join(root, 'node_modules', '.bin', 'tsc');
+let work = '';
+let project = '';
+let files: string[] = [];
+let reference: ScenarioResult;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'wasm-rnn-pack-'));
+  // The runtime suite builds dist/ and build/ first, so packing needs no prepare script.
+  const packed = JSON.parse(
+    await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root),
+  );
+  files = packed[0].files.map((f: { path: string }) => f.path);
+  project = join(work, 'app');
+  await cp(join(here, 'consumer'), project, { recursive: true });
+  await cp(join(here, 'scenario.js'), join(project, 'scenario.js'));
+  await writeFile(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'app', private: true, type: 'module' }),
+  );
+  await exec(
+    'npm',
+    ['install', join(work, packed[0].filename), '--offline', '--no-audit', '--no-fund'],
+    project,
+  );
+  reference = await fromProcess(process.execPath, ['run-node.js']);
+}, 180_000);
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+/** The package trains exactly what the repository's build trains, on both deterministic backends. */
+function expectSameTraining(result: ScenarioResult, auto: string): void {
+  expect((result.auto as { backend: string }).backend).toBe(auto);
+  for (const i of [0, 1]) {
+    const run = result.runs[i] as Trained;
+    const want = reference.runs[i] as Trained;
+    expect(run.backend).toBe(want.backend);
+    expect({ weights: run.weights, outputs: run.outputs }).toEqual({
+      weights: want.weights,
+      outputs: want.outputs,
+    });
+    expect(run.lastLoss).toBeLessThan(run.firstLoss * 0.5);
+  }
+}
+
+describe('npm pack', () => {
+  it('ships the entry points, their declarations and both kernel builds, and no tests or debug build', () => {
+    for (const need of [
+      'package.json',
+      'README.md',
+      'build/simd.wasm',
+      'build/relaxed.wasm',
+      'dist/index.node.js',
+      'dist/index.node.d.ts',
+      'dist/index.browser.js',
+      'dist/index.browser.d.ts',
+      'dist/runtime/load-browser.js',
+    ]) {
+      expect(files, need).toContain(need);
+    }
+    expect(files.filter((f) => /^(test|bench|node_modules)\/|debug\.wasm$|\.wat$/.test(f))).toEqual([]);
+  });
+
+  it("every target of the package's exports map is in the tarball", async () => {
+    const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+    const exports = pkg.exports as Record<string, string | Record<string, string>>;
+    const targets = Object.values(exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
+    for (const target of targets) expect(files, target).toContain(target.replace(/^\.\//, ''));
+  });
+});
+
+describe('installed into a fresh project', () => {
+  it('plain Node ESM imports it, finds both .wasm files through the exports map, and trains', async () => {
+    const result = await fromProcess(process.execPath, ['main.mjs'], project);
+    expectSameTraining(result, 'wasm-simd');
+    const wasm = (result.checks as { wasm: string[] }).wasm;
+    for (const [i, build] of ['simd', 'relaxed'].entries()) {
+      const installed = await readFile(fileURLToPath(wasm[i]));
+      expect(installed.equals(await readFile(join(root, 'build', `${build}.wasm`)))).toBe(true);
+    }
+  });
+
+  it('Deno and Bun import it from node_modules and train', async () => {
+    expectSameTraining(
+      await fromProcess(bin('deno'), ['run', '--allow-read', 'main.mjs'], project),
+      'wasm-relaxed',
+    );
+    expectSameTraining(await fromProcess(bin('bun'), ['main.mjs'], project), 'wasm-relaxed');
+  });
+
+  it.each(['tsconfig.json', 'tsconfig.bundler.json'])(
+    'tsc --noEmit type-checks a user file (%s)',
+    async (config) => {
+      await expect(exec(tsc, ['--noEmit', '-p', config], project)).resolves.toBe('');
+    },
+  );
+
+  it('tsc rejects a wrong use of the API (the declarations are real, not any)', async () => {
+    await writeFile(
+      join(project, 'wrong.ts'),
+      "import { init } from 'wasm-rnn';\nawait init({ backend: 42 });\n",
+    );
+    const failed = exec(
+      tsc,
+      ['--noEmit', '--strict', '--module', 'NodeNext', '--target', 'ES2022', 'wrong.ts'],
+      project,
+    );
+    await expect(failed).rejects.toThrow(/wrong\.ts.*error TS2322/s);
+  });
+
+  describe('a Vite build for the browser', () => {
+    let out = '';
+    beforeAll(async () => {
+      await exec(bin('vite'), ['build'], project);
+      out = join(project, 'dist');
+    }, 120_000);
+
+    it('emits both .wasm files byte for byte, and no eval or new Function', async () => {
+      const assets = await readdir(join(out, 'assets'));
+      for (const build of ['simd', 'relaxed']) {
+        const emitted = assets.filter((f) => f.startsWith(`${build}-`) && f.endsWith('.wasm'));
+        expect(emitted, build).toHaveLength(1);
+        const bytes = await readFile(join(out, 'assets', emitted[0]));
+        expect(bytes.equals(await readFile(join(root, 'build', `${build}.wasm`)))).toBe(true);
+      }
+      for (const js of assets.filter((f) => f.endsWith('.js'))) {
+        const code = await readFile(join(out, 'assets', js), 'utf8');
+        expect(code, js).not.toMatch(/\beval\(|new Function\(/);
+      }
+    });
+
+    it('the built page and its Worker load the .wasm and train in Chromium', async () => {
+      const server = await staticServer(out);
+      try {
+        const [outcome] = (await fromChromium([`${server.origin}/index.html`])) as {
+          result?: { page: ScenarioResult; worker: ScenarioResult };
+          error?: string;
+          console: string[];
+        }[];
+        expect(outcome.error, outcome.console.join('\n')).toBeUndefined();
+        expectSameTraining(outcome.result!.page, 'wasm-relaxed');
+        expectSameTraining(outcome.result!.worker, 'wasm-relaxed');
+        const fetched = new Set(server.wasmSent.map((p) => p.replace(/.*\/(\w+)-[^/]*\.wasm$/, '$1')));
+        expect([...fetched].sort(), 'the .wasm files the bundle asked for').toEqual(['relaxed', 'simd']);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  it('an esbuild bundle for Cloudflare Workers (the .wasm imports as modules) trains in workerd', async () => {
+    await exec(
+      bin('esbuild'),
+      [
+        'cf-worker.js',
+        '--bundle',
+        '--format=esm',
+        '--conditions=workerd,worker,browser',
+        '--loader:.wasm=copy',
+        '--outdir=cf-dist',
+        '--log-level=warning',
+      ],
+      project,
+    );
+    expectSameTraining(
+      await fromWorkerd(join(project, 'cf-dist', 'cf-worker.js'), join(project, 'cf-dist')),
+      'wasm-relaxed',
+    );
+  });
+});
