@@ -19,7 +19,7 @@ export class Random {
   #spare: number | undefined;
 
   constructor(seed: number) {
-    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+    if (typeof seed !== 'number' || !Number.isInteger(seed)) {
       throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
     }
     // Seeds are spread over the state with splitmix32 so that nearby seeds give unrelated streams.

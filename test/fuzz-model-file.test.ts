@@ -1,18 +1,22 @@
 // The model-file fuzz (issue 8, item 1), short version: the first 1,500 cases of the fixed-seed corpus
 // (scripts/fuzz/corpus.ts; the full run is `npm run fuzz`, 10,000+ cases) against loadLayer on the ts and
-// wasm-simd backends, and the hostile files that found bugs in the loader, each as a regression test.
+// wasm-simd backends, 500 SequenceModel files against loadModel, and the hostile files that found bugs in the
+// loaders, each as a regression test.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FormatError, ValueError } from '../bindings/errors.ts';
 import type { Runtime } from '../bindings/index.node.ts';
 import { MANIFEST_KEY } from '../bindings/io/manifest.ts';
 import { loadLayer, saveLayer } from '../bindings/io/model-file.ts';
-import { encodeSafetensors } from '../bindings/io/safetensors.ts';
+import { loadModel, saveModel } from '../bindings/io/model-save.ts';
+import { decodeSafetensors, encodeSafetensors } from '../bindings/io/safetensors.ts';
 import { GRU } from '../bindings/model/gru.ts';
+import { SequenceModel } from '../bindings/model/sequence-model.ts';
 import { joinFile } from '../scripts/fuzz/bytes.ts';
 import { FUZZ_SEED, fuzzCase } from '../scripts/fuzz/corpus.ts';
 import { runFuzz } from '../scripts/fuzz/harness.ts';
-import { modelFileTarget } from '../scripts/fuzz/model-file-target.ts';
+import { modelFiles } from '../scripts/fuzz/model-bases.ts';
+import { modelFileTarget, modelTarget } from '../scripts/fuzz/model-file-target.ts';
 import { BYTE_MUTATORS, SCRATCH } from '../scripts/fuzz/mutate-bytes.ts';
 import { HEADER_MUTATORS, nested } from '../scripts/fuzz/mutate-header.ts';
 import { MANIFEST_MUTATORS } from '../scripts/fuzz/mutate-manifest.ts';
@@ -62,6 +66,22 @@ describe('fuzzing loadLayer with the fixed-seed corpus', () => {
     expect(report.maxMemoryRatio).toBeLessThanOrEqual(4);
     expect(report.linearEnd - report.linearStart).toBeLessThanOrEqual(4 * report.maxFileBytes + MB);
     expect(heapGrowth).toBeLessThan(32 * MB);
+  });
+
+  it('500 mutated SequenceModel files (saveModel) through loadModel: each a FormatError or a valid model', async () => {
+    const source = modelFiles(await loadRuntime('ts'));
+    const report = runFuzz({
+      target: modelTarget(runtimes),
+      source,
+      seed: FUZZ_SEED,
+      count: 500,
+      expected: FormatError,
+    });
+    expect(report.failures).toEqual([]);
+    expect(Object.keys(report.errors)).toEqual(['FormatError']);
+    expect(report.valid).toBeGreaterThan(50);
+    expect(report.maxMs).toBeLessThan(1000);
+    expect(report.maxMemoryRatio).toBeLessThanOrEqual(4);
   });
 });
 
@@ -130,6 +150,22 @@ describe('hostile files the fuzzer found (regressions)', () => {
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
     gru.dispose();
     (loaded.layer as GRU).dispose();
+  });
+
+  it('a SequenceModel file with a tensor its architecture does not name is refused (loadModel ignored it)', () => {
+    const model = new SequenceModel(runtimes[0], {
+      input: { features: 2 },
+      recurrent: { cell: 'gru', hiddenSize: 3 },
+      head: { outputSize: 1 },
+    });
+    const file = decodeSafetensors(saveModel(model));
+    const tensors = {
+      ...file.tensors,
+      'rnn.weight_ih_l9': { dtype: 'F32' as const, shape: [1], data: Float32Array.of(1) },
+    };
+    const bytes = encodeSafetensors(tensors, { ...file.metadata });
+    expect(() => loadModel(runtimes[0], bytes)).toThrow(/weights: unexpected tensor "rnn.weight_ih_l9"/);
+    model.dispose();
   });
 
   it('a manifest naming a key twice is a FormatError, as a header doing so is', () => {

@@ -6,10 +6,16 @@ import type { Random } from '../../bindings/random.ts';
 import { joinFile, parseHeader, splitFile } from './bytes.ts';
 
 export interface Base {
-  readonly kind: LayerKindName;
+  readonly kind: string;
   readonly options: Record<string, unknown>;
   readonly weights: Record<string, Float32Array>;
   readonly bytes: Uint8Array;
+}
+
+/** Where a corpus's valid files come from: layer files here, model files (model-bases.ts), later checkpoints. */
+export interface BaseSource {
+  readonly name: string;
+  make(rng: Random): Base;
 }
 
 const pick = <T>(rng: Random, items: readonly T[]): T => items[rng.int(items.length)];
@@ -48,7 +54,7 @@ function randomOptions(rng: Random, kind: LayerKindName): Record<string, unknown
   }
 }
 
-/** A valid file of a random kind; `weights` are the values it holds, for checking what a load returns. */
+/** A valid layer file of a random kind; `weights` are the values it holds, for checking what a load returns. */
 export function randomBase(rng: Random): Base {
   const kind = pick(rng, Object.keys(LAYER_KINDS) as LayerKindName[]);
   const options = randomOptions(rng, kind);
@@ -62,6 +68,9 @@ export function randomBase(rng: Random): Base {
   const extra = rng.next() < 0.5 ? { vocabulary: ['a', 'b', 'c'], note: 'fuzz base' } : undefined;
   return { kind, options, weights, bytes: saveLayer(layer, kind, options, extra) };
 }
+
+/** saveLayer files of every layer kind. */
+export const LAYER_FILES: BaseSource = { name: 'layer files', make: randomBase };
 
 const DTYPE_BYTES = { F16: 2, BF16: 2, F64: 8 } as const;
 export type OtherDtype = keyof typeof DTYPE_BYTES;

@@ -4,7 +4,7 @@
 
 import { MANIFEST_KEY } from '../../bindings/io/manifest.ts';
 import { Random } from '../../bindings/random.ts';
-import { type Base, type OtherDtype, randomBase, withDtype } from './bases.ts';
+import { type Base, type BaseSource, LAYER_FILES, type OtherDtype, withDtype } from './bases.ts';
 import { parseHeader, splitFile } from './bytes.ts';
 import { BYTE_MUTATORS, pick, SCRATCH } from './mutate-bytes.ts';
 import { HEADER_MUTATORS, mutateHeader } from './mutate-header.ts';
@@ -29,13 +29,13 @@ const MANIFEST = Object.keys(MANIFEST_MUTATORS);
 /** Splitmix-style mixing, so neighbouring (seed, index) pairs give unrelated streams. */
 const caseSeed = (seed: number, index: number) => (Math.imul(seed ^ 0x5bd1e995, 0x27d4eb2d) ^ index) >>> 0;
 
-export function fuzzCase(seed: number, index: number): FuzzCase {
+export function fuzzCase(seed: number, index: number, source: BaseSource = LAYER_FILES): FuzzCase {
   const rng = new Random(caseSeed(seed, index));
   if (rng.next() < 0.05) {
     const name = pick(rng, Object.keys(SCRATCH));
     return { index, steps: [`scratch:${name}`], bytes: SCRATCH[name](rng) };
   }
-  const base = randomBase(rng);
+  const base = source.make(rng);
   const steps = [`base:${base.kind}`];
   let bytes = base.bytes;
   if (rng.next() < 0.15) {
@@ -46,7 +46,7 @@ export function fuzzCase(seed: number, index: number): FuzzCase {
   const roll = rng.next();
   // 8% stay valid (they must load); the rest get one mutation, 25% of them two or three.
   const count = roll < 0.08 ? 0 : roll < 0.75 ? 1 : 2 + rng.int(2);
-  const other = randomBase(rng).bytes;
+  const other = source.make(rng).bytes;
   for (let n = 0; n < count; n++) {
     const next = mutateOnce(rng, bytes, other);
     bytes = next.bytes;

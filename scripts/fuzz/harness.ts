@@ -4,6 +4,7 @@
 // caller (the CI test, or scripts/fuzz/run.ts) decides what to print and what to assert.
 
 import { describe as show } from '../../bindings/errors.ts';
+import { type BaseSource, LAYER_FILES } from './bases.ts';
 import { type FuzzCase, fuzzCase } from './corpus.ts';
 
 export interface FuzzTarget<R> {
@@ -24,6 +25,8 @@ export interface FuzzOptions<R> {
   readonly seed: number;
   readonly count: number;
   readonly start?: number;
+  /** The valid files mutated (default: layer files). */
+  readonly source?: BaseSource;
   /** The error class every refusal must be (e.g. FormatError). */
   readonly expected: abstract new (
     ...args: never[]
@@ -97,7 +100,7 @@ export function runFuzz<R>(options: FuzzOptions<R>): FuzzReport {
     const done = index - start;
     if (options.progress && done > 0 && done % options.progress.every === 0)
       options.progress.call(done, report);
-    const c = fuzzCase(seed, index);
+    const c = fuzzCase(seed, index, options.source ?? LAYER_FILES);
     const fail = (problem: string) => report.failures.push({ index, steps: c.steps, problem });
     const family = familyOf(c);
     report.families[family] = (report.families[family] ?? 0) + 1;

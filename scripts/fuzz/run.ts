@@ -1,13 +1,16 @@
-// npm run fuzz [-- --count N --seed S --start I --case I]: the full fuzz of the model-file loader (issue 8,
-// item 1). Prints the figures and every failing case; exits 1 if any case failed. CI runs a short version of
-// the same corpus (test/fuzz-model-file.test.ts).
+// npm run fuzz [-- --target layer|model --count N --seed S --start I --case I]: the full fuzz of the model-file
+// loaders (issue 8, item 1): loadLayer over layer files, loadModel over SequenceModel files. Prints the figures
+// and every failing case; exits 1 if any case failed. CI runs a short version of the same corpora
+// (test/fuzz-model-file.test.ts).
 
 import { parseArgs } from 'node:util';
 import { FormatError } from '../../bindings/errors.ts';
 import { init } from '../../bindings/index.node.ts';
+import { LAYER_FILES } from './bases.ts';
 import { FUZZ_SEED, fuzzCase } from './corpus.ts';
-import { quantile, runFuzz } from './harness.ts';
-import { modelFileTarget } from './model-file-target.ts';
+import { type FuzzTarget, quantile, runFuzz } from './harness.ts';
+import { modelFiles } from './model-bases.ts';
+import { modelFileTarget, modelTarget } from './model-file-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -15,18 +18,27 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(FUZZ_SEED) },
     start: { type: 'string', default: '0' },
     case: { type: 'string' },
+    target: { type: 'string', default: 'layer' },
   },
 });
+if (values.target !== 'layer' && values.target !== 'model') {
+  console.error(`fuzz: --target must be layer or model but got ${values.target}`);
+  process.exit(2);
+}
 const seed = Number(values.seed);
 const [start, count] =
   values.case !== undefined ? [Number(values.case), 1] : [Number(values.start), Number(values.count)];
-if (values.case !== undefined) console.log(`case ${start}: ${fuzzCase(seed, start).steps.join(' → ')}`);
-
 const runtimes = [await init({ backend: 'ts' }), await init({ backend: 'wasm-simd' })];
+// Model bases are built on a runtime of their own, so the targets' arenas count only what loading holds.
+const source = values.target === 'model' ? modelFiles(await init({ backend: 'ts' })) : LAYER_FILES;
+const target = values.target === 'model' ? modelTarget(runtimes) : modelFileTarget(runtimes);
+if (values.case !== undefined)
+  console.log(`case ${start}: ${fuzzCase(seed, start, source).steps.join(' → ')}`);
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
 const t0 = performance.now();
-const report = runFuzz({
-  target: modelFileTarget(runtimes),
+const report = runFuzz<unknown>({
+  target: target as FuzzTarget<unknown>,
+  source,
   seed,
   count,
   start,
@@ -38,7 +50,9 @@ const report = runFuzz({
   },
 });
 const wall = (performance.now() - t0) / 1000;
-console.log(`\nmodel-file fuzz, seed ${seed}, cases ${start}..${start + count - 1}, ${wall.toFixed(1)} s`);
+console.log(
+  `\n${target.name} fuzz over ${source.name}, seed ${seed}, cases ${start}..${start + count - 1}, ${wall.toFixed(1)} s`,
+);
 console.log(
   `files: ${report.files} (valid models ${report.valid}; refused ${JSON.stringify(report.errors)})`,
 );

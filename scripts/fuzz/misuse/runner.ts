@@ -102,6 +102,7 @@ export async function runMisuse(
 async function runTrial(surf: Surface, rt: Runtime, rng: Random, trial: number, report: MisuseReport) {
   const fail = (args: string, problem: string) =>
     report.failures.push({ surface: surf.name, trial, args, problem });
+  const usedAtStart = rt.arena.usedBytes;
   const before = canary(rt);
   const ctx = surf.setup(rt);
   const after = canary(rt);
@@ -122,6 +123,7 @@ async function runTrial(surf: Surface, rt: Runtime, rng: Random, trial: number, 
   const shown = values.map(label).join(', ');
   report.trials++;
   let refused = false;
+  const usedBeforeCall = rt.arena.usedBytes;
   const t0 = performance.now();
   try {
     await surf.call(ctx, values);
@@ -139,6 +141,12 @@ async function runTrial(surf: Surface, rt: Runtime, rng: Random, trial: number, 
     }
   }
   const ms = performance.now() - t0;
+  if (refused && rt.arena.usedBytes !== usedBeforeCall) {
+    fail(
+      shown,
+      `a refused call left ${rt.arena.usedBytes - usedBeforeCall} bytes of linear memory allocated`,
+    );
+  }
   report.maxMs = Math.max(report.maxMs, ms);
   if (ms > LIMIT_MS)
     fail(shown, `took ${ms.toFixed(0)} ms (a wrong argument must be refused, not worked through)`);
@@ -155,4 +163,7 @@ async function runTrial(surf: Surface, rt: Runtime, rng: Random, trial: number, 
   }
   after.free();
   before.free();
+  if (rt.arena.usedBytes !== usedAtStart) {
+    fail(shown, `${rt.arena.usedBytes - usedAtStart} bytes of linear memory still allocated after teardown`);
+  }
 }
