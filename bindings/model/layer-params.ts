@@ -2,6 +2,7 @@
 // (checked to hold every tensor with the right shape) or a new one, and whole-record get/set under PyTorch names.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
+import { flag } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 
@@ -22,12 +23,7 @@ export function positiveInt(name: string, value: unknown): number {
   return value;
 }
 
-export function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new ValueError(`${name} must be a boolean but got ${describe(value)}`);
-  return value;
-}
+export { flag };
 
 export function checkCommon(options: LayerCommon): { seed: number; prefix: string } {
   if (options === null || typeof options !== 'object') {
