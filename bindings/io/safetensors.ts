@@ -106,11 +106,14 @@ function checkMetadata(metadata: Record<string, string>): Record<string, string>
   if (metadata === null || typeof metadata !== 'object') {
     throw new ValueError(`metadata must be a record of strings but got ${describe(metadata)}`);
   }
+  // A plain copy: what is written is exactly the string entries, whatever the object's prototype (or toJSON).
+  const copy: Record<string, string> = {};
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string')
       throw new ValueError(`metadata.${key} must be a string but got ${describe(value)}`);
+    copy[key] = value;
   }
-  return metadata;
+  return copy;
 }
 
 function writeF32(view: DataView, at: number, data: Float32Array): void {

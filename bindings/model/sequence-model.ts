@@ -9,6 +9,7 @@
 
 import { DataError, ShapeError, ValueError } from '../errors.ts';
 import { Heap } from '../kernels-ts/heap.ts';
+import { optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { CarriedState } from './carried-state.ts';
@@ -217,6 +218,7 @@ export class SequenceModel extends SlabModel {
 
   /** Outputs for time-major inputs: [T, B, O] per step, else [B, O] (logits for classification losses). */
   predict(inputs: ModelInputs, options: { lengths?: ArrayLike<number>; steps?: number } = {}): Tensor {
+    optionsObject('predict options', options);
     if (this.config.input.kind === 'vector' && inputs?.shape?.length === 2) {
       if (!Number.isInteger(options.steps) || (options.steps as number) < 1) {
         throw new ValueError(

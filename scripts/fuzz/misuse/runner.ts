@@ -51,8 +51,11 @@ const CANARY = 0x5eed_cafe;
 /** A call over small arguments that takes longer than this is a hang (e.g. a loop over a count of 10^12). */
 const LIMIT_MS = 1000;
 
-const fieldsOf = (v: unknown): string[] =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) ? Object.keys(v) : [];
+/** Keys of an options object and of the objects inside it (an error may name recurrent.numLayers as numLayers). */
+const fieldsOf = (v: unknown, depth = 0): string[] =>
+  depth < 3 && v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)
+    ? Object.entries(v).flatMap(([k, x]) => [k, ...fieldsOf(x, depth + 1)])
+    : [];
 
 /** A block filled with a pattern: if a kernel wrote past its own buffers, the pattern changes. */
 function canary(rt: Runtime) {

@@ -35,10 +35,17 @@ const modelCtx = (rt: Runtime): ModelCtx => {
   const model = new SequenceModel(rt, OPTIONS);
   return { rt, model, weights: JSON.stringify(Object.values(model.getWeights()).map((w) => [...w])) };
 };
+/** A trainer that took one step already, so its workspaces are sized and a refused step allocates nothing. */
 const trainerCtx = (rt: Runtime): ModelCtx => {
-  const ctx = modelCtx(rt);
-  ctx.trainer = new Trainer(ctx.model, TRAINER);
-  return ctx;
+  const model = new SequenceModel(rt, OPTIONS);
+  const trainer = new Trainer(model, TRAINER);
+  trainer.step({ inputs: inputs(), targets: targets() });
+  return {
+    rt,
+    model,
+    trainer,
+    weights: JSON.stringify(Object.values(model.getWeights()).map((w) => [...w])),
+  };
 };
 const unchanged = (ctx: ModelCtx, refused: boolean) => {
   const now = JSON.stringify(Object.values(ctx.model.getWeights()).map((w) => [...w]));
@@ -56,7 +63,13 @@ export const MODEL_SURFACES: readonly Surface[] = [
     name: 'new SequenceModel',
     setup: (rt) => ({ rt }),
     args: () => [
-      { name: 'options', value: OPTIONS, aliases: ['input', 'recurrent', 'head', 'SequenceModel options'] },
+      // The model builds its layers from these options; a size too large is named as the layer's (head.outputSize
+      // as the head's outFeatures).
+      {
+        name: 'options',
+        value: OPTIONS,
+        aliases: ['SequenceModel options', 'inputSize', 'inFeatures', 'outFeatures', 'numEmbeddings'],
+      },
     ],
     call: (ctx, [options]) => {
       ctx.made = new SequenceModel(ctx.rt, options as SequenceModelOptions);
@@ -94,7 +107,8 @@ export const MODEL_SURFACES: readonly Surface[] = [
       {
         name: 'batch',
         value: { inputs: inputs(), targets: targets() },
-        aliases: ['inputs', 'targets', 'lengths'],
+        // Huge values are refused after the forward pass by the trainer's NaN/Inf guard, which names the step.
+        aliases: ['step'],
       },
       { name: 'options', value: { stateful: false } },
     ],
