@@ -26,8 +26,10 @@ export class ParamSlab {
   readonly params: Region;
   readonly grads: Region;
   readonly #byName: Map<string, SlabEntry>;
+  readonly #ownsParams: boolean;
 
-  constructor(rt: Runtime, specs: readonly TensorSpec[]) {
+  /** `params`: another slab's parameter block to read and update instead of a new one (a data-parallel replica). */
+  constructor(rt: Runtime, specs: readonly TensorSpec[], params?: Region) {
     const entries: SlabEntry[] = [];
     let offset = 0;
     for (const spec of specs) {
@@ -45,7 +47,13 @@ export class ParamSlab {
     this.size = offset;
     this.#byName = new Map(entries.map((e) => [e.name, e]));
     if (this.#byName.size !== entries.length) throw new ValueError('ParamSlab: tensor names must be unique');
-    this.params = rt.arena.alloc(offset);
+    if (params !== undefined && params.length !== offset) {
+      throw new ShapeError(
+        `ParamSlab: shared parameters must hold ${offset} floats but hold ${params.length}`,
+      );
+    }
+    this.#ownsParams = params === undefined;
+    this.params = params ?? rt.arena.alloc(offset);
     this.grads = rt.arena.alloc(offset);
   }
 
@@ -111,7 +119,7 @@ export class ParamSlab {
   }
 
   free(): void {
-    this.rt.arena.free(this.params);
+    if (this.#ownsParams) this.rt.arena.free(this.params);
     this.rt.arena.free(this.grads);
   }
 }

@@ -1,0 +1,85 @@
+// init({ shared: true }): the threads build (the simd kernels over an imported shared memory) instantiated over
+// a new shared WebAssembly.Memory, remembered with its module and the environment's way of starting workers so
+// that a ParallelTrainer can start a pool over the same memory. Where the engine cannot share memory with
+// workers, initShared says why and init gives an ordinary runtime instead.
+
+import { BackendError } from '../errors.ts';
+import type { EngineFeatures } from '../runtime/features.ts';
+import type { InitOptions, WasmSource } from '../runtime/init.ts';
+import { MAX_PAGES } from '../runtime/memory.ts';
+import { createWasmRuntime, type Runtime } from '../runtime/runtime.ts';
+import { compileKernelBytes, instantiateKernels, type KernelFile } from '../runtime/wasm.ts';
+import type { PoolSource } from './pool.ts';
+
+const shared = new WeakMap<Runtime, PoolSource>();
+
+/** The module, memory and worker support of a runtime made by init({ shared: true }); undefined otherwise. */
+export function poolSourceOf(rt: Runtime): PoolSource | undefined {
+  return shared.get(rt);
+}
+
+/** Maxima tried in turn: 4 GiB (what wasm32 addresses), then less for engines that refuse to reserve as much. */
+const MAXIMA = [MAX_PAGES, 16384, 4096];
+
+function sharedMemory(): WebAssembly.Memory | string {
+  let failure = '';
+  for (const maximum of MAXIMA) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true });
+      if (memory.buffer instanceof SharedArrayBuffer) return memory;
+      failure = 'a shared WebAssembly.Memory has no SharedArrayBuffer';
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+  }
+  return `this engine cannot make a shared WebAssembly.Memory (${failure})`;
+}
+
+/** Why this engine cannot share memory with workers, or undefined when it can. */
+function missing(engine: EngineFeatures, source: WasmSource | undefined): string | undefined {
+  if (!engine.wasm) return 'this engine has no WebAssembly';
+  if (!engine.simd) return 'WebAssembly SIMD (128-bit) is not supported by this engine';
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) {
+    return (
+      'this page is not cross-origin isolated, so it has no SharedArrayBuffer (serve it with the headers ' +
+      'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+    );
+  }
+  if (typeof SharedArrayBuffer === 'undefined') return 'this engine has no SharedArrayBuffer';
+  return source?.threads === undefined
+    ? 'this environment cannot start worker threads'
+    : source.threads.unavailable();
+}
+
+/**
+ * A runtime over shared memory, or the reason there cannot be one here (init then falls back). `load` finds
+ * a shipped kernel file through the environment's source.
+ */
+export async function initShared(
+  source: WasmSource | undefined,
+  options: InitOptions,
+  engine: EngineFeatures,
+  load: (source: WasmSource | undefined, file: KernelFile) => Promise<WebAssembly.Module>,
+): Promise<Runtime | string> {
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'wasm-simd') {
+    throw new BackendError(
+      `init: shared memory comes with the threads build of the wasm-simd kernels, so backend must be 'auto' or 'wasm-simd' but got '${backend}'`,
+    );
+  }
+  const why = missing(engine, source);
+  if (why !== undefined) return `shared memory is not available (${why}); training runs on one thread`;
+  const memory = sharedMemory();
+  if (typeof memory === 'string')
+    return `shared memory is not available (${memory}); training runs on one thread`;
+  const module =
+    options.module ??
+    (options.bytes !== undefined
+      ? await compileKernelBytes(options.bytes, 'init: bytes')
+      : await load(source, 'threads'));
+  const wasm = await instantiateKernels(module, memory);
+  if (wasm.build !== 'simd') throw new BackendError('init: the threads module given is not the simd build');
+  const rt = createWasmRuntime(wasm);
+  shared.set(rt, { module, memory, threads: source!.threads! });
+  return rt;
+}

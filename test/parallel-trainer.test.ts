@@ -1,0 +1,139 @@
+// ParallelTrainer: the weights after shuffled training are bit-identical for 1, 2 and 3 threads (the workers do
+// take part); with one shard they are the Trainer's bit for bit; with more shards the gradient is the whole
+// batch's (each shard's loss divided by the batch's count) up to the order of float sums; steady-state steps
+// allocate nothing; dispose ends every worker thread and returns every block.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, ParallelTrainer, type Runtime, SequenceModel, Trainer } from '../bindings/index.node.ts';
+import { CASES, train } from './helpers/parallel.ts';
+import { charLstm, countingTask, timeMajorIds } from './helpers/tasks.ts';
+
+let shared: Runtime;
+beforeAll(async () => {
+  shared = await init({ shared: true });
+});
+
+describe('threads do not change the weights', () => {
+  it.each(CASES)('$name: threads 1, 2 and 3 train bit-identical weights', async (c) => {
+    const one = await train(shared, c, { threads: 1, shards: 4 });
+    const two = await train(shared, c, { threads: 2, shards: 4 });
+    const three = await train(shared, c, { threads: 3, shards: 4 });
+    expect(one.workerTasks).toBe(0);
+    expect(two.weights).toEqual(one.weights);
+    expect(three.weights).toEqual(one.weights);
+    expect(two.losses).toEqual(one.losses);
+    expect(one.losses.at(-1)).toBeLessThan(one.losses[0]);
+  });
+
+  it('the workers take tasks when a shard is big enough to be worth waking for', async () => {
+    const c = { ...CASES[0], model: charLstm(7, 64), data: countingTask(64, 24, 7) };
+    const two = await train(shared, c, { threads: 2, shards: 4 });
+    expect(two.workerTasks).toBeGreaterThan(0);
+    expect(two.weights).toEqual((await train(shared, c, { threads: 1, shards: 4 })).weights);
+  });
+
+  it.each(CASES)('$name: one shard is the Trainer bit for bit', async (c) => {
+    const reference = await train(shared, c);
+    const parallel = await train(shared, c, { threads: 2, shards: 1 });
+    expect(parallel.weights).toEqual(reference.weights);
+    expect(parallel.losses).toEqual(reference.losses);
+  });
+});
+
+describe('the gradient of a sharded batch is the whole batch’s', () => {
+  it.each(CASES)('$name: loss and every gradient match the Trainer’s to float rounding', async (c) => {
+    const base = new SequenceModel(shared, c.model);
+    const trainer = new Trainer(base, { loss: c.loss });
+    const model = new SequenceModel(shared, c.model);
+    const parallel = new ParallelTrainer(model, { loss: c.loss, threads: 2, shards: 3 });
+    await parallel.ready;
+    // One batch of 10 samples, time-major, as collate gives it.
+    const ds = { inputs: c.data.inputs.slice(0, 10), targets: c.data.targets.slice(0, 10) };
+    let seen = 0;
+    await trainer.fit(ds, { batchSize: 10, shuffle: false, callbacks: { onStepEnd: () => void seen++ } });
+    await parallel.fit(ds, { batchSize: 10, shuffle: false });
+    expect(seen).toBe(1);
+    // Both took one step from the same weights: their gradients are in the slabs.
+    const want = base.gradients();
+    const got = model.gradients();
+    for (const name of Object.keys(want)) {
+      // attention.bias shifts every score alike, so its true gradient is 0: both hold rounding noise.
+      const scale = Math.max(...want[name].map(Math.abs), 1e-4);
+      const diff = Math.max(...want[name].map((g, i) => Math.abs(g - got[name][i])));
+      expect(diff / scale, name).toBeLessThan(2e-5);
+    }
+    await parallel.dispose();
+    trainer.dispose();
+    model.dispose();
+    base.dispose();
+  });
+
+  it('computeGradients gives the batch loss and leaves the summed gradient in the slab', async () => {
+    const data = countingTask(12, 9, 7);
+    const batch = { inputs: timeMajorIds(data.inputs), targets: timeMajorIds(data.targets) };
+    const a = new SequenceModel(shared, charLstm(7, 12));
+    const b = new SequenceModel(shared, charLstm(7, 12));
+    const trainer = new Trainer(a, { loss: 'cross_entropy' });
+    const parallel = new ParallelTrainer(b, { loss: 'cross_entropy', threads: 2, shards: 5 });
+    const want = trainer.computeGradients(batch);
+    const got = parallel.computeGradients(batch);
+    expect(Math.abs(got - want)).toBeLessThan(1e-6 * want);
+    const ga = a.gradients()['rnn.weight_hh_l0'];
+    const gb = b.gradients()['rnn.weight_hh_l0'];
+    expect(Math.max(...ga.map((g, i) => Math.abs(g - gb[i])))).toBeLessThan(1e-6);
+    expect(b.getWeights()).toEqual(a.getWeights());
+    await parallel.dispose();
+    trainer.dispose();
+    a.dispose();
+    b.dispose();
+  });
+});
+
+describe('resources', () => {
+  it('steady-state steps allocate nothing; dispose ends the workers and returns every block', async () => {
+    const used = shared.arena.usedBytes;
+    const model = new SequenceModel(shared, charLstm(7, 12));
+    const data = countingTask(16, 9, 7);
+    const batch = { inputs: timeMajorIds(data.inputs), targets: timeMajorIds(data.targets) };
+    const trainer = new ParallelTrainer(model, { loss: 'cross_entropy', threads: 3, shards: 4 });
+    await trainer.ready;
+    expect(trainer.threads).toBe(3);
+    expect(trainer.liveWorkers).toBe(2);
+    trainer.step(batch);
+    const after = {
+      high: shared.arena.highWater,
+      used: shared.arena.usedBytes,
+      bytes: shared.memory.buffer.byteLength,
+    };
+    for (let i = 0; i < 5; i++) trainer.step(batch);
+    expect({
+      high: shared.arena.highWater,
+      used: shared.arena.usedBytes,
+      bytes: shared.memory.buffer.byteLength,
+    }).toEqual(after);
+    await trainer.dispose();
+    expect(trainer.liveWorkers).toBe(0);
+    model.dispose();
+    expect(shared.arena.usedBytes).toBe(used);
+  });
+
+  it('keeps training while memory grows between steps (workers see the grown shared memory)', async () => {
+    const rt = await init({ shared: true });
+    const model = new SequenceModel(rt, charLstm(7, 12));
+    const trainer = new ParallelTrainer(model, { loss: 'cross_entropy', threads: 2, shards: 2 });
+    await trainer.ready;
+    const bytes = rt.memory.buffer.byteLength;
+    for (const [n, T] of [
+      [4, 5],
+      [64, 40],
+      [8, 7],
+    ]) {
+      const data = countingTask(n, T, 7);
+      const loss = trainer.step({ inputs: timeMajorIds(data.inputs), targets: timeMajorIds(data.targets) });
+      expect(Number.isFinite(loss)).toBe(true);
+    }
+    expect(rt.memory.buffer.byteLength).toBeGreaterThan(bytes);
+    await trainer.dispose();
+    model.dispose();
+  });
+});
