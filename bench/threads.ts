@@ -1,0 +1,210 @@
+// npm run bench:threads [-- --only W1,W2,W3] [--threads 1,2] [--shards 4] [--quick] [--json FILE]
+// (--shards takes a list too: every thread count is measured with every shard count.)
+// Training steps of W1–W3 (../shared/BENCHMARKS.md) with the single-threaded Trainer and with a ParallelTrainer
+// at each thread count, all on wasm-simd (the threads build is the simd build), measured in interleaved rounds
+// so that the machine's load falls on every configuration alike. Prints medians of tokens/s with min–max, the
+// CPU time of all threads per step, and each configuration's ratio to 1 thread and to the Trainer.
+// Standalone (the training suites bench/train*.ts are on another branch): rows use the JSON of BENCHMARKS.md.
+
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  init,
+  type LossSpec,
+  ParallelTrainer,
+  SequenceModel,
+  type SequenceModelOptions,
+  type TrainBatch,
+  Trainer,
+} from '../bindings/index.node.ts';
+import { writeJson } from './report.ts';
+import type { BenchResult } from './types.ts';
+
+interface Workload {
+  model: SequenceModelOptions;
+  loss: LossSpec;
+  T: number;
+  B: number;
+  batch: () => TrainBatch;
+}
+
+/** A fixed LCG stream, so every configuration sees the same ids. */
+function ids(n: number, V: number, seed: number): Int32Array {
+  let s = seed >>> 0;
+  return Int32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s >>> 8) % V;
+  });
+}
+
+function charLm(H: number, T: number, B: number): Workload {
+  const V = 65;
+  const x = ids(T * B + B, V, 7);
+  return {
+    model: {
+      input: { tokens: V },
+      recurrent: { cell: 'lstm', hiddenSize: H },
+      head: { outputSize: V },
+      seed: 1,
+    },
+    loss: 'cross_entropy',
+    T,
+    B,
+    // Targets are the next step's ids (time-major, so B further on).
+    batch: () => ({
+      inputs: { data: x.subarray(0, T * B), shape: [T, B] },
+      targets: { data: x.subarray(B), shape: [T, B] },
+    }),
+  };
+}
+
+function forecasting(): Workload {
+  const [T, B] = [48, 64];
+  const x = Float32Array.from({ length: T * B }, (_, i) => Math.sin((i % B) * 0.3 + Math.floor(i / B) * 0.1));
+  const y = Float32Array.from({ length: B }, (_, b) => Math.sin(b * 0.3 + T * 0.1));
+  return {
+    model: {
+      input: { features: 1 },
+      recurrent: { cell: 'gru', hiddenSize: 64 },
+      pooling: 'last',
+      head: { outputSize: 1 },
+      seed: 1,
+    },
+    loss: 'mse',
+    T,
+    B,
+    batch: () => ({ inputs: { data: x, shape: [T, B, 1] }, targets: { data: y, shape: [B, 1] } }),
+  };
+}
+
+const WORKLOADS: Record<string, () => Workload> = {
+  W1: () => charLm(128, 32, 32),
+  W2: () => charLm(512, 64, 32),
+  W3: forecasting,
+};
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'W1,W2,W3' },
+    threads: { type: 'string', default: '1,2' },
+    shards: { type: 'string', default: '4' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const only = values.only.split(',').map((s) => s.trim());
+const threadCounts = values.threads.split(',').map(Number);
+const shardCounts = values.shards.split(',').map(Number);
+const unknown = only.filter((id) => !(id in WORKLOADS));
+if (unknown.length > 0 || [...threadCounts, ...shardCounts].some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error(
+    `bench:threads: bad --only/--threads/--shards (workloads: ${Object.keys(WORKLOADS).join(', ')})`,
+  );
+  process.exit(2);
+}
+
+interface Config {
+  label: string;
+  threads: number;
+  shards: number;
+  trainer: Trainer;
+  samples: number[];
+  cpuMs: number[];
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** Times `steps` steps of every configuration per round, rounds interleaved; the first round is warm-up. */
+function measureRounds(configs: Config[], batch: TrainBatch, rounds: number, steps: number): void {
+  for (let r = 0; r <= rounds; r++) {
+    for (const c of configs) {
+      const cpu = process.cpuUsage();
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) c.trainer.step(batch);
+      const ms = (performance.now() - t0) / steps;
+      const used = process.cpuUsage(cpu);
+      if (r === 0) continue;
+      c.samples.push(ms);
+      c.cpuMs.push((used.user + used.system) / 1000 / steps);
+    }
+  }
+}
+
+async function benchWorkload(id: string): Promise<BenchResult[]> {
+  const w = WORKLOADS[id]();
+  const plain = await init({ backend: 'wasm-simd' });
+  const shared = await init({ shared: true, backend: 'wasm-simd' });
+  const options = { loss: w.loss, optimizer: { kind: 'adam', lr: 1e-3 } } as const;
+  const configs: Config[] = [
+    {
+      label: 'Trainer',
+      threads: 1,
+      shards: 1,
+      trainer: new Trainer(new SequenceModel(plain, w.model), options),
+    },
+    ...shardCounts.flatMap((shards) =>
+      threadCounts.map((threads) => ({
+        label: `ParallelTrainer ${threads}t/${shards}s`,
+        threads,
+        shards,
+        trainer: new ParallelTrainer(new SequenceModel(shared, w.model), { ...options, threads, shards }),
+      })),
+    ),
+  ].map((c) => ({ ...c, samples: [], cpuMs: [] }));
+  for (const c of configs) if (c.trainer instanceof ParallelTrainer) await c.trainer.ready;
+  const batch = w.batch();
+  for (const c of configs) c.trainer.step(batch);
+  const t0 = performance.now();
+  configs[0].trainer.step(batch);
+  const stepMs = performance.now() - t0;
+  // About 0.3 s (quick: 0.1 s) per configuration and round, at least one step.
+  const steps = Math.max(1, Math.round((values.quick ? 100 : 300) / stepMs));
+  measureRounds(configs, batch, values.quick ? 5 : 11, steps);
+  const tokens = w.T * w.B;
+  const rate = (ms: number) => tokens / (ms / 1000);
+  const rows = [
+    ['workload', 'system', 'median tokens/s', 'min–max', 'CPU ms/step', 'vs 1 thread', 'vs Trainer'],
+  ];
+  const results: BenchResult[] = [];
+  for (const c of configs) {
+    const m = median(c.samples);
+    const vs = (other: Config | undefined) => (other ? `${(median(other.samples) / m).toFixed(2)}×` : '—');
+    rows.push([
+      id,
+      c.label,
+      fmt(rate(m)),
+      `${fmt(rate(Math.max(...c.samples)))}–${fmt(rate(Math.min(...c.samples)))}`,
+      fmt(median(c.cpuMs)),
+      c === configs[0]
+        ? '—'
+        : vs(configs.find((o) => o.threads === 1 && o.shards === c.shards && o !== configs[0])),
+      vs(configs[0]),
+    ]);
+    results.push({
+      workload: c === configs[0] ? id : `${id}-shards${c.shards}`,
+      system: 'wasm-simd',
+      threads: c.threads,
+      unit: 'tokens/s',
+      median: rate(m),
+      min: rate(Math.max(...c.samples)),
+      max: rate(Math.min(...c.samples)),
+    });
+    await c.trainer.dispose();
+  }
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
+  console.log(rows.map((row) => row.map((cell, k) => cell.padEnd(widths[k])).join('  ')).join('\n'));
+  console.log(
+    `(${configs[0].samples.length} rounds of ${steps} steps; load average ${loadavg()[0].toFixed(1)})\n`,
+  );
+  return results;
+}
+
+console.error(
+  `bench:threads: load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} before`,
+);
+const results: BenchResult[] = [];
+for (const id of only) results.push(...(await benchWorkload(id)));
+if (values.json) await writeJson(values.json, results);
