@@ -19,7 +19,7 @@ import { charLstm, countingTask, timeMajorIds } from './helpers/tasks.ts';
 let shared: Runtime;
 let threaded: Record<string, number[]>;
 beforeAll(async () => {
-  shared = await init({ shared: true });
+  shared = await init({ shared: true, backend: 'wasm-simd' });
   threaded = (await train(shared, CASES[0], { threads: 2, shards: 4 })).weights;
 });
 afterEach(() => {
@@ -94,15 +94,27 @@ describe('one thread where memory cannot be shared', () => {
     ]);
   });
 
-  it('init({ shared: true }) is the simd kernels over a shared memory that grows', async () => {
-    const rt = await init({ shared: true });
-    expect(rt.backend).toBe('wasm-simd');
-    expect(rt.notes).toEqual([]);
-    expect(rt.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
-    const before = rt.memory.buffer.byteLength;
-    const block = rt.arena.alloc(1 << 20);
-    expect(rt.memory.buffer.byteLength).toBeGreaterThan(before);
-    rt.arena.free(block);
+  it.each(['wasm-simd', 'wasm-relaxed'] as const)(
+    'init({ shared: true, backend: %s }) is that build over a shared memory that grows',
+    async (backend) => {
+      const rt = await init({ shared: true, backend });
+      expect(rt.backend).toBe(backend);
+      expect(rt.notes).toEqual([]);
+      expect(rt.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const before = rt.memory.buffer.byteLength;
+      const block = rt.arena.alloc(1 << 20);
+      expect(rt.memory.buffer.byteLength).toBeGreaterThan(before);
+      rt.arena.free(block);
+    },
+  );
+
+  it("under 'auto' a shared runtime is relaxed where the engine validates relaxed SIMD, else simd", async () => {
+    expect((await init({ shared: true })).backend).toBe((await init()).backend);
+    const noRelaxed = { wasm: true, simd: true, relaxed: false };
+    expect((await initWith(nodeSource, { shared: true }, noRelaxed)).backend).toBe('wasm-simd');
+    await expect(initWith(nodeSource, { shared: true, backend: 'wasm-relaxed' }, noRelaxed)).rejects.toThrow(
+      "init: backend 'wasm-relaxed' needs WebAssembly relaxed SIMD, which this engine does not support",
+    );
   });
 });
 
@@ -163,16 +175,14 @@ describe('bad input is a typed error before any work', () => {
     model.dispose();
   });
 
-  it('init: shared must be a boolean, and shared memory comes with the simd build only', async () => {
+  it('init: shared must be a boolean, and shared memory needs a WebAssembly backend', async () => {
     await expect(init({ shared: 'yes' as unknown as boolean })).rejects.toThrow(
       'init: shared must be a boolean but got "yes"',
     );
-    for (const backend of ['wasm-relaxed', 'ts'] as const) {
-      await expect(init({ shared: true, backend })).rejects.toThrow(BackendError);
-      await expect(init({ shared: true, backend })).rejects.toThrow(
-        `so backend must be 'auto' or 'wasm-simd' but got '${backend}'`,
-      );
-    }
+    await expect(init({ shared: true, backend: 'ts' })).rejects.toThrow(BackendError);
+    await expect(init({ shared: true, backend: 'ts' })).rejects.toThrow(
+      "so backend must be 'auto', 'wasm-simd' or 'wasm-relaxed' but got 'ts'",
+    );
   });
 
   it('the threads module is refused without shared memory, and the simd module with it', async () => {
@@ -185,9 +195,13 @@ describe('bad input is a typed error before any work', () => {
       'module: not a wasm-rnn kernel module (ABI v2): missing exports memory',
     );
     await expect(init({ shared: true, module: simd })).rejects.toThrow(
-      'module: the threads build imports only env.memory, but this one imports nothing',
+      'module: a threads build imports only env.memory, but this one imports nothing',
+    );
+    await expect(init({ shared: true, backend: 'wasm-relaxed', module: threads })).rejects.toThrow(
+      "init: backend 'wasm-relaxed' was asked for but the given module is the simd build",
     );
     const rt = await init({ shared: true, module: threads });
+    expect(rt.backend).toBe('wasm-simd');
     expect(rt.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 });

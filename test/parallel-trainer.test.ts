@@ -9,15 +9,23 @@ import { CASES, train } from './helpers/parallel.ts';
 import { charLstm, countingTask, timeMajorIds } from './helpers/tasks.ts';
 
 let shared: Runtime;
+let simd: Runtime;
 beforeAll(async () => {
-  shared = await init({ shared: true });
+  shared = await init({ shared: true, backend: 'wasm-relaxed' });
+  simd = await init({ shared: true, backend: 'wasm-simd' });
 });
 
 describe('threads do not change the weights', () => {
-  it.each(CASES)('$name: threads 1, 2 and 3 train bit-identical weights', async (c) => {
-    const one = await train(shared, c, { threads: 1, shards: 4 });
-    const two = await train(shared, c, { threads: 2, shards: 4 });
-    const three = await train(shared, c, { threads: 3, shards: 4 });
+  it.each(
+    CASES.flatMap((c) => [
+      { ...c, backend: 'wasm-simd' },
+      { ...c, backend: 'wasm-relaxed' },
+    ]),
+  )('$name ($backend): threads 1, 2 and 3 train bit-identical weights', async (c) => {
+    const rt = c.backend === 'wasm-simd' ? simd : shared;
+    const one = await train(rt, c, { threads: 1, shards: 4 });
+    const two = await train(rt, c, { threads: 2, shards: 4 });
+    const three = await train(rt, c, { threads: 3, shards: 4 });
     expect(one.workerTasks).toBe(0);
     expect(two.weights).toEqual(one.weights);
     expect(three.weights).toEqual(one.weights);

@@ -1,7 +1,7 @@
-// init({ shared: true }): the threads build (the simd kernels over an imported shared memory) instantiated over
-// a new shared WebAssembly.Memory, remembered with its module and the environment's way of starting workers so
-// that a ParallelTrainer can start a pool over the same memory. Where the engine cannot share memory with
-// workers, initShared says why and init gives an ordinary runtime instead.
+// init({ shared: true }): a threads build (the simd or relaxed kernels over an imported shared memory)
+// instantiated over a new shared WebAssembly.Memory, remembered with its module and the environment's way of
+// starting workers so that a ParallelTrainer can start a pool over the same memory. Where the engine cannot share
+// memory with workers, initShared says why and init gives an ordinary runtime instead.
 
 import { BackendError } from '../errors.ts';
 import type { EngineFeatures } from '../runtime/features.ts';
@@ -62,9 +62,14 @@ export async function initShared(
   load: (source: WasmSource | undefined, file: KernelFile) => Promise<WebAssembly.Module>,
 ): Promise<Runtime | string> {
   const backend = options.backend ?? 'auto';
-  if (backend !== 'auto' && backend !== 'wasm-simd') {
+  if (backend === 'ts') {
     throw new BackendError(
-      `init: shared memory comes with the threads build of the wasm-simd kernels, so backend must be 'auto' or 'wasm-simd' but got '${backend}'`,
+      "init: shared memory comes with the threads builds of the WebAssembly kernels, so backend must be 'auto', 'wasm-simd' or 'wasm-relaxed' but got 'ts'",
+    );
+  }
+  if (backend === 'wasm-relaxed' && engine.wasm && !engine.relaxed) {
+    throw new BackendError(
+      "init: backend 'wasm-relaxed' needs WebAssembly relaxed SIMD, which this engine does not support; backend: 'auto' or 'wasm-simd' runs here",
     );
   }
   const why = missing(engine, source);
@@ -76,10 +81,14 @@ export async function initShared(
     options.module ??
     (options.bytes !== undefined
       ? await compileKernelBytes(options.bytes, 'init: bytes')
-      : await load(source, 'threads'));
+      : await load(source, backend === 'wasm-simd' || !engine.relaxed ? 'threads' : 'threads-relaxed'));
   const wasm = await instantiateKernels(module, memory);
-  if (wasm.build !== 'simd') throw new BackendError('init: the threads module given is not the simd build');
   const rt = createWasmRuntime(wasm);
+  if (backend !== 'auto' && rt.backend !== backend) {
+    throw new BackendError(
+      `init: backend '${backend}' was asked for but the given module is the ${wasm.build} build`,
+    );
+  }
   shared.set(rt, { module, memory, threads: source!.threads! });
   return rt;
 }

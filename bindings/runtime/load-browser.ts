@@ -12,6 +12,7 @@ import type { KernelFile } from './wasm.ts';
 function urlOf(build: KernelFile): URL {
   try {
     if (build === 'threads') return new URL('../../build/threads.wasm', import.meta.url);
+    if (build === 'threads-relaxed') return new URL('../../build/threads-relaxed.wasm', import.meta.url);
     return build === 'simd'
       ? new URL('../../build/simd.wasm', import.meta.url)
       : new URL('../../build/relaxed.wasm', import.meta.url);

@@ -4,8 +4,8 @@ import { BackendError, describe } from '../errors.ts';
 import { ABI_VERSION, KERNEL_ARITY, type KernelName, type Kernels } from './kernels.ts';
 
 export type WasmBuild = 'simd' | 'relaxed';
-/** The shipped kernel files: both builds, and the simd build over an imported shared memory (threads). */
-export type KernelFile = WasmBuild | 'threads';
+/** The shipped kernel files: both builds, and each over an imported shared memory (threads). */
+export type KernelFile = WasmBuild | 'threads' | 'threads-relaxed';
 
 export interface WasmKernels {
   kernels: Kernels;
@@ -59,7 +59,7 @@ function checkExports(module: WebAssembly.Module, shared: boolean): void {
       memory.kind !== 'memory'
     ) {
       throw new BackendError(
-        `module: the threads build imports only env.memory, but this one imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ') || 'nothing'}`,
+        `module: a threads build imports only env.memory, but this one imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ') || 'nothing'}`,
       );
     }
   } else if (imports.length > 0) {
