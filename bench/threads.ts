@@ -1,7 +1,8 @@
-// npm run bench:threads [-- --only W1,W2,W3] [--threads 1,2] [--shards 4] [--quick] [--json FILE]
+// npm run bench:threads [-- --only W1,W2,W3] [--threads 1,2] [--shards 4] [--backend wasm-simd] [--quick] [--json FILE]
 // (--shards takes a list too: every thread count is measured with every shard count.)
 // Training steps of W1–W3 (../shared/BENCHMARKS.md) with the single-threaded Trainer and with a ParallelTrainer
-// at each thread count, all on wasm-simd (the threads build is the simd build), measured in interleaved rounds
+// at each thread count, all on one backend (wasm-simd by default; its threads build for the ParallelTrainer),
+// measured in interleaved rounds
 // so that the machine's load falls on every configuration alike. Prints medians of tokens/s with min–max, the
 // CPU time of all threads per step, and each configuration's ratio to 1 thread and to the Trainer.
 // Standalone (the training suites bench/train*.ts are on another branch): rows use the JSON of BENCHMARKS.md.
@@ -88,6 +89,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'W1,W2,W3' },
     threads: { type: 'string', default: '1,2' },
     shards: { type: 'string', default: '4' },
+    backend: { type: 'string', default: 'wasm-simd' },
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -96,7 +98,12 @@ const only = values.only.split(',').map((s) => s.trim());
 const threadCounts = values.threads.split(',').map(Number);
 const shardCounts = values.shards.split(',').map(Number);
 const unknown = only.filter((id) => !(id in WORKLOADS));
-if (unknown.length > 0 || [...threadCounts, ...shardCounts].some((n) => !Number.isInteger(n) || n < 1)) {
+const backend = values.backend as 'wasm-simd' | 'wasm-relaxed';
+if (
+  unknown.length > 0 ||
+  [...threadCounts, ...shardCounts].some((n) => !Number.isInteger(n) || n < 1) ||
+  (backend !== 'wasm-simd' && backend !== 'wasm-relaxed')
+) {
   console.error(
     `bench:threads: bad --only/--threads/--shards (workloads: ${Object.keys(WORKLOADS).join(', ')})`,
   );
@@ -133,8 +140,8 @@ function measureRounds(configs: Config[], batch: TrainBatch, rounds: number, ste
 
 async function benchWorkload(id: string): Promise<BenchResult[]> {
   const w = WORKLOADS[id]();
-  const plain = await init({ backend: 'wasm-simd' });
-  const shared = await init({ shared: true, backend: 'wasm-simd' });
+  const plain = await init({ backend });
+  const shared = await init({ shared: true, backend });
   const options = { loss: w.loss, optimizer: { kind: 'adam', lr: 1e-3 } } as const;
   const configs: Config[] = [
     {
@@ -183,7 +190,7 @@ async function benchWorkload(id: string): Promise<BenchResult[]> {
     ]);
     results.push({
       workload: c === configs[0] ? id : `${id}-shards${c.shards}`,
-      system: 'wasm-simd',
+      system: backend,
       threads: c.threads,
       unit: 'tokens/s',
       median: rate(m),

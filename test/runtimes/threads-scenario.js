@@ -1,18 +1,11 @@
 // Data-parallel training as a user of the installed package meets it: a runtime over shared memory, then the
 // same 16 seeded Adam steps with a ParallelTrainer on one thread and on two; reports the hash of the weights each
 // trained, how many tasks the worker threads ran, the notes and how many workers outlived dispose().
-// Plain ESM JavaScript with no imports, so Node, Deno, Bun and Chromium run it as is.
+// Plain ESM JavaScript importing only scenario.js, so Node, Deno, Bun and Chromium run it as is.
+
+import { hashWeights } from './scenario.js';
 
 const [T, B, V, H] = [24, 16, 7, 48];
-
-function hashWeights(record) {
-  let h = 0x811c9dc5;
-  for (const name of Object.keys(record).sort()) {
-    const bytes = new Uint8Array(record[name].buffer, record[name].byteOffset, record[name].byteLength);
-    for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
 
 /** Random ids whose next-token target is (id + 1) mod V: learnable in a few steps. */
 function batch() {
