@@ -85,6 +85,29 @@ describe('one thread where memory cannot be shared', () => {
     },
   );
 
+  it('a worker that cannot start: a note and one warning, and the other threads train the same weights', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const failing = {
+      ...nodeSource.threads!,
+      spawn: () => ({
+        ready: Promise.reject(new Error('no such script')),
+        alive: false,
+        terminate: async () => {},
+      }),
+    };
+    const rt = await initWith({ ...nodeSource, threads: failing }, { shared: true, backend: 'wasm-simd' });
+    const model = new SequenceModel(rt, CASES[0].model);
+    const trainer = new ParallelTrainer(model, { loss: 'cross_entropy', threads: 2, shards: 4 });
+    await expect(trainer.ready).rejects.toThrow('no such script');
+    expect(trainer.notes).toEqual([
+      'a worker thread could not start (no such script); the others share the work',
+    ]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    await trainer.dispose();
+    model.dispose();
+    expect((await train(rt, CASES[0], { threads: 2, shards: 4 })).weights).toEqual(threaded);
+  });
+
   it('an environment that cannot start workers gets an ordinary runtime with a note', async () => {
     const rt = await initWith({ ...nodeSource, threads: undefined }, { shared: true });
     expect(rt.backend).toBe((await init()).backend);

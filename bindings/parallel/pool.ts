@@ -27,7 +27,7 @@ export interface WorkerInit {
 }
 
 export interface WorkerHandle {
-  /** Settles when the worker has instantiated the kernels (rejects if it could not start). */
+  /** Settles when the worker has instantiated the kernels, or was terminated first (rejects if it could not start). */
   readonly ready: Promise<void>;
   /** True until the worker's thread has exited. */
   readonly alive: boolean;
@@ -65,7 +65,7 @@ export class ThreadPool {
   readonly #runner: TaskRunner;
   readonly #workers: WorkerHandle[];
   readonly #block: boolean;
-  /** Settles when every worker has started; rejects with the first that could not. */
+  /** Settles when every worker has started (or the pool was disposed first); rejects with the first that could not. */
   readonly ready: Promise<void>;
   #disposed = false;
 

@@ -6,15 +6,12 @@ import type { ThreadSupport, WorkerHandle, WorkerInit } from './pool.ts';
 function spawn(init: WorkerInit): WorkerHandle {
   const worker = new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module' });
   let alive = true;
+  let settle = () => {};
   const ready = new Promise<void>((resolve, reject) => {
+    settle = resolve;
+    const failed = (e: ErrorEvent) => reject(new Error(e.message || 'the worker script failed to load'));
     worker.addEventListener('message', () => resolve(), { once: true });
-    worker.addEventListener(
-      'error',
-      (e) => reject(new Error(e.message || 'the worker script failed to load')),
-      {
-        once: true,
-      },
-    );
+    worker.addEventListener('error', failed, { once: true });
   });
   worker.postMessage(init);
   return {
@@ -25,6 +22,8 @@ function spawn(init: WorkerInit): WorkerHandle {
     async terminate() {
       worker.terminate();
       alive = false;
+      // A pool disposed before this worker started is not a failure.
+      settle();
     },
   };
 }

@@ -21,6 +21,7 @@ function spawn(init: WorkerInit): WorkerHandle {
   const worker = new Worker(script(), { workerData: init });
   worker.unref();
   let alive = true;
+  let stopping = false;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   void exited.then(() => {
     alive = false;
@@ -28,7 +29,10 @@ function spawn(init: WorkerInit): WorkerHandle {
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
-    void exited.then(() => reject(new Error('the worker exited before it was ready')));
+    // A pool disposed before this worker started is not a failure.
+    void exited.then(() =>
+      stopping ? resolve() : reject(new Error('the worker exited before it was ready')),
+    );
   });
   return {
     ready,
@@ -36,6 +40,7 @@ function spawn(init: WorkerInit): WorkerHandle {
       return alive;
     },
     async terminate() {
+      stopping = true;
       await worker.terminate();
       await exited;
     },

@@ -101,7 +101,8 @@ export async function train(
   const model = new SequenceModel(rt, c.model);
   const base = { loss: c.loss, optimizer: { kind: 'adam', lr: 0.02 }, clip: { norm: 1 } } as const;
   const trainer = options ? new ParallelTrainer(model, { ...base, ...options }) : new Trainer(model, base);
-  if (trainer instanceof ParallelTrainer) await trainer.ready;
+  // A worker that could not start leaves a note; the others (and the calling thread) still train.
+  if (trainer instanceof ParallelTrainer) await trainer.ready.catch(() => {});
   const losses: number[] = [];
   await trainer.fit(c.data, {
     epochs: 3,
