@@ -1,10 +1,10 @@
-// npm run bench:threads [-- --only W1,W2,W3] [--threads 1,2] [--shards 4] [--backend wasm-simd] [--quick] [--json FILE]
-// (--shards takes a list too: every thread count is measured with every shard count.)
+// npm run bench:threads [-- --only W1,W2,W3] [--threads 1,2] [--shards 4] [--backend wasm-simd] [--quick]
+//   [--json FILE]; --shards takes a list too: every thread count is measured with every shard count.
 // Training steps of W1–W3 (../shared/BENCHMARKS.md) with the single-threaded Trainer and with a ParallelTrainer
 // at each thread count, all on one backend (wasm-simd by default; its threads build for the ParallelTrainer),
-// measured in interleaved rounds
-// so that the machine's load falls on every configuration alike. Prints medians of tokens/s with min–max, the
-// CPU time of all threads per step, and each configuration's ratio to 1 thread and to the Trainer.
+// measured in interleaved rounds so that the machine's load falls on every configuration alike. Prints medians
+// of tokens/s with min–max, the CPU time of all threads per step (and over wall time: the cores the
+// configuration got), and each configuration's ratio to 1 thread and to the Trainer.
 // Standalone (the training suites bench/train*.ts are on another branch): rows use the JSON of BENCHMARKS.md.
 
 import { loadavg } from 'node:os';
@@ -170,8 +170,9 @@ async function benchWorkload(id: string): Promise<BenchResult[]> {
   measureRounds(configs, batch, values.quick ? 5 : 11, steps);
   const tokens = w.T * w.B;
   const rate = (ms: number) => tokens / (ms / 1000);
+  // cores: CPU time of all threads over wall time, what the machine gave the configuration on average.
   const rows = [
-    ['workload', 'system', 'median tokens/s', 'min–max', 'CPU ms/step', 'vs 1 thread', 'vs Trainer'],
+    ['workload', 'system', 'median tokens/s', 'min–max', 'CPU ms/step', 'cores', 'vs 1 thread', 'vs Trainer'],
   ];
   const results: BenchResult[] = [];
   for (const c of configs) {
@@ -183,6 +184,7 @@ async function benchWorkload(id: string): Promise<BenchResult[]> {
       fmt(rate(m)),
       `${fmt(rate(Math.max(...c.samples)))}–${fmt(rate(Math.min(...c.samples)))}`,
       fmt(median(c.cpuMs)),
+      (median(c.cpuMs) / m).toFixed(2),
       c === configs[0]
         ? '—'
         : vs(configs.find((o) => o.threads === 1 && o.shards === c.shards && o !== configs[0])),

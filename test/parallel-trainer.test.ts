@@ -121,6 +121,8 @@ describe('resources', () => {
     }).toEqual(after);
     await trainer.dispose();
     expect(trainer.liveWorkers).toBe(0);
+    expect(() => trainer.step(batch)).toThrow('this ParallelTrainer was disposed');
+    await trainer.dispose();
     model.dispose();
     expect(shared.arena.usedBytes).toBe(used);
   });

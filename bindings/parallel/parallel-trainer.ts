@@ -44,6 +44,7 @@ export class ParallelTrainer extends Trainer {
   /** Float64 index of the reduction's task table, published once: its pointers never change. */
   readonly #reduceTable: number;
   #stagedCount: number | undefined;
+  #disposed = false;
 
   constructor(model: SequenceModel, options: ParallelTrainerOptions) {
     const source = model?.rt === undefined ? undefined : poolSourceOf(model.rt);
@@ -93,6 +94,7 @@ export class ParallelTrainer extends Trainer {
 
   /** Checks a batch and copies each shard's rows in; for training, also writes down every shard's kernels. */
   override stage(batch: TrainBatch, training: boolean): Staged {
+    if (this.#disposed) throw new ValueError('this ParallelTrainer was disposed');
     this.#stagedCount = undefined;
     // The Trainer's checks, and the whole batch's loss count (what each shard's mean divides by).
     const staged = super.stage(batch, false);
@@ -122,6 +124,8 @@ export class ParallelTrainer extends Trainer {
 
   /** Stops the workers and returns the shards' memory; resolves when every worker thread has exited. */
   override async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
     super.dispose();
     for (const shard of this.#shards) shard.dispose();
     this.#step.free();
