@@ -2,14 +2,15 @@
 // n = tanh(xn + r⊙(W_hn h + b_hn)), h_t = (1 − z)⊙n + z⊙h_{t−1}.
 // Backward writes two gradients per step because the n gate differs: dXproj_n = dn, dHproj_n = r⊙dn.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, loadState, oneMinus, prevRow, timeOf } from './cell';
+import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, oneMinus, padded, prevRow, timeOf } from './cell';
 import { sigmoid1, sigmoid4, tanh1, tanh4 } from './math';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
 
 // out [T·B] rows of ldo floats; hs [(T+1)·B, H] history (see cell.ts); gates [T·B, 3H]: in x·W_ihᵀ + b_ih, out r, z, n;
-// hn [T·B, H] out: W_hn h_{t−1} + b_hn; hproj [B, 3H] scratch; w_hh [3H, H]; b_hh [3H]; h0 [B, H] or 0.
-export function gru_seq_fwd_f32(out: usize, hs: usize, gates: usize, hn: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+// hn [T·B, H] out: W_hn h_{t−1} + b_hn; hproj [B, 3H] scratch; w_hh [3H, H]; b_hh [3H]; h0 [B, H] or 0;
+// lengths i32 [B] or 0 (see cell.ts).
+export function gru_seq_fwd_f32(out: usize, hs: usize, gates: usize, hn: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
   const BH = B * H;
   const G = 3 * H;
   loadState(hs, h0, T, BH, reverse);
@@ -20,6 +21,11 @@ export function gru_seq_fwd_f32(out: usize, hs: usize, gates: usize, hn: usize, 
     gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        holdState(hs, prev + b * H, cur + b * H, H);
+        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
+        continue;
+      }
       rowFwd(at(gates, r * G), at(hn, r * H), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H);
     }
   }
@@ -60,8 +66,8 @@ function rowFwd(g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize
 }
 
 // dxg [T·B, 3H] out: dXproj; dhg [T·B, 3H] out: dHproj; dh [B, H]: in dh_T, out dh_0; dout [T·B] rows of ldo or 0;
-// gates, hn, hs from the forward; w_hh [3H, H].
-export function gru_seq_bwd_f32(dxg: usize, dhg: usize, dh: usize, dout: usize, gates: usize, hn: usize, hs: usize, w_hh: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+// gates, hn, hs from the forward; w_hh [3H, H]; lengths as in forward (a padded step passes dh through).
+export function gru_seq_bwd_f32(dxg: usize, dhg: usize, dh: usize, dout: usize, gates: usize, hn: usize, hs: usize, w_hh: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
   const BH = B * H;
   const G = 3 * H;
   for (let s = T - 1; s >= 0; s--) {
@@ -69,6 +75,11 @@ export function gru_seq_bwd_f32(dxg: usize, dhg: usize, dh: usize, dout: usize, 
     const prev = prevRow(t, reverse) * BH;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        memory.fill(at(dxg, r * G), 0, <usize>G << 2);
+        memory.fill(at(dhg, r * G), 0, <usize>G << 2);
+        continue;
+      }
       const o = dout ? at(dout, r * ldo) : 0;
       rowBwd(at(dxg, r * G), at(dhg, r * G), at(dh, b * H), o, at(gates, r * G), at(hn, r * H), at(hs, prev + b * H), H);
     }

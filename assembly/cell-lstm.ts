@@ -2,14 +2,15 @@
 // Forward: per step hproj = h_{t−1}·W_hhᵀ (one GEMM), then one fused pass over the gate rows.
 // Backward: the reverse loop carries only dh and dc; the weight gradients are single GEMMs done by the layer.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, loadState, prevRow, timeOf } from './cell';
+import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, padded, prevRow, timeOf } from './cell';
 import { sigmoid1, sigmoid4, tanh1, tanh4 } from './math';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
 
 // out [T·B] rows of ldo floats (h_t); hs, cs [(T+1)·B, H] histories (see cell.ts); gates [T·B, 4H]: in x·W_ihᵀ + b_ih,
-// out i, f, g, o; hproj [B, 4H] scratch; w_hh [4H, H]; b_hh [4H]; h0, c0 [B, H] or 0 for zeros.
-export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, c0: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+// out i, f, g, o; hproj [B, 4H] scratch; w_hh [4H, H]; b_hh [4H]; h0, c0 [B, H] or 0 for zeros; lengths i32 [B] or 0
+// (see cell.ts: steps t ≥ len[b] keep the state and output 0).
+export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, c0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
   const BH = B * H;
   const G = 4 * H;
   loadState(hs, h0, T, BH, reverse);
@@ -21,6 +22,12 @@ export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize,
     gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        holdState(hs, prev + b * H, cur + b * H, H);
+        holdState(cs, prev + b * H, cur + b * H, H);
+        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
+        continue;
+      }
       rowFwd(at(gates, r * G), at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H);
     }
   }
@@ -75,8 +82,9 @@ function rowFwd(g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize,
 }
 
 // dgates [T·B, 4H] out: gradients of the gate pre-activations (= dXproj = dHproj); dh, dc [B, H]: in dh_T, dc_T,
-// out dh_0, dc_0; dout [T·B] rows of ldo (gradient of the outputs) or 0; gates, cs from the forward; w_hh [4H, H].
-export function lstm_seq_bwd_f32(dgates: usize, dh: usize, dc: usize, dout: usize, gates: usize, cs: usize, w_hh: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+// out dh_0, dc_0; dout [T·B] rows of ldo (gradient of the outputs) or 0; gates, cs from the forward; w_hh [4H, H];
+// lengths as in forward: a padded step passes dh and dc through and gets zero gate gradients.
+export function lstm_seq_bwd_f32(dgates: usize, dh: usize, dc: usize, dout: usize, gates: usize, cs: usize, w_hh: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
   const BH = B * H;
   const G = 4 * H;
   for (let s = T - 1; s >= 0; s--) {
@@ -85,11 +93,17 @@ export function lstm_seq_bwd_f32(dgates: usize, dh: usize, dc: usize, dout: usiz
     const cur = curRow(t, reverse) * BH;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        memory.fill(at(dgates, r * G), 0, <usize>G << 2);
+        continue;
+      }
       const o = dout ? at(dout, r * ldo) : 0;
       rowBwd(at(dgates, r * G), at(dh, b * H), at(dc, b * H), o, at(gates, r * G), at(cs, prev + b * H), at(cs, cur + b * H), H);
+      // With lengths, dh is accumulated into so that padded rows keep theirs: start the others from 0.
+      if (lengths) memory.fill(at(dh, b * H), 0, <usize>H << 2);
     }
     // dh_{t−1} = dgates_t · W_hh (the dc path was carried in the row pass).
-    gemm_nn_f32(dh, at(dgates, t * B * G), w_hh, B, H, G, G, H, H, 0);
+    gemm_nn_f32(dh, at(dgates, t * B * G), w_hh, B, H, G, G, H, H, lengths ? 1 : 0);
   }
 }
 

@@ -1,13 +1,13 @@
 // Vanilla RNN sequence kernels, one direction of one layer: h_t = φ(x·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh),
 // φ = tanh (relu = 0) or relu (relu = 1). relu is x > 0 ? x : 0 in every backend (NaN and −0 give +0).
 
-import { at, curRow, dtanh, dtanh1, loadState, prevRow, timeOf } from './cell';
+import { at, curRow, dtanh, dtanh1, holdState, loadState, padded, prevRow, timeOf } from './cell';
 import { tanh1, tanh4 } from './math';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 
 // out [T·B] rows of ldo floats; hs [(T+1)·B, H] history (see cell.ts); xproj [T·B, H] = x·W_ihᵀ + b_ih (read only);
-// hproj [B, H] scratch; w_hh [H, H]; b_hh [H]; h0 [B, H] or 0.
-export function rnn_seq_fwd_f32(out: usize, hs: usize, xproj: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, relu: i32): void {
+// hproj [B, H] scratch; w_hh [H, H]; b_hh [H]; h0 [B, H] or 0; lengths i32 [B] or 0 (see cell.ts).
+export function rnn_seq_fwd_f32(out: usize, hs: usize, xproj: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, relu: i32): void {
   const BH = B * H;
   loadState(hs, h0, T, BH, reverse);
   for (let s = 0; s < T; s++) {
@@ -17,6 +17,11 @@ export function rnn_seq_fwd_f32(out: usize, hs: usize, xproj: usize, hproj: usiz
     gemm_nt_f32(hproj, at(hs, prev), w_hh, B, H, H, H, H, H, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        holdState(hs, prev + b * H, cur + b * H, H);
+        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
+        continue;
+      }
       rowFwd(at(xproj, r * H), at(hproj, b * H), b_hh, at(hs, cur + b * H), at(out, r * ldo), H, relu);
     }
   }
@@ -43,18 +48,24 @@ function rowFwd(x: usize, hp: usize, bh: usize, h1: usize, o: usize, H: i32, rel
 }
 
 // dxproj [T·B, H] out: pre-activation gradients (= dHproj); dh [B, H]: in dh_T, out dh_0; dout [T·B] rows of ldo
-// or 0; hs from the forward; w_hh [H, H].
-export function rnn_seq_bwd_f32(dxproj: usize, dh: usize, dout: usize, hs: usize, w_hh: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, relu: i32): void {
+// or 0; hs from the forward; w_hh [H, H]; lengths as in forward (a padded step passes dh through).
+export function rnn_seq_bwd_f32(dxproj: usize, dh: usize, dout: usize, hs: usize, w_hh: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, relu: i32): void {
   const BH = B * H;
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, reverse);
     const cur = curRow(t, reverse) * BH;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        memory.fill(at(dxproj, r * H), 0, <usize>H << 2);
+        continue;
+      }
       const o = dout ? at(dout, r * ldo) : 0;
       rowBwd(at(dxproj, r * H), at(dh, b * H), o, at(hs, cur + b * H), H, relu);
+      // With lengths, dh is accumulated into so that padded rows keep theirs: start the others from 0.
+      if (lengths) memory.fill(at(dh, b * H), 0, <usize>H << 2);
     }
-    gemm_nn_f32(dh, at(dxproj, t * B * H), w_hh, B, H, H, H, H, H, 0);
+    gemm_nn_f32(dh, at(dxproj, t * B * H), w_hh, B, H, H, H, H, H, lengths ? 1 : 0);
   }
 }
 

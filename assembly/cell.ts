@@ -4,6 +4,11 @@
 // rows of [B, H] in *time* order with the initial state in the extra row: row 0 for forward, row T for
 // reverse. So the state before time t is row t (forward) or t+1 (reverse), the state after it row t+1 or t,
 // and hs + (reverse ? B·H : 0) is H_prev [T·B, H], aligned with time, for the single dW_hh GEMM after BPTT.
+//
+// Variable lengths: lengths i32 [B] (1 ≤ len ≤ T) or 0 for all T. A step t ≥ len[b] of row b is padding: forward
+// copies the state through unchanged (so row T of a forward history is the state at the row's own last step, and
+// a reverse direction starts at that step from the initial state) and writes a zero output; backward passes dh
+// (and dc) through untouched and writes zero gate gradients, so padding adds nothing to any weight gradient.
 
 /** Time index of step s. */
 // @ts-ignore: decorator
@@ -27,6 +32,18 @@
 // @ts-ignore: decorator
 @inline export function at(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
+}
+
+/** True when step t of batch row b is padding. */
+// @ts-ignore: decorator
+@inline export function padded(lengths: usize, b: i32, t: i32): bool {
+  return lengths != 0 && t >= load<i32>(lengths + (<usize>b << 2));
+}
+
+/** Copies H floats of a history from row offset `from` to `to` (floats): the state held through a padded step. */
+// @ts-ignore: decorator
+@inline export function holdState(hist: usize, from: i32, to: i32, H: i32): void {
+  memory.copy(at(hist, to), at(hist, from), <usize>H << 2);
 }
 
 /** Writes the initial state into its history row: a copy of src [B·H], or zeros when src is 0 (none). */

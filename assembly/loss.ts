@@ -64,15 +64,23 @@ function divide(probs: usize, s: f32, n: i32): void {
 export function softmax_xent_fwd_f32(probs: usize, logits: usize, targets: usize, rows: i32, cols: i32): f32 {
   let loss: f32 = 0;
   for (let r = 0; r < rows; r++) {
-    const o = (<usize>r * <usize>cols) << 2;
     const t = load<i32>(targets + (<usize>r << 2));
-    const mx = rowmax(logits + o, cols);
-    const zt = t >= 0 && t < cols ? load<f32>(logits + o + (<usize>t << 2)) - mx : 0; // before probs overwrite it
-    const s = expsum(probs + o, logits + o, mx, cols);
-    divide(probs + o, s, cols);
-    if (t >= 0 && t < cols) loss += log1(s) - zt;
+    const term = rowXent(probs, logits, r, t, cols);
+    if (t >= 0 && t < cols) loss += term;
   }
   return loss;
+}
+
+// Row r's probabilities, and its loss log Σe^(z − max) − (z_t − max) (0 for an ignored target).
+// @ts-ignore: decorator
+@inline function rowXent(probs: usize, logits: usize, r: i32, t: i32, cols: i32): f32 {
+  const o = (<usize>r * <usize>cols) << 2;
+  const valid = t >= 0 && t < cols;
+  const mx = rowmax(logits + o, cols);
+  const zt = valid ? load<f32>(logits + o + (<usize>t << 2)) - mx : 0; // before probs overwrite it
+  const s = expsum(probs + o, logits + o, mx, cols);
+  divide(probs + o, s, cols);
+  return valid ? log1(s) - zt : 0;
 }
 
 // dlogits, probs [rows, cols], targets i32 [rows]; dlogits may alias probs.
@@ -139,14 +147,9 @@ export function mse_bwd_f32(dpred: usize, pred: usize, target: usize, n: i32, sc
 export function softmax_xent_weighted_fwd_f32(probs: usize, logits: usize, targets: usize, weights: usize, rows: i32, cols: i32): f32 {
   let loss: f32 = 0;
   for (let r = 0; r < rows; r++) {
-    const o = (<usize>r * <usize>cols) << 2;
     const t = load<i32>(targets + (<usize>r << 2));
-    const valid = t >= 0 && t < cols;
-    const mx = rowmax(logits + o, cols);
-    const zt = valid ? load<f32>(logits + o + (<usize>t << 2)) - mx : 0;
-    const s = expsum(probs + o, logits + o, mx, cols);
-    divide(probs + o, s, cols);
-    if (valid) loss += load<f32>(weights + (<usize>t << 2)) * (log1(s) - zt);
+    const term = rowXent(probs, logits, r, t, cols);
+    if (t >= 0 && t < cols) loss += load<f32>(weights + (<usize>t << 2)) * term;
   }
   return loss;
 }

@@ -121,3 +121,29 @@ export function rowsum_f32(out: usize, x: usize, rows: i32, cols: i32, ld: i32, 
     store<f32>(o, accumulate ? load<f32>(o) + sum : sum);
   }
 }
+
+// Inverted dropout (torch's F.dropout in training): mask[i] = u_i < keep ? scale : 0 and out[i] = x[i]·mask[i],
+// u_i the next draw of the sfc32 generator whose 4 × u32 state lives at `state` (advanced in place; the same
+// generator as bindings/random.ts, integer operations only, so every engine draws the same mask). keep is
+// the threshold (1 − p)·2³², scale 1/(1 − p). out may alias x; backward is mul_f32(dx, dy, mask).
+export function dropout_f32(out: usize, x: usize, mask: usize, state: usize, n: i32, keep: u32, scale: f32): void {
+  let a = load<u32>(state);
+  let b = load<u32>(state, 4);
+  let c = load<u32>(state, 8);
+  let d = load<u32>(state, 12);
+  for (let i = 0; i < n; i++) {
+    const t = a + b + d;
+    d += 1;
+    a = b ^ (b >>> 9);
+    b = c + (c << 3);
+    c = ((c << 21) | (c >>> 11)) + t;
+    const m: f32 = t < keep ? scale : 0;
+    const o = <usize>i << 2;
+    store<f32>(mask + o, m);
+    store<f32>(out + o, load<f32>(x + o) * m);
+  }
+  store<u32>(state, a);
+  store<u32>(state, b, 4);
+  store<u32>(state, c, 8);
+  store<u32>(state, d, 12);
+}

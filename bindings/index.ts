@@ -13,7 +13,7 @@ export {
 } from './errors.ts';
 export { type Manifest, MODEL_FORMAT_VERSION } from './io/manifest.ts';
 export { type LayerKindName, type LoadedLayer, loadLayer, readManifest, saveLayer } from './io/model-file.ts';
-export { type LoadedModel, loadModel, saveModel } from './io/model-save.ts';
+export { type Loaded, type LoadedModel, loadModel, loadSeq2Seq, saveModel } from './io/model-save.ts';
 export {
   type DecodedSafetensors,
   decodeSafetensors,
@@ -45,6 +45,7 @@ export { Arena, type Region } from './runtime/arena.ts';
 export type { BackendOption, InitOptions } from './runtime/init.ts';
 export { ABI_VERSION, type Kernels } from './runtime/kernels.ts';
 export type { Backend, Runtime } from './runtime/runtime.ts';
+export * from './tasks/index.ts';
 export { checkTensor, type Tensor, tensor } from './tensor.ts';
 export { clipGradNorm, clipGradValue } from './train/clip.ts';
 export * from './train/index.ts';

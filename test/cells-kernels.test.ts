@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../bindings/index.node.ts';
 import type { Region } from '../bindings/runtime/arena.ts';
-import { EXACT_BACKENDS, get, loadRuntime, put } from './helpers/backends.ts';
+import { EXACT_BACKENDS, get, loadRuntime, put, putI32 } from './helpers/backends.ts';
 import { uniform } from './helpers/random.ts';
 
 type Backend = (typeof EXACT_BACKENDS)[number];
@@ -23,6 +23,8 @@ interface Case {
   B: number;
   reverse: number;
   withState: boolean;
+  /** Per-row lengths (B of them, 1 ≤ len ≤ T = 3); absent = all T. */
+  lengths?: number[];
 }
 
 /** Runs forward then backward of one direction on fresh buffers; returns every buffer the kernels wrote. */
@@ -58,20 +60,23 @@ function runKernels(rt: Runtime, c: Case): Record<string, Float32Array> {
   const h0 = c.withState ? p.h0 : 0;
   const c0 = c.withState ? p.c0 : 0;
   const dout = c.withState ? p.dout : 0;
+  const lr = c.lengths ? putI32(rt, c.lengths) : undefined;
+  const len = lr?.ptr ?? 0;
   const k = rt.kernels;
   if (cell === 'lstm') {
-    k.lstm_seq_fwd_f32(p.out, p.hs, p.cs, p.gates, p.hproj, p.whh, p.bhh, h0, c0, T, B, H, ldo, reverse);
-    k.lstm_seq_bwd_f32(p.dxg, p.dh, p.dc, dout, p.gates, p.cs, p.whh, T, B, H, ldo, reverse);
+    k.lstm_seq_fwd_f32(p.out, p.hs, p.cs, p.gates, p.hproj, p.whh, p.bhh, h0, c0, len, T, B, H, ldo, reverse);
+    k.lstm_seq_bwd_f32(p.dxg, p.dh, p.dc, dout, p.gates, p.cs, p.whh, len, T, B, H, ldo, reverse);
   } else if (cell === 'gru') {
-    k.gru_seq_fwd_f32(p.out, p.hs, p.gates, p.hn, p.hproj, p.whh, p.bhh, h0, T, B, H, ldo, reverse);
-    k.gru_seq_bwd_f32(p.dxg, p.dhg, p.dh, dout, p.gates, p.hn, p.hs, p.whh, T, B, H, ldo, reverse);
+    k.gru_seq_fwd_f32(p.out, p.hs, p.gates, p.hn, p.hproj, p.whh, p.bhh, h0, len, T, B, H, ldo, reverse);
+    k.gru_seq_bwd_f32(p.dxg, p.dhg, p.dh, dout, p.gates, p.hn, p.hs, p.whh, len, T, B, H, ldo, reverse);
   } else {
     const relu = cell === 'rnn_relu' ? 1 : 0;
-    k.rnn_seq_fwd_f32(p.out, p.hs, p.gates, p.hproj, p.whh, p.bhh, h0, T, B, H, ldo, reverse, relu);
-    k.rnn_seq_bwd_f32(p.dxg, p.dh, dout, p.hs, p.whh, T, B, H, ldo, reverse, relu);
+    k.rnn_seq_fwd_f32(p.out, p.hs, p.gates, p.hproj, p.whh, p.bhh, h0, len, T, B, H, ldo, reverse, relu);
+    k.rnn_seq_bwd_f32(p.dxg, p.dh, dout, p.hs, p.whh, len, T, B, H, ldo, reverse, relu);
   }
   const result = Object.fromEntries(Object.entries(r).map(([name, region]) => [name, get(rt, region)]));
   for (const region of Object.values(r) as Region[]) rt.arena.free(region);
+  if (lr) rt.arena.free(lr);
   return result;
 }
 
@@ -79,14 +84,20 @@ const HS = [1, 2, 3, 4, 5, 7, 8, 9, 16, 17];
 const CASES: Case[] = (['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as Cell[]).flatMap((cell) =>
   HS.flatMap((H) =>
     [1, 3].flatMap((B) =>
-      [0, 1].flatMap((reverse) => [true, false].map((withState) => ({ cell, H, B, reverse, withState }))),
+      [0, 1].flatMap((reverse) =>
+        [true, false].flatMap((withState) => [
+          { cell, H, B, reverse, withState },
+          // Padded rows: a full one, a short one and (B = 3) a one-step one.
+          { cell, H, B, reverse, withState, lengths: B === 1 ? [2] : [3, 2, 1] },
+        ]),
+      ),
     ),
   ),
 );
 
 describe('sequence kernels: wasm-simd is bit-identical to ts', () => {
   for (const cell of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as Cell[]) {
-    it(`${cell} over H ∈ {${HS.join(', ')}}, B ∈ {1, 3}, both directions, with and without state`, () => {
+    it(`${cell} over H ∈ {${HS.join(', ')}}, B ∈ {1, 3}, both directions, with and without state and lengths`, () => {
       for (const c of CASES.filter((x) => x.cell === cell)) {
         const a = runKernels(runtimes.ts, c);
         const b = runKernels(runtimes['wasm-simd'], c);

@@ -92,7 +92,7 @@ describe('saveModel / loadModel', () => {
     ).toThrow(/architecture options are invalid/);
     const layer = new Dense(rt, { inFeatures: 2, outFeatures: 1 });
     expect(() => loadModel(rt, saveLayer(layer, 'Dense', { inFeatures: 2, outFeatures: 1 }))).toThrow(
-      /architecture kind must be "SequenceModel" but is "Dense"/,
+      /architecture kind must be "SequenceModel" or "Seq2Seq" but is "Dense"/,
     );
   });
 });

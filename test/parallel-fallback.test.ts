@@ -8,7 +8,9 @@ import {
   init,
   ParallelTrainer,
   type Runtime,
+  Seq2Seq,
   SequenceModel,
+  tbptt,
   ValueError,
 } from '../bindings/index.node.ts';
 import { initWith } from '../bindings/runtime/init.ts';
@@ -173,7 +175,7 @@ describe('bad input is a typed error before any work', () => {
     expect(() => trainer.step(batch)).toThrow(
       'a batch of 3 rows cannot be cut into 4 shards (one row each at least); use larger batches or fewer shards',
     );
-    expect(() => trainer.update({ T: 6, B: 3, rows: 18, tokens: 18 })).toThrow(
+    expect(() => trainer.update({ T: 6, B: 3, rows: 18, tokens: 18, stateful: false })).toThrow(
       'stage(batch, true) must come before update()',
     );
     expect(trainer.steps).toBe(0);
@@ -198,6 +200,35 @@ describe('bad input is a typed error before any work', () => {
     model.dispose();
   });
 
+  it('what shards cannot do is refused by name: stateful steps, a TBPTT stream, a Seq2Seq', async () => {
+    const model = new SequenceModel(shared, charLstm(5));
+    const trainer = new ParallelTrainer(model, { loss: 'cross_entropy', threads: 2, shards: 2 });
+    const data = countingTask(4, 6, 5);
+    const batch = { inputs: timeMajorIds(data.inputs), targets: timeMajorIds(data.targets) };
+    const why = /^ParallelTrainer cuts every batch into shards, which cannot carry state between batches/;
+    expect(() => trainer.step(batch, { stateful: true })).toThrow(why);
+    expect(() => trainer.computeGradients(batch, { stateful: true })).toThrow(ValueError);
+    const stream = tbptt(
+      Int32Array.from({ length: 60 }, (_, i) => i % 5),
+      { tracks: 2, k1: 5 },
+    );
+    await expect(trainer.fit(stream)).rejects.toThrow(why);
+    expect(trainer.steps).toBe(0);
+    await trainer.dispose();
+    model.dispose();
+    const s2s = new Seq2Seq(shared, {
+      source: { tokens: 5 },
+      target: { tokens: 5 },
+      recurrent: { cell: 'gru', hiddenSize: 4 },
+      bos: 0,
+      eos: 1,
+    });
+    expect(() => new ParallelTrainer(s2s as never, { loss: 'cross_entropy' })).toThrow(
+      'ParallelTrainer trains a SequenceModel but got Seq2Seq (a Seq2Seq trains on the Trainer)',
+    );
+    s2s.dispose();
+  });
+
   it('init: shared must be a boolean, and shared memory needs a WebAssembly backend', async () => {
     await expect(init({ shared: 'yes' as unknown as boolean })).rejects.toThrow(
       'init: shared must be a boolean but got "yes"',
@@ -215,7 +246,7 @@ describe('bad input is a typed error before any work', () => {
     );
     const simd = await WebAssembly.compile(await readFile(new URL('../build/simd.wasm', import.meta.url)));
     await expect(init({ module: threads })).rejects.toThrow(
-      'module: not a wasm-rnn kernel module (ABI v2): missing exports memory',
+      /^module: not a wasm-rnn kernel module \(ABI v\d+\): missing exports memory$/,
     );
     await expect(init({ shared: true, module: simd })).rejects.toThrow(
       'module: a threads build imports only env.memory, but this one imports nothing',

@@ -222,6 +222,33 @@ describe('evaluate and predict', () => {
   });
 });
 
+describe('memory', () => {
+  it('steady-state training allocates nothing in linear memory (dropout, padding, stateful, validation)', async () => {
+    const model = new SequenceModel(rt, {
+      input: { embedding: { vocabSize: 6, dim: 4 } },
+      recurrent: { cell: 'lstm', hiddenSize: 8, numLayers: 2, dropout: 0.2 },
+      head: { outputSize: 6, dropout: 0.1 },
+    });
+    const trainer = new Trainer(model, { loss: 'cross_entropy', clip: { norm: 1 } });
+    const d = countingTask(8, 6, 6);
+    const batch = {
+      inputs: timeMajorIds(d.inputs),
+      targets: timeMajorIds(d.targets),
+      lengths: Int32Array.of(6, 5, 4, 6, 3, 6, 2, 6),
+    };
+    const run = async () => {
+      for (let i = 0; i < 5; i++) trainer.step(batch);
+      for (let i = 0; i < 5; i++) trainer.step(batch, { stateful: true });
+      await trainer.fit(d, { epochs: 2, batchSize: 4, validation: d });
+    };
+    await run();
+    const [high, used] = [rt.arena.highWater, rt.arena.usedBytes];
+    await run();
+    expect(rt.arena.highWater).toBe(high);
+    expect(rt.arena.usedBytes).toBe(used);
+  });
+});
+
 describe('determinism', () => {
   it('wasm-simd and ts give bit-identical weights after shuffled training with the same seed', async () => {
     for (const [options, data, loss] of [

@@ -62,6 +62,13 @@ export function firstNonFinite(values: ArrayLike<number>): number {
   return -1;
 }
 
+/** `values` when every one is finite; else a DataError naming the first bad index (and how to fix it). */
+export function finiteValues<V extends ArrayLike<number>>(name: string, values: V, hint?: string): V {
+  const i = firstNonFinite(values);
+  if (i >= 0) throw new DataError(`${name} holds ${values[i]} at index ${i}${hint ? `; ${hint}` : ''}`);
+  return values;
+}
+
 /** Throws a DataError at the first NaN/Inf in a row-major matrix, naming its row and column. */
 export function requireFiniteMatrix(name: string, m: Matrix, hint: string): void {
   const i = firstNonFinite(m.data);

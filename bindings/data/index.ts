@@ -9,6 +9,7 @@ export {
 } from './baselines.ts';
 export { type Batch, BatchBuffers, type CollateOptions, collate, type Layout, stack } from './batch.ts';
 export { type BatchesOptions, type BatchesState, BatchIterator, batches } from './batches.ts';
+export { accuracy, type ConfusionMatrix, confusionMatrix } from './classification.ts';
 export {
   type CsvTable,
   type NumericCsvOptions,
@@ -50,5 +51,6 @@ export {
   tbptt,
   type WindowViews,
 } from './stream.ts';
+export { bitsPerCharacter, perplexity } from './text-metrics.ts';
 export { CharVocab, type CharVocabJSON, type CharVocabOptions } from './vocab.ts';
 export { tokenize, UNK, WordVocab, type WordVocabJSON, type WordVocabOptions } from './words.ts';

@@ -3,13 +3,13 @@
 // one NaN would otherwise turn the whole score into NaN with no clue where it came from.
 
 import { DataError, ShapeError, ValueError } from '../errors.ts';
-import { asValues, firstNonFinite, positiveInt } from './args.ts';
+import { asValues, finiteValues, positiveInt } from './args.ts';
 
 type Values = ArrayLike<number> | { data: ArrayLike<number> };
 
 function pair(actual: Values, predicted: Values): [ArrayLike<number>, ArrayLike<number>] {
-  const a = finite('actual', asValues('actual', actual));
-  const p = finite('predicted', asValues('predicted', predicted));
+  const a = finiteValues('actual', asValues('actual', actual));
+  const p = finiteValues('predicted', asValues('predicted', predicted));
   if (a.length !== p.length) {
     throw new ShapeError(
       `actual and predicted must have the same length but got ${a.length} and ${p.length}`,
@@ -17,12 +17,6 @@ function pair(actual: Values, predicted: Values): [ArrayLike<number>, ArrayLike<
   }
   if (a.length === 0) throw new ShapeError('actual and predicted are empty');
   return [a, p];
-}
-
-function finite(name: string, v: ArrayLike<number>): ArrayLike<number> {
-  const i = firstNonFinite(v);
-  if (i >= 0) throw new DataError(`${name} holds ${v[i]} at index ${i}`);
-  return v;
 }
 
 /** Mean absolute error. */
@@ -65,7 +59,7 @@ export function mape(actual: Values, predicted: Values): number {
  */
 export function mase(actual: Values, predicted: Values, training: Values, season = 1): number {
   const m = positiveInt('season', season);
-  const y = finite('training', asValues('training', training));
+  const y = finiteValues('training', asValues('training', training));
   if (y.length <= m) {
     throw new DataError(`MASE needs more than season = ${m} training values but got ${y.length}`);
   }

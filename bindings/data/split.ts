@@ -45,8 +45,9 @@ export function splitRanges(n: number, fractions: SplitFractions): SplitRanges {
   if (train + validation + test > 1 + 1e-9) {
     throw new ValueError(`train + validation + test must be ≤ 1 but got ${train} + ${validation} + ${test}`);
   }
-  const a = Math.floor(n * train);
-  const b = Math.floor(n * (train + validation));
+  // The epsilon absorbs float sums such as 0.7 + 0.1 = 0.7999…, which would floor 20 rows to 15 instead of 16.
+  const a = Math.floor(n * train + 1e-9);
+  const b = Math.floor(n * (train + validation) + 1e-9);
   const c = Math.min(n, Math.round(n * (train + validation + test)));
   if (a === 0) throw new ValueError(`train fraction ${train} of ${n} rows leaves no training rows`);
   return { train: [0, a], validation: [a, b], test: [b, c] };

@@ -147,10 +147,11 @@ function specsOrFail(
   }
 }
 
-function checkShapes(
+/** Every spec's name present with its shape, and no other name (shared with model-save.ts). */
+export function checkShapes(
   what: string,
   have: Record<string, readonly number[]>,
-  specs: TensorSpec[],
+  specs: readonly TensorSpec[],
   fail: (m: string) => never,
 ): void {
   const expected = new Set(specs.map((s) => s.name));

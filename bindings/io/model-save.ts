@@ -1,15 +1,13 @@
-// Saving and loading a whole SequenceModel as one .safetensors file: its weights under PyTorch module names
-// (F32, loadable by safetensors.torch.load_file into the equivalent nn.Module) and the manifest (architecture =
-// the model's config, tensor shapes, the caller's extras such as a vocabulary or a scaler). Bytes in, bytes out.
-// Loading checks the manifest against the weights (every name, shape and value) before it builds the model.
+// Saving and loading a whole model (SequenceModel or Seq2Seq) as one .safetensors file: its weights under
+// PyTorch module names (F32, loadable by safetensors.torch.load_file into the equivalent nn.Module) and the
+// manifest (architecture = the model's kind and normalised options, tensor shapes, the caller's extras such as
+// a vocabulary or a scaler). Bytes in, bytes out. Loading checks the manifest against the weights (every name,
+// shape and value) before it builds the model.
 
 import { describe, FormatError, WasmRnnError } from '../errors.ts';
-import {
-  type ModelConfig,
-  modelConfig,
-  modelSpecs,
-  type SequenceModelOptions,
-} from '../model/sequence-config.ts';
+import { Seq2Seq } from '../model/seq2seq.ts';
+import { type Seq2SeqOptions, seq2seqConfig, seq2seqSpecs } from '../model/seq2seq-config.ts';
+import { modelConfig, modelSpecs, type SequenceModelOptions } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { TensorSpec } from '../model/slab.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -21,6 +19,7 @@ import {
   MODEL_FORMAT_VERSION,
   parseManifest,
 } from './manifest.ts';
+import { checkShapes } from './model-file.ts';
 import {
   type DecodedSafetensors,
   decodeSafetensors,
@@ -28,17 +27,22 @@ import {
   type SafeTensor,
 } from './safetensors.ts';
 
-export const SEQUENCE_MODEL_KIND = 'SequenceModel';
+export type SavedModel = SequenceModel | Seq2Seq;
+export type ModelKind = 'SequenceModel' | 'Seq2Seq';
 
-export interface LoadedModel {
-  readonly model: SequenceModel;
+export interface Loaded<M extends SavedModel> {
+  readonly model: M;
   readonly manifest: Manifest;
   /** What the caller saved with the model (vocabulary, scaler, …); {} when nothing. */
   readonly extra: Record<string, unknown>;
 }
 
-/** The model's weights as safetensors entries, plus `more` (e.g. a checkpoint's optimizer buffers). */
-export function modelTensors(model: SequenceModel): Record<string, SafeTensor> {
+export type LoadedModel = Loaded<SequenceModel>;
+
+const kindOf = (model: SavedModel): ModelKind => (model instanceof Seq2Seq ? 'Seq2Seq' : 'SequenceModel');
+
+/** The model's weights as safetensors entries. */
+export function modelTensors(model: SavedModel): Record<string, SafeTensor> {
   const tensors: Record<string, SafeTensor> = {};
   for (const e of model.slab.entries)
     tensors[e.name] = { dtype: 'F32', shape: e.shape, data: model.slab.read(e.name) };
@@ -46,12 +50,12 @@ export function modelTensors(model: SequenceModel): Record<string, SafeTensor> {
 }
 
 /** The manifest of a model file (architecture, shapes, extras). */
-export function modelManifest(model: SequenceModel, extra?: Record<string, unknown>): Manifest {
+export function modelManifest(model: SavedModel, extra?: Record<string, unknown>): Manifest {
   return {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
     architecture: {
-      kind: SEQUENCE_MODEL_KIND,
+      kind: kindOf(model),
       options: model.config.options as unknown as Record<string, unknown>,
     },
     tensors: Object.fromEntries(model.slab.entries.map((e) => [e.name, e.shape])),
@@ -60,18 +64,42 @@ export function modelManifest(model: SequenceModel, extra?: Record<string, unkno
 }
 
 /** Encodes `model` (architecture + weights) and the caller's JSON `extra` as one .safetensors file. */
-export function saveModel(model: SequenceModel, extra?: Record<string, unknown>): Uint8Array {
+export function saveModel(model: SavedModel, extra?: Record<string, unknown>): Uint8Array {
   const manifest = modelManifest(model, extra);
   return encodeSafetensors(modelTensors(model), { format: 'pt', [MANIFEST_KEY]: encodeManifest(manifest) });
 }
 
 /** A new SequenceModel on `rt` from a file written by saveModel (or a checkpoint). */
 export function loadModel(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedModel {
+  return loadKind(rt, bytes, 'SequenceModel') as LoadedModel;
+}
+
+/** A new Seq2Seq on `rt` from a file written by saveModel (or a checkpoint). */
+export function loadSeq2Seq(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Loaded<Seq2Seq> {
+  return loadKind(rt, bytes, 'Seq2Seq') as Loaded<Seq2Seq>;
+}
+
+/** A new model of whatever kind the file holds. */
+export function loadAnyModel(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Loaded<SavedModel> {
+  return loadKind(rt, bytes, undefined);
+}
+
+function loadKind(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  want: ModelKind | undefined,
+): Loaded<SavedModel> {
   const file = decodeSafetensors(bytes);
-  const { manifest, config } = readModelFile(file);
-  const model = new SequenceModel(rt, config.options);
+  const { manifest, kind, options, specs } = readModelFile(file);
+  if (want !== undefined && kind !== want) {
+    fail(`it holds a ${kind}; load it with ${kind === 'Seq2Seq' ? 'loadSeq2Seq' : 'loadModel'}`);
+  }
+  const model =
+    kind === 'Seq2Seq'
+      ? new Seq2Seq(rt, options as Seq2SeqOptions)
+      : new SequenceModel(rt, options as SequenceModelOptions);
   try {
-    model.setWeights(weightsOf(file, modelSpecs(config)));
+    model.setWeights(weightsOf(file, specs));
   } catch (cause) {
     model.dispose();
     throw cause;
@@ -83,23 +111,37 @@ const fail = (message: string): never => {
   throw new FormatError(`model file: ${message}`);
 };
 
-/** The manifest and the model config it describes, checked against the file's weights. */
-export function readModelFile(file: DecodedSafetensors): { manifest: Manifest; config: ModelConfig } {
+export interface ModelFile {
+  manifest: Manifest;
+  kind: ModelKind;
+  /** The normalised options the model is built from. */
+  options: SequenceModelOptions | Seq2SeqOptions;
+  specs: TensorSpec[];
+}
+
+/** The manifest and the model it describes, checked against the file's weights. */
+export function readModelFile(file: DecodedSafetensors): ModelFile {
   const manifest = parseManifest(file.metadata[MANIFEST_KEY]);
-  if (manifest.architecture.kind !== SEQUENCE_MODEL_KIND) {
-    fail(
-      `architecture kind must be ${describe(SEQUENCE_MODEL_KIND)} but is ${describe(manifest.architecture.kind)}`,
-    );
+  const kind = manifest.architecture.kind;
+  if (kind !== 'SequenceModel' && kind !== 'Seq2Seq') {
+    fail(`architecture kind must be "SequenceModel" or "Seq2Seq" but is ${describe(kind)}`);
   }
-  let config: ModelConfig;
+  let options: SequenceModelOptions | Seq2SeqOptions;
+  let specs: TensorSpec[];
   try {
-    config = modelConfig(manifest.architecture.options as unknown as SequenceModelOptions);
+    const raw = manifest.architecture.options as unknown;
+    if (kind === 'Seq2Seq') {
+      const c = seq2seqConfig(raw as Seq2SeqOptions);
+      [options, specs] = [c.options, seq2seqSpecs(c)];
+    } else {
+      const c = modelConfig(raw as SequenceModelOptions);
+      [options, specs] = [c.options, modelSpecs(c)];
+    }
   } catch (cause) {
     if (cause instanceof WasmRnnError) return fail(`architecture options are invalid: ${cause.message}`);
     throw cause;
   }
-  const specs = modelSpecs(config);
-  checkShapes('manifest tensors', manifest.tensors, specs);
+  checkShapes('manifest tensors', manifest.tensors, specs, fail);
   for (const s of specs) {
     const t = file.tensors[s.name];
     if (t === undefined) fail(`weights: ${s.name} [${s.shape.join(', ')}] is missing`);
@@ -107,7 +149,7 @@ export function readModelFile(file: DecodedSafetensors): { manifest: Manifest; c
       fail(`weights: ${s.name} must be [${s.shape.join(', ')}] but is [${t.shape.join(', ')}]`);
     }
   }
-  return { manifest, config };
+  return { manifest, kind: kind as ModelKind, options, specs };
 }
 
 /** The model's weights from a decoded file, each checked finite. */
@@ -123,21 +165,4 @@ export function weightsOf(
     record[s.name] = data;
   }
   return record;
-}
-
-function checkShapes(
-  what: string,
-  have: Record<string, readonly number[]>,
-  specs: readonly TensorSpec[],
-): void {
-  const expected = new Set(specs.map((s) => s.name));
-  const extra = Object.keys(have).filter((name) => !expected.has(name));
-  if (extra.length > 0) fail(`${what}: unexpected tensor ${extra.map((n) => describe(n)).join(', ')}`);
-  for (const s of specs) {
-    const shape = have[s.name];
-    if (shape === undefined) fail(`${what}: ${s.name} [${s.shape.join(', ')}] is missing`);
-    if (shape.join() !== s.shape.join() || shape.length !== s.shape.length) {
-      fail(`${what}: ${s.name} must be [${s.shape.join(', ')}] but is [${shape.join(', ')}]`);
-    }
-  }
 }

@@ -1,6 +1,6 @@
 // Twin of assembly/cell-gru.ts: the same f32 operations per element in the same order, each rounded.
 
-import { curRow, dsigmoid, dtanh, loadState, prevRow, timeOf } from './cell.ts';
+import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
 import { sigmoid1, tanh1 } from './math.ts';
@@ -15,6 +15,7 @@ export function gru_seq_fwd_f32(
   w_hh: number,
   b_hh: number,
   h0: number,
+  lengths: number,
   T: number,
   B: number,
   H: number,
@@ -33,6 +34,11 @@ export function gru_seq_fwd_f32(
     const bh = b_hh >> 2;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
+        continue;
+      }
       const g = (gates >> 2) + r * G;
       const hp = (hproj >> 2) + b * G;
       const hnr = (hn >> 2) + r * H;
@@ -69,6 +75,7 @@ export function gru_seq_bwd_f32(
   hn: number,
   hs: number,
   w_hh: number,
+  lengths: number,
   T: number,
   B: number,
   H: number,
@@ -85,6 +92,11 @@ export function gru_seq_bwd_f32(
       const r = t * B + b;
       const dx = (dxg >> 2) + r * G;
       const dhp = (dhg >> 2) + r * G;
+      if (padded(h.i32, lengths, b, t)) {
+        f.fill(0, dx, dx + G);
+        f.fill(0, dhp, dhp + G);
+        continue;
+      }
       const g = (gates >> 2) + r * G;
       const dhb = (dh >> 2) + b * H;
       const hnr = (hn >> 2) + r * H;

@@ -1,7 +1,7 @@
 // Twin of assembly/cell-lstm.ts: the same f32 operations per element in the same order, each rounded.
 // Float indices are byte pointers >> 2.
 
-import { curRow, dsigmoid, dtanh, loadState, prevRow, timeOf } from './cell.ts';
+import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
 import { sigmoid1, tanh1 } from './math.ts';
@@ -17,6 +17,7 @@ export function lstm_seq_fwd_f32(
   b_hh: number,
   h0: number,
   c0: number,
+  lengths: number,
   T: number,
   B: number,
   H: number,
@@ -35,6 +36,12 @@ export function lstm_seq_fwd_f32(
     const f = h.f32;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        holdState(f, cs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
+        continue;
+      }
       const g = (gates >> 2) + r * G;
       const hp = (hproj >> 2) + b * G;
       const cp = (cs >> 2) + prev + b * H;
@@ -73,6 +80,7 @@ export function lstm_seq_bwd_f32(
   gates: number,
   cs: number,
   w_hh: number,
+  lengths: number,
   T: number,
   B: number,
   H: number,
@@ -89,6 +97,10 @@ export function lstm_seq_bwd_f32(
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
       const dg = (dgates >> 2) + r * G;
+      if (padded(h.i32, lengths, b, t)) {
+        f.fill(0, dg, dg + G);
+        continue;
+      }
       const g = (gates >> 2) + r * G;
       const dhb = (dh >> 2) + b * H;
       const dcb = (dc >> 2) + b * H;
@@ -109,7 +121,8 @@ export function lstm_seq_bwd_f32(
         f[dg + 3 * H + j] = fround(fround(dhv * tc) * dsigmoid(so));
         f[dcb + j] = fround(dcv * sf);
       }
+      if (lengths) f.fill(0, dhb, dhb + H);
     }
-    gemm_nn_f32(h, dh, dgates + t * B * G * 4, w_hh, B, H, G, G, H, H, 0);
+    gemm_nn_f32(h, dh, dgates + t * B * G * 4, w_hh, B, H, G, G, H, H, lengths ? 1 : 0);
   }
 }

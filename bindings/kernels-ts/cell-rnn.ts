@@ -1,6 +1,6 @@
 // Twin of assembly/cell-rnn.ts: the same f32 operations per element in the same order, each rounded.
 
-import { curRow, dtanh, loadState, prevRow, timeOf } from './cell.ts';
+import { curRow, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
 import { tanh1 } from './math.ts';
@@ -14,6 +14,7 @@ export function rnn_seq_fwd_f32(
   w_hh: number,
   b_hh: number,
   h0: number,
+  lengths: number,
   T: number,
   B: number,
   H: number,
@@ -32,6 +33,11 @@ export function rnn_seq_fwd_f32(
     const bh = b_hh >> 2;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
+        continue;
+      }
       const x = (xproj >> 2) + r * H;
       const hp = (hproj >> 2) + b * H;
       const h1 = (hs >> 2) + cur + b * H;
@@ -54,6 +60,7 @@ export function rnn_seq_bwd_f32(
   dout: number,
   hs: number,
   w_hh: number,
+  lengths: number,
   T: number,
   B: number,
   H: number,
@@ -70,6 +77,10 @@ export function rnn_seq_bwd_f32(
       const r = t * B + b;
       const dp = (dxproj >> 2) + r * H;
       const dhb = (dh >> 2) + b * H;
+      if (padded(h.i32, lengths, b, t)) {
+        f.fill(0, dp, dp + H);
+        continue;
+      }
       const h1 = (hs >> 2) + cur + b * H;
       const o = (dout >> 2) + r * ldo;
       for (let j = 0; j < H; j++) {
@@ -77,7 +88,8 @@ export function rnn_seq_bwd_f32(
         const hv = f[h1 + j];
         f[dp + j] = relu ? (hv > 0 ? dhv : 0) : fround(dhv * dtanh(hv));
       }
+      if (lengths) f.fill(0, dhb, dhb + H);
     }
-    gemm_nn_f32(h, dh, dxproj + t * B * H * 4, w_hh, B, H, H, H, H, H, 0);
+    gemm_nn_f32(h, dh, dxproj + t * B * H * 4, w_hh, B, H, H, H, H, H, lengths ? 1 : 0);
   }
 }

@@ -20,5 +20,14 @@ export function loadState(
   else f.fill(0, dst, dst + BH);
 }
 
+/** True when step t of batch row b is padding (lengths: byte pointer of i32 [B], or 0 for all T). */
+export const padded = (i32: Int32Array, lengths: number, b: number, t: number): boolean =>
+  lengths !== 0 && t >= i32[(lengths >> 2) + b];
+
+/** Copies H floats of a history (float index `hist`) from row offset `from` to `to`: a state held through padding. */
+export function holdState(f: Float32Array, hist: number, from: number, to: number, H: number): void {
+  f.copyWithin(hist + to, hist + from, hist + from + H);
+}
+
 export const dsigmoid = (y: number): number => fround(y * fround(1 - y));
 export const dtanh = (y: number): number => fround(1 - fround(y * y));

@@ -36,6 +36,7 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     bias_add_f32: vector.bias_add_f32.bind(null, h),
     colsum_f32: vector.colsum_f32.bind(null, h),
     rowsum_f32: vector.rowsum_f32.bind(null, h),
+    dropout_f32: vector.dropout_f32.bind(null, h),
     sigmoid_f32: activation.sigmoid_f32.bind(null, h),
     tanh_f32: activation.tanh_f32.bind(null, h),
     relu_f32: activation.relu_f32.bind(null, h),

@@ -22,6 +22,20 @@ function rowmax(f: Float32Array, x: number, n: number): number {
   return m;
 }
 
+/** Row r's probabilities into probs, and its loss log Σe^(z − max) − (z_t − max) (0 for an ignored target). */
+function rowXent(f: Float32Array, p: number, x: number, t: number, cols: number): number {
+  const valid = t >= 0 && t < cols;
+  const mx = rowmax(f, x, cols);
+  const zt = valid ? fround(f[x + t] - mx) : 0;
+  const s = laneSum((i) => {
+    const e = exp1(fround(f[x + i] - mx));
+    f[p + i] = e;
+    return e;
+  }, cols);
+  for (let i = 0; i < cols; i++) f[p + i] = f[p + i] / s;
+  return valid ? fround(log1(s) - zt) : 0;
+}
+
 export function softmax_xent_fwd_f32(
   h: Heap,
   probs: number,
@@ -34,19 +48,9 @@ export function softmax_xent_fwd_f32(
   const t32 = h.i32;
   let loss = 0;
   for (let r = 0; r < rows; r++) {
-    const p = (probs >> 2) + r * cols;
-    const x = (logits >> 2) + r * cols;
     const t = t32[(targets >> 2) + r];
-    const valid = t >= 0 && t < cols;
-    const mx = rowmax(f, x, cols);
-    const zt = valid ? fround(f[x + t] - mx) : 0;
-    const s = laneSum((i) => {
-      const e = exp1(fround(f[x + i] - mx));
-      f[p + i] = e;
-      return e;
-    }, cols);
-    for (let i = 0; i < cols; i++) f[p + i] = f[p + i] / s;
-    if (valid) loss = fround(loss + fround(log1(s) - zt));
+    const term = rowXent(f, (probs >> 2) + r * cols, (logits >> 2) + r * cols, t, cols);
+    if (t >= 0 && t < cols) loss = fround(loss + term);
   }
   return loss;
 }
@@ -118,19 +122,9 @@ export function softmax_xent_weighted_fwd_f32(
   const t32 = h.i32;
   let loss = 0;
   for (let r = 0; r < rows; r++) {
-    const p = (probs >> 2) + r * cols;
-    const x = (logits >> 2) + r * cols;
     const t = t32[(targets >> 2) + r];
-    const valid = t >= 0 && t < cols;
-    const mx = rowmax(f, x, cols);
-    const zt = valid ? fround(f[x + t] - mx) : 0;
-    const s = laneSum((i) => {
-      const e = exp1(fround(f[x + i] - mx));
-      f[p + i] = e;
-      return e;
-    }, cols);
-    for (let i = 0; i < cols; i++) f[p + i] = f[p + i] / s;
-    if (valid) loss = fround(loss + fround(f[(weights >> 2) + t] * fround(log1(s) - zt)));
+    const term = rowXent(f, (probs >> 2) + r * cols, (logits >> 2) + r * cols, t, cols);
+    if (t >= 0 && t < cols) loss = fround(loss + fround(f[(weights >> 2) + t] * term));
   }
   return loss;
 }

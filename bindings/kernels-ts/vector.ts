@@ -131,3 +131,36 @@ export function rowsum_f32(
     f[o] = accumulate ? f[o] + sum : sum;
   }
 }
+
+/** Inverted dropout with the sfc32 state at `state` (4 × u32, advanced in place); see assembly/vector.ts. */
+export function dropout_f32(
+  h: Heap,
+  out: number,
+  x: number,
+  mask: number,
+  state: number,
+  n: number,
+  keep: number,
+  scale: number,
+): void {
+  const f = h.f32;
+  const u = h.i32;
+  const s = state >> 2;
+  let [a, b, c, d] = [u[s], u[s + 1], u[s + 2], u[s + 3]];
+  const k = keep >>> 0;
+  const m1 = fround(scale);
+  for (let i = 0; i < n; i++) {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (((c << 21) | (c >>> 11)) + t) | 0;
+    const m = t >>> 0 < k ? m1 : 0;
+    f[(mask >> 2) + i] = m;
+    f[(out >> 2) + i] = f[(x >> 2) + i] * m;
+  }
+  u[s] = a;
+  u[s + 1] = b;
+  u[s + 2] = c;
+  u[s + 3] = d;
+}

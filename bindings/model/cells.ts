@@ -28,6 +28,8 @@ export interface Step {
   out: number;
   ldo: number;
   u: UnitBuffers;
+  /** i32 [B] steps of each row (padding beyond), or 0 for all T. */
+  lengths: number;
 }
 
 export interface ForwardStep extends Step {
@@ -68,6 +70,7 @@ const rnn = (type: CellType, relu: number): Cell => ({
       s.whh,
       s.bhh,
       s.h0,
+      s.lengths,
       s.T,
       s.B,
       s.H,
@@ -76,7 +79,7 @@ const rnn = (type: CellType, relu: number): Cell => ({
       relu,
     ),
   backward: (k, s) =>
-    k.rnn_seq_bwd_f32(s.dxg, s.dh, s.out, s.u.hs, s.whh, s.T, s.B, s.H, s.ldo, s.reverse, relu),
+    k.rnn_seq_bwd_f32(s.dxg, s.dh, s.out, s.u.hs, s.whh, s.lengths, s.T, s.B, s.H, s.ldo, s.reverse, relu),
 });
 
 export const CELLS: Readonly<Record<CellType, Cell>> = {
@@ -98,6 +101,7 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.bhh,
         s.h0,
         s.c0,
+        s.lengths,
         s.T,
         s.B,
         s.H,
@@ -105,7 +109,21 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.reverse,
       ),
     backward: (k, s) =>
-      k.lstm_seq_bwd_f32(s.dxg, s.dh, s.dc, s.out, s.u.gates, s.u.cs, s.whh, s.T, s.B, s.H, s.ldo, s.reverse),
+      k.lstm_seq_bwd_f32(
+        s.dxg,
+        s.dh,
+        s.dc,
+        s.out,
+        s.u.gates,
+        s.u.cs,
+        s.whh,
+        s.lengths,
+        s.T,
+        s.B,
+        s.H,
+        s.ldo,
+        s.reverse,
+      ),
   },
   gru: {
     type: 'gru',
@@ -122,6 +140,7 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.whh,
         s.bhh,
         s.h0,
+        s.lengths,
         s.T,
         s.B,
         s.H,
@@ -138,6 +157,7 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.u.hn,
         s.u.hs,
         s.whh,
+        s.lengths,
         s.T,
         s.B,
         s.H,

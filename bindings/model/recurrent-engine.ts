@@ -22,6 +22,17 @@ export interface SequencePass {
   /** [L·D, B, H] initial states, 0 = zeros. */
   h0: number;
   c0: number;
+  /** i32 [B] real steps of each row (1 ≤ len ≤ T, checked), 0 = all T; padded steps hold the state. */
+  lengths: number;
+  /** Dropout between layers for this pass: the sfc32 state (4 × u32) drawing the masks, 0 = none (evaluation). */
+  dropout: number;
+}
+
+/** keep threshold and scale of inverted dropout with rate p, for dropout_f32. */
+export function dropoutArgs(p: number): [number, number] {
+  // Clamped below 2³² so that a tiny p keeps (almost) everything instead of wrapping to 0.
+  const keep = Math.min(Math.round((1 - p) * 2 ** 32), 2 ** 32 - 1);
+  return [keep | 0, 1 / (1 - p)];
 }
 
 export class RecurrentEngine {
@@ -29,6 +40,8 @@ export class RecurrentEngine {
   readonly config: Config;
   readonly cell: Cell;
   readonly units: readonly UnitParams[];
+  /** Dropout rate on the outputs of every layer but the last, in passes that give a dropout state. */
+  dropout = 0;
   readonly #ws: Workspace;
   #pass: SequencePass | undefined;
 
@@ -48,6 +61,12 @@ export class RecurrentEngine {
     const LDBH = L * D * B * H;
     ws.need('hproj', B * G * H);
     for (let k = 0; k < L; k++) ws.need(`out${k}`, N * D * H);
+    if (this.dropout > 0) {
+      for (let k = 0; k + 1 < L; k++) {
+        ws.need(`drop${k}`, N * D * H);
+        ws.need(`mask${k}`, N * D * H);
+      }
+    }
     for (const u of this.units) {
       ws.need(`g${u.index}`, N * G * H);
       ws.need(`h${u.index}`, (N + B) * H);
@@ -65,7 +84,26 @@ export class RecurrentEngine {
 
   forward(p: SequencePass): void {
     this.#pass = { ...p };
-    for (const u of this.units) this.#forwardUnit(u, p);
+    const { L, D, H } = this.config;
+    const n = p.T * p.B * D * H;
+    const drop = this.#dropping(p);
+    const [keep, scale] = dropoutArgs(this.dropout);
+    for (const u of this.units) {
+      this.#forwardUnit(u, p);
+      // After the last direction of a layer below the top: that layer's outputs, dropped out, feed the next.
+      if (drop && u.d === D - 1 && u.k + 1 < L) {
+        const ws = this.#ws;
+        this.rt.kernels.dropout_f32(
+          ws.ptr(`drop${u.k}`),
+          ws.ptr(`out${u.k}`),
+          ws.ptr(`mask${u.k}`),
+          p.dropout,
+          n,
+          keep,
+          scale,
+        );
+      }
+    }
   }
 
   /** The last forward's pass, undefined before the first. */
@@ -120,11 +158,14 @@ export class RecurrentEngine {
   backward(dout: number, inputGrad: boolean): void {
     const p = this.#pass!;
     const ws = this.#ws;
+    const { D, H } = this.config;
+    const drop = this.#dropping(p);
     let grad = dout;
     for (let k = this.config.L - 1; k >= 0; k--) {
       const dIn = k === 0 && (p.tokens || !inputGrad) ? 0 : ws.ptr(`dx${k & 1}`);
-      for (let d = 0; d < this.config.D; d++)
-        this.#backwardUnit(this.units[k * this.config.D + d], p, grad, dIn);
+      for (let d = 0; d < D; d++) this.#backwardUnit(this.units[k * D + d], p, grad, dIn);
+      // Back through the dropout below this layer: the same mask scales the gradient.
+      if (drop && k > 0) this.rt.kernels.mul_f32(dIn, dIn, ws.ptr(`mask${k - 1}`), p.T * p.B * D * H);
       grad = dIn;
     }
   }
@@ -150,8 +191,13 @@ export class RecurrentEngine {
     this.#pass = undefined;
   }
 
+  #dropping(p: SequencePass): boolean {
+    return p.dropout !== 0 && this.dropout > 0 && this.config.L > 1;
+  }
+
   #input(u: UnitParams, p: SequencePass): number {
-    return u.k === 0 ? p.x : this.#ws.ptr(`out${u.k - 1}`);
+    if (u.k === 0) return p.x;
+    return this.#ws.ptr(this.#dropping(p) ? `drop${u.k - 1}` : `out${u.k - 1}`);
   }
 
   #forwardUnit(u: UnitParams, p: SequencePass): void {
@@ -189,6 +235,7 @@ export class RecurrentEngine {
       hproj: this.#ws.ptr('hproj'),
       h0: p.h0 ? p.h0 + offset : 0,
       c0: p.c0 ? p.c0 + offset : 0,
+      lengths: p.lengths,
     });
   }
 
@@ -217,6 +264,7 @@ export class RecurrentEngine {
       dhg,
       dh: ws.ptr('dh') + offset,
       dc: this.cell.hasCell ? ws.ptr('dc') + offset : 0,
+      lengths: p.lengths,
     });
     // H_prev [T·B, H], aligned with time: the history without its last row (forward) or first row (reverse).
     const hPrev = buf.hs + (u.d === 1 ? B * H * 4 : 0);

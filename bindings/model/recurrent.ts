@@ -29,6 +29,7 @@ import {
   type UnitParams,
   unitParams,
 } from './recurrent-params.ts';
+import { checkLengths } from './sequence-input.ts';
 import type { ParamSlab, TensorSpec } from './slab.ts';
 import { Stepper } from './stepper.ts';
 import { Workspace } from './workspace.ts';
@@ -67,7 +68,16 @@ export class Recurrent {
     return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
   }
 
-  forward(x: Tensor<Float32Array> | Tensor<Int32Array>, state: RecurrentState = {}): RecurrentOutput {
+  /**
+   * x [T, B, I] (batchFirst [B, T, I]) or token ids; `lengths` [B] (1 ≤ len ≤ T) makes a padded batch: each
+   * row stops at its own last step (its hN, and its reverse direction's start), padding outputs 0 and adds no
+   * gradient — PyTorch's pack_padded_sequence.
+   */
+  forward(
+    x: Tensor<Float32Array> | Tensor<Int32Array>,
+    state: RecurrentState = {},
+    options: { lengths?: ArrayLike<number> } = {},
+  ): RecurrentOutput {
     const c = this.config;
     if (this.#disposed) throw new ValueError('forward: this layer was disposed');
     const input = checkInput(c, x);
@@ -75,9 +85,11 @@ export class Recurrent {
     const shape = [c.L * c.D, B, c.H];
     const h0 = checkArray('h0', state?.h0, shape);
     const c0 = this.cell.hasCell ? checkArray('c0', state?.c0, shape) : noCell('c0', state?.c0);
+    const lengths = checkLengths(options?.lengths, T, B);
     const io = this.#io;
     const LDBH = c.L * c.D * B * c.H;
     io.need('x', T * B * (tokens ? 1 : c.I));
+    if (lengths) io.need('lengths', B);
     if (h0) io.need('init_h', LDBH);
     if (c0) io.need('init_c', LDBH);
     this.engine.reserve(T, B, false);
@@ -85,6 +97,7 @@ export class Recurrent {
     writeSeq(view, input.data, T, B, tokens ? 1 : c.I, c.batchFirst);
     if (h0) this.#f32(io.ptr('init_h'), LDBH).set(h0);
     if (c0) this.#f32(io.ptr('init_c'), LDBH).set(c0);
+    if (lengths) this.#i32(io.ptr('lengths'), B).set(lengths);
     this.engine.forward({
       T,
       B,
@@ -92,6 +105,8 @@ export class Recurrent {
       x: io.ptr('x'),
       h0: h0 ? io.ptr('init_h') : 0,
       c0: c0 ? io.ptr('init_c') : 0,
+      lengths: lengths ? io.ptr('lengths') : 0,
+      dropout: 0,
     });
     const DH = c.D * c.H;
     const outputs = readSeq(this.#f32(this.engine.outputs, T * B * DH), T, B, DH, c.batchFirst);

@@ -15,11 +15,19 @@ import { AttentionPooling } from './pooling.ts';
 import { RNN } from './rnn.ts';
 import type { TensorSpec } from './slab.ts';
 
-/** Token ids fed as one-hot vectors (a gather of W_ih's columns), ids through an Embedding, or float features. */
+/** Token ids fed as one-hot vectors (a gather of W_ih's columns), ids through an Embedding, float features, or
+ * one vector per sequence (one-to-many). */
 export type ModelInput =
   | { tokens: number }
   | { embedding: { vocabSize: number; dim: number; paddingIdx?: number } }
-  | { features: number };
+  | { features: number }
+  | { vector: number; feed?: VectorFeed };
+
+/**
+ * One-to-many: one vector [B, F] per sequence, fed at every step ('every', Keras's RepeatVector) or at the
+ * first step only, zeros after ('first', the image-captioning style).
+ */
+export type VectorFeed = 'every' | 'first';
 
 export interface RecurrentSpec {
   cell: CellType;
@@ -55,10 +63,11 @@ export interface SequenceModelOptions {
 /** The validated options, every default filled in: plain JSON. */
 export interface ModelConfig {
   readonly input: {
-    kind: 'tokens' | 'embedding' | 'features';
+    kind: 'tokens' | 'embedding' | 'features' | 'vector';
     size: number;
     dim: number;
     paddingIdx?: number;
+    feed?: VectorFeed;
   };
   readonly recurrent: Required<Omit<RecurrentSpec, 'init'>> & { init?: RecurrentInit };
   readonly pooling: Pooling;
@@ -89,7 +98,7 @@ export function dropoutRate(name: string, value: unknown): number {
 function inputConfig(input: ModelInput): ModelConfig['input'] {
   if (input === null || typeof input !== 'object') {
     throw new ValueError(
-      `input must be { tokens }, { embedding } or { features } but got ${describe(input)}`,
+      `input must be { tokens }, { embedding }, { features } or { vector } but got ${describe(input)}`,
     );
   }
   if ('tokens' in input) {
@@ -108,14 +117,23 @@ function inputConfig(input: ModelInput): ModelConfig['input'] {
     const I = positiveInt('input.features', input.features);
     return { kind: 'features', size: I, dim: I };
   }
+  if ('vector' in input) {
+    const F = positiveInt('input.vector', input.vector);
+    const feed = input.feed ?? 'every';
+    if (feed !== 'every' && feed !== 'first') {
+      throw new ValueError(`input.feed must be 'every' or 'first' but got ${describe(feed)}`);
+    }
+    return { kind: 'vector', size: F, dim: F, feed };
+  }
   throw new ValueError(
-    `input must be { tokens }, { embedding } or { features } but has ${Object.keys(input).join(', ')}`,
+    `input must be { tokens }, { embedding }, { features } or { vector } but has ${Object.keys(input).join(', ')}`,
   );
 }
 
 function inputOptions(i: ModelConfig['input']): ModelInput {
   if (i.kind === 'tokens') return { tokens: i.size };
   if (i.kind === 'features') return { features: i.size };
+  if (i.kind === 'vector') return { vector: i.size, feed: i.feed };
   const embedding = { vocabSize: i.size, dim: i.dim };
   return { embedding: i.paddingIdx === undefined ? embedding : { ...embedding, paddingIdx: i.paddingIdx } };
 }
@@ -157,6 +175,11 @@ export function modelConfig(options: SequenceModelOptions): ModelConfig {
     dropout: dropoutRate('head.dropout', h.dropout),
   };
   const input = inputConfig(options.input);
+  if (input.kind === 'vector' && pooling !== 'none') {
+    throw new ValueError(
+      `a { vector } input (one-to-many) makes a sequence: pooling must be 'none' but is '${pooling}'`,
+    );
+  }
   const normalised: SequenceModelOptions = { input: inputOptions(input), recurrent, pooling, head, seed };
   const config = { input, recurrent, pooling, head, seed, options: normalised };
   // The layers check what is left (paddingIdx, init) when their specs are built.

@@ -3,7 +3,6 @@
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
-import type { ModelConfig } from './sequence-config.ts';
 
 export interface InputShape {
   T: number;
@@ -13,41 +12,47 @@ export interface InputShape {
 /** Time-major inputs: Int32Array ids [T, B] (token or embedding input) or floats [T, B, features]. */
 export type ModelInputs = Tensor<Float32Array | Int32Array>;
 
-export function checkInputs(c: ModelConfig, inputs: unknown): InputShape {
+/** `input`: the model's input kind and size (ids: vocabulary; floats: features per step). */
+export function checkInputs(
+  input: { kind: string; size: number },
+  inputs: unknown,
+  name = 'inputs',
+): InputShape {
+  const c = { input };
   const x = inputs as Tensor<Float32Array | Int32Array> | undefined;
   const shape = x?.shape;
   const data = x?.data;
-  const ids = c.input.kind !== 'features';
+  const ids = c.input.kind === 'tokens' || c.input.kind === 'embedding';
   const want = ids ? 'Int32Array token ids [T, B]' : `Float32Array [T, B, ${c.input.size}]`;
   if (x === null || typeof x !== 'object' || !Array.isArray(shape)) {
     throw new ShapeError(
-      `inputs must be a time-major tensor { data, shape } of ${want} but got ${describe(x)}`,
+      `${name} must be a time-major tensor { data, shape } of ${want} but got ${describe(x)}`,
     );
   }
   const rank = ids ? 2 : 3;
   if (!(ids ? data instanceof Int32Array : data instanceof Float32Array) || shape.length !== rank) {
     throw new ShapeError(
-      `inputs must be ${want} (time-major) but got ${describe(data)} of shape [${shape.join(', ')}]`,
+      `${name} must be ${want} (time-major) but got ${describe(data)} of shape [${shape.join(', ')}]`,
     );
   }
   const values = data as Float32Array | Int32Array;
   const [T, B] = shape;
-  for (const [name, d] of [
+  for (const [axis, d] of [
     ['T', T],
     ['B', B],
   ] as const) {
     if (!Number.isInteger(d) || d < 1)
-      throw new ShapeError(`inputs: ${name} must be a positive integer but is ${d}`);
+      throw new ShapeError(`${name}: ${axis} must be a positive integer but is ${d}`);
   }
   if (!ids && shape[2] !== c.input.size) {
     throw new ShapeError(
-      `inputs must be [T, B, ${c.input.size}] (input.features) but got [${shape.join(', ')}]`,
+      `${name} must be [T, B, ${c.input.size}] (input.features) but got [${shape.join(', ')}]`,
     );
   }
   const width = ids ? 1 : c.input.size;
   if (values.length !== T * B * width) {
     throw new ShapeError(
-      `inputs have shape [${shape.join(', ')}] but their data holds ${values.length} values`,
+      `${name} have shape [${shape.join(', ')}] but their data holds ${values.length} values`,
     );
   }
   if (ids) {
@@ -56,7 +61,7 @@ export function checkInputs(c: ModelConfig, inputs: unknown): InputShape {
       const id = values[i];
       if (id < 0 || id >= V) {
         throw new ValueError(
-          `inputs hold token id ${id} at batch row ${i % B}, step ${Math.floor(i / B)}; the model's vocabulary is 0 to ${V - 1}`,
+          `${name} hold token id ${id} at batch row ${i % B}, step ${Math.floor(i / B)}; the model's vocabulary is 0 to ${V - 1}`,
         );
       }
     }
@@ -67,11 +72,29 @@ export function checkInputs(c: ModelConfig, inputs: unknown): InputShape {
     if (v - v !== 0) {
       const row = Math.floor(i / width);
       throw new DataError(
-        `inputs hold ${v} at batch row ${row % B}, step ${Math.floor(row / B)}, feature ${i % width}; fill or drop missing values first`,
+        `${name} hold ${v} at batch row ${row % B}, step ${Math.floor(row / B)}, feature ${i % width}; fill or drop missing values first`,
       );
     }
   }
   return { T, B };
+}
+
+/**
+ * One-to-many inputs [B, F] → time-major [T, B, F]: the vector at every step ('every') or at step 0 and zeros
+ * after ('first'). Writes into `out` when it is given and large enough.
+ */
+export function expandVector(
+  x: Float32Array,
+  B: number,
+  F: number,
+  T: number,
+  feed: 'every' | 'first',
+  out?: Float32Array,
+): Float32Array {
+  const y = out && out.length >= T * B * F ? out.subarray(0, T * B * F) : new Float32Array(T * B * F);
+  if (feed === 'first') y.fill(0, B * F);
+  for (let t = 0; t < (feed === 'every' ? T : 1); t++) y.set(x.subarray(0, B * F), t * B * F);
+  return y;
 }
 
 /** lengths [B]: integers in [1, T]; absent = every row has T steps. */

@@ -7,11 +7,13 @@
 // workspace blocks (the data stays in linear memory from the input to the loss), and a Loss reads `output`
 // and writes its gradient in place. predict() is the checked, copying convenience API.
 
-import { ValueError } from '../errors.ts';
+import { DataError, ShapeError, ValueError } from '../errors.ts';
 import { Heap } from '../kernels-ts/heap.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
+import { CarriedState } from './carried-state.ts';
 import { Dense } from './dense.ts';
+import { DropoutStream } from './dropout.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
 import { LSTM } from './lstm.ts';
@@ -26,11 +28,38 @@ import {
   modelSpecs,
   type SequenceModelOptions,
 } from './sequence-config.ts';
-import { checkInputs, type InputShape, type ModelInputs } from './sequence-input.ts';
+import { HeadStage } from './sequence-head.ts';
+import {
+  checkInputs,
+  checkLengths,
+  expandVector,
+  type InputShape,
+  type ModelInputs,
+} from './sequence-input.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
+import { SlabModel } from './slab-record.ts';
 import { Workspace } from './workspace.ts';
 
-export class SequenceModel {
+/** How load() prepares the next pass. */
+export interface PassOptions {
+  /** Size the backward blocks too. Default false. */
+  backward?: boolean;
+  /** Dropout on. Default: backward. */
+  training?: boolean;
+  /** Real steps of each row [B] (a padded batch); absent = all T. */
+  lengths?: ArrayLike<number>;
+  /** Start from the carried state (keepState) instead of zeros. Default false. */
+  state?: boolean;
+}
+
+interface LoadedPass extends InputShape {
+  lengths: number;
+  dropout: number;
+  h0: number;
+  c0: number;
+}
+
+export class SequenceModel extends SlabModel {
   readonly rt: Runtime;
   /** The validated options, defaults filled in (what a model file stores). */
   readonly config: ModelConfig;
@@ -39,10 +68,15 @@ export class SequenceModel {
   readonly rnn: Recurrent;
   readonly attention: AttentionPooling | undefined;
   readonly head: Dense;
+  /** The generator of every dropout mask of this model. */
+  readonly dropout: DropoutStream;
   readonly #engine: RecurrentEngine;
+  readonly #top: HeadStage;
+  readonly #carried: CarriedState;
   readonly #ws: Workspace;
   readonly #heap: Heap;
-  #shape: InputShape | undefined;
+  #pass: LoadedPass | undefined;
+  #expanded = new Float32Array(0);
   #disposed = false;
 
   static paramSpecs(options: SequenceModelOptions): TensorSpec[] {
@@ -54,6 +88,7 @@ export class SequenceModel {
    * parameters, left as they are, and keeps its own gradients and workspaces.
    */
   constructor(rt: Runtime, options: SequenceModelOptions, shareParams?: ParamSlab) {
+    super();
     const c = modelConfig(options);
     this.rt = rt;
     this.config = c;
@@ -77,6 +112,9 @@ export class SequenceModel {
     this.#engine = this.rnn.engine;
     this.#ws = new Workspace(rt);
     this.#heap = new Heap(rt.memory);
+    this.#top = new HeadStage(rt, c, this.#engine, this.attention, this.head, this.#ws);
+    this.#carried = new CarriedState(rt, this.#engine);
+    this.dropout = new DropoutStream(rt, c.seed);
   }
 
   /** True when the head runs at every step (outputs [T, B, O]); false for one output per sequence ([B, O]). */
@@ -95,48 +133,58 @@ export class SequenceModel {
 
   /** Checks inputs (time-major) before any kernel; throws a typed error naming the batch row and step. */
   check(inputs: ModelInputs): InputShape {
-    return checkInputs(this.config, inputs);
+    return checkInputs(this.config.input, inputs);
   }
 
-  /** Copies checked inputs into linear memory and sizes every block of the next forward (and backward). */
-  load(inputs: ModelInputs, shape: InputShape, backward: boolean): void {
+  /**
+   * Copies checked inputs (and lengths) into linear memory and sizes every block of the next forward (and, with
+   * `backward`, backward). `training` turns dropout on; `state` starts from the carried state (see keepState).
+   */
+  load(inputs: ModelInputs, shape: InputShape, pass: PassOptions = {}): void {
     if (this.#disposed) throw new ValueError('this model was disposed');
     const { T, B } = shape;
     const c = this.config;
     const ws = this.#ws;
     const N = T * B;
-    const ids = c.input.kind !== 'features';
-    const DH = this.#DH;
-    const rows = this.outputRows(T, B);
+    const ids = c.input.kind === 'tokens' || c.input.kind === 'embedding';
+    const backward = pass.backward ?? false;
+    const training = pass.training ?? backward;
+    const lengths = checkLengths(pass.lengths, T, B);
+    if (pass.state && this.#D !== 1)
+      throw new ValueError('a bidirectional model cannot carry state between passes');
+    const initial = pass.state ? this.#carried.initial(B) : { h0: 0, c0: 0 };
     ws.need('x', ids ? N : N * c.input.size);
     if (c.input.kind === 'embedding') ws.need('emb', N * c.input.dim);
-    const pooledCopy = c.pooling === 'attention' || (c.pooling === 'last' && this.#D === 2);
-    if (pooledCopy) ws.need('pooled', B * DH);
-    ws.need('y', rows * c.head.outputSize);
-    if (backward) {
-      if (c.pooling !== 'last') ws.need('dout', N * DH);
-      if (pooledCopy) ws.need('dpooled', B * DH);
-    }
+    if (lengths) ws.need('lengths', B);
+    this.#top.reserve(T, B, backward, training);
+    this.#engine.dropout = c.recurrent.dropout;
     this.#engine.reserve(T, B, backward);
     const at = ws.ptr('x') >> 2;
     if (ids) this.#heap.i32.set(inputs.data, at);
     else this.#heap.f32.set(inputs.data, at);
-    this.#shape = shape;
+    if (lengths) this.#heap.i32.set(lengths, ws.ptr('lengths') >> 2);
+    this.#pass = {
+      T,
+      B,
+      lengths: lengths ? ws.ptr('lengths') : 0,
+      dropout: training ? this.dropout.ptr : 0,
+      ...initial,
+    };
   }
 
   /** Runs the loaded batch; the head's output [rows, O] is then at `output`. */
   forward(): void {
-    const { T, B } = this.#need();
-    const c = this.config;
+    const p = this.#need();
+    const { T, B } = p;
     const ws = this.#ws;
-    const N = T * B;
     let x = ws.ptr('x');
     if (this.embedding) {
-      this.embedding.forwardRows(ws.ptr('emb'), x, N);
+      this.embedding.forwardRows(ws.ptr('emb'), x, T * B);
       x = ws.ptr('emb');
     }
-    this.#engine.forward({ T, B, tokens: c.input.kind === 'tokens', x, h0: 0, c0: 0 });
-    this.head.forwardRows(ws.ptr('y'), this.#pool(T, B), this.outputRows(T, B));
+    const tokens = this.config.input.kind === 'tokens';
+    this.#engine.forward({ T, B, tokens, x, h0: p.h0, c0: p.c0, lengths: p.lengths, dropout: p.dropout });
+    this.#top.forward(T, B, p.lengths, p.dropout);
   }
 
   /** Byte pointer of the head's output [rows, O]; a Loss writes ∂loss/∂output over it before backward(). */
@@ -147,34 +195,46 @@ export class SequenceModel {
   /** BPTT from ∂loss/∂output (at `output`): adds every parameter's gradient into the slab. */
   backward(): void {
     const { T, B } = this.#need();
-    const c = this.config;
-    const ws = this.#ws;
     const e = this.#engine;
-    const N = T * B;
-    const dy = ws.ptr('y');
-    const rows = this.outputRows(T, B);
-    const headIn = this.#headInput(T, B);
     e.zeroStateGrads();
-    if (c.pooling === 'none') {
-      this.head.backwardRows(ws.ptr('dout'), dy, headIn, rows);
-    } else if (c.pooling === 'attention') {
-      this.head.backwardRows(ws.ptr('dpooled'), dy, headIn, rows);
-      this.attention!.backwardRows(ws.ptr('dout'), ws.ptr('dpooled'), e.outputs, T, B);
-    } else if (this.#D === 1) {
-      // The last state is the top layer's final h: its gradient goes straight into the engine's dh.
-      this.head.backwardRows(e.dh + this.#topIndex(0) * B * this.#H * 4, dy, headIn, rows);
-    } else {
-      this.head.backwardRows(ws.ptr('dpooled'), dy, headIn, rows);
-      this.#scatterLast(B);
-    }
-    e.backward(c.pooling === 'last' ? 0 : ws.ptr('dout'), this.embedding !== undefined);
-    if (this.embedding) this.embedding.backwardRows(e.inputGrad, ws.ptr('x'), N);
+    const dout = this.#top.backward(T, B);
+    e.backward(dout, this.embedding !== undefined);
+    if (this.embedding) this.embedding.backwardRows(e.inputGrad, this.#ws.ptr('x'), T * B);
+  }
+
+  /** Carries the state after `steps` steps of the last forward (default: each row's last) into the next stateful pass. */
+  keepState(steps?: number): void {
+    this.#need();
+    this.#carried.keep(steps);
+  }
+
+  /** Forgets the carried state: the next stateful pass starts from zeros. */
+  resetState(): void {
+    this.#carried.reset();
+  }
+
+  /** The carried state ([L, B, H] h, and c for LSTM), or undefined; for checkpoints. */
+  get carriedState(): { h: Float32Array; c?: Float32Array } | undefined {
+    return this.#carried.get();
+  }
+
+  set carriedState(state: { h: Float32Array; c?: Float32Array } | undefined) {
+    if (state === undefined) this.#carried.reset();
+    else this.#carried.set(state, state.h.length / (this.config.recurrent.numLayers * this.#H));
   }
 
   /** Outputs for time-major inputs: [T, B, O] per step, else [B, O] (logits for classification losses). */
-  predict(inputs: ModelInputs): Tensor {
+  predict(inputs: ModelInputs, options: { lengths?: ArrayLike<number>; steps?: number } = {}): Tensor {
+    if (this.config.input.kind === 'vector' && inputs?.shape?.length === 2) {
+      if (!Number.isInteger(options.steps) || (options.steps as number) < 1) {
+        throw new ValueError(
+          `predict of one vector per sequence needs { steps } (a positive integer) but got ${options.steps}`,
+        );
+      }
+      inputs = this.expand(inputs as Tensor, options.steps as number);
+    }
     const shape = this.check(inputs);
-    this.load(inputs, shape, false);
+    this.load(inputs, shape, { lengths: options.lengths });
     this.forward();
     const { T, B } = shape;
     const O = this.outputSize;
@@ -183,39 +243,26 @@ export class SequenceModel {
     return { data, shape: this.perStep ? [T, B, O] : [B, O] };
   }
 
-  /** Copies of every parameter under its PyTorch name (the state dict of the equivalent nn.Module). */
-  getWeights(): Record<string, Float32Array> {
-    return Object.fromEntries(this.slab.entries.map((e) => [e.name, this.slab.read(e.name)]));
-  }
-
-  /** Copies of every accumulated gradient by PyTorch name. */
-  gradients(): Record<string, Float32Array> {
-    return Object.fromEntries(this.slab.entries.map((e) => [e.name, this.slab.readGrad(e.name)]));
-  }
-
-  /** Sets every parameter by PyTorch name; the whole record is checked (names, sizes, finite) before any write. */
-  setWeights(record: Record<string, ArrayLike<number>>): void {
-    const names = new Set(this.slab.entries.map((e) => e.name));
-    const unknown = Object.keys(record ?? {}).filter((n) => !names.has(n));
-    if (record === null || typeof record !== 'object' || unknown.length > 0) {
-      throw new ValueError(
-        `setWeights: unknown parameter ${unknown.join(', ')}; expected ${[...names].join(', ')}`,
+  /**
+   * One-to-many: one vector per sequence [B, F] → the time-major sequence [T, B, F] the recurrent layers read
+   * (see input.feed). Inputs of any other shape pass through. The result lives until the next call.
+   */
+  expand(inputs: Tensor, T: number): Tensor {
+    const c = this.config.input;
+    if (c.kind !== 'vector' || inputs?.shape?.length !== 2) return inputs;
+    const x = inputs.data;
+    const [B, F] = inputs.shape;
+    if (!(x instanceof Float32Array) || F !== c.size || x.length !== B * F) {
+      throw new ShapeError(
+        `inputs must be one vector per sequence, Float32Array [B, ${c.size}], but got [${inputs.shape.join(', ')}]`,
       );
     }
-    const staged = new ParamSlab(this.rt, this.slab.entries);
-    try {
-      for (const e of this.slab.entries) {
-        if (record[e.name] === undefined) throw new ValueError(`setWeights: ${e.name} is missing`);
-        staged.write(e.name, record[e.name]);
-      }
-      this.rt.kernels.copy_f32(this.slab.params.ptr, staged.params.ptr, this.slab.size);
-    } finally {
-      staged.free();
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] - x[i] !== 0)
+        throw new DataError(`inputs hold ${x[i]} at batch row ${Math.floor(i / F)}, feature ${i % F}`);
     }
-  }
-
-  zeroGrad(): void {
-    this.slab.zeroGrad();
+    if (this.#expanded.length < T * B * F) this.#expanded = new Float32Array(T * B * F);
+    return { data: expandVector(x, B, F, T, c.feed ?? 'every', this.#expanded), shape: [T, B, F] };
   }
 
   /** Returns every block (slab, workspaces) to the arena; the model is then unusable. */
@@ -227,6 +274,8 @@ export class SequenceModel {
     this.attention?.dispose();
     this.head.dispose();
     this.#ws.free();
+    this.#carried.free();
+    this.dropout.free();
     this.slab.free();
   }
 
@@ -238,55 +287,8 @@ export class SequenceModel {
     return this.config.recurrent.hiddenSize;
   }
 
-  get #DH(): number {
-    return this.#D * this.#H;
-  }
-
-  /** Unit index of direction d of the top layer. */
-  #topIndex(d: number): number {
-    return (this.config.recurrent.numLayers - 1) * this.#D + d;
-  }
-
-  /** Computes the head's input [rows, D·H] and returns its pointer. */
-  #pool(T: number, B: number): number {
-    const e = this.#engine;
-    const c = this.config;
-    if (c.pooling === 'attention') this.attention!.forwardRows(this.#ws.ptr('pooled'), e.outputs, 0, T, B);
-    else if (c.pooling === 'last' && this.#D === 2) this.#gatherLast(B);
-    return this.#headInput(T, B);
-  }
-
-  #headInput(_T: number, _B: number): number {
-    const c = this.config;
-    if (c.pooling === 'none') return this.#engine.outputs;
-    if (c.pooling === 'last' && this.#D === 1) return this.#engine.finalState(this.#topIndex(0), 'h');
-    return this.#ws.ptr('pooled');
-  }
-
-  /** pooled[b] = [h_fwd[b], h_bwd[b]]: the top layer's final states, directions concatenated (torch's h_n). */
-  #gatherLast(B: number): void {
-    const k = this.rt.kernels;
-    const H = this.#H;
-    const pooled = this.#ws.ptr('pooled');
-    for (let d = 0; d < 2; d++) {
-      const src = this.#engine.finalState(this.#topIndex(d), 'h');
-      for (let b = 0; b < B; b++) k.copy_f32(pooled + (b * 2 + d) * H * 4, src + b * H * 4, H);
-    }
-  }
-
-  /** The gradient of pooled, split back into each direction's dh. */
-  #scatterLast(B: number): void {
-    const k = this.rt.kernels;
-    const H = this.#H;
-    const dpooled = this.#ws.ptr('dpooled');
-    for (let d = 0; d < 2; d++) {
-      const dst = this.#engine.dh + this.#topIndex(d) * B * H * 4;
-      for (let b = 0; b < B; b++) k.copy_f32(dst + b * H * 4, dpooled + (b * 2 + d) * H * 4, H);
-    }
-  }
-
-  #need(): InputShape {
-    if (this.#shape === undefined || this.#disposed) throw new ValueError('call load() with a batch first');
-    return this.#shape;
+  #need(): LoadedPass {
+    if (this.#pass === undefined || this.#disposed) throw new ValueError('call load() with a batch first');
+    return this.#pass;
   }
 }

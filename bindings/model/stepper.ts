@@ -65,6 +65,7 @@ export class Stepper {
         hproj: ws.ptr('hproj'),
         h0: hk,
         c0: layer.cell.hasCell ? ws.ptr('c') + state : 0,
+        lengths: 0,
       });
     }
     this.#result = new Float32Array(B * H);

@@ -7,12 +7,16 @@
 // Where the model's runtime has no shared memory, the same shards run on the calling thread (same weights),
 // with a note and one console warning.
 
-import { ValueError } from '../errors.ts';
-import type { SequenceModel } from '../model/sequence-model.ts';
+import type { TbpttStream } from '../data/stream.ts';
+import { describe, ValueError } from '../errors.ts';
+import { SequenceModel } from '../model/sequence-model.ts';
+import type { Tensor } from '../tensor.ts';
 import type { History } from '../train/callbacks.ts';
 import type { FitData, FitOptions } from '../train/fit.ts';
+import { isStream } from '../train/fit-sources.ts';
 import { checkGradients, checkLoss } from '../train/guard.ts';
-import { type Staged, type TrainBatch, Trainer } from '../train/trainer.ts';
+import type { PairData } from '../train/pairs.ts';
+import { type Staged, type StageMode, type StepOptions, type TrainBatch, Trainer } from '../train/trainer.ts';
 import { Launch } from './launch.ts';
 import {
   checkShardable,
@@ -22,8 +26,12 @@ import {
 } from './parallel-options.ts';
 import { ThreadPool } from './pool.ts';
 import { Shard, shardRows } from './shard.ts';
+import { joinDropout, splitDropout } from './shard-dropout.ts';
 import { poolSourceOf } from './shared-runtime.ts';
 import { TapeRecorder } from './tape-recorder.ts';
+
+const STATEFUL =
+  'ParallelTrainer cuts every batch into shards, which cannot carry state between batches: stateful training and truncated BPTT over a stream run on the Trainer';
 
 /** Floats of the gradient slab summed per reduction task: 64 KiB, so a task's sums stay in cache. */
 const REDUCE_CHUNK = 16384;
@@ -47,7 +55,12 @@ export class ParallelTrainer extends Trainer {
   #disposed = false;
 
   constructor(model: SequenceModel, options: ParallelTrainerOptions) {
-    const source = model?.rt === undefined ? undefined : poolSourceOf(model.rt);
+    if (!(model instanceof SequenceModel)) {
+      throw new ValueError(
+        `ParallelTrainer trains a SequenceModel but got ${describe(model)} (a Seq2Seq trains on the Trainer)`,
+      );
+    }
+    const source = poolSourceOf(model.rt);
     const asked = parallelOptions(options ?? {}, source?.threads.cores() ?? 1);
     super(model, options);
     this.shards = asked.shards;
@@ -92,16 +105,28 @@ export class ParallelTrainer extends Trainer {
     return this.#pool.liveWorkers;
   }
 
-  /** Checks a batch and copies each shard's rows in; for training, also writes down every shard's kernels. */
-  override stage(batch: TrainBatch, training: boolean): Staged {
+  /** Checks a batch (as the Trainer does) and, for training, copies each shard's rows in. */
+  override stage(batch: TrainBatch, mode: StageMode): Staged {
     if (this.#disposed) throw new ValueError('this ParallelTrainer was disposed');
     this.#stagedCount = undefined;
+    if (mode?.stateful) throw new ValueError(STATEFUL);
     // The Trainer's checks, and the whole batch's loss count (what each shard's mean divides by).
-    const staged = super.stage(batch, false);
-    if (!training) return staged;
+    const staged = super.stage(batch, { ...mode, training: false });
+    if (!mode?.training) return staged;
     const { T, B } = staged;
     checkShardable(B, this.shards);
-    for (let s = 0; s < this.shards; s++) this.#shards[s].stage(batch, T, B, ...shardRows(B, this.shards, s));
+    const model = this.model as SequenceModel;
+    const src = {
+      inputs: model.expand(batch.inputs as Tensor, batch.targets.shape?.[0] ?? 1).data as
+        | Float32Array
+        | Int32Array,
+      targets: batch.targets.data,
+      mask: batch.mask,
+      lengths: batch.lengths === undefined ? undefined : Int32Array.from(batch.lengths),
+      T,
+      B,
+    };
+    for (let s = 0; s < this.shards; s++) this.#shards[s].stage(src, ...shardRows(B, this.shards, s));
     this.#stagedCount = this.loss.count;
     return staged;
   }
@@ -112,12 +137,13 @@ export class ParallelTrainer extends Trainer {
     return loss;
   }
 
-  override computeGradients(batch: TrainBatch): number {
-    return this.#gradients(this.stage(batch, true));
+  override computeGradients(batch: TrainBatch, options: StepOptions = {}): number {
+    return this.#gradients(this.stage(batch, { training: true, stateful: options?.stateful }));
   }
 
-  override async fit(data: FitData, options: FitOptions = {}): Promise<History> {
-    const smallest = smallestBatch(data, options);
+  override async fit(data: FitData | TbpttStream | PairData, options: FitOptions = {}): Promise<History> {
+    if (isStream(data)) throw new ValueError(STATEFUL);
+    const smallest = smallestBatch(data as FitData, options);
     if (smallest !== undefined) checkShardable(smallest, this.shards);
     return super.fit(data, options);
   }
@@ -139,6 +165,10 @@ export class ParallelTrainer extends Trainer {
     if (count === undefined) throw new ValueError('stage(batch, true) must come before update()');
     this.#stagedCount = undefined;
     const step = this.steps + 1;
+    const model = this.model as SequenceModel;
+    const { recurrent, head } = model.config;
+    const streams = recurrent.dropout > 0 || head.dropout > 0 ? this.#shards.map((s) => s.model.dropout) : [];
+    if (streams.length > 0) splitDropout(model.dropout, streams);
     const launch = this.#step;
     launch.clear();
     let scale = 0;
@@ -148,6 +178,7 @@ export class ParallelTrainer extends Trainer {
       scale = recorded.scale;
     }
     this.#pool.launch(launch.publish(), launch.count);
+    if (streams.length > 0) joinDropout(model.dropout, streams);
     let sum = 0;
     for (let s = 0; s < this.shards; s++) sum += launch.result(s);
     const loss = sum * scale;

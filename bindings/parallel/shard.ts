@@ -6,7 +6,7 @@
 import { SequenceModel } from '../model/sequence-model.ts';
 import { Loss } from '../train/loss.ts';
 import type { LossSpec } from '../train/loss-spec.ts';
-import type { TrainBatch } from '../train/trainer.ts';
+import { MaskScratch } from '../train/stage.ts';
 import type { TapeRecorder } from './tape-recorder.ts';
 
 /** Rows [start, end) of shard s of `shards` over B batch rows: sizes differ by at most one, larger first. */
@@ -36,9 +36,21 @@ function copyColumns(out: Rows, src: Rows, T: number, B: number, width: number, 
   }
 }
 
+/** What every shard reads of a checked batch: time-major inputs (one-to-many ones expanded), targets, mask. */
+export interface ShardSource {
+  inputs: Rows;
+  targets: Rows;
+  /** The batch's own [T, B] step mask, if it gave one. */
+  mask: Float32Array | undefined;
+  lengths: Int32Array | undefined;
+  T: number;
+  B: number;
+}
+
 export class Shard {
   readonly model: SequenceModel;
   readonly loss: Loss;
+  readonly #masks = new MaskScratch();
   #inputs: Rows | undefined;
   #targets: Rows | undefined;
   #mask: Float32Array | undefined;
@@ -48,19 +60,21 @@ export class Shard {
     this.loss = new Loss(recorder.rt, loss);
   }
 
-  /** Copies rows [start, end) of a checked batch of (T, B) into this shard's model and loss. */
-  stage(batch: TrainBatch, T: number, B: number, start: number, end: number): void {
+  /** Copies rows [start, end) of a checked batch into this shard's model and loss, as the Trainer stages one. */
+  stage(src: ShardSource, start: number, end: number): void {
     const model = this.model;
-    const x = batch.inputs.data;
+    const { T, B, inputs: x, targets: y } = src;
     const width = x.length / (T * B);
     const n = end - start;
     const inputs = room(this.#inputs, x, T * n * width);
     copyColumns(inputs, x, T, B, width, start, end);
     this.#inputs = inputs;
-    const shape = width === 1 && x instanceof Int32Array ? [T, n] : [T, n, width];
-    model.load({ data: inputs, shape }, { T, B: n }, true);
-    const O = model.outputSize;
-    const y = batch.targets.data;
+    const lengths = src.lengths?.subarray(start, end);
+    const shape =
+      model.config.input.kind === 'tokens' || model.config.input.kind === 'embedding'
+        ? [T, n]
+        : [T, n, width];
+    model.load({ data: inputs, shape }, { T, B: n }, { backward: true, training: true, lengths });
     const perRow = y.length / (model.perStep ? T * B : B);
     let targets: Rows;
     let mask: Float32Array | undefined;
@@ -68,13 +82,15 @@ export class Shard {
       targets = room(this.#targets, y, T * n * perRow);
       copyColumns(targets, y, T, B, perRow, start, end);
       this.#targets = targets;
-      if (batch.mask !== undefined) {
-        mask = room(this.#mask, batch.mask, T * n);
-        copyColumns(mask, batch.mask, T, B, 1, start, end);
-        this.#mask = mask;
+      let given: Float32Array | undefined;
+      if (src.mask !== undefined) {
+        given = room(this.#mask, src.mask, T * n);
+        copyColumns(given, src.mask, T, B, 1, start, end);
+        this.#mask = given;
       }
+      mask = this.#masks.make(given, lengths, T, n, 0);
     } else targets = y.subarray(start * perRow, end * perRow);
-    this.loss.load(targets, model.outputRows(T, n), O, mask);
+    this.loss.load(targets, model.outputRows(T, n), model.outputSize, mask);
   }
 
   /**

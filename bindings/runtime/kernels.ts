@@ -66,6 +66,19 @@ export interface Kernels {
   bias_add_f32(out: number, bias: number, rows: number, cols: number, ld: number): void;
   /** out[c] (+)= Σ_r x[r,c]; x [rows,cols] (ld), out [cols]. Bias gradients. */
   colsum_f32(out: number, x: number, rows: number, cols: number, ld: number, accumulate: number): void;
+  /**
+   * Inverted dropout: mask[i] = (next sfc32 draw < keep) ? scale : 0, out[i] = x[i]·mask[i]; state is the
+   * generator's 4 × u32, advanced in place; keep = (1 − p)·2³² as u32 (passed as i32), scale = 1/(1 − p).
+   */
+  dropout_f32(
+    out: number,
+    x: number,
+    mask: number,
+    state: number,
+    n: number,
+    keep: number,
+    scale: number,
+  ): void;
   /** out[r] (+)= Σ_c x[r,c]; x [rows,cols] (ld), out [rows]. */
   rowsum_f32(out: number, x: number, rows: number, cols: number, ld: number, accumulate: number): void;
 
@@ -254,6 +267,8 @@ export interface Kernels {
   // gates/xproj [T·B, G·H] hold x·W_ihᵀ + b_ih on entry; hs, cs [(T+1)·B, H] are the state histories in time
   // order with the initial state in row 0 (forward) or row T (reverse); out/dout are [T·B] rows of ldo floats
   // (dout 0 = none); h0, c0 [B, H] (0 = zeros); dh, dc [B, H] carry dh_T in and dh_0 out. reverse 1 = backward direction.
+  // lengths i32 [B] (1 ≤ len ≤ T, checked by the caller) or 0 = all T: a step t ≥ len[b] is padding — forward holds
+  // the state and writes a zero output row, backward passes dh (dc) through and writes zero gate gradients.
   /** LSTM (i, f, g, o): gates become the activations; hproj [B, 4H] scratch. */
   lstm_seq_fwd_f32(
     out: number,
@@ -265,6 +280,7 @@ export interface Kernels {
     b_hh: number,
     h0: number,
     c0: number,
+    lengths: number,
     T: number,
     B: number,
     H: number,
@@ -280,6 +296,7 @@ export interface Kernels {
     gates: number,
     cs: number,
     w_hh: number,
+    lengths: number,
     T: number,
     B: number,
     H: number,
@@ -296,6 +313,7 @@ export interface Kernels {
     w_hh: number,
     b_hh: number,
     h0: number,
+    lengths: number,
     T: number,
     B: number,
     H: number,
@@ -312,6 +330,7 @@ export interface Kernels {
     hn: number,
     hs: number,
     w_hh: number,
+    lengths: number,
     T: number,
     B: number,
     H: number,
@@ -327,6 +346,7 @@ export interface Kernels {
     w_hh: number,
     b_hh: number,
     h0: number,
+    lengths: number,
     T: number,
     B: number,
     H: number,
@@ -341,6 +361,7 @@ export interface Kernels {
     dout: number,
     hs: number,
     w_hh: number,
+    lengths: number,
     T: number,
     B: number,
     H: number,
@@ -419,6 +440,7 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   bias_add_f32: 5,
   colsum_f32: 6,
   rowsum_f32: 6,
+  dropout_f32: 7,
   sigmoid_f32: 3,
   tanh_f32: 3,
   relu_f32: 3,
@@ -449,12 +471,12 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   scatter_add_rows_f32: 6,
   gather_cols_f32: 6,
   scatter_add_cols_f32: 6,
-  lstm_seq_fwd_f32: 14,
-  lstm_seq_bwd_f32: 12,
-  gru_seq_fwd_f32: 13,
-  gru_seq_bwd_f32: 13,
-  rnn_seq_fwd_f32: 13,
-  rnn_seq_bwd_f32: 11,
+  lstm_seq_fwd_f32: 15,
+  lstm_seq_bwd_f32: 13,
+  gru_seq_fwd_f32: 14,
+  gru_seq_bwd_f32: 14,
+  rnn_seq_fwd_f32: 14,
+  rnn_seq_bwd_f32: 12,
   softmax_time_f32: 7,
   softmax_time_bwd_f32: 7,
   wsum_time_f32: 8,
@@ -464,4 +486,4 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   isa_relaxed: 0,
 };
 
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;

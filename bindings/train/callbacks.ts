@@ -1,5 +1,7 @@
 // What fit() reports while it runs (Keras-style callbacks), and how it lets the page breathe between batches.
 
+import type { Trainer } from './trainer.ts';
+
 /** After every training step. */
 export interface StepEvent {
   /** Steps taken by this trainer so far, this one included. */
@@ -31,13 +33,14 @@ export interface EpochEvent {
 
 export interface History {
   epochs: EpochEvent[];
-  /** Why fit returned before its last epoch: a callback called trainer.stop(), or 'completed'. */
+  /** 'stopped' when a callback called trainer.stop() (early stopping), else 'completed'. */
   stopReason: 'completed' | 'stopped';
 }
 
 /** Any subset of hooks; each may be async (fit awaits it). */
 export interface Callback {
-  onTrainBegin?(): void | Promise<void>;
+  /** The trainer running fit (Keras's set_model): a callback may call trainer.stop() or read trainer.model. */
+  onTrainBegin?(trainer: Trainer): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   onStepEnd?(event: StepEvent): void | Promise<void>;
   onEpochEnd?(event: EpochEvent): void | Promise<void>;

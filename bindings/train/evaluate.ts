@@ -1,11 +1,14 @@
-// evaluate(): the loss over a whole dataset, in batches, without touching weights or optimizer state — the
-// exact dataset mean (each batch weighted by what its loss counted), plus accuracy for classification.
+// evaluate(): the loss over a whole dataset (or a Seq2Seq's pairs), in batches, without touching weights or
+// optimizer state — the exact dataset mean (each batch weighted by what its loss counted), plus accuracy for
+// classification (argmax against every counted target; teacher-forced for a Seq2Seq).
 
 import { positiveInt } from '../data/args.ts';
 import { BatchBuffers, collate } from '../data/batch.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { checkDataset, type FitData, toDataset } from './fit-data.ts';
-import type { Trainer } from './trainer.ts';
+import { PairBatcher, type PairData, type Pairs, toPairs } from './pairs.ts';
+import { isSeq2Seq } from './stage.ts';
+import type { TrainBatch, Trainer } from './trainer.ts';
 
 export interface EvaluateOptions {
   /** Default 64. */
@@ -21,60 +24,84 @@ export interface Evaluation {
 
 export function evaluateDataset(
   trainer: Trainer,
-  data: FitData,
+  data: FitData | PairData,
   options: EvaluateOptions,
   name = 'data',
 ): Evaluation {
-  const ds = toDataset(data, name, trainer.model);
-  checkDataset(ds, name, trainer.model, trainer.loss);
-  return evaluateChecked(trainer, ds, positiveInt('batchSize', options.batchSize ?? 64));
+  const batchSize = positiveInt('batchSize', options.batchSize ?? 64);
+  const model = trainer.model;
+  if (isSeq2Seq(model)) return evaluatePairs(trainer, toPairs(data as PairData, model, name), batchSize);
+  const ds = toDataset(data as FitData, name, model);
+  checkDataset(ds, name, model, trainer.loss);
+  return evaluateChecked(trainer, ds, batchSize);
 }
 
 /** evaluate over a dataset already checked against the model. */
 export function evaluateChecked(trainer: Trainer, ds: Dataset, batchSize: number): Evaluation {
   const buffers = new BatchBuffers(ds, Math.min(batchSize, ds.size));
   const order = Int32Array.from({ length: ds.size }, (_, i) => i);
+  return evaluateBatches(trainer, ds.size, batchSize, (start, end) =>
+    collate(ds, order.subarray(start, end), {}, buffers),
+  );
+}
+
+export function evaluatePairs(trainer: Trainer, pairs: Pairs, batchSize: number): Evaluation {
+  if (!isSeq2Seq(trainer.model)) throw new Error('evaluatePairs needs a Seq2Seq');
+  const batcher = new PairBatcher(pairs, trainer.model, Math.min(batchSize, pairs.size));
+  const order = Int32Array.from({ length: pairs.size }, (_, i) => i);
+  return evaluateBatches(trainer, pairs.size, batchSize, (start, end) =>
+    batcher.batch(order.subarray(start, end)),
+  );
+}
+
+function evaluateBatches(
+  trainer: Trainer,
+  size: number,
+  batchSize: number,
+  batchOf: (start: number, end: number) => TrainBatch,
+): Evaluation {
   const classes = trainer.loss.config.classTargets;
   const sum = trainer.loss.config.reduction === 'sum';
   let total = 0;
   let counted = 0;
   let correct = 0;
   let judged = 0;
-  for (let start = 0; start < ds.size; start += batchSize) {
-    const batch = collate(ds, order.subarray(start, Math.min(start + batchSize, ds.size)), {}, buffers);
-    const staged = trainer.stage(batch, false);
+  for (let start = 0; start < size; start += batchSize) {
+    const batch = batchOf(start, Math.min(start + batchSize, size));
+    const staged = trainer.stage(batch, { training: false });
     const model = trainer.model;
     model.forward();
     const value = trainer.loss.compute(model.output, 0);
     total += sum ? value : value * trainer.loss.count;
     counted += trainer.loss.count;
     if (classes) {
-      const [c, n] = countCorrect(trainer, batch.targets.data as Int32Array, staged.rows, batch.mask);
+      const [c, n] = countCorrect(trainer, batch, staged.rows, staged.B);
       correct += c;
       judged += n;
     }
   }
   const loss = sum ? total : counted > 0 ? total / counted : 0;
-  const result: Evaluation = { loss, samples: ds.size };
+  const result: Evaluation = { loss, samples: size };
   if (classes) result.accuracy = judged > 0 ? correct / judged : 0;
   return result;
 }
 
 /** [correct argmax predictions, targets judged] over the rows of the last forward. */
-function countCorrect(
-  trainer: Trainer,
-  targets: Int32Array,
-  rows: number,
-  mask: Float32Array,
-): [number, number] {
+function countCorrect(trainer: Trainer, batch: TrainBatch, rows: number, B: number): [number, number] {
   const model = trainer.model;
+  const targets = batch.targets.data as Int32Array;
   const O = model.outputSize;
   const y = new Float32Array(model.rt.memory.buffer, model.output, rows * O);
   const ignore = trainer.loss.config.ignoreIndex;
+  // Padded steps do not count: the batch's mask, or its (target) lengths.
+  const lengths = batch.targetLengths ?? batch.lengths;
+  const real = (r: number) =>
+    !model.perStep ||
+    (batch.mask ? batch.mask[r] !== 0 : lengths ? Math.floor(r / B) < lengths[r % B] : true);
   let correct = 0;
   let judged = 0;
   for (let r = 0; r < rows; r++) {
-    if (targets[r] === ignore || (model.perStep && mask[r] === 0)) continue;
+    if (targets[r] === ignore || !real(r)) continue;
     judged++;
     let best = 0;
     for (let o = 1; o < O; o++) if (y[r * O + o] > y[r * O + best]) best = o;

@@ -4,6 +4,7 @@
 
 import { type Dataset, type DatasetOptions, makeDataset, type SampleArray } from '../data/dataset.ts';
 import { describe, ShapeError, ValueError } from '../errors.ts';
+import { expandVector } from '../model/sequence-input.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Loss } from './loss.ts';
 
@@ -28,12 +29,35 @@ export function toDataset(data: FitData, name: string, model: SequenceModel): Da
   const floats =
     t0 instanceof Float32Array || (t0 as { data?: unknown } | undefined)?.data instanceof Float32Array;
   const targetFeatures = floats ? model.outputSize : undefined;
+  const c = model.config.input;
+  if (c.kind === 'vector') {
+    // One vector per sequence, expanded over the steps of its targets: then an ordinary per-step dataset.
+    const per = floats ? model.outputSize : 1;
+    const inputs = data.inputs.map((x, i) => {
+      const v =
+        (x as { data?: unknown }).data instanceof Float32Array ? (x as { data: Float32Array }).data : x;
+      if (!(v instanceof Float32Array) || v.length !== c.size) {
+        throw new ShapeError(
+          `${name}: inputs[${i}] must be one vector of ${c.size} floats but is ${describe(v)}`,
+        );
+      }
+      const y = data.targets[i];
+      const steps = ((y as { data?: Float32Array }).data ?? (y as Float32Array))?.length / per;
+      return expandVector(v, 1, c.size, Math.max(1, Math.floor(steps) || 1), c.feed ?? 'every');
+    });
+    return makeDataset(inputs, data.targets, {
+      targetFeatures,
+      ...data,
+      features: c.size,
+      targetsPer: 'step',
+    });
+  }
   return makeDataset(data.inputs, data.targets, { features, targetFeatures, ...data, targetsPer });
 }
 
 export function checkDataset(ds: Dataset, name: string, model: SequenceModel, loss: Loss): void {
   const c = model.config;
-  const ids = c.input.kind !== 'features';
+  const ids = c.input.kind === 'tokens' || c.input.kind === 'embedding';
   const x0 = ds.inputs[0];
   if (ids !== x0 instanceof Int32Array) {
     throw new ShapeError(

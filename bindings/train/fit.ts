@@ -1,17 +1,17 @@
-// fit(): epochs of shuffled batches (the trainer's seeded PRNG draws each epoch's order), validation after each
-// epoch, the LR schedule, callbacks with progress (loss, tokens/s, ETA), and a yield to the event loop every few
+// fit(): epochs of shuffled batches (each epoch's order drawn from the trainer's seed), or of truncated-BPTT
+// windows of a stream with the state carried between them (fit-sources.ts); validation after each epoch, the LR schedule, callbacks with progress (loss, tokens/s, ETA), and a yield to the event loop every few
 // milliseconds of work so a browser page stays responsive. An AbortSignal stops it between steps: the promise
 // rejects with the signal's reason and the weights are those of the last completed step.
 
-import { BatchBuffers, collate } from '../data/batch.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
-import { Random } from '../random.ts';
 import type { Callback, EpochEvent, History } from './callbacks.ts';
 import { yieldToEventLoop } from './callbacks.ts';
-import { evaluateChecked } from './evaluate.ts';
 import { checkDataset, type FitData, toDataset } from './fit-data.ts';
+import { datasetSource, type EpochSource, isStream, pairsSource, streamSource } from './fit-sources.ts';
+import { type PairData, toPairs } from './pairs.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
+import { isSeq2Seq } from './stage.ts';
 import type { Trainer } from './trainer.ts';
 
 export type { FitData } from './fit-data.ts';
@@ -25,12 +25,22 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Leave out a last batch smaller than batchSize. Default false. */
   dropLast?: boolean;
-  /** Evaluated after every epoch (valLoss, valAccuracy). */
-  validation?: FitData;
+  /** Evaluated after every epoch (valLoss, valAccuracy); a stream for a stream, pairs for a Seq2Seq. */
+  validation?: FitData | TbpttStream | PairData;
   callbacks?: Callback | readonly Callback[];
   signal?: AbortSignal;
   /** Milliseconds of work between yields to the event loop (0 = after every batch). Default 10. */
   yieldEveryMs?: number;
+  /**
+   * Every `every` optimizer steps, trainer.checkpoint() is handed to `save` (awaited) — bytes only, so it works
+   * in any runtime; in Node, writeFileAtomic(path, bytes) keeps the previous file whole until the new one is.
+   */
+  checkpoint?: CheckpointOptions;
+}
+
+export interface CheckpointOptions {
+  every: number;
+  save(bytes: Uint8Array, at: { step: number; epoch: number; batch: number }): void | Promise<void>;
 }
 
 interface Plan {
@@ -41,6 +51,7 @@ interface Plan {
   callbacks: readonly Callback[];
   signal: AbortSignal | undefined;
   yieldEveryMs: number;
+  checkpoint: CheckpointOptions | undefined;
 }
 
 function plan(o: FitOptions): Plan {
@@ -74,86 +85,88 @@ function plan(o: FitOptions): Plan {
       o.callbacks === undefined ? [] : Array.isArray(o.callbacks) ? o.callbacks : [o.callbacks as Callback],
     signal,
     yieldEveryMs,
+    checkpoint: checkCheckpoint(o.checkpoint),
   };
+}
+
+function checkCheckpoint(c: CheckpointOptions | undefined): CheckpointOptions | undefined {
+  if (c === undefined) return undefined;
+  if (c === null || typeof c !== 'object' || typeof c.save !== 'function') {
+    throw new ValueError(`checkpoint must be { every, save(bytes) } but got ${describe(c)}`);
+  }
+  if (!Number.isInteger(c.every) || c.every < 1) {
+    throw new ValueError(`checkpoint.every must be an integer ≥ 1 (steps) but got ${describe(c.every)}`);
+  }
+  return c;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-export async function runFit(trainer: Trainer, data: FitData, options: FitOptions): Promise<History> {
+export async function runFit(
+  trainer: Trainer,
+  data: FitData | TbpttStream | PairData,
+  options: FitOptions,
+): Promise<History> {
   const p = plan(options);
-  const model = trainer.model;
-  const ds = toDataset(data, 'data', model);
-  checkDataset(ds, 'data', model, trainer.loss);
-  const val =
-    options.validation === undefined ? undefined : toDataset(options.validation, 'validation', model);
-  if (val) checkDataset(val, 'validation', model, trainer.loss);
-  const batches = p.dropLast ? Math.floor(ds.size / p.batchSize) : Math.ceil(ds.size / p.batchSize);
-  if (batches === 0) {
-    throw new ValueError(
-      `dropLast with batchSize ${p.batchSize} leaves no batch of a dataset of ${ds.size} samples`,
-    );
-  }
+  const source = makeSource(trainer, data, p, options.validation);
   p.signal?.throwIfAborted();
-  const rng = new Random(trainer.seed + trainer.epochs);
-  const order = new Int32Array(ds.size);
-  const buffers = new BatchBuffers(ds, Math.min(p.batchSize, ds.size));
   const history: History = { epochs: [], stopReason: 'completed' };
   const emit = async <K extends keyof Callback>(hook: K, ...args: Parameters<NonNullable<Callback[K]>>) => {
     for (const cb of p.callbacks)
       await (cb[hook] as ((...a: unknown[]) => unknown) | undefined)?.call(cb, ...args);
   };
-  await emit('onTrainBegin');
+  await emit('onTrainBegin', trainer);
   const started = now();
   let lastYield = started;
   let stepsDone = 0;
-  const totalSteps = p.epochs * batches;
+  const totalSteps = p.epochs * source.batches - trainer.epochBatch;
   for (let e = 0; e < p.epochs && !trainer.stopRequested; e++) {
     const epoch = trainer.epochs + 1;
-    await emit('onEpochBegin', epoch);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (p.shuffle) rng.shuffle(order);
+    // A run resumed from a checkpoint taken mid-epoch continues that epoch at its next batch.
+    const first = trainer.epochBatch;
+    if (first === 0) {
+      trainer.epochStats = { lossSum: 0, counted: 0, tokens: 0 };
+      await emit('onEpochBegin', epoch);
+    }
+    source.begin(epoch, first);
     const epochStart = now();
+    const stats = trainer.epochStats;
     let tokens = 0;
-    let lossSum = 0;
-    let counted = 0;
-    for (let b = 0; b < batches && !trainer.stopRequested; b++) {
+    for (let b = first; b < source.batches && !trainer.stopRequested; b++) {
       p.signal?.throwIfAborted();
-      const batch = collate(
-        ds,
-        order.subarray(b * p.batchSize, Math.min((b + 1) * p.batchSize, ds.size)),
-        {},
-        buffers,
-      );
-      const staged = trainer.stage(batch, true);
       const lr = trainer.lr;
-      const loss = trainer.update(staged);
+      const r = source.run(b);
+      trainer.epochBatch = b + 1;
       stepsDone++;
-      tokens += realTokens(batch.lengths);
-      lossSum += loss * trainer.loss.count;
-      counted += trainer.loss.count;
+      tokens += r.tokens;
+      stats.tokens += r.tokens;
+      stats.lossSum += r.loss * r.counted;
+      stats.counted += r.counted;
+      if (p.checkpoint && trainer.steps % p.checkpoint.every === 0) {
+        await p.checkpoint.save(trainer.checkpoint(), { step: trainer.steps, epoch, batch: b + 1 });
+      }
       const t = now();
-      const perStep = (t - started) / stepsDone;
       await emit('onStepEnd', {
         step: trainer.steps,
         epoch,
         batch: b + 1,
-        batches,
-        loss,
+        batches: source.batches,
+        loss: r.loss,
         lr,
         tokensPerSecond: tokens / Math.max((t - epochStart) / 1000, 1e-9),
-        eta: ((totalSteps - stepsDone) * perStep) / 1000,
+        eta: ((totalSteps - stepsDone) * (t - started)) / stepsDone / 1000,
       });
       if (t - lastYield >= p.yieldEveryMs) {
         await yieldToEventLoop();
         lastYield = now();
       }
     }
+    if (trainer.epochBatch < source.batches) break;
     const event = finishEpoch(
       trainer,
-      val,
-      p,
+      source,
       epoch,
-      counted > 0 ? lossSum / counted : 0,
+      stats.counted > 0 ? stats.lossSum / stats.counted : 0,
       tokens,
       epochStart,
     );
@@ -165,21 +178,50 @@ export async function runFit(trainer: Trainer, data: FitData, options: FitOption
   return history;
 }
 
-const realTokens = (lengths: Int32Array): number => lengths.reduce((a, b) => a + b, 0);
+function makeSource(
+  trainer: Trainer,
+  data: FitData | TbpttStream | PairData,
+  p: Plan,
+  validation: FitData | TbpttStream | PairData | undefined,
+): EpochSource {
+  const model = trainer.model;
+  if (isSeq2Seq(model)) {
+    if (isStream(data) || (validation !== undefined && isStream(validation))) {
+      throw new ValueError('a Seq2Seq trains on { inputs, targets } pairs, not on a stream');
+    }
+    const pairs = toPairs(data as PairData, model, 'data');
+    const val = validation === undefined ? undefined : toPairs(validation as PairData, model, 'validation');
+    return pairsSource(trainer, pairs, val, p);
+  }
+  if (isStream(data)) {
+    if (validation !== undefined && !isStream(validation)) {
+      throw new ValueError('validation of a stream must be a stream (tbptt) too');
+    }
+    return streamSource(trainer, data, validation);
+  }
+  const ds = toDataset(data, 'data', model);
+  checkDataset(ds, 'data', model, trainer.loss);
+  if (validation !== undefined && isStream(validation)) {
+    throw new ValueError('validation of a dataset must be a dataset too');
+  }
+  const val = validation === undefined ? undefined : toDataset(validation, 'validation', model);
+  if (val) checkDataset(val, 'validation', model, trainer.loss);
+  return datasetSource(trainer, ds, val, p);
+}
 
 function finishEpoch(
   trainer: Trainer,
-  val: Dataset | undefined,
-  p: Plan,
+  source: EpochSource,
   epoch: number,
   loss: number,
   tokens: number,
   epochStart: number,
 ): EpochEvent {
   trainer.epochs = epoch;
+  trainer.epochBatch = 0;
   const event: EpochEvent = { epoch, loss, lr: trainer.lr, seconds: 0, tokensPerSecond: 0 };
-  if (val) {
-    const v = evaluateChecked(trainer, val, p.batchSize);
+  const v = source.validate();
+  if (v) {
     event.valLoss = v.loss;
     if (v.accuracy !== undefined) event.valAccuracy = v.accuracy;
   }

@@ -2,9 +2,15 @@
 
 export type { Callback, EpochEvent, History, StepEvent } from './callbacks.ts';
 export { yieldToEventLoop } from './callbacks.ts';
+export { readTrainingState, type TrainingState } from './checkpoint.ts';
+export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.ts';
 export type { EvaluateOptions, Evaluation } from './evaluate.ts';
-export type { FitData, FitOptions } from './fit.ts';
+export type { CheckpointOptions, FitData, FitOptions } from './fit.ts';
 export { Loss, type LossResult, lossValue } from './loss.ts';
 export type { LossConfig, LossKind, LossOptions, LossSpec, Reduction } from './loss-spec.ts';
+export type { PairData } from './pairs.ts';
+export { resumeTrainer } from './resume.ts';
+export type { StepOptions, TrainableModel } from './trainer.ts';
 export { type TrainBatch, Trainer, type TrainerOptions } from './trainer.ts';
 export type { ClipOptions, OptimizerSpec, Schedule, ScheduleSpec } from './trainer-options.ts';
+export type { TrainerSpec } from './trainer-spec.ts';

@@ -3,11 +3,14 @@
 // (fit.ts); evaluate() and predict() run without updating. Everything is checked before any kernel runs, and a
 // step whose loss or gradient is not finite throws a NonFiniteError before the optimizer touches the weights.
 
-import { describe, ShapeError, ValueError } from '../errors.ts';
+import type { TbpttStream } from '../data/stream.ts';
+import { describe, ValueError } from '../errors.ts';
+import type { Seq2Seq } from '../model/seq2seq.ts';
 import type { InputShape, ModelInputs } from '../model/sequence-input.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Tensor } from '../tensor.ts';
 import type { History } from './callbacks.ts';
+import { applyCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { clipGradNorm, clipGradValue } from './clip.ts';
 import { type EvaluateOptions, type Evaluation, evaluateDataset } from './evaluate.ts';
 import { type FitData, type FitOptions, runFit } from './fit.ts';
@@ -15,7 +18,9 @@ import { checkGradients, checkLoss } from './guard.ts';
 import { Loss } from './loss.ts';
 import type { LossSpec } from './loss-spec.ts';
 import type { Optimizer } from './optimizers.ts';
+import type { PairData } from './pairs.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
+import { isSeq2Seq, MaskScratch, stageSeq2Seq, stageSequence } from './stage.ts';
 import {
   type ClipOptions,
   checkClip,
@@ -25,14 +30,17 @@ import {
   type Schedule,
   type ScheduleSpec,
 } from './trainer-options.ts';
+import { describeLoss, describeOptimizer, describeSchedule, type TrainerSpec } from './trainer-spec.ts';
 
 /** One batch, time-major: what collate() and batches() give. */
 export interface TrainBatch {
   inputs: ModelInputs;
   /** Per step: floats [T, B, O] or class ids [T, B]; per sequence: floats [B, O] or class ids [B]. */
   targets: Tensor<Float32Array | Int32Array>;
-  /** Real steps of each row [B] (a padded batch); absent = all T. */
+  /** Real steps of each row [B] (a padded batch; a Seq2Seq's source); absent = all T. */
   lengths?: Int32Array;
+  /** A Seq2Seq's real target steps [B]; absent = all Tt. */
+  targetLengths?: Int32Array;
   /** [T, B]: 1 for a real step, 0 for padding; derived from lengths when absent. */
   mask?: Float32Array;
 }
@@ -49,27 +57,56 @@ export interface TrainerOptions {
   seed?: number;
 }
 
+/** What a Trainer trains. */
+export type TrainableModel = SequenceModel | Seq2Seq;
+
 /** What a staged batch holds: its shape, output rows and real (unpadded) time steps. */
 export interface Staged extends InputShape {
   rows: number;
   tokens: number;
+  /** The pass starts from the carried state and carries its own on (stateful training). */
+  stateful: boolean;
+}
+
+export interface StepOptions {
+  /**
+   * Start from the state the previous stateful step left and leave this batch's final state (detached) for the
+   * next: truncated BPTT over consecutive windows of long streams (row b of each batch continues row b of the
+   * last). Call resetState() where a stream starts over. Default false.
+   */
+  stateful?: boolean;
+}
+
+/** How stage() prepares a batch. */
+export interface StageMode extends StepOptions {
+  /** Backward blocks and dropout on (training) or off (evaluation). */
+  training: boolean;
+  /** Rows of each sequence whose loss counts start here (the history part of a k2 > k1 window before). */
+  lossFrom?: number;
 }
 
 export class Trainer {
-  readonly model: SequenceModel;
+  readonly model: TrainableModel;
   readonly loss: Loss;
   readonly optimizer: Optimizer;
   readonly schedule: Schedule | undefined;
   readonly scheduleStep: 'epoch' | 'step';
   readonly clip: ClipOptions;
   readonly seed: number;
+  /** These options as plain JSON (what a checkpoint stores to rebuild this trainer). */
+  readonly spec: TrainerSpec;
   /** Optimizer steps taken. */
   steps = 0;
   /** Epochs completed by fit(). */
   epochs = 0;
+  /** Batches done in the epoch under way (0 between epochs): where a resumed fit() continues. */
+  epochBatch = 0;
+  /** Running sums of the epoch under way (its mean loss, tokens), kept in checkpoints. */
+  epochStats = { lossSum: 0, counted: 0, tokens: 0 };
   #stopRequested = false;
+  readonly #masks = new MaskScratch();
 
-  constructor(model: SequenceModel, options: TrainerOptions) {
+  constructor(model: TrainableModel, options: TrainerOptions) {
     if (options === null || typeof options !== 'object') {
       throw new ValueError(`Trainer options must be { loss, optimizer?, … } but got ${describe(options)}`);
     }
@@ -85,57 +122,52 @@ export class Trainer {
     this.scheduleStep = scheduleStep;
     this.loss = new Loss(model.rt, options.loss);
     this.optimizer = makeOptimizer(model.slab, options.optimizer);
+    if (options.seed !== undefined) model.dropout.reseed(seed);
+    const lr = this.optimizer.lr;
     this.schedule = makeSchedule(this.optimizer, options.schedule);
+    this.spec = {
+      loss: describeLoss(this.loss.config),
+      optimizer: describeOptimizer(this.optimizer, lr),
+      scheduleStep,
+      clip: this.clip,
+      seed,
+      ...(this.schedule ? { schedule: describeSchedule(this.schedule) } : {}),
+    };
     if (this.schedule instanceof ReduceLROnPlateau && scheduleStep === 'step') {
       throw new ValueError("a plateau schedule steps on an epoch's loss; use scheduleStep 'epoch'");
     }
   }
 
   /** One training step: forward, loss, BPTT, NaN/Inf guard, clipping, optimizer update. Returns the loss. */
-  step(batch: TrainBatch): number {
-    const staged = this.stage(batch, true);
-    return this.update(staged);
+  step(batch: TrainBatch, options: StepOptions = {}): number {
+    const staged = this.stage(batch, { training: true, stateful: options.stateful });
+    const loss = this.update(staged);
+    if (staged.stateful) (this.model as SequenceModel).keepState();
+    return loss;
+  }
+
+  /** Forgets the state carried between stateful steps. */
+  resetState(): void {
+    if (!isSeq2Seq(this.model)) this.model.resetState();
   }
 
   /** Checks a batch and copies it into linear memory; nothing has run yet when this throws. */
-  stage(batch: TrainBatch, training: boolean): Staged {
-    const model = this.model;
-    if (batch === null || typeof batch !== 'object') {
-      throw new ValueError(`batch must be { inputs, targets, lengths? } but got ${describe(batch)}`);
-    }
-    const shape = model.check(batch.inputs);
-    const { T, B } = shape;
-    if (batch.lengths?.some((l) => l !== T)) {
-      throw new ValueError('variable-length batches (lengths < T) are not supported yet');
-    }
-    const rows = model.outputRows(T, B);
-    const targets = batch.targets?.data;
-    if (!(targets instanceof Float32Array || targets instanceof Int32Array)) {
-      throw new ShapeError(
-        `batch.targets must be a tensor of Float32Array or Int32Array but got ${describe(targets)}`,
-      );
-    }
-    const mask = model.perStep ? batch.mask : undefined;
-    if (mask !== undefined && (!(mask instanceof Float32Array) || mask.length < rows)) {
-      throw new ShapeError(
-        `batch.mask must be a Float32Array of [T, B] = ${rows} values but got ${describe(mask)}`,
-      );
-    }
-    const locate = model.perStep
-      ? (r: number) => `batch row ${r % B}, step ${Math.floor(r / B)}`
-      : (r: number) => `batch row ${r}`;
-    this.loss.check(targets, rows, model.outputSize, mask, locate);
-    model.load(batch.inputs, shape, training);
-    this.loss.load(targets, rows, model.outputSize, mask);
-    return { T, B, rows, tokens: T * B };
+  stage(batch: TrainBatch, mode: StageMode): Staged {
+    const m = this.model;
+    return isSeq2Seq(m)
+      ? stageSeq2Seq(m, this.loss, this.#masks, batch, mode)
+      : stageSequence(m, this.loss, this.#masks, batch, mode);
   }
 
   /**
    * Forward, loss and BPTT of one batch without an update: the slab's gradients are then those of this batch
    * (checked finite). For custom loops such as gradient accumulation; returns the loss.
    */
-  computeGradients(batch: TrainBatch): number {
-    return this.#gradients(this.stage(batch, true));
+  computeGradients(batch: TrainBatch, options: StepOptions = {}): number {
+    const staged = this.stage(batch, { training: true, stateful: options.stateful });
+    const loss = this.#gradients(staged);
+    if (staged.stateful) (this.model as SequenceModel).keepState();
+    return loss;
   }
 
   /** The NaN/Inf guard over the gradients in the slab, for custom loops that change them by hand. */
@@ -173,17 +205,19 @@ export class Trainer {
   }
 
   /** Loss (and accuracy, for cross-entropy) over a dataset, without updating anything. */
-  evaluate(data: FitData, options: EvaluateOptions = {}): Evaluation {
+  evaluate(data: FitData | PairData, options: EvaluateOptions = {}): Evaluation {
     return evaluateDataset(this, data, options);
   }
 
   /** The model's outputs for time-major inputs (see SequenceModel.predict). */
   predict(inputs: ModelInputs): Tensor {
+    if (isSeq2Seq(this.model))
+      throw new ValueError('a Seq2Seq generates with greedyDecode() or beamSearch()');
     return this.model.predict(inputs);
   }
 
   /** Trains for `epochs` over `data`; async, yielding to the event loop between batches. */
-  fit(data: FitData, options: FitOptions = {}): Promise<History> {
+  fit(data: FitData | TbpttStream | PairData, options: FitOptions = {}): Promise<History> {
     this.#stopRequested = false;
     return runFit(this, data, options);
   }
@@ -200,6 +234,19 @@ export class Trainer {
   /** The optimizer's learning rate for the next step. */
   get lr(): number {
     return this.optimizer.lr;
+  }
+
+  /**
+   * A checkpoint: the model file (weights, architecture, `extra`) plus optimizer buffers, schedule, counters,
+   * dropout and carried state — resuming from it continues bit-identically (restore, or resumeTrainer).
+   */
+  checkpoint(extra?: Record<string, unknown>): Uint8Array {
+    return encodeCheckpoint(this, this.spec, extra);
+  }
+
+  /** Continues from a checkpoint of a trainer with the same model and options; checks it all before any change. */
+  restore(bytes: Uint8Array | ArrayBuffer): void {
+    applyCheckpoint(this, bytes);
   }
 
   /** Returns the loss's and optimizer's memory to the arena (the model is the caller's). */

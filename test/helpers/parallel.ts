@@ -16,6 +16,13 @@ export interface Case {
   model: SequenceModelOptions;
   loss: LossSpec;
   data: { inputs: (Int32Array | Float32Array)[]; targets: (Int32Array | Float32Array)[] };
+  /** The model drops out: its shards draw other masks than the Trainer does. */
+  dropout?: boolean;
+}
+
+/** Samples of 3 to 9 steps, so that fit() pads every batch (lengths and a step mask). */
+function ragged<T extends Int32Array | Float32Array>(samples: T[], width = 1): T[] {
+  return samples.map((x, i) => x.subarray(0, (3 + ((i * 5) % 7)) * width) as T);
 }
 
 /** Float sequences [T, 1] whose target is their mean and their last value ([2] per sequence). */
@@ -70,6 +77,31 @@ export const CASES: readonly Case[] = [
       inputs: countingTask(26, 6, 7).inputs,
       targets: Array.from({ length: 26 }, (_, i) => Int32Array.of((i * 5) % 3)),
     },
+  },
+  {
+    name: 'char GRU, padded batches of 3- to 9-step samples',
+    model: { ...charLstm(7, 12), recurrent: { cell: 'gru', hiddenSize: 12 } },
+    loss: 'cross_entropy',
+    data: (() => {
+      const d = countingTask(26, 9, 7);
+      return { inputs: ragged(d.inputs), targets: ragged(d.targets) };
+    })(),
+  },
+  {
+    name: 'two-layer LSTM with dropout between the layers and before the head, padded batches, MSE',
+    model: {
+      input: { features: 1 },
+      recurrent: { cell: 'lstm', hiddenSize: 10, numLayers: 2, dropout: 0.3 },
+      pooling: 'last',
+      head: { outputSize: 2, dropout: 0.2 },
+      seed: 6,
+    },
+    loss: 'mse',
+    data: (() => {
+      const d = seriesTask(26, 9);
+      return { inputs: ragged(d.inputs), targets: d.targets };
+    })(),
+    dropout: true,
   },
 ];
 

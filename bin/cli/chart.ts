@@ -1,0 +1,59 @@
+// A line chart drawn in the terminal (asciichart): forecast against truth and baseline. Series longer than the
+// terminal is wide are averaged down to one point per column; the lines are told apart by colour, so the
+// legend names each colour (without a terminal there is no colour, and the legend says so).
+
+import asciichart from 'asciichart';
+
+export interface ChartLine {
+  name: string;
+  values: ArrayLike<number>;
+}
+
+export interface ChartOptions {
+  /** Columns the whole chart may take, labels included (default 80). */
+  width?: number;
+  /** Rows of the plot (default 12). */
+  height?: number;
+  color?: boolean;
+}
+
+const COLORS = [
+  asciichart.lightgray,
+  asciichart.green,
+  asciichart.yellow,
+  asciichart.cyan,
+  asciichart.magenta,
+];
+const LABEL_WIDTH = 10;
+
+/** Averages `values` into `columns` equal buckets (or returns them when they already fit). */
+export function resample(values: ArrayLike<number>, columns: number): number[] {
+  const n = values.length;
+  if (n <= columns) return Array.from(values);
+  const out: number[] = [];
+  for (let c = 0; c < columns; c++) {
+    const from = Math.floor((c * n) / columns);
+    const to = Math.max(from + 1, Math.floor(((c + 1) * n) / columns));
+    let s = 0;
+    for (let i = from; i < to; i++) s += values[i];
+    out.push(s / (to - from));
+  }
+  return out;
+}
+
+export function drawChart(lines: readonly ChartLine[], options: ChartOptions = {}): string {
+  const columns = Math.max(10, (options.width ?? 80) - LABEL_WIDTH - 2);
+  const series = lines.map((l) => resample(l.values, columns));
+  const color = options.color ?? false;
+  const plot = asciichart.plot(series, {
+    height: options.height ?? 12,
+    colors: color ? COLORS : [],
+    format: (x: number) => x.toFixed(1).padStart(LABEL_WIDTH - 2),
+  });
+  const legend = lines
+    .map((l, i) =>
+      color ? `${COLORS[i % COLORS.length]}━━${asciichart.reset} ${l.name}` : `${i + 1}. ${l.name}`,
+    )
+    .join('   ');
+  return `${plot}\n${' '.repeat(LABEL_WIDTH)}${legend}${color ? '' : '   (colours tell them apart on a terminal)'}`;
+}

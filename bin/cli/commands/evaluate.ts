@@ -1,0 +1,68 @@
+// `wasm-rnn evaluate MODEL DATA`: a text model's loss, bits per character and perplexity on a text file, or a
+// forecaster's walk-forward scores on a CSV's test split against naive and seasonal naive.
+
+import type { Command } from 'commander';
+import { readSeriesFile, readTextFile } from '../files.ts';
+import { type CliIO, line, runtime } from '../io.ts';
+import { openModel } from '../models.ts';
+import { BACKENDS, type BackendChoice, oneOf, wholeNumber } from '../options.ts';
+import { evaluationChart, evaluationTable, textScores, verdict } from '../report.ts';
+
+interface EvaluateFlags {
+  column?: string;
+  horizon?: number;
+  stride?: number;
+  chart: boolean;
+  backend?: BackendChoice;
+}
+
+export function evaluateCommand(program: Command, io: CliIO): void {
+  program
+    .command('evaluate')
+    .summary('score a trained model on a text or CSV file')
+    .description(
+      'Text model: loss, bits per character and perplexity on a text file.\n' +
+        'Forecaster: walk-forward forecasts over the test split of a CSV column (split as in training), scored by\n' +
+        'MAE, RMSE, MAPE and MASE next to the naive and seasonal-naive baselines.',
+    )
+    .argument('<model>', 'a model file written by wasm-rnn train')
+    .argument('<data>', 'a text file (text model) or a CSV file (forecaster)')
+    .option('-c, --column <name>', 'the CSV column (default: the only value column)')
+    .option(
+      '--horizon <n>',
+      'forecaster: steps ahead of each forecast (default: as trained, or one season)',
+      wholeNumber(),
+    )
+    .option(
+      '--stride <n>',
+      'forecaster: steps between forecast origins (default: the horizon)',
+      wholeNumber(),
+    )
+    .option('--no-chart', 'leave out the terminal chart')
+    .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS))
+    .action(async (path: string, data: string, flags: EvaluateFlags) => {
+      const rt = await runtime(flags.backend);
+      const opened = await openModel(rt, path);
+      if (opened.task === 'text') {
+        line(io.stdout, textScores(opened.model.evaluate(await readTextFile(data))));
+      } else if (opened.task === 'forecast') {
+        const series = await readSeriesFile(data, flags.column);
+        const r = opened.model.evaluate(
+          {
+            ...(flags.horizon ? { horizon: flags.horizon } : {}),
+            ...(flags.stride ? { stride: flags.stride } : {}),
+          },
+          series.values,
+        );
+        line(io.stdout, evaluationTable(r));
+        line(io.stdout, verdict(r));
+        if (flags.chart) line(io.stdout, `\n${evaluationChart(r, io.stdout)}`);
+      } else {
+        line(
+          io.stdout,
+          'sequence classifiers are evaluated from code: SequenceClassifier.evaluate(sequences, labels)',
+        );
+      }
+      opened.model.dispose();
+    });
+}

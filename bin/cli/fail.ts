@@ -1,0 +1,43 @@
+// How the command line fails: one line on stderr that says what is wrong and what to do, and an exit code a
+// script can test (2: the command was called wrongly, 1: the data, a file or the model is at fault). The stack is
+// for bugs only, shown with WASM_RNN_DEBUG=1.
+
+import { WasmRnnError } from 'wasm-rnn';
+
+/** The command line itself is wrong (a flag's value, a missing argument). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+interface SystemError extends Error {
+  code?: string;
+  path?: string;
+}
+
+const SYSTEM_HINTS: Record<string, string> = {
+  ENOENT: 'no such file or directory; check the path',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+};
+
+/** The one line printed for `error`, and the exit code. */
+export function describeFailure(error: unknown): { line: string; code: number } {
+  if (error instanceof UsageError) return { line: `wasm-rnn: ${error.message}`, code: EXIT_USAGE };
+  if (error instanceof WasmRnnError)
+    return { line: `wasm-rnn: ${error.name}: ${error.message}`, code: EXIT_FAILURE };
+  const sys = error as SystemError;
+  if (sys && typeof sys.code === 'string' && SYSTEM_HINTS[sys.code]) {
+    return { line: `wasm-rnn: ${sys.path ?? 'file'}: ${SYSTEM_HINTS[sys.code]}`, code: EXIT_FAILURE };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    line: `wasm-rnn: unexpected error: ${message.split('\n')[0]} (run with WASM_RNN_DEBUG=1 for details, and please report it)`,
+    code: EXIT_FAILURE,
+  };
+}

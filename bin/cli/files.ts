@@ -1,0 +1,69 @@
+// Reading the user's data and writing model files, with the checks that make a bad input fail at once with a
+// clear line (before minutes of training), and a model file that is either the old one or the whole new one.
+
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { DataError, type NumericSeries, readNumericCsv, writeFileAtomic } from 'wasm-rnn';
+import { UsageError } from './fail.ts';
+
+/** A UTF-8 text file that holds something to learn from. */
+export async function readTextFile(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8');
+  if (text.trim().length === 0) {
+    throw new DataError(
+      `${path} is empty (or only whitespace); give a text file with something to learn from`,
+    );
+  }
+  return text;
+}
+
+/**
+ * One numeric column of a CSV file. Without `column`, a file of one column, or of a date and a value, is
+ * unambiguous; anything wider must say which column to use.
+ */
+export async function readSeriesFile(path: string, column: string | undefined): Promise<NumericSeries> {
+  const text = await readFile(path, 'utf8');
+  const header = firstRecord(text);
+  const chosen = column ?? defaultColumn(header, path);
+  const dateColumn = header.length === 2 && chosen !== header[0] ? header[0] : undefined;
+  return readNumericCsv(text, { column: chosen, ...(dateColumn ? { dateColumn } : {}) });
+}
+
+function firstRecord(text: string): string[] {
+  const line = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (line === undefined) throw new DataError('the CSV file is empty: it has no header row');
+  return line
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
+}
+
+function defaultColumn(header: string[], path: string): string {
+  if (header.length === 1) return header[0];
+  if (header.length === 2) return header[1];
+  throw new UsageError(
+    `${path} has columns ${header.map((h) => JSON.stringify(h)).join(', ')}; choose the one to use with --column NAME`,
+  );
+}
+
+/** Fails now, not after training, if the model cannot be written where asked. */
+export async function checkWritable(path: string): Promise<void> {
+  const dir = dirname(resolve(path));
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`cannot write ${path}: the folder ${dir} does not exist`);
+  await access(dir, constants.W_OK).catch(() => {
+    throw new UsageError(`cannot write ${path}: the folder ${dir} is not writable`);
+  });
+  const target = await stat(path).catch(() => undefined);
+  if (target?.isDirectory()) throw new UsageError(`cannot write ${path}: it is a folder; give a file name`);
+}
+
+/** Written to a temporary file and renamed, so an interrupted run never leaves a half-written model. */
+export async function writeModelFile(path: string, bytes: Uint8Array): Promise<void> {
+  await writeFileAtomic(path, bytes);
+}
+
+export async function readModelFile(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path));
+}

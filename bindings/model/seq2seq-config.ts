@@ -1,0 +1,181 @@
+// Options of a Seq2Seq model (encoder–decoder), their validation into plain JSON, and the parameter names of
+// the equivalent PyTorch module — an `encoder` (embedding, rnn) and a `decoder` (embedding, rnn, head):
+//   encoder.embedding.weight, encoder.rnn.weight_ih_l0, decoder.embedding.weight, decoder.rnn.…, decoder.head.weight
+
+import { describe, ValueError } from '../errors.ts';
+import type { CellType } from './cells.ts';
+import { Dense } from './dense.ts';
+import { Embedding } from './embedding.ts';
+import { GRU } from './gru.ts';
+import type { RecurrentInit } from './init.ts';
+import { LSTM } from './lstm.ts';
+import { RNN } from './rnn.ts';
+import { dropoutRate } from './sequence-config.ts';
+import type { TensorSpec } from './slab.ts';
+
+/** Token ids as one-hot vectors, ids through an Embedding, or (source only) float features. */
+export type Seq2SeqSide =
+  | { tokens: number }
+  | { embedding: { vocabSize: number; dim: number } }
+  | { features: number };
+
+export interface Seq2SeqOptions {
+  source: Seq2SeqSide;
+  /** Target tokens: the decoder reads the previous one (teacher forcing) and predicts the next. */
+  target: { tokens: number } | { embedding: { vocabSize: number; dim: number } };
+  /** One shape for encoder and decoder (the encoder's final state initialises the decoder). */
+  recurrent: {
+    cell: CellType;
+    hiddenSize: number;
+    numLayers?: number;
+    dropout?: number;
+    init?: RecurrentInit;
+  };
+  /** The start token the decoder reads first (a target id). */
+  bos: number;
+  /** The end token: decoding of a sequence stops once it is produced (a target id). */
+  eos: number;
+  seed?: number;
+}
+
+export interface SideConfig {
+  kind: 'tokens' | 'embedding' | 'features';
+  /** Vocabulary (ids) or feature size. */
+  size: number;
+  /** What the recurrent layer reads: size, or the embedding dim. */
+  dim: number;
+}
+
+export interface Seq2SeqConfig {
+  readonly source: SideConfig;
+  readonly target: SideConfig;
+  readonly recurrent: Required<Omit<Seq2SeqOptions['recurrent'], 'init'>> & { init?: RecurrentInit };
+  readonly bos: number;
+  readonly eos: number;
+  readonly seed: number;
+  readonly options: Seq2SeqOptions;
+}
+
+function positiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValueError(`${name} must be a positive integer but got ${describe(value)}`);
+  }
+  return value;
+}
+
+function side(name: string, s: Seq2SeqSide, floats: boolean): SideConfig {
+  if (s !== null && typeof s === 'object') {
+    if ('tokens' in s) {
+      const V = positiveInt(`${name}.tokens`, s.tokens);
+      return { kind: 'tokens', size: V, dim: V };
+    }
+    if ('embedding' in s) {
+      return {
+        kind: 'embedding',
+        size: positiveInt(`${name}.embedding.vocabSize`, s.embedding?.vocabSize),
+        dim: positiveInt(`${name}.embedding.dim`, s.embedding?.dim),
+      };
+    }
+    if (floats && 'features' in s) {
+      const I = positiveInt(`${name}.features`, s.features);
+      return { kind: 'features', size: I, dim: I };
+    }
+  }
+  const kinds = floats ? '{ tokens }, { embedding } or { features }' : '{ tokens } or { embedding }';
+  throw new ValueError(`${name} must be ${kinds} but got ${describe(s)}`);
+}
+
+const sideOptions = (c: SideConfig): Seq2SeqSide =>
+  c.kind === 'tokens'
+    ? { tokens: c.size }
+    : c.kind === 'features'
+      ? { features: c.size }
+      : { embedding: { vocabSize: c.size, dim: c.dim } };
+
+const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
+
+export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`Seq2Seq options must be an object but got ${describe(options)}`);
+  }
+  const source = side('source', options.source, true);
+  const target = side('target', options.target, false);
+  const r = options.recurrent;
+  if (r === null || typeof r !== 'object' || !CELLS.includes(r.cell)) {
+    throw new ValueError(
+      `recurrent.cell must be one of ${CELLS.join(', ')} but got ${describe(r?.cell ?? r)}`,
+    );
+  }
+  if ((r as { bidirectional?: unknown }).bidirectional) {
+    throw new ValueError(
+      'Seq2Seq: a bidirectional encoder is not supported (its final state would not fit the decoder)',
+    );
+  }
+  const recurrent = {
+    cell: r.cell,
+    hiddenSize: positiveInt('recurrent.hiddenSize', r.hiddenSize),
+    numLayers: positiveInt('recurrent.numLayers', r.numLayers ?? 1),
+    dropout: dropoutRate('recurrent.dropout', r.dropout),
+    ...(r.init ? { init: r.init } : {}),
+  };
+  for (const [name, id] of [
+    ['bos', options.bos],
+    ['eos', options.eos],
+  ] as const) {
+    if (!Number.isInteger(id) || id < 0 || id >= target.size) {
+      throw new ValueError(
+        `${name} must be a target token id in [0, ${target.size}) but got ${describe(id)}`,
+      );
+    }
+  }
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const normalised: Seq2SeqOptions = {
+    source: sideOptions(source),
+    target: sideOptions(target) as Seq2SeqOptions['target'],
+    recurrent,
+    bos: options.bos,
+    eos: options.eos,
+    seed,
+  };
+  const config = { source, target, recurrent, bos: options.bos, eos: options.eos, seed, options: normalised };
+  seq2seqSpecs(config);
+  return config;
+}
+
+/** Options of every layer, all in one slab under their PyTorch module prefixes. */
+export function seq2seqLayers(c: Seq2SeqConfig) {
+  const r = c.recurrent;
+  const rnn = (prefix: string, inputSize: number, seed: number) => ({
+    inputSize,
+    hiddenSize: r.hiddenSize,
+    numLayers: r.numLayers,
+    init: r.init,
+    seed,
+    prefix,
+    nonlinearity: r.cell === 'rnn_relu' ? ('relu' as const) : ('tanh' as const),
+  });
+  const embedding = (s: SideConfig, prefix: string, seed: number) =>
+    s.kind === 'embedding' ? { numEmbeddings: s.size, embeddingDim: s.dim, seed, prefix } : undefined;
+  return {
+    encoderEmbedding: embedding(c.source, 'encoder.embedding.', c.seed),
+    encoder: rnn('encoder.rnn.', c.source.dim, c.seed + 1),
+    decoderEmbedding: embedding(c.target, 'decoder.embedding.', c.seed + 2),
+    decoder: rnn('decoder.rnn.', c.target.dim, c.seed + 3),
+    head: { inFeatures: r.hiddenSize, outFeatures: c.target.size, seed: c.seed + 4, prefix: 'decoder.head.' },
+  };
+}
+
+const rnnSpecs = (cell: CellType, o: ReturnType<typeof seq2seqLayers>['encoder']) =>
+  cell === 'lstm' ? LSTM.paramSpecs(o) : cell === 'gru' ? GRU.paramSpecs(o) : RNN.paramSpecs(o);
+
+export function seq2seqSpecs(c: Seq2SeqConfig): TensorSpec[] {
+  const o = seq2seqLayers(c);
+  return [
+    ...(o.encoderEmbedding ? Embedding.paramSpecs(o.encoderEmbedding) : []),
+    ...rnnSpecs(c.recurrent.cell, o.encoder),
+    ...(o.decoderEmbedding ? Embedding.paramSpecs(o.decoderEmbedding) : []),
+    ...rnnSpecs(c.recurrent.cell, o.decoder),
+    ...Dense.paramSpecs(o.head),
+  ];
+}

@@ -1,0 +1,214 @@
+// Decoding a Seq2Seq: the encoder runs once over the source (each row to its own length), its final state
+// seeds a streaming decoder (Stepper, one step at a time), and each step's logits choose the next input:
+// greedy (argmax) or beam search (the beamWidth best partial sequences by summed log-probability, finished
+// ones ranked by score / length^lengthPenalty, as Hugging Face's generate()). Output excludes bos and eos.
+
+import { describe, ValueError } from '../errors.ts';
+import type { Seq2Seq } from './seq2seq.ts';
+import type { ModelInputs } from './sequence-input.ts';
+import type { Stepper } from './stepper.ts';
+
+export interface DecodeOptions {
+  /** Steps to generate at most. Default: 2 × source steps + 10. */
+  maxSteps?: number;
+  /** Real steps of each source row [B]. */
+  sourceLengths?: ArrayLike<number>;
+}
+
+export interface BeamOptions extends DecodeOptions {
+  /** Default 4. */
+  beamWidth?: number;
+  /** Finished sequences are ranked by log-probability / length^lengthPenalty. Default 1. */
+  lengthPenalty?: number;
+}
+
+export interface Decoded {
+  /** Generated target ids of each source row, bos and eos excluded. */
+  tokens: Int32Array[];
+  /** Summed log-probability of each (eos included when produced). */
+  logProbs: Float64Array;
+}
+
+interface Decoder {
+  stepper: Stepper;
+  /** Logits [N, V] after feeding ids [N]. */
+  step(ids: Int32Array): Float32Array;
+}
+
+/** Runs the encoder; returns a decoder stepper over N = B·copies rows, each row b's state repeated `copies` times. */
+function start(
+  model: Seq2Seq,
+  source: ModelInputs,
+  copies: number,
+  o: DecodeOptions,
+): { dec: Decoder; B: number; Ts: number } {
+  const { T: Ts, B } = model.check(source);
+  const c = model.config;
+  const x = model.encoderEmbedding ? model.encoderEmbedding.forward(source as never) : source;
+  const enc = model.encoder.forward(x as never, {}, { lengths: o.sourceLengths });
+  const L = c.recurrent.numLayers;
+  const H = c.recurrent.hiddenSize;
+  const N = B * copies;
+  const repeat = (s: Float32Array) => {
+    const out = new Float32Array(L * N * H);
+    for (let l = 0; l < L; l++) {
+      for (let n = 0; n < N; n++)
+        out.set(
+          s.subarray((l * B + Math.floor(n / copies)) * H, (l * B + Math.floor(n / copies) + 1) * H),
+          (l * N + n) * H,
+        );
+    }
+    return out;
+  };
+  const stepper = model.decoder.stepper({ batchSize: N });
+  stepper.setState(enc.cN ? { h: repeat(enc.hN.data), c: repeat(enc.cN.data) } : { h: repeat(enc.hN.data) });
+  const step = (ids: Int32Array) => {
+    const input = model.decoderEmbedding
+      ? model.decoderEmbedding.forward({ data: ids, shape: [N] }).data
+      : ids;
+    const h = stepper.step(input);
+    return model.head.forward({ data: h, shape: [N, H] }).data;
+  };
+  return { dec: { stepper, step }, B, Ts };
+}
+
+function maxSteps(o: DecodeOptions, Ts: number): number {
+  const m = o.maxSteps ?? 2 * Ts + 10;
+  if (!Number.isInteger(m) || m < 1)
+    throw new ValueError(`maxSteps must be a positive integer but got ${describe(m)}`);
+  return m;
+}
+
+/** Log-softmax of row r of logits [*, V] into out (float64). */
+function logSoftmax(logits: Float32Array, r: number, V: number, out: Float64Array): void {
+  let mx = Number.NEGATIVE_INFINITY;
+  for (let v = 0; v < V; v++) mx = Math.max(mx, logits[r * V + v]);
+  let sum = 0;
+  for (let v = 0; v < V; v++) sum += Math.exp(logits[r * V + v] - mx);
+  const lse = mx + Math.log(sum);
+  for (let v = 0; v < V; v++) out[v] = logits[r * V + v] - lse;
+}
+
+/** Greedy decoding: the most probable token at every step, until eos (or maxSteps). */
+export function greedyDecode(model: Seq2Seq, source: ModelInputs, options: DecodeOptions = {}): Decoded {
+  const { dec, B, Ts } = start(model, source, 1, options);
+  const { bos, eos } = model.config;
+  const V = model.outputSize;
+  const steps = maxSteps(options, Ts);
+  const ids = new Int32Array(B).fill(bos);
+  const out: number[][] = Array.from({ length: B }, () => []);
+  const logProbs = new Float64Array(B);
+  const done = new Uint8Array(B);
+  const lp = new Float64Array(V);
+  try {
+    for (let s = 0; s < steps && done.some((d) => d === 0); s++) {
+      const logits = dec.step(ids);
+      for (let b = 0; b < B; b++) {
+        if (done[b]) continue;
+        logSoftmax(logits, b, V, lp);
+        let best = 0;
+        for (let v = 1; v < V; v++) if (lp[v] > lp[best]) best = v;
+        logProbs[b] += lp[best];
+        if (best === eos) done[b] = 1;
+        else out[b].push(best);
+        ids[b] = best;
+      }
+    }
+  } finally {
+    dec.stepper.dispose();
+  }
+  return { tokens: out.map((t) => Int32Array.from(t)), logProbs };
+}
+
+interface Hypothesis {
+  tokens: number[];
+  logProb: number;
+}
+
+/** Beam search with `beamWidth` beams per source row. */
+export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOptions = {}): Decoded {
+  const K = options.beamWidth ?? 4;
+  if (!Number.isInteger(K) || K < 1)
+    throw new ValueError(`beamWidth must be a positive integer but got ${describe(K)}`);
+  const alpha = options.lengthPenalty ?? 1;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw new ValueError(`lengthPenalty must be a finite number but got ${describe(alpha)}`);
+  }
+  const { dec, B, Ts } = start(model, source, K, options);
+  const { bos, eos } = model.config;
+  const V = model.outputSize;
+  const steps = maxSteps(options, Ts);
+  const rank = (h: Hypothesis) => h.logProb / Math.max(1, h.tokens.length) ** alpha;
+  // Only beam 0 of each row is live at first, so the K beams do not start as K copies of one.
+  const beams: Hypothesis[][] = Array.from({ length: B }, () => [{ tokens: [], logProb: 0 }]);
+  const finished: Hypothesis[][] = Array.from({ length: B }, () => []);
+  const done = (b: number) => finished[b].length >= K || beams[b].length === 0;
+  const ids = new Int32Array(B * K).fill(bos);
+  const parents = new Int32Array(B * K);
+  const lp = new Float64Array(V);
+  try {
+    for (let s = 0; s < steps && beams.some((_, b) => !done(b)); s++) {
+      const logits = dec.step(ids);
+      for (let b = 0; b < B; b++) {
+        const live: Hypothesis[] = [];
+        if (!done(b)) {
+          const candidates: { parent: number; token: number; logProb: number }[] = [];
+          beams[b].forEach((h, k) => {
+            logSoftmax(logits, b * K + k, V, lp);
+            for (let v = 0; v < V; v++) candidates.push({ parent: k, token: v, logProb: h.logProb + lp[v] });
+          });
+          // Ties broken by beam then token, so the search is a function of the logits alone.
+          candidates.sort((x, y) => y.logProb - x.logProb || x.parent - y.parent || x.token - y.token);
+          for (const cand of candidates) {
+            if (live.length === K || finished[b].length >= K) break;
+            const tokens = [...beams[b][cand.parent].tokens];
+            if (cand.token === eos) {
+              finished[b].push({ tokens, logProb: cand.logProb });
+              continue;
+            }
+            tokens.push(cand.token);
+            parents[b * K + live.length] = b * K + cand.parent;
+            ids[b * K + live.length] = cand.token;
+            live.push({ tokens, logProb: cand.logProb });
+          }
+        }
+        // Rows without K live beams fill the rest with copies of row b's first (never read back).
+        for (let k = live.length; k < K; k++) {
+          parents[b * K + k] = b * K;
+          ids[b * K + k] = eos;
+        }
+        if (!done(b)) beams[b] = finished[b].length >= K ? [] : live;
+      }
+      reorder(dec.stepper, parents);
+    }
+  } finally {
+    dec.stepper.dispose();
+  }
+  const tokens: Int32Array[] = [];
+  const logProbs = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    const pool = finished[b].length > 0 ? finished[b] : beams[b];
+    const best = pool.reduce((x, y) => (rank(y) > rank(x) ? y : x));
+    tokens.push(Int32Array.from(best.tokens));
+    logProbs[b] = best.logProb;
+  }
+  return { tokens, logProbs };
+}
+
+/** Row n of the new decoder state is row parents[n] of the old one. */
+function reorder(stepper: Stepper, parents: Int32Array): void {
+  const s = stepper.getState();
+  const N = parents.length;
+  const H = stepper.layer.config.H;
+  const L = s.h.length / (N * H);
+  const pick = (a: Float32Array) => {
+    const out = new Float32Array(a.length);
+    for (let l = 0; l < L; l++) {
+      for (let n = 0; n < N; n++) {
+        out.set(a.subarray((l * N + parents[n]) * H, (l * N + parents[n] + 1) * H), (l * N + n) * H);
+      }
+    }
+    return out;
+  };
+  stepper.setState(s.c ? { h: pick(s.h), c: pick(s.c) } : { h: pick(s.h) });
+}

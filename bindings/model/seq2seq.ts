@@ -1,0 +1,267 @@
+// An encoder–decoder (many-to-many delayed): the encoder reads the source; its final state (each layer's h,
+// and c for LSTM, at each sequence's own last step) initialises the decoder, which reads the target shifted
+// right behind a start token (teacher forcing) and predicts the next target token at every step. Backward runs
+// the decoder's BPTT, hands its initial-state gradient to the encoder as dHn (and dCn), then runs the
+// encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
+// Decoding (greedy, beam search) is in seq2seq-decode.ts.
+
+import { ValueError } from '../errors.ts';
+import { Heap } from '../kernels-ts/heap.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { Dense } from './dense.ts';
+import { DropoutStream } from './dropout.ts';
+import { Embedding } from './embedding.ts';
+import { GRU } from './gru.ts';
+import { LSTM } from './lstm.ts';
+import type { Recurrent } from './recurrent.ts';
+import { RNN } from './rnn.ts';
+import {
+  type Seq2SeqConfig,
+  type Seq2SeqOptions,
+  seq2seqConfig,
+  seq2seqLayers,
+  seq2seqSpecs,
+} from './seq2seq-config.ts';
+import { checkInputs, checkLengths, type InputShape, type ModelInputs } from './sequence-input.ts';
+import { ParamSlab, type TensorSpec } from './slab.ts';
+import { SlabModel } from './slab-record.ts';
+import { Workspace } from './workspace.ts';
+
+export interface Seq2SeqPass {
+  /** Real steps of each source row [B]; absent = all. */
+  sourceLengths?: ArrayLike<number>;
+  /** Real steps of each target row [B]; absent = all. */
+  targetLengths?: ArrayLike<number>;
+  backward?: boolean;
+  training?: boolean;
+}
+
+interface Loaded {
+  Ts: number;
+  Tt: number;
+  B: number;
+  srcLen: number;
+  tgtLen: number;
+  dropout: number;
+}
+
+export class Seq2Seq extends SlabModel {
+  readonly kind = 'Seq2Seq';
+  readonly rt: Runtime;
+  readonly config: Seq2SeqConfig;
+  readonly slab: ParamSlab;
+  readonly encoderEmbedding: Embedding | undefined;
+  readonly encoder: Recurrent;
+  readonly decoderEmbedding: Embedding | undefined;
+  readonly decoder: Recurrent;
+  readonly head: Dense;
+  readonly dropout: DropoutStream;
+  /** The decoder predicts at every step (for the trainer). */
+  readonly perStep = true;
+  readonly #ws: Workspace;
+  readonly #heap: Heap;
+  #pass: Loaded | undefined;
+  #disposed = false;
+
+  static paramSpecs(options: Seq2SeqOptions): TensorSpec[] {
+    return seq2seqSpecs(seq2seqConfig(options));
+  }
+
+  constructor(rt: Runtime, options: Seq2SeqOptions) {
+    super();
+    const c = seq2seqConfig(options);
+    this.rt = rt;
+    this.config = c;
+    this.slab = new ParamSlab(rt, seq2seqSpecs(c));
+    const o = seq2seqLayers(c);
+    const slab = this.slab;
+    const rnn = (opts: typeof o.encoder): Recurrent =>
+      c.recurrent.cell === 'lstm'
+        ? new LSTM(rt, { ...opts, slab })
+        : c.recurrent.cell === 'gru'
+          ? new GRU(rt, { ...opts, slab })
+          : new RNN(rt, { ...opts, slab });
+    this.encoderEmbedding = o.encoderEmbedding
+      ? new Embedding(rt, { ...o.encoderEmbedding, slab })
+      : undefined;
+    this.encoder = rnn(o.encoder);
+    this.decoderEmbedding = o.decoderEmbedding
+      ? new Embedding(rt, { ...o.decoderEmbedding, slab })
+      : undefined;
+    this.decoder = rnn(o.decoder);
+    this.head = new Dense(rt, { ...o.head, slab });
+    this.dropout = new DropoutStream(rt, c.seed);
+    this.#ws = new Workspace(rt);
+    this.#heap = new Heap(rt.memory);
+  }
+
+  /** Target vocabulary: the head's outputs. */
+  get outputSize(): number {
+    return this.config.target.size;
+  }
+
+  /** Checks source inputs (time-major, before any kernel). */
+  check(source: ModelInputs): InputShape {
+    return checkInputs(this.config.source, source, 'source');
+  }
+
+  /** Checks targets [Tt, B] of target ids (the decoder's input is built from them). */
+  checkTargets(targets: unknown, B: number): number {
+    const t = targets as { data?: unknown; shape?: number[] } | null;
+    const shape = t?.shape;
+    if (!(t?.data instanceof Int32Array) || !Array.isArray(shape) || shape.length !== 2 || shape[1] !== B) {
+      throw new ValueError(
+        `targets must be Int32Array target ids [Tt, ${B}] (time-major) but got ${JSON.stringify(shape)}`,
+      );
+    }
+    checkInputs(this.config.target, t, 'targets');
+    return shape[0];
+  }
+
+  /**
+   * Copies a checked source [Ts, B] and targets [Tt, B] in; the decoder reads [bos, y_0, …, y_{Tt−2}]. Sizes
+   * every block of the next forward (and backward).
+   */
+  load(
+    source: ModelInputs,
+    shape: InputShape,
+    targets: Int32Array,
+    Tt: number,
+    pass: Seq2SeqPass = {},
+  ): void {
+    if (this.#disposed) throw new ValueError('this model was disposed');
+    const { T: Ts, B } = shape;
+    const c = this.config;
+    const ws = this.#ws;
+    const H = c.recurrent.hiddenSize;
+    const L = c.recurrent.numLayers;
+    const backward = pass.backward ?? false;
+    const srcLen = checkLengths(pass.sourceLengths, Ts, B);
+    const tgtLen = checkLengths(pass.targetLengths, Tt, B);
+    const srcIds = c.source.kind !== 'features';
+    ws.need('src', Ts * B * (srcIds ? 1 : c.source.size));
+    if (c.source.kind === 'embedding') ws.need('src_emb', Ts * B * c.source.dim);
+    ws.need('dec_in', Tt * B);
+    if (c.target.kind === 'embedding') ws.need('dec_emb', Tt * B * c.target.dim);
+    ws.need('h0', L * B * H);
+    if (this.encoder.cell.hasCell) ws.need('c0', L * B * H);
+    if (srcLen) ws.need('src_len', B);
+    if (tgtLen) ws.need('tgt_len', B);
+    ws.need('y', Tt * B * c.target.size);
+    if (backward) ws.need('dout', Tt * B * H);
+    for (const r of [this.encoder, this.decoder]) {
+      r.engine.dropout = c.recurrent.dropout;
+    }
+    this.encoder.engine.reserve(Ts, B, backward);
+    this.decoder.engine.reserve(Tt, B, backward);
+    const heap = this.#heap;
+    if (srcIds) heap.i32.set(source.data, ws.ptr('src') >> 2);
+    else heap.f32.set(source.data, ws.ptr('src') >> 2);
+    const decIn = ws.ptr('dec_in') >> 2;
+    const i32 = heap.i32;
+    i32.fill(c.bos, decIn, decIn + B);
+    i32.set(targets.subarray(0, (Tt - 1) * B), decIn + B);
+    if (srcLen) heap.i32.set(srcLen, ws.ptr('src_len') >> 2);
+    if (tgtLen) heap.i32.set(tgtLen, ws.ptr('tgt_len') >> 2);
+    const training = pass.training ?? backward;
+    this.#pass = {
+      Ts,
+      Tt,
+      B,
+      srcLen: srcLen ? ws.ptr('src_len') : 0,
+      tgtLen: tgtLen ? ws.ptr('tgt_len') : 0,
+      dropout: training ? this.dropout.ptr : 0,
+    };
+  }
+
+  /** Encoder, state hand-over, teacher-forced decoder, head: logits [Tt·B, V] at `output`. */
+  forward(): void {
+    const p = this.#need();
+    const { Ts, Tt, B } = p;
+    const c = this.config;
+    const ws = this.#ws;
+    const k = this.rt.kernels;
+    const enc = this.encoder.engine;
+    const dec = this.decoder.engine;
+    const src = this.#embed(this.encoderEmbedding, ws.ptr('src'), ws.ptr('src_emb'), Ts * B);
+    enc.forward({
+      T: Ts,
+      B,
+      tokens: c.source.kind === 'tokens',
+      x: src,
+      h0: 0,
+      c0: 0,
+      lengths: p.srcLen,
+      dropout: p.dropout,
+    });
+    const BH = B * c.recurrent.hiddenSize;
+    for (const u of enc.units) {
+      k.copy_f32(ws.ptr('h0') + u.index * BH * 4, enc.finalState(u.index, 'h'), BH);
+      if (enc.cell.hasCell) k.copy_f32(ws.ptr('c0') + u.index * BH * 4, enc.finalState(u.index, 'c'), BH);
+    }
+    const x = this.#embed(this.decoderEmbedding, ws.ptr('dec_in'), ws.ptr('dec_emb'), Tt * B);
+    dec.forward({
+      T: Tt,
+      B,
+      tokens: c.target.kind === 'tokens',
+      x,
+      h0: ws.ptr('h0'),
+      c0: enc.cell.hasCell ? ws.ptr('c0') : 0,
+      lengths: p.tgtLen,
+      dropout: p.dropout,
+    });
+    this.head.forwardRows(ws.ptr('y'), dec.outputs, Tt * B);
+  }
+
+  /** Byte pointer of the logits [Tt·B, V]; a Loss writes ∂loss/∂logits over them before backward(). */
+  get output(): number {
+    return this.#ws.ptr('y');
+  }
+
+  backward(): void {
+    const { Ts, Tt, B } = this.#need();
+    const ws = this.#ws;
+    const k = this.rt.kernels;
+    const enc = this.encoder.engine;
+    const dec = this.decoder.engine;
+    this.head.backwardRows(ws.ptr('dout'), ws.ptr('y'), dec.outputs, Tt * B);
+    dec.zeroStateGrads();
+    dec.backward(ws.ptr('dout'), this.decoderEmbedding !== undefined);
+    this.decoderEmbedding?.backwardRows(dec.inputGrad, ws.ptr('dec_in'), Tt * B);
+    // The decoder's dH0 (dC0) is the encoder's dHn (dCn): one layout, [L, B, H].
+    const n = this.config.recurrent.numLayers * B * this.config.recurrent.hiddenSize;
+    k.copy_f32(enc.dh, dec.dh, n);
+    if (enc.cell.hasCell) k.copy_f32(enc.dc, dec.dc, n);
+    enc.backward(0, this.encoderEmbedding !== undefined);
+    this.encoderEmbedding?.backwardRows(enc.inputGrad, ws.ptr('src'), Ts * B);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const layer of [
+      this.encoderEmbedding,
+      this.encoder,
+      this.decoderEmbedding,
+      this.decoder,
+      this.head,
+    ]) {
+      layer?.dispose();
+    }
+    this.#ws.free();
+    this.dropout.free();
+    this.slab.free();
+  }
+
+  /** The rows an embedding makes of ids (into `out`), or the ids themselves when there is none. */
+  #embed(e: Embedding | undefined, ids: number, out: number, n: number): number {
+    if (e === undefined) return ids;
+    e.forwardRows(out, ids, n);
+    return out;
+  }
+
+  #need(): Loaded {
+    if (this.#pass === undefined || this.#disposed) throw new ValueError('call load() with a batch first');
+    return this.#pass;
+  }
+}

@@ -1,0 +1,37 @@
+// High-level tasks on top of the layers: multi-step forecasting, walk-forward evaluation, anomaly scores.
+
+export { type AnomalyOptions, type AnomalyScores, anomalyScores } from './anomaly.ts';
+export type { ScalerKind, SeriesLayout, TargetKind } from './forecast-data.ts';
+export { type ForecastEvaluateOptions, Forecaster, type ForecasterOptions } from './forecaster.ts';
+export {
+  type ForecastStrategy,
+  forecastSteps,
+  type MultiStepOptions,
+  type WindowPredictor,
+} from './multistep.ts';
+export {
+  type ClassifierEvaluation,
+  type ClassifierOptions,
+  SequenceClassifier,
+} from './sequence-classifier.ts';
+export type { GenerationOptions } from './text-data.ts';
+export {
+  type TextEvaluation,
+  type TextFitOptions,
+  type TextLevel,
+  TextModel,
+  type TextModelOptions,
+} from './text-model.ts';
+export type { BudgetOptions, CellName, FitSummary, NetworkOptions, TrainingProgress } from './training.ts';
+export {
+  contextWindows,
+  type ForecastMethod,
+  type ForecastRequest,
+  type ForecastScores,
+  naiveMethod,
+  predictorMethod,
+  seasonalNaiveMethod,
+  type WalkForwardOptions,
+  type WalkForwardResult,
+  walkForward,
+} from './walk-forward.ts';

@@ -1,0 +1,279 @@
+// A character-level (or word-level) language model, Karpathy's char-rnn: ids → LSTM/GRU → logits over the
+// vocabulary at every step, trained with cross-entropy on windows of the text, sampled one character at a time
+// with temperature, top-k and top-p. The vocabulary is saved in the model file: output row k means its k-th
+// character and nothing else.
+
+import { makeDataset } from '../data/dataset.ts';
+import { checkSampling } from '../data/sampling.ts';
+import { bitsPerCharacter, perplexity } from '../data/text-metrics.ts';
+import { CharVocab, type CharVocabJSON } from '../data/vocab.ts';
+import { WordVocab, type WordVocabJSON } from '../data/words.ts';
+import { DataError, describe, ValueError } from '../errors.ts';
+import { SequenceModel } from '../model/sequence-model.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { Trainer } from '../train/trainer.ts';
+import { evaluationBatches, type GenerationOptions, generateIds } from './text-data.ts';
+import {
+  type BudgetOptions,
+  type FitSummary,
+  fitWithBudget,
+  loadTask,
+  type NetworkOptions,
+  recurrentSpec,
+  saveTask,
+} from './training.ts';
+
+export type TextLevel = 'char' | 'word';
+type Vocab = CharVocab | WordVocab;
+
+export interface TextModelOptions extends NetworkOptions {
+  /** Default 'char'. */
+  level?: TextLevel;
+  /** Ids through a learned embedding of this size; default: one-hot inputs (char-rnn's choice). */
+  embeddingDim?: number;
+}
+
+export interface TextFitOptions extends BudgetOptions {
+  /** Characters per training window (BPTT length), default 64. */
+  seqLength?: number;
+  /** Adam's learning rate, default 2e-3. */
+  lr?: number;
+  /** Global gradient-norm clip, default 5. */
+  clip?: number;
+  /** A held-out share of the text's end (default 0.05) or a separate text, for the validation loss. */
+  validation?: number | string;
+}
+
+export interface TextEvaluation {
+  /** Mean cross-entropy per token, in nats. */
+  loss: number;
+  bitsPerCharacter: number;
+  perplexity: number;
+  tokens: number;
+}
+
+const TASK = 'text';
+const VALID_SHARE = 0.05;
+
+export class TextModel {
+  readonly rt: Runtime;
+  readonly vocab: Vocab;
+  readonly level: TextLevel;
+  readonly model: SequenceModel;
+  /** Steps trained over every fit call (and before saving). */
+  stepsTrained = 0;
+  #trainer: Trainer | undefined;
+  #stepper: ReturnType<SequenceModel['rnn']['stepper']> | undefined;
+
+  /** A fresh model whose vocabulary is the characters (or words) of `text`. */
+  constructor(rt: Runtime, text: string | Vocab, options: TextModelOptions = {}, model?: SequenceModel) {
+    this.rt = rt;
+    this.level = options.level ?? (text instanceof WordVocab ? 'word' : 'char');
+    if (this.level !== 'char' && this.level !== 'word') {
+      throw new ValueError(`level must be 'char' or 'word' but got ${describe(this.level)}`);
+    }
+    if (typeof text === 'string') checkText('text', text);
+    this.vocab =
+      typeof text !== 'string'
+        ? text
+        : this.level === 'char'
+          ? CharVocab.fromText(text)
+          : WordVocab.fromText(text);
+    const V = this.vocab.size;
+    this.model =
+      model ??
+      new SequenceModel(rt, {
+        input: options.embeddingDim
+          ? { embedding: { vocabSize: V, dim: options.embeddingDim } }
+          : { tokens: V },
+        recurrent: recurrentSpec(options, 128),
+        pooling: 'none',
+        head: { outputSize: V },
+        seed: options.seed ?? 0,
+      });
+  }
+
+  /** A new model fitted on `text` (Keras's model.fit on a string). */
+  static async fit(
+    rt: Runtime,
+    text: string,
+    options: TextModelOptions & TextFitOptions = {},
+  ): Promise<{ model: TextModel; summary: FitSummary }> {
+    const model = new TextModel(rt, text, options);
+    const summary = await model.fit(text, options);
+    return { model, summary };
+  }
+
+  /** Trains on windows of `text`; `onProgress` may call generate() to watch samples improve. */
+  async fit(text: string, options: TextFitOptions = {}): Promise<FitSummary> {
+    checkText('text', text);
+    const T = options.seqLength ?? 64;
+    const { train, held } = this.#split(text, options.validation, T);
+    const data = windows(this.#encode('text', train), T);
+    const validation = held === undefined ? undefined : windows(this.#encode('validation', held), T);
+    this.#trainer ??= new Trainer(this.model, {
+      loss: 'cross_entropy',
+      optimizer: { kind: 'adam', lr: options.lr ?? 2e-3 },
+      clip: { norm: options.clip ?? 5 },
+    });
+    const before = this.#trainer.steps;
+    const batchSize = options.batchSize ?? 32;
+    const summary = await fitWithBudget(
+      this.#trainer,
+      data,
+      validation,
+      { ...options, batchSize },
+      T * batchSize,
+    );
+    this.stepsTrained += this.#trainer.steps - before;
+    return summary;
+  }
+
+  /** `prompt` followed by `length` sampled characters (words); the same seed gives the same text. */
+  generate(prompt: string, options: GenerationOptions = {}): string {
+    if (typeof prompt !== 'string')
+      throw new ValueError(`prompt must be a string but got ${describe(prompt)}`);
+    checkSampling(options);
+    const ids = this.#promptIds(prompt);
+    const stepper = this.#streaming();
+    stepper.reset();
+    const x = new Int32Array(1);
+    const H = this.model.config.recurrent.hiddenSize;
+    const logits = (id: number) => {
+      x[0] = id;
+      return this.model.head.forward({ data: stepper.step(x), shape: [1, H] }).data;
+    };
+    const drawn = this.vocab.decode(generateIds(logits, ids.length > 0 ? ids : this.#startId(), options));
+    if (this.level === 'char') return prompt + drawn;
+    return prompt.length > 0 ? `${prompt} ${drawn}` : drawn;
+  }
+
+  /** Loss on `text` in nats, bits per character and perplexity (text outside the vocabulary is an error). */
+  evaluate(text: string, options: { seqLength?: number; batchSize?: number } = {}): TextEvaluation {
+    checkText('text', text);
+    const ids = this.#encode('text', text);
+    const T = Math.min(options.seqLength ?? 64, ids.length - 1);
+    let sum = 0;
+    let count = 0;
+    for (const batch of evaluationBatches(ids, T, options.batchSize ?? 32)) {
+      const logits = this.model.predict(batch.inputs).data;
+      const V = this.vocab.size;
+      const y = batch.targets.data;
+      for (let r = 0; r < y.length; r++) sum += crossEntropyRow(logits, r * V, V, y[r]);
+      count += y.length;
+    }
+    const loss = sum / count;
+    return { loss, bitsPerCharacter: bitsPerCharacter(loss), perplexity: perplexity(loss), tokens: count };
+  }
+
+  save(): Uint8Array {
+    return saveTask(this.model, TASK, {
+      level: this.level,
+      vocab: this.vocab.toJSON() as unknown as Record<string, unknown>,
+      stepsTrained: this.stepsTrained,
+    });
+  }
+
+  static load(rt: Runtime, bytes: Uint8Array | ArrayBuffer): TextModel {
+    const { model, extra } = loadTask(rt, bytes, TASK, 'a text model');
+    const level = extra.level === 'word' ? 'word' : 'char';
+    const vocab =
+      level === 'word'
+        ? WordVocab.fromJSON(extra.vocab as WordVocabJSON)
+        : CharVocab.fromJSON(extra.vocab as CharVocabJSON);
+    if (vocab.size !== model.outputSize) {
+      model.dispose();
+      throw new DataError(
+        `model file: the vocabulary has ${vocab.size} entries but the model outputs ${model.outputSize}`,
+      );
+    }
+    const m = new TextModel(rt, vocab, { level }, model);
+    m.stepsTrained = typeof extra.stepsTrained === 'number' ? extra.stepsTrained : 0;
+    return m;
+  }
+
+  dispose(): void {
+    this.#stepper?.dispose();
+    this.#trainer?.dispose();
+    this.model.dispose();
+  }
+
+  #streaming() {
+    this.#stepper ??= this.model.rnn.stepper({ batchSize: 1 });
+    return this.#stepper;
+  }
+
+  #split(text: string, validation: number | string | undefined, T: number): { train: string; held?: string } {
+    if (typeof validation === 'string') return { train: text, held: checkText('validation', validation) };
+    const share = validation ?? VALID_SHARE;
+    if (typeof share !== 'number' || !(share >= 0 && share < 1)) {
+      throw new ValueError(`validation must be a share in [0, 1) or a text but got ${describe(share)}`);
+    }
+    const cut = Math.floor(text.length * (1 - share));
+    // A held-out part shorter than a few windows gives a noisy number; train on everything instead.
+    if (share === 0 || text.length - cut < 4 * (T + 1)) return { train: text };
+    return { train: text.slice(0, cut), held: text.slice(cut) };
+  }
+
+  #encode(name: string, text: string): Int32Array {
+    try {
+      return this.vocab.encode(text);
+    } catch (error) {
+      if (error instanceof DataError) throw new DataError(`${name}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** The prompt's ids, or a clear error naming the first character this model has never seen. */
+  #promptIds(prompt: string): Int32Array {
+    if (this.vocab instanceof WordVocab) return this.vocab.encode(prompt);
+    const known = new Set(this.vocab.chars);
+    let i = 0;
+    for (const ch of prompt) {
+      if (!known.has(ch) && this.vocab.unknown === undefined) {
+        const hex = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+        throw new DataError(
+          `prompt: character ${JSON.stringify(ch)} (U+${hex}) at index ${i} is not one of the ${this.vocab.size} ` +
+            `characters this model was trained on; remove or replace it`,
+        );
+      }
+      i += ch.length;
+    }
+    return this.vocab.encode(prompt);
+  }
+
+  /** Without a prompt, start as a new paragraph would (after a newline) when the vocabulary has one. */
+  #startId(): Int32Array {
+    if (this.vocab instanceof CharVocab) return Int32Array.of(Math.max(0, this.vocab.chars.indexOf('\n')));
+    return Int32Array.of(0);
+  }
+}
+
+function checkText(name: string, text: unknown): string {
+  if (typeof text !== 'string') throw new ValueError(`${name} must be a string but got ${describe(text)}`);
+  if (text.length === 0) throw new DataError(`${name} is empty; give a text to learn from`);
+  return text;
+}
+
+/** Non-overlapping windows: sample i is ids[iT .. iT+T) and its targets the same range one id later (views). */
+function windows(ids: Int32Array, T: number) {
+  const n = Math.floor((ids.length - 1) / T);
+  if (n === 0) {
+    throw new DataError(
+      `the text has ${ids.length} ${ids.length === 1 ? 'token' : 'tokens'}, fewer than one training window of ` +
+        `seqLength ${T} + 1; give a longer text or a smaller seqLength`,
+    );
+  }
+  const inputs = Array.from({ length: n }, (_, i) => ids.subarray(i * T, i * T + T));
+  const targets = Array.from({ length: n }, (_, i) => ids.subarray(i * T + 1, i * T + T + 1));
+  return makeDataset(inputs, targets, { targetsPer: 'step' });
+}
+
+/** −log softmax(logits)[target] of one row, computed stably in float64. */
+function crossEntropyRow(logits: Float32Array, at: number, V: number, target: number): number {
+  let max = -Infinity;
+  for (let v = 0; v < V; v++) max = Math.max(max, logits[at + v]);
+  let sum = 0;
+  for (let v = 0; v < V; v++) sum += Math.exp(logits[at + v] - max);
+  return Math.log(sum) + max - logits[at + target];
+}

@@ -1,0 +1,49 @@
+// Streams (truncated BPTT, bindings/data/stream.ts) checked against the model before training, and evaluated
+// statefully: every window once, the state carried from window to window as in training, nothing updated.
+
+import type { TbpttStream } from '../data/stream.ts';
+import { ShapeError } from '../errors.ts';
+import type { SequenceModel } from '../model/sequence-model.ts';
+import type { Evaluation } from './evaluate.ts';
+import { isSeq2Seq } from './stage.ts';
+import type { Trainer } from './trainer.ts';
+
+export function checkStream(trainer: Trainer, stream: TbpttStream, name: string): void {
+  const model = trainer.model;
+  if (isSeq2Seq(model) || !model.perStep || model.config.recurrent.bidirectional) {
+    throw new ShapeError(
+      `${name}: a stream trains a unidirectional model with an output at every step (pooling 'none')`,
+    );
+  }
+  const [L, B] = stream.inputs.shape;
+  model.check({ data: stream.inputs.data, shape: stream.inputs.shape });
+  const y = stream.targets.data;
+  const O = model.outputSize;
+  const classes = trainer.loss.config.classTargets;
+  if (!classes && y.length !== L * B * O) {
+    throw new ShapeError(
+      `${name}: the target stream has ${y.length / (L * B)} values per step but the model outputs ${O}`,
+    );
+  }
+  const rows = classes ? y.length : y.length / O;
+  trainer.loss.check(y, rows, O, undefined, (r) => `track ${r % B}, step ${Math.floor(r / B)}`);
+}
+
+export function evaluateStream(trainer: Trainer, stream: TbpttStream): Evaluation {
+  const model = trainer.model as SequenceModel;
+  const sum = trainer.loss.config.reduction === 'sum';
+  const carried = model.carriedState;
+  model.resetState();
+  let total = 0;
+  let counted = 0;
+  for (const w of stream) {
+    trainer.stage({ inputs: w.inputs, targets: w.targets }, { training: false, stateful: true });
+    model.forward();
+    const value = trainer.loss.compute(model.output, 0);
+    total += sum ? value : value * trainer.loss.count;
+    counted += trainer.loss.count;
+    model.keepState();
+  }
+  model.carriedState = carried;
+  return { loss: sum ? total : counted > 0 ? total / counted : 0, samples: stream.length };
+}

@@ -1,0 +1,38 @@
+// Messages between the page and the training worker. The page only draws; every model call runs in the worker,
+// so a long training step never blocks the page's event loop.
+
+export interface TextJob {
+  type: 'train-text';
+  text: string;
+  steps: number;
+  prompt: string;
+  temperature: number;
+}
+
+export interface ForecastJob {
+  type: 'train-forecast';
+  steps: number;
+}
+
+export type ToWorker = TextJob | ForecastJob | { type: 'stop' };
+
+export interface ForecastResult {
+  type: 'forecast';
+  /** The whole filled series, and where the test split starts in it. */
+  series: number[];
+  testStart: number;
+  /** Walk-forward forecasts over the test rows, aligned with series[testStart...]. */
+  forecast: number[];
+  baseline: number[];
+  mae: number;
+  baselineMae: number;
+  horizon: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'progress'; step: number; total: number; loss: number; tokensPerSecond: number }
+  | { type: 'sample'; step: number; text: string }
+  | ForecastResult
+  | { type: 'done'; stopped: boolean; seconds: number }
+  | { type: 'error'; message: string };

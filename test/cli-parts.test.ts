@@ -1,0 +1,114 @@
+// The command line's parts on their own: progress lines, the terminal chart, failure lines and input checks.
+
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DataError, ShapeError } from 'wasm-rnn';
+import { drawChart, resample } from '../bin/cli/chart.ts';
+import { describeFailure, EXIT_FAILURE, EXIT_USAGE, UsageError } from '../bin/cli/fail.ts';
+import { checkWritable, readSeriesFile, readTextFile } from '../bin/cli/files.ts';
+import { createProgress, formatDuration } from '../bin/cli/progress.ts';
+
+describe('progress', () => {
+  it('prints a line every tenth of the run with loss, tokens/s and ETA when not on a terminal', () => {
+    let out = '';
+    let clock = 0;
+    const p = createProgress(
+      { write: (s: string) => (out += s) },
+      { total: 100, label: 'train', now: () => clock },
+    );
+    for (let step = 1; step <= 100; step++) {
+      p.update({ step, loss: 5 - step / 50, tokens: step * 1000 });
+      clock += 10; // 10 ms per step of 1000 tokens: 100k tokens/s
+    }
+    p.stop();
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toMatch(/^train 10\/100 \| loss 4\.8000 \| 100k tok\/s \| ETA 1s$/);
+    expect(lines.at(-1)).toMatch(/^train 100\/100 \| loss 3\.0000 \| 100k tok\/s \| ETA 0s$/);
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(42.4)).toBe('42s');
+    expect(formatDuration(125)).toBe('2m05s');
+    expect(formatDuration(3 * 3600 + 60)).toBe('3h01m');
+    expect(formatDuration(Number.NaN)).toBe('--');
+  });
+});
+
+describe('chart', () => {
+  it('averages long series down to the width and draws a row per height step', () => {
+    expect(resample([1, 3, 5, 7], 2)).toEqual([2, 6]);
+    expect(resample([1, 2], 5)).toEqual([1, 2]);
+    const chart = drawChart(
+      [
+        { name: 'truth', values: Array.from({ length: 500 }, (_, i) => Math.sin(i / 20)) },
+        { name: 'forecast', values: Array.from({ length: 500 }, (_, i) => Math.sin(i / 20) * 0.9) },
+      ],
+      { width: 60, height: 8 },
+    );
+    const rows = chart.split('\n');
+    expect(rows).toHaveLength(10); // 9 plot rows + legend
+    expect(Math.max(...rows.slice(0, -1).map((r) => r.length))).toBeLessThanOrEqual(60);
+    expect(rows.at(-1)).toContain('1. truth');
+    expect(rows.at(-1)).toContain('2. forecast');
+  });
+});
+
+describe('failures', () => {
+  it('is one line with an exit code that tells usage from data errors', () => {
+    expect(describeFailure(new UsageError('--steps must be a whole number > 0'))).toEqual({
+      line: 'wasm-rnn: --steps must be a whole number > 0',
+      code: EXIT_USAGE,
+    });
+    expect(describeFailure(new ShapeError('x must be [2]'))).toEqual({
+      line: 'wasm-rnn: ShapeError: x must be [2]',
+      code: EXIT_FAILURE,
+    });
+    const enoent = Object.assign(new Error('ENOENT: open'), { code: 'ENOENT', path: 'nope.txt' });
+    expect(describeFailure(enoent).line).toBe(
+      'wasm-rnn: nope.txt: no such file or directory; check the path',
+    );
+    const bug = describeFailure(new TypeError('x is undefined\n  at somewhere'));
+    expect(bug.line).not.toContain('\n');
+    expect(bug.line).toMatch(/unexpected error: x is undefined/);
+  });
+});
+
+describe('input files', () => {
+  const dir = mkdtemp(join(tmpdir(), 'wasm-rnn-cli-'));
+  const file = async (name: string, text: string) => {
+    const path = join(await dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+
+  it('reads a date,value CSV without --column and names a missing or non-numeric column', async () => {
+    const two = await file('two.csv', 'date,co2\n2001-01-01,370.1\n2001-01-08,\n2001-01-15,370.5\n');
+    const s = await readSeriesFile(two, undefined);
+    expect(s.column).toBe('co2');
+    expect([...s.missing]).toEqual([1]);
+    expect(s.dates).toEqual(['2001-01-01', '2001-01-08', '2001-01-15']);
+    const wide = await file('wide.csv', 'a,b,c\n1,2,3\n');
+    await expect(readSeriesFile(wide, undefined)).rejects.toThrow(
+      /has columns "a", "b", "c"; choose .* --column/,
+    );
+    await expect(readSeriesFile(wide, 'd')).rejects.toThrow(
+      /column "d" is not in the CSV; available columns: "a", "b", "c"/,
+    );
+    const bad = await file('bad.csv', 'x\n1\nabc\n');
+    await expect(readSeriesFile(bad, 'x')).rejects.toThrow(DataError);
+    await expect(readSeriesFile(bad, 'x')).rejects.toThrow(/line 3.*"abc" is not a number/);
+  });
+
+  it('refuses an empty text and an output folder that does not exist', async () => {
+    await expect(readTextFile(await file('empty.txt', ' \n\n'))).rejects.toThrow(/is empty/);
+    expect(await readTextFile(await file('t.txt', 'hello'))).toBe('hello');
+    await expect(checkWritable(join(await dir, 'missing', 'model.safetensors'))).rejects.toThrow(
+      /the folder .*missing does not exist/,
+    );
+    await expect(checkWritable(await dir)).rejects.toThrow(/it is a folder/);
+    await expect(checkWritable(join(await dir, 'ok.safetensors'))).resolves.toBeUndefined();
+  });
+});
