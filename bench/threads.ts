@@ -4,7 +4,8 @@
 // at each thread count, all on one backend (wasm-simd by default; its threads build for the ParallelTrainer),
 // measured in interleaved rounds so that the machine's load falls on every configuration alike. Prints medians
 // of tokens/s with min–max, the CPU time of all threads per step (and over wall time: the cores the
-// configuration got), and each configuration's ratio to 1 thread and to the Trainer.
+// configuration got), each configuration's ratio to 1 thread and to the Trainer, and the CPU time of its busiest
+// thread per step, whose ratio to one thread's is the speed-up a machine with a free core per thread would see.
 // Standalone (the training suites bench/train*.ts are on another branch): rows use the JSON of BENCHMARKS.md.
 
 import { loadavg } from 'node:os';
@@ -19,6 +20,7 @@ import {
   Trainer,
 } from '../bindings/index.node.ts';
 import { writeJson } from './report.ts';
+import { addTicks, busiestMs, threadTicks } from './thread-cpu.ts';
 import type { BenchResult } from './types.ts';
 
 interface Workload {
@@ -105,7 +107,7 @@ if (
   (backend !== 'wasm-simd' && backend !== 'wasm-relaxed')
 ) {
   console.error(
-    `bench:threads: bad --only/--threads/--shards (workloads: ${Object.keys(WORKLOADS).join(', ')})`,
+    `bench:threads: bad --only/--threads/--shards/--backend (workloads: ${Object.keys(WORKLOADS).join(', ')})`,
   );
   process.exit(2);
 }
@@ -117,6 +119,8 @@ interface Config {
   trainer: Trainer;
   samples: number[];
   cpuMs: number[];
+  /** CPU ticks per thread over the measured rounds. */
+  ticks: Map<string, number>;
 }
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
@@ -127,11 +131,14 @@ function measureRounds(configs: Config[], batch: TrainBatch, rounds: number, ste
   for (let r = 0; r <= rounds; r++) {
     for (const c of configs) {
       const cpu = process.cpuUsage();
+      const ticks = threadTicks();
       const t0 = performance.now();
       for (let i = 0; i < steps; i++) c.trainer.step(batch);
       const ms = (performance.now() - t0) / steps;
       const used = process.cpuUsage(cpu);
       if (r === 0) continue;
+      const after = threadTicks();
+      if (ticks && after) addTicks(c.ticks, ticks, after);
       c.samples.push(ms);
       c.cpuMs.push((used.user + used.system) / 1000 / steps);
     }
@@ -158,7 +165,7 @@ async function benchWorkload(id: string): Promise<BenchResult[]> {
         trainer: new ParallelTrainer(new SequenceModel(shared, w.model), { ...options, threads, shards }),
       })),
     ),
-  ].map((c) => ({ ...c, samples: [], cpuMs: [] }));
+  ].map((c) => ({ ...c, samples: [], cpuMs: [], ticks: new Map<string, number>() }));
   for (const c of configs) if (c.trainer instanceof ParallelTrainer) await c.trainer.ready;
   const batch = w.batch();
   for (const c of configs) c.trainer.step(batch);
@@ -171,10 +178,26 @@ async function benchWorkload(id: string): Promise<BenchResult[]> {
   const tokens = w.T * w.B;
   const rate = (ms: number) => tokens / (ms / 1000);
   // cores: CPU time of all threads over wall time, what the machine gave the configuration on average.
+  // busiest: CPU time of the busiest thread per step; "if cores free": 1 thread's busiest over this one's.
   const rows = [
-    ['workload', 'system', 'median tokens/s', 'min–max', 'CPU ms/step', 'cores', 'vs 1 thread', 'vs Trainer'],
+    [
+      'workload',
+      'system',
+      'median tokens/s',
+      'min–max',
+      'CPU ms/step',
+      'cores',
+      'vs 1 thread',
+      'vs Trainer',
+      'busiest ms/step',
+      'if cores free',
+    ],
   ];
+  const measured = configs[0].samples.length * steps;
+  const busiest = (c: Config | undefined) => (c ? busiestMs(c.ticks) / measured : Number.NaN);
   const results: BenchResult[] = [];
+  const oneThread = (c: Config) =>
+    configs.find((o) => o.threads === 1 && o.shards === c.shards && o !== configs[0]);
   for (const c of configs) {
     const m = median(c.samples);
     const vs = (other: Config | undefined) => (other ? `${(median(other.samples) / m).toFixed(2)}×` : '—');
@@ -185,10 +208,10 @@ async function benchWorkload(id: string): Promise<BenchResult[]> {
       `${fmt(rate(Math.max(...c.samples)))}–${fmt(rate(Math.min(...c.samples)))}`,
       fmt(median(c.cpuMs)),
       (median(c.cpuMs) / m).toFixed(2),
-      c === configs[0]
-        ? '—'
-        : vs(configs.find((o) => o.threads === 1 && o.shards === c.shards && o !== configs[0])),
+      c === configs[0] ? '—' : vs(oneThread(c)),
       vs(configs[0]),
+      fmt(busiest(c)),
+      c === configs[0] ? '—' : `${(busiest(oneThread(c)) / busiest(c)).toFixed(2)}×`,
     ]);
     results.push({
       workload: c === configs[0] ? id : `${id}-shards${c.shards}`,
