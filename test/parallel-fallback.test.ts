@@ -176,7 +176,7 @@ describe('bad input is a typed error before any work', () => {
       'a batch of 3 rows cannot be cut into 4 shards (one row each at least); use larger batches or fewer shards',
     );
     expect(() => trainer.update({ T: 6, B: 3, rows: 18, tokens: 18, stateful: false })).toThrow(
-      'stage(batch, true) must come before update()',
+      'stage(batch, { training: true }) must come before update()',
     );
     expect(trainer.steps).toBe(0);
     expect(model.getWeights()).toEqual(before);

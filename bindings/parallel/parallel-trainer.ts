@@ -122,7 +122,11 @@ export class ParallelTrainer extends Trainer {
         | Int32Array,
       targets: batch.targets.data,
       mask: batch.mask,
-      lengths: batch.lengths === undefined ? undefined : Int32Array.from(batch.lengths),
+      // Checked by the Trainer's stage: integers in [1, T].
+      lengths:
+        batch.lengths === undefined || batch.lengths instanceof Int32Array
+          ? batch.lengths
+          : Int32Array.from(batch.lengths),
       T,
       B,
     };
@@ -162,7 +166,8 @@ export class ParallelTrainer extends Trainer {
   /** Every shard's step on the pool, then the fixed-order sum of their gradients into the model's slab. */
   #gradients(_staged: Staged): number {
     const count = this.#stagedCount;
-    if (count === undefined) throw new ValueError('stage(batch, true) must come before update()');
+    if (count === undefined)
+      throw new ValueError('stage(batch, { training: true }) must come before update()');
     this.#stagedCount = undefined;
     const step = this.steps + 1;
     const model = this.model as SequenceModel;
