@@ -91,11 +91,10 @@ describe('one thread where memory cannot be shared', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const failing = {
       ...nodeSource.threads!,
-      spawn: () => ({
-        ready: Promise.reject(new Error('no such script')),
-        alive: false,
-        terminate: async () => {},
-      }),
+      // As new Worker() throws for execArgv a worker refuses.
+      spawn: () => {
+        throw new Error('no such script');
+      },
     };
     const rt = await initWith({ ...nodeSource, threads: failing }, { shared: true, backend: 'wasm-simd' });
     const model = new SequenceModel(rt, CASES[0].model);

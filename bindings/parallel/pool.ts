@@ -49,6 +49,15 @@ export interface PoolSource {
   readonly threads: ThreadSupport;
 }
 
+/** A worker, or a handle whose ready rejects with why it could not be made (e.g. execArgv a worker refuses). */
+function spawnOrFail(threads: ThreadSupport, init: WorkerInit): WorkerHandle {
+  try {
+    return threads.spawn(init);
+  } catch (error) {
+    return { ready: Promise.reject(error), alive: false, terminate: async () => {} };
+  }
+}
+
 /** Atomics.wait throws on a browser's main thread; there the caller spins on the done count instead. */
 function canBlock(control: Int32Array): boolean {
   try {
@@ -75,7 +84,7 @@ export class ThreadPool {
     this.#control = rt.arena.alloc(CONTROL_INTS);
     this.#runner = new TaskRunner(rt.kernels, rt.memory, this.#control.ptr);
     const init = source && { module: source.module, memory: source.memory, control: this.#control.ptr };
-    this.#workers = init ? Array.from({ length: workers }, () => source.threads.spawn(init)) : [];
+    this.#workers = init ? Array.from({ length: workers }, () => spawnOrFail(source.threads, init)) : [];
     this.#block = this.#workers.length > 0 && canBlock(this.#runner.control);
     this.ready = Promise.all(this.#workers.map((w) => w.ready)).then(() => undefined);
   }
