@@ -16,6 +16,10 @@ export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32
   const ra = <usize>lda << 2;
   const rb = <usize>ldb << 2;
   const rc = <usize>ldc << 2;
+  if (k < 4) {
+    shortK(c, a, b, m, n, k, ra, rb, rc, accumulate);
+    return;
+  }
   const nb = max(4, (NB_BYTES / max(1, k << 2)) & ~3);
   for (let j0 = 0; j0 < n; j0 += nb) {
     const j1 = min(n, j0 + nb);
@@ -37,6 +41,28 @@ export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32
       for (; j + 4 <= j1; j += 4) tile1x4(ci + (<usize>j << 2), ai, b + <usize>j * rb, rb, k, accumulate);
       for (; j < j1; j++) dot(ci + (<usize>j << 2), ai, b + <usize>j * rb, k, accumulate);
     }
+  }
+}
+
+// k < 4 (an input projection of width 1, say): the lane sums are all +0, so each element is the tail alone,
+// 0 + a_0·b_0 (+ a_1·b_1 …) in order, four columns at a time.
+function shortK(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, rb: usize, rc: usize, accumulate: i32): void {
+  const stop = <usize>k << 2;
+  for (let i = 0; i < m; i++) {
+    const ai = a + <usize>i * ra;
+    const ci = c + <usize>i * rc;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const bj = b + <usize>j * rb;
+      let s = f32x4.splat(0);
+      for (let o: usize = 0; o < stop; o += 4) {
+        // With k = 1 and ldb = 1 the four rows of b are adjacent floats.
+        const g = rb == 4 ? v128.load(bj + o) : gather4(bj, rb, o);
+        s = madd(v128.load32_splat(ai + o), g, s);
+      }
+      finish(ci + (<usize>j << 2), s, accumulate);
+    }
+    for (; j < n; j++) dot(ci + (<usize>j << 2), ai, b + <usize>j * rb, k, accumulate);
   }
 }
 

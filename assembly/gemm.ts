@@ -8,11 +8,11 @@
 // k is split into blocks of KC so a block of b stays in cache while all rows of a pass over it; the
 // partial sum is stored to c as f32 and reloaded, which changes nothing in the operation order.
 
+import { KC, packable, packedBlock } from './gemm-packed';
+import { start, tile4x8 } from './gemm-tile';
 import { madd } from './simd';
 
 export { gemm_nt_f32 } from './gemm-nt';
-
-const KC: i32 = 256;
 
 // a [m,k] (lda), b [k,n] (ldb), c [m,n] (ldc)
 export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
@@ -31,15 +31,36 @@ function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * rc, 0, <usize>n << 2);
     return;
   }
+  const packed = packable(m, n, k, ka, rb);
+  const m4 = m & ~3;
+  const n8 = n & ~7;
   for (let p = 0; p < k; p += KC) {
     const kc = min(KC, k - p);
-    block(c, a + <usize>p * ka, b + <usize>p * rb, m, n, kc, ra, ka, rb, rc, p > 0 ? 1 : accumulate);
+    const ap = a + <usize>p * ka;
+    const bp = b + <usize>p * rb;
+    const acc = p > 0 ? 1 : accumulate;
+    if (!packed) {
+      block(c, ap, bp, m, n, kc, ra, ka, rb, rc, acc);
+      continue;
+    }
+    // Full tiles from packed panels; the last n % 8 columns and m % 4 rows by the unpacked tiles.
+    packedBlock(c, ap, bp, m4, n8, kc, ra, ka, rb, rc, acc);
+    if (n8 < n) block(c + (<usize>n8 << 2), ap, bp + (<usize>n8 << 2), m4, n - n8, kc, ra, ka, rb, rc, acc);
+    if (m4 < m) block(c + <usize>m4 * rc, ap + <usize>m4 * ra, bp, m - m4, n, kc, ra, ka, rb, rc, acc);
   }
 }
 
 // One k-block over all of c: rows in fours (then one by one), columns in eights, a four, then singles.
 function block(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32): void {
   let i = 0;
+  if (n < 4) {
+    // A narrow b: sixteen rows of one column at a time, four independent madd chains.
+    for (; i + 16 <= m; i += 16) {
+      const ai = a + <usize>i * ra;
+      const ci = c + <usize>i * rc;
+      for (let j = 0; j < n; j++) column16(ci + (<usize>j << 2), rc, ai, ra, ka, b + (<usize>j << 2), rb, k, accumulate);
+    }
+  }
   for (; i + 4 <= m; i += 4) {
     const ai = a + <usize>i * ra;
     const ci = c + <usize>i * rc;
@@ -49,11 +70,7 @@ function block(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
       tile4x4(ci + (<usize>j << 2), rc, ai, ra, ka, b + (<usize>j << 2), rb, k, accumulate);
       j += 4;
     }
-    for (; j < n; j++) {
-      for (let r: usize = 0; r < 4; r++) {
-        scalar(ci + r * rc + (<usize>j << 2), ai + r * ra, ka, b + (<usize>j << 2), rb, k, accumulate);
-      }
-    }
+    for (; j < n; j++) column4(ci + (<usize>j << 2), rc, ai, ra, ka, b + (<usize>j << 2), rb, k, accumulate);
   }
   for (; i < m; i++) {
     const ai = a + <usize>i * ra;
@@ -66,57 +83,6 @@ function block(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
     }
     for (; j < n; j++) scalar(ci + (<usize>j << 2), ai, ka, b + (<usize>j << 2), rb, k, accumulate);
   }
-}
-
-// @ts-ignore: decorator
-@inline function start(c: usize, accumulate: i32): v128 {
-  return accumulate ? v128.load(c) : f32x4.splat(0);
-}
-
-// c [4,8] += a [4,k] · b [k,8]
-// @ts-ignore: decorator
-@inline function tile4x8(c: usize, rc: usize, a: usize, ra: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
-  const c1 = c + rc;
-  const c2 = c1 + rc;
-  const c3 = c2 + rc;
-  let x00 = start(c, accumulate);
-  let x01 = start(c + 16, accumulate);
-  let x10 = start(c1, accumulate);
-  let x11 = start(c1 + 16, accumulate);
-  let x20 = start(c2, accumulate);
-  let x21 = start(c2 + 16, accumulate);
-  let x30 = start(c3, accumulate);
-  let x31 = start(c3 + 16, accumulate);
-  const ra2 = ra + ra;
-  const ra3 = ra2 + ra;
-  let pa = a;
-  let pb = b;
-  for (let p = 0; p < k; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let s = v128.load32_splat(pa);
-    x00 = madd(s, b0, x00);
-    x01 = madd(s, b1, x01);
-    s = v128.load32_splat(pa + ra);
-    x10 = madd(s, b0, x10);
-    x11 = madd(s, b1, x11);
-    s = v128.load32_splat(pa + ra2);
-    x20 = madd(s, b0, x20);
-    x21 = madd(s, b1, x21);
-    s = v128.load32_splat(pa + ra3);
-    x30 = madd(s, b0, x30);
-    x31 = madd(s, b1, x31);
-    pa += ka;
-    pb += rb;
-  }
-  v128.store(c, x00);
-  v128.store(c, x01, 16);
-  v128.store(c1, x10);
-  v128.store(c1, x11, 16);
-  v128.store(c2, x20);
-  v128.store(c2, x21, 16);
-  v128.store(c3, x30);
-  v128.store(c3, x31, 16);
 }
 
 // c [4,4] += a [4,k] · b [k,4]
@@ -178,6 +144,85 @@ function block(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
     pb += rb;
   }
   v128.store(c, x0);
+}
+
+/** Element o (bytes) of four rows `stride` apart, as one vector. */
+// @ts-ignore: decorator
+@inline function rows4(p: usize, stride: usize): v128 {
+  let g = v128.load32_zero(p);
+  g = f32x4.replace_lane(g, 1, load<f32>(p + stride));
+  g = f32x4.replace_lane(g, 2, load<f32>(p + 2 * stride));
+  return f32x4.replace_lane(g, 3, load<f32>(p + 3 * stride));
+}
+
+// c [4,1] += a [4,k] · b [k,1] with the four rows as lanes: a narrow b (the n % 4 columns, or n = 1 as in
+// an input projection of width 1) would otherwise be four scalar dot products. In tn the four a values of a
+// step are adjacent (ra = 4) and load as one vector.
+// @ts-ignore: decorator
+@inline function column4(c: usize, rc: usize, a: usize, ra: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  let x = accumulate ? rows4(c, rc) : f32x4.splat(0);
+  let pa = a;
+  let pb = b;
+  if (ra == 4) {
+    for (let p = 0; p < k; p++) {
+      x = madd(v128.load(pa), v128.load32_splat(pb), x);
+      pa += ka;
+      pb += rb;
+    }
+  } else {
+    for (let p = 0; p < k; p++) {
+      x = madd(rows4(pa, ra), v128.load32_splat(pb), x);
+      pa += ka;
+      pb += rb;
+    }
+  }
+  storeRows4(c, rc, x);
+}
+
+// @ts-ignore: decorator
+@inline function storeRows4(c: usize, rc: usize, x: v128): void {
+  store<f32>(c, f32x4.extract_lane(x, 0));
+  store<f32>(c + rc, f32x4.extract_lane(x, 1));
+  store<f32>(c + 2 * rc, f32x4.extract_lane(x, 2));
+  store<f32>(c + 3 * rc, f32x4.extract_lane(x, 3));
+}
+
+// c [16,1] += a [16,k] · b [k,1]: column4 four times over, interleaved so that the four chains overlap.
+// @ts-ignore: decorator
+@inline function column16(c: usize, rc: usize, a: usize, ra: usize, ka: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  const r4 = ra << 2;
+  const c4 = rc << 2;
+  let x0 = accumulate ? rows4(c, rc) : f32x4.splat(0);
+  let x1 = accumulate ? rows4(c + c4, rc) : f32x4.splat(0);
+  let x2 = accumulate ? rows4(c + 2 * c4, rc) : f32x4.splat(0);
+  let x3 = accumulate ? rows4(c + 3 * c4, rc) : f32x4.splat(0);
+  let pa = a;
+  let pb = b;
+  if (ra == 4) {
+    for (let p = 0; p < k; p++) {
+      const s = v128.load32_splat(pb);
+      x0 = madd(v128.load(pa), s, x0);
+      x1 = madd(v128.load(pa, 16), s, x1);
+      x2 = madd(v128.load(pa, 32), s, x2);
+      x3 = madd(v128.load(pa, 48), s, x3);
+      pa += ka;
+      pb += rb;
+    }
+  } else {
+    for (let p = 0; p < k; p++) {
+      const s = v128.load32_splat(pb);
+      x0 = madd(rows4(pa, ra), s, x0);
+      x1 = madd(rows4(pa + r4, ra), s, x1);
+      x2 = madd(rows4(pa + 2 * r4, ra), s, x2);
+      x3 = madd(rows4(pa + 3 * r4, ra), s, x3);
+      pa += ka;
+      pb += rb;
+    }
+  }
+  storeRows4(c, rc, x0);
+  storeRows4(c + c4, rc, x1);
+  storeRows4(c + 2 * c4, rc, x2);
+  storeRows4(c + 3 * c4, rc, x3);
 }
 
 // c [1,1] += a [1,k] · b [k,1]; never fused, like the TypeScript twin.

@@ -3,11 +3,22 @@
 
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
-import { init, type Runtime } from '../bindings/index.node.ts';
+import type { Runtime } from '../bindings/index.node.ts';
+import { now } from './measure.ts';
+import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
 import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
 
+/** Every system this engine can run, loaded once for all sizes. */
+async function loadSystems(): Promise<Map<BenchSystem, Runtime>> {
+  const runtimes = new Map<BenchSystem, Runtime>();
+  for (const system of OUR_SYSTEMS) {
+    const rt = await ourRuntime(system, 'G');
+    if (rt) runtimes.set(system, rt);
+  }
+  return runtimes;
+}
+
 const FORMS = ['nn', 'nt', 'tn'] as const;
-const SYSTEMS = ['wasm-simd', 'wasm-relaxed', 'ts'] as const;
 const FULL_SIZES = [64, 128, 256, 512, 1024];
 const QUICK_SIZES = [64, 256, 512];
 
@@ -25,21 +36,9 @@ function matrices(rt: Runtime, n: number) {
   return { a, b, c, free };
 }
 
-/** The runtime of every system this engine can run; one it cannot (relaxed SIMD on Node 20 without
- * --experimental-wasm-relaxed-simd) is left out with a warning rather than failing the whole bench. */
-async function loadSystems(): Promise<Map<BenchSystem, Runtime>> {
-  const runtimes = new Map<BenchSystem, Runtime>();
-  for (const backend of SYSTEMS) {
-    try {
-      runtimes.set(backend, await init({ backend }));
-    } catch (error) {
-      console.warn(`bench G: skipping ${backend}: ${(error as Error).message}`);
-    }
-  }
-  return runtimes;
-}
-
-export async function benchGemm(options: BenchOptions & { sizes?: number[] }): Promise<BenchResult[]> {
+export async function benchGemm(
+  options: Pick<BenchOptions, 'quick'> & { sizes?: number[] },
+): Promise<BenchResult[]> {
   const sizes = options.sizes ?? (options.quick ? QUICK_SIZES : FULL_SIZES);
   const runtimes = await loadSystems();
   const results: BenchResult[] = [];
@@ -47,6 +46,7 @@ export async function benchGemm(options: BenchOptions & { sizes?: number[] }): P
     const flops = 2 * n * n * n;
     // Each sample is one call; the budget ends once both the time and the minimum samples are reached.
     const bench = new Bench({
+      now,
       iterations: 5,
       time: options.quick ? 150 : 600,
       warmupIterations: flops > 1e9 ? 1 : 3,
@@ -76,6 +76,7 @@ export async function benchGemm(options: BenchOptions & { sizes?: number[] }): P
         median: gflops(result.latency.p50),
         min: gflops(result.latency.max),
         max: gflops(result.latency.min),
+        samples: result.latency.samplesCount,
       });
     }
     for (const free of cleanups) free();

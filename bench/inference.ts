@@ -1,72 +1,61 @@
 // W5a (streaming: one LSTM step at a time, state carried, µs per step) and W5b (batched LSTM forward, tokens/s)
-// of ../shared/BENCHMARKS.md, for our backends.
+// of ../shared/BENCHMARKS.md. The input is W1's: I = 65 one-hot characters, which our layers take as token ids
+// (a gather of W_ih's columns, identical in value to multiplying the one-hot vector) and TF.js as one-hot floats.
 
-import { init } from '../bindings/index.node.ts';
 import { LSTM } from '../bindings/model/lstm.ts';
-import type { Backend } from '../bindings/runtime/runtime.ts';
-import { measure } from './measure.ts';
-import type { BenchOptions, BenchResult } from './types.ts';
+import { measure, perStepRow, rateRow, type Timing } from './measure.ts';
+import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
+import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
+import { type PeerStep, tfjsBatched, tfjsStreaming } from './tfjs-models.ts';
+import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
+import { INFERENCE, tokenData } from './workloads.ts';
 
-const SYSTEMS: Backend[] = ['wasm-relaxed', 'wasm-simd', 'ts'];
-const I = 65;
-const H = 128;
+const { I, H, streamSteps, B, T } = INFERENCE;
 
-function oneHotSequence(T: number, B: number): Float32Array {
-  const x = new Float32Array(T * B * I);
-  for (let r = 0; r < T * B; r++) x[r * I + ((r * 7) % I)] = 1;
-  return x;
+async function peers(
+  options: BenchOptions,
+  make: (tf: Awaited<ReturnType<typeof useTfjs>>) => PeerStep,
+  row: (system: BenchSystem, t: Timing) => BenchResult,
+  id: string,
+): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const system of TFJS_SYSTEMS) {
+    const s = make(await useTfjs(system));
+    results.push(row(system, await measure(`${id} ${system}`, s.run, options.quick)));
+    s.dispose();
+  }
+  return results;
 }
 
 export async function benchStreaming(options: BenchOptions): Promise<BenchResult[]> {
+  const row = (system: BenchSystem, t: Timing) => perStepRow('W5a', system, t, streamSteps);
   const results: BenchResult[] = [];
-  const steps = 100;
-  const inputs = oneHotSequence(steps, 1);
-  for (const system of SYSTEMS) {
-    const rt = await init({ backend: system });
+  const ids = tokenData(streamSteps, 1, I).ids;
+  const xs = Array.from(ids, (id) => Int32Array.of(id));
+  for (const system of OUR_SYSTEMS) {
+    const rt = await ourRuntime(system, 'W5a');
+    if (!rt) continue;
     const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
     const stepper = lstm.stepper({ batchSize: 1 });
-    const xs = Array.from({ length: steps }, (_, t) => inputs.subarray(t * I, (t + 1) * I));
-    const t = await measure(
-      `W5a ${system}`,
-      () => {
-        for (let s = 0; s < steps; s++) stepper.step(xs[s]);
-      },
-      options.quick,
-    );
-    const us = (ms: number) => (ms * 1000) / steps;
-    results.push({
-      workload: 'W5a',
-      system,
-      threads: 1,
-      unit: 'us/step',
-      median: us(t.medianMs),
-      min: us(t.minMs),
-      max: us(t.maxMs),
-    });
+    const run = () => {
+      for (let s = 0; s < streamSteps; s++) stepper.step(xs[s]);
+    };
+    results.push(row(system, await measure(`W5a ${system}`, run, options.quick)));
+    lstm.dispose();
   }
-  return results;
+  return [...results, ...(await peers(options, tfjsStreaming, row, 'W5a'))];
 }
 
 export async function benchBatchedInference(options: BenchOptions): Promise<BenchResult[]> {
+  const row = (system: BenchSystem, t: Timing) => rateRow('W5b', system, t, T * B);
   const results: BenchResult[] = [];
-  const T = 32;
-  const B = 32;
-  const x = { data: oneHotSequence(T, B), shape: [T, B, I] };
-  for (const system of SYSTEMS) {
-    const rt = await init({ backend: system });
+  const x = { data: tokenData(T, B, I).ids, shape: [T, B] };
+  for (const system of OUR_SYSTEMS) {
+    const rt = await ourRuntime(system, 'W5b');
+    if (!rt) continue;
     const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
-    const t = await measure(`W5b ${system}`, () => lstm.forward(x), options.quick);
-    const rate = (ms: number) => (T * B) / (ms / 1000);
-    // Faster is a smaller time, so the slowest sample gives the lowest rate.
-    results.push({
-      workload: 'W5b',
-      system,
-      threads: 1,
-      unit: 'tokens/s',
-      median: rate(t.medianMs),
-      min: rate(t.maxMs),
-      max: rate(t.minMs),
-    });
+    results.push(row(system, await measure(`W5b ${system}`, () => lstm.forward(x), options.quick)));
+    lstm.dispose();
   }
-  return results;
+  return [...results, ...(await peers(options, tfjsBatched, row, 'W5b'))];
 }

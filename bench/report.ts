@@ -1,9 +1,12 @@
 // Printing and saving results: a table with each system's ratio to the best of ours, and the JSON of BENCHMARKS.md.
 
 import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import type { BenchResult } from './types.ts';
+import { clockName } from './measure.ts';
+import { best } from './targets.ts';
+import type { BenchResult, MemoryResult } from './types.ts';
 
 const OURS = new Set(['wasm-simd', 'wasm-relaxed']);
 const lowerIsBetter = (r: BenchResult) => r.unit === 'us/step';
@@ -16,13 +19,9 @@ export function formatTable(results: BenchResult[]): string {
   const workloads = [...new Set(results.map((r) => r.workload))];
   for (const w of workloads) {
     const group = results.filter((r) => r.workload === w);
-    const ours = group.filter((r) => OURS.has(r.system));
-    const best = ours.reduce<BenchResult | undefined>(
-      (a, r) => (!a || (lowerIsBetter(r) ? r.median < a.median : r.median > a.median) ? r : a),
-      undefined,
-    );
+    const ours = best(group, OURS);
     for (const r of group) {
-      const ratio = best ? (lowerIsBetter(r) ? best.median / r.median : r.median / best.median) : Number.NaN;
+      const ratio = ours ? (lowerIsBetter(r) ? ours.median / r.median : r.median / ours.median) : Number.NaN;
       rows.push([w, r.system, fmt(r.median), `${fmt(r.min)}–${fmt(r.max)}`, r.unit, `${ratio.toFixed(3)}×`]);
     }
   }
@@ -30,13 +29,32 @@ export function formatTable(results: BenchResult[]): string {
   return rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ')).join('\n');
 }
 
+const MiB = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+/** Peak linear memory per training workload and system. */
+export function formatMemory(memory: MemoryResult[]): string {
+  const lines = ['peak memory (linear memory / arena high-water, MiB)'];
+  for (const m of memory) {
+    lines.push(
+      `  ${m.workload.padEnd(4)} ${m.system.padEnd(13)} ${MiB(m.linearBytes)} / ${MiB(m.arenaBytes)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** Writes the JSON atomically: a temporary file beside the target, then a rename. */
-export async function writeJson(file: string, results: BenchResult[]): Promise<void> {
+export async function writeJson(file: string, results: BenchResult[], memory: MemoryResult[]): Promise<void> {
+  const require = createRequire(import.meta.url);
   const doc = {
     date: new Date().toISOString(),
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    tfjs: (require('@tensorflow/tfjs/package.json') as { version: string }).version,
+    clock: clockName(),
     results,
+    memory,
   };
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

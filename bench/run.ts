@@ -1,16 +1,26 @@
-// npm run bench [-- --quick] [--only G,W5a] [--json FILE]: every workload of ../shared/BENCHMARKS.md we have.
+// npm run bench [-- --quick] [--only G,W1,W5a] [--json FILE] [--clock wall|cpu]: every workload of
+// ../shared/BENCHMARKS.md, for our systems and the TF.js peers, in this one process, and the SIMD128 ceiling.
 
 import { parseArgs } from 'node:util';
+import { benchCeiling } from './ceiling.ts';
 import { benchGemm } from './gemm.ts';
 import { benchBatchedInference, benchStreaming } from './inference.ts';
-import { formatTable, writeJson } from './report.ts';
-import type { BenchOptions, BenchResult } from './types.ts';
+import { type Clock, setClock } from './measure.ts';
+import { formatMemory, formatTable, writeJson } from './report.ts';
+import { formatTargets } from './targets.ts';
+import { benchTraining } from './train.ts';
+import type { BenchOptions, BenchResult, MemoryResult } from './types.ts';
 
 type Suite = (options: BenchOptions) => Promise<BenchResult[]>;
 
-/** Suites by the workload-id prefix that --only selects. */
+/** Suites by the workload id that --only selects. */
 const SUITES: Record<string, Suite> = {
+  ceiling: benchCeiling,
   G: (options) => benchGemm(options),
+  W1: (options) => benchTraining('W1', options),
+  W2: (options) => benchTraining('W2', options),
+  W3: (options) => benchTraining('W3', options),
+  W4: (options) => benchTraining('W4', options),
   W5a: benchStreaming,
   W5b: benchBatchedInference,
 };
@@ -20,8 +30,15 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     json: { type: 'string' },
+    clock: { type: 'string', default: 'wall' },
   },
 });
+
+if (values.clock !== 'wall' && values.clock !== 'cpu') {
+  console.error(`bench: --clock must be wall or cpu but got ${values.clock}`);
+  process.exit(2);
+}
+setClock(values.clock as Clock);
 
 const only = values.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((id) => !(id in SUITES)) ?? [];
@@ -31,13 +48,18 @@ if (unknown.length > 0) {
 }
 
 const results: BenchResult[] = [];
+const memory: MemoryResult[] = [];
+const started = performance.now();
 for (const [id, suite] of Object.entries(SUITES)) {
   if (only && !only.includes(id)) continue;
   console.error(`bench: running ${id}${values.quick ? ' (quick)' : ''}…`);
-  results.push(...(await suite({ quick: values.quick })));
+  results.push(...(await suite({ quick: values.quick, memory })));
 }
 console.log(formatTable(results));
+if (memory.length > 0) console.log(`\n${formatMemory(memory)}`);
+console.log(`\n${formatTargets(results)}`);
+console.error(`bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 if (values.json) {
-  await writeJson(values.json, results);
+  await writeJson(values.json, results, memory);
   console.error(`bench: wrote ${values.json}`);
 }

@@ -11,9 +11,23 @@ export interface BenchResult {
   median: number;
   min: number;
   max: number;
+  /** Timed calls behind the median (after warm-up). */
+  samples?: number;
+}
+
+/** Memory of one training workload on one of our systems, after its timed steps. */
+export interface MemoryResult {
+  workload: string;
+  system: BenchSystem;
+  /** memory.buffer.byteLength: linear memory only grows, so this is its peak. */
+  linearBytes: number;
+  /** The arena's high-water mark inside it. */
+  arenaBytes: number;
 }
 
 export interface BenchOptions {
-  /** Fewer repetitions (for smoke runs). */
+  /** Fewer repetitions (for smoke runs); skips the slowest pairs. */
   quick: boolean;
+  /** Where training suites add their memory figures. */
+  memory: MemoryResult[];
 }

@@ -1,5 +1,5 @@
 // GEMM kernels: every form × accumulate on every backend against a float64 reference, over shapes that hit
-// every tile boundary (4×8 and 2×4 tiles, k in steps of 4, the k block), with leading dimensions wider than
+// every tile boundary (4×8 and 2×4 tiles, k in steps of 4, the k block, the packed path's blocks), with leading dimensions wider than
 // the matrix; wasm-simd bit-identical to ts; padding never written; accumulate = 0 never reads c.
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,14 @@ function shapes(): Shape[] {
   return out;
 }
 const SHAPES = shapes();
+
+/** Shapes that take the packed path of nn and tn (assembly/gemm-packed.ts): m ≥ 128, or rows ≥ 2 KB apart;
+ * with fringe rows and columns, two k blocks, two column blocks (n > 512) and several row blocks. */
+const PACKED: Shape[] = [
+  { m: 131, n: 523, k: 300, pad: 1 },
+  { m: 128, n: 64, k: 257, pad: 0 },
+  { m: 18, n: 21, k: 70, pad: 500 },
+];
 
 interface Problem {
   a: Float32Array;
@@ -141,6 +149,17 @@ describe.each(BACKENDS)('gemm on %s', (backend) => {
       });
     }
 
+    it(`${form} matches the float64 reference on the packed-path shapes`, () => {
+      for (const accumulate of [0, 1]) {
+        PACKED.forEach((s, index) => {
+          const p = problem(form, s, 500 * index + 3);
+          const got = gemm(runtimes[backend], form, s, p, accumulate);
+          const { want, scale } = reference(form, s, p, accumulate);
+          expect(worstError(got, want, scale), label(form, s, accumulate)).toBeLessThanOrEqual(1e-5);
+        });
+      }
+    });
+
     it(`${form} accumulate=0 ignores NaN garbage in c`, () => {
       for (const s of [
         { m: 5, n: 9, k: 7, pad: 3 },
@@ -179,7 +198,7 @@ describe('wasm-simd is bit-identical to ts', () => {
   for (const form of FORMS) {
     for (const accumulate of [0, 1]) {
       it(`${form} accumulate=${accumulate} on every shape`, () => {
-        const big: Shape[] = [{ m: 33, n: 70, k: 600, pad: 3 }];
+        const big: Shape[] = [{ m: 33, n: 70, k: 600, pad: 3 }, ...PACKED];
         [...SHAPES, ...big].forEach((s, index) => {
           const p = problem(form, s, 1000 * index + 11);
           const want = gemm(runtimes.ts, form, s, p, accumulate);

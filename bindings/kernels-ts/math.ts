@@ -9,6 +9,7 @@ const C1 = fround(0.693359375);
 const C2 = fround(-2.1219444e-4);
 const EXP_LO = -104;
 const EXP_HI = 89;
+const MAGIC = 12582912; // 1.5·2^23
 const EP0 = fround(1.98756915e-4);
 const EP1 = fround(1.3981999507e-3);
 const EP2 = fround(8.3334519073e-3);
@@ -45,15 +46,17 @@ export function exp1(x: number): number {
   x = fround(x);
   if (x > EXP_HI) x = EXP_HI;
   if (x < EXP_LO) x = EXP_LO;
-  const nf = Math.floor(fround(fround(x * LOG2E) + 0.5));
+  const t = fround(fround(x * LOG2E) + MAGIC); // rounds to nearest, ties to even, as the f32 add does
+  const nf = t - MAGIC; // exact
   const r = fround(fround(x - fround(nf * C1)) - fround(nf * C2));
-  let p = fround(fround(EP0 * r) + EP1);
-  p = fround(fround(p * r) + EP2);
-  p = fround(fround(p * r) + EP3);
-  p = fround(fround(p * r) + EP4);
-  p = fround(fround(p * r) + EP5);
-  const y = fround(fround(fround(p * fround(r * r)) + r) + 1);
-  const n = nf | 0; // NaN → 0, as i32x4.trunc_sat does
+  const r2 = fround(r * r);
+  const q0 = fround(fround(EP4 * r) + EP5);
+  const q1 = fround(fround(EP2 * r) + EP3);
+  const q2 = fround(fround(EP0 * r) + EP1);
+  const inner = fround(fround(q2 * r2) + q1);
+  const p = fround(fround(inner * r2) + q0);
+  const y = fround(fround(fround(p * r2) + r) + 1);
+  const n = nf | 0; // any n for NaN: y is NaN already
   const n1 = n >> 1;
   return fround(fround(y * POW2[n1 + 75]) * POW2[n - n1 + 75]);
 }

@@ -25,6 +25,8 @@ export interface Trained {
   lastLoss: number;
   weights: string;
   outputs: string;
+  /** The SequenceModel trained by Trainer.fit (scenario.js fitModel). */
+  model: { firstLoss: number; lastLoss: number; weights: string; outputs: string };
 }
 export interface ScenarioResult {
   auto: { backend: string; notes: string[] } | Failure;

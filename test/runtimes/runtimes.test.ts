@@ -148,6 +148,9 @@ function checkOutcome(
     const t = run as Trained;
     expect(t.got).toBe(backend);
     expect(t.lastLoss, `${engine} ${backend}: the loss falls`).toBeLessThan(t.firstLoss * 0.5);
+    expect(t.model.lastLoss, `${engine} ${backend}: Trainer.fit's loss falls`).toBeLessThan(
+      t.model.firstLoss * 0.7,
+    );
     if (!trained.has(backend)) trained.set(backend, new Map());
     trained.get(backend)!.set(engine, t);
   } else {
@@ -202,12 +205,15 @@ describe('runtime matrix', () => {
     for (const backend of ['wasm-simd', 'ts']) {
       const runs = trained.get(backend)!;
       expect([...runs.keys()].sort()).toEqual(expectRuns(backend).sort());
-      const hashes = new Set([...runs.values()].map((r) => `${r.weights}/${r.outputs}`));
+      const hashes = new Set(
+        [...runs.values()].map((r) => `${r.weights}/${r.outputs}/${r.model.weights}/${r.model.outputs}`),
+      );
       expect([...hashes], `${backend}: one hash of weights/outputs across engines`).toHaveLength(1);
     }
     // The two deterministic backends agree with each other too: same float32 operations in the same order.
     const [simd] = trained.get('wasm-simd')!.values();
     const [ts] = trained.get('ts')!.values();
     expect(simd.weights).toBe(ts.weights);
+    expect(simd.model.weights).toBe(ts.model.weights);
   });
 });

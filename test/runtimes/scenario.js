@@ -1,5 +1,6 @@
 // The scenario every engine of the matrix runs: train a small LSTM for 20 seeded Adam steps on each backend,
-// then run inference; report the losses and hashes of the trained weights and outputs. Sizes are not multiples
+// and a SequenceModel with Trainer.fit, then run inference; report the losses and hashes of the trained
+// weights and outputs. Sizes are not multiples
 // of the 4x8 GEMM tile, so both the micro-kernels and their tails run.
 // Plain ESM JavaScript with no imports, so Node, Deno, Bun, workerd and Chromium (page and Worker) run it as is.
 
@@ -60,7 +61,57 @@ async function train(lib, backend, extra) {
     lastLoss: losses[STEPS - 1],
     weights: hashWeights(lstm.getWeights()),
     outputs: hashWeights({ outputs: outputs.data }),
+    model: await fitModel(lib, rt),
   };
+}
+
+/**
+ * The high-level path: a char-level SequenceModel (token input, 2 stacked LSTM layers with dropout between
+ * them, a per-step head) trained by Trainer.fit — shuffled batches, sequences of different lengths, gradient
+ * clipping, a schedule — on a text made from the same integer recurrence. fit() yields to the event loop,
+ * which every engine must allow.
+ */
+async function fitModel(lib, rt) {
+  const V = 7;
+  let s = 99;
+  const next = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s >>> 8;
+  };
+  const inputs = [];
+  const targets = [];
+  for (let i = 0; i < 24; i++) {
+    const length = 6 + (next() % 5);
+    const start = next() % V;
+    // A cyclic pattern with a random start: learnable, so the loss falls within a few epochs.
+    const ids = Int32Array.from({ length: length + 1 }, (_, t) => (start + 2 * t) % V);
+    inputs.push(ids.subarray(0, length));
+    targets.push(ids.subarray(1));
+  }
+  const model = new lib.SequenceModel(rt, {
+    input: { tokens: V },
+    recurrent: { cell: 'lstm', hiddenSize: 10, numLayers: 2, dropout: 0.2 },
+    head: { outputSize: V },
+    seed: 5,
+  });
+  const trainer = new lib.Trainer(model, {
+    loss: 'cross_entropy',
+    optimizer: { kind: 'adam', lr: 0.03 },
+    schedule: { kind: 'step', stepSize: 2, gamma: 0.7 },
+    clip: { norm: 1 },
+    seed: 11,
+  });
+  const history = await trainer.fit({ inputs, targets }, { epochs: 5, batchSize: 6, shuffle: true });
+  const losses = history.epochs.map((e) => e.loss);
+  const logits = model.predict({ data: inputs[0], shape: [inputs[0].length, 1] });
+  const result = {
+    firstLoss: losses[0],
+    lastLoss: losses[losses.length - 1],
+    weights: hashWeights(model.getWeights()),
+    outputs: hashWeights({ logits: logits.data }),
+  };
+  model.dispose();
+  return result;
 }
 
 /** What an init or training attempt threw, as plain data every engine can send back. */

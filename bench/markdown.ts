@@ -1,0 +1,56 @@
+// The README's results table from a bench JSON: node --import tsx bench/markdown.ts bench/results/latest.json
+// One row per workload: every system's median, PyTorch's figure from BENCHMARKS.md, and our best against TF.js's
+// best and against our own ts backend.
+
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { best, PYTORCH } from './targets.ts';
+import type { BenchResult, BenchSystem } from './types.ts';
+
+const SYSTEMS: BenchSystem[] = ['wasm-relaxed', 'wasm-simd', 'ts', 'tfjs-wasm', 'tfjs-cpu'];
+const WORKLOADS = [
+  'W1',
+  'W2',
+  'W3',
+  'W4',
+  'W5a',
+  'W5b',
+  'G-nn-512',
+  'G-nt-512',
+  'G-tn-512',
+  'G-tn-1024',
+  'ceiling',
+];
+
+const fmt = (v: number) =>
+  v >= 1000 ? Math.round(v).toLocaleString('en-US') : v >= 100 ? v.toFixed(0) : v.toFixed(1);
+
+export function markdownTable(results: BenchResult[]): string {
+  const head = ['workload', 'unit', ...SYSTEMS, 'PyTorch CPU (BENCHMARKS.md)', 'ours ÷ TF.js', 'ours ÷ ts'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const w of WORKLOADS) {
+    const rows = results.filter((r) => r.workload === w);
+    if (rows.length === 0) continue;
+    const lower = rows[0].unit === 'us/step';
+    const ours = best(rows, new Set(['wasm-relaxed', 'wasm-simd']));
+    const ratio = (other: BenchResult | undefined) => {
+      if (!ours || !other) return '—';
+      return `${(lower ? other.median / ours.median : ours.median / other.median).toFixed(1)}×`;
+    };
+    const cells = SYSTEMS.map((s) => {
+      const r = rows.find((x) => x.system === s);
+      return r ? fmt(r.median) : '—';
+    });
+    const torch = PYTORCH[w] === undefined ? '—' : fmt(PYTORCH[w]);
+    const unit = rows[0].unit.replace('us/step', 'µs/step');
+    const tf = best(rows, new Set(['tfjs-wasm', 'tfjs-cpu']));
+    const ts = rows.find((r) => r.system === 'ts');
+    lines.push(`| ${w} | ${unit} | ${cells.join(' | ')} | ${torch} | ${ratio(tf)} | ${ratio(ts)} |`);
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const doc = JSON.parse(await readFile(process.argv[2], 'utf8')) as { results: BenchResult[] };
+  console.log(markdownTable(doc.results));
+}

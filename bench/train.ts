@@ -1,0 +1,49 @@
+// W1–W4 (training steps, tokens/s) for our systems and the TF.js peers, one workload per suite.
+
+import { measure, rateRow } from './measure.ts';
+import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
+import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
+import { tfjsTrainStep } from './tfjs-models.ts';
+import { makeStep } from './train-step.ts';
+import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
+import { TRAIN, type TrainId, tokensPerStep } from './workloads.ts';
+
+/** Pairs too slow for --quick (one W2 step takes tens of seconds there). */
+const QUICK_SKIP = new Set(['W2 ts', 'W2 tfjs-cpu']);
+
+function skipped(id: TrainId, system: BenchSystem, options: BenchOptions): boolean {
+  if (!options.quick || !QUICK_SKIP.has(`${id} ${system}`)) return false;
+  console.warn(`bench ${id}: --quick skips ${system}`);
+  return true;
+}
+
+export async function benchTraining(id: TrainId, options: BenchOptions): Promise<BenchResult[]> {
+  const w = TRAIN[id];
+  const tokens = tokensPerStep(w);
+  const results: BenchResult[] = [];
+  for (const system of OUR_SYSTEMS) {
+    if (skipped(id, system, options)) continue;
+    const rt = await ourRuntime(system, id);
+    if (!rt) continue;
+    const s = makeStep(rt, w);
+    const t = await measure(`${id} ${system}`, s.step, options.quick);
+    if (!Number.isFinite(s.loss())) throw new Error(`bench ${id} ${system}: loss is ${s.loss()}`);
+    options.memory.push({
+      workload: id,
+      system,
+      linearBytes: rt.memory.buffer.byteLength,
+      arenaBytes: rt.arena.highWater,
+    });
+    s.dispose();
+    results.push(rateRow(id, system, t, tokens));
+  }
+  for (const system of TFJS_SYSTEMS) {
+    if (skipped(id, system, options)) continue;
+    const tf = await useTfjs(system);
+    const s = tfjsTrainStep(tf, w);
+    const t = await measure(`${id} ${system}`, s.run, options.quick);
+    s.dispose();
+    results.push(rateRow(id, system, t, tokens));
+  }
+  return results;
+}
