@@ -239,4 +239,4 @@ console.error(
 );
 const results: BenchResult[] = [];
 for (const id of only) results.push(...(await benchWorkload(id)));
-if (values.json) await writeJson(values.json, results);
+if (values.json) await writeJson(values.json, results, []);

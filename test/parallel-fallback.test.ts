@@ -248,7 +248,7 @@ describe('bad input is a typed error before any work', () => {
       /^module: not a wasm-rnn kernel module \(ABI v\d+\): missing exports memory$/,
     );
     await expect(init({ shared: true, module: simd })).rejects.toThrow(
-      'module: a threads build imports only env.memory, but this one imports nothing',
+      /^module: not a wasm-rnn kernel module \(ABI v\d+\): missing exports gemm_scratch_bytes, gemm_scratch_set$/,
     );
     await expect(init({ shared: true, backend: 'wasm-relaxed', module: threads })).rejects.toThrow(
       "init: backend 'wasm-relaxed' was asked for but the given module is the simd build",

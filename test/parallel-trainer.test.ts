@@ -34,7 +34,7 @@ describe('threads do not change the weights', () => {
     expect(mean(one.losses.slice(-3))).toBeLessThan(mean(one.losses.slice(0, 3)));
   });
 
-  it('the workers take tasks when a shard is big enough to be worth waking for', async () => {
+  it('the workers take tasks when a shard is big enough to be worth waking for (packed GEMMs, one scratch a thread)', async () => {
     const c = { ...CASES[0], model: charLstm(7, 64), data: countingTask(64, 24, 7) };
     const two = await train(shared, c, { threads: 2, shards: 4 });
     expect(two.workerTasks).toBeGreaterThan(0);

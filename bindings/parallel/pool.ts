@@ -19,11 +19,15 @@ import {
   TaskRunner,
 } from './task-loop.ts';
 
-/** What a worker needs to join: the kernel module, the shared memory and the control block's byte pointer. */
+/**
+ * What a worker needs to join: the kernel module, the shared memory, the control block's byte pointer and its
+ * own GEMM packing scratch (the calling thread packs in the module's static area).
+ */
 export interface WorkerInit {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
   readonly control: number;
+  readonly scratch: number;
 }
 
 export interface WorkerHandle {
@@ -73,6 +77,8 @@ export class ThreadPool {
   readonly #control: Region;
   readonly #runner: TaskRunner;
   readonly #workers: WorkerHandle[];
+  /** Each worker's GEMM packing scratch. */
+  readonly #scratch: Region[];
   readonly #block: boolean;
   /** Settles when every worker has started (or the pool was disposed first); rejects with the first that could not. */
   readonly ready: Promise<void>;
@@ -83,8 +89,20 @@ export class ThreadPool {
     this.#rt = rt;
     this.#control = rt.arena.alloc(CONTROL_INTS);
     this.#runner = new TaskRunner(rt.kernels, rt.memory, this.#control.ptr);
-    const init = source && { module: source.module, memory: source.memory, control: this.#control.ptr };
-    this.#workers = init ? Array.from({ length: workers }, () => spawnOrFail(source.threads, init)) : [];
+    this.#scratch = [];
+    this.#workers = [];
+    for (let w = 0; source !== undefined && w < workers; w++) {
+      const bytes = (rt.kernels as unknown as { gemm_scratch_bytes(): number }).gemm_scratch_bytes();
+      const region = rt.arena.alloc(bytes / 4 + 16);
+      this.#scratch.push(region);
+      const init = {
+        module: source.module,
+        memory: source.memory,
+        control: this.#control.ptr,
+        scratch: Math.ceil(region.ptr / 64) * 64,
+      };
+      this.#workers.push(spawnOrFail(source.threads, init));
+    }
     this.#block = this.#workers.length > 0 && canBlock(this.#runner.control);
     this.ready = Promise.all(this.#workers.map((w) => w.ready)).then(() => undefined);
   }
@@ -133,6 +151,7 @@ export class ThreadPool {
     Atomics.add(ctl, GEN, 1);
     Atomics.notify(ctl, GEN);
     await Promise.all(this.#workers.map((w) => w.terminate()));
+    for (const region of this.#scratch) this.#rt.arena.free(region);
     this.#rt.arena.free(this.#control);
   }
 }

@@ -8,7 +8,12 @@ import type { EngineFeatures } from '../runtime/features.ts';
 import type { InitOptions, WasmSource } from '../runtime/init.ts';
 import { MAX_PAGES } from '../runtime/memory.ts';
 import { createWasmRuntime, type Runtime } from '../runtime/runtime.ts';
-import { compileKernelBytes, instantiateKernels, type KernelFile } from '../runtime/wasm.ts';
+import {
+  compileKernelBytes,
+  instantiateKernels,
+  type KernelFile,
+  type WasmKernels,
+} from '../runtime/wasm.ts';
 import type { PoolSource } from './pool.ts';
 
 const shared = new WeakMap<Runtime, PoolSource>();
@@ -21,11 +26,11 @@ export function poolSourceOf(rt: Runtime): PoolSource | undefined {
 /** Maxima tried in turn: 4 GiB (what wasm32 addresses), then less for engines that refuse to reserve as much. */
 const MAXIMA = [MAX_PAGES, 16384, 4096];
 
-function sharedMemory(): WebAssembly.Memory | string {
+function sharedMemory(initial: number): WebAssembly.Memory | string {
   let failure = '';
   for (const maximum of MAXIMA) {
     try {
-      const memory = new WebAssembly.Memory({ initial: 1, maximum, shared: true });
+      const memory = new WebAssembly.Memory({ initial, maximum, shared: true });
       if (memory.buffer instanceof SharedArrayBuffer) return memory;
       failure = 'a shared WebAssembly.Memory has no SharedArrayBuffer';
     } catch (error) {
@@ -33,6 +38,22 @@ function sharedMemory(): WebAssembly.Memory | string {
     }
   }
   return `this engine cannot make a shared WebAssembly.Memory (${failure})`;
+}
+
+/**
+ * The kernels over a new shared memory, or why there cannot be one. JavaScript cannot read the least size an
+ * imported memory must have (the module's static data sits below __heap_base), so sizes are tried upwards.
+ */
+async function instantiateShared(module: WebAssembly.Module): Promise<WasmKernels | string> {
+  for (let initial = 16; ; initial *= 4) {
+    const memory = sharedMemory(initial);
+    if (typeof memory === 'string') return memory;
+    try {
+      return await instantiateKernels(module, memory);
+    } catch (error) {
+      if (!(error instanceof WebAssembly.LinkError) || initial >= MAX_PAGES / 4) throw error;
+    }
+  }
 }
 
 /** Why this engine cannot share memory with workers, or undefined when it can. */
@@ -74,21 +95,20 @@ export async function initShared(
   }
   const why = missing(engine, source);
   if (why !== undefined) return `shared memory is not available (${why}); training runs on one thread`;
-  const memory = sharedMemory();
-  if (typeof memory === 'string')
-    return `shared memory is not available (${memory}); training runs on one thread`;
   const module =
     options.module ??
     (options.bytes !== undefined
       ? await compileKernelBytes(options.bytes, 'init: bytes')
       : await load(source, backend === 'wasm-simd' || !engine.relaxed ? 'threads' : 'threads-relaxed'));
-  const wasm = await instantiateKernels(module, memory);
+  const wasm = await instantiateShared(module);
+  if (typeof wasm === 'string')
+    return `shared memory is not available (${wasm}); training runs on one thread`;
   const rt = createWasmRuntime(wasm);
   if (backend !== 'auto' && rt.backend !== backend) {
     throw new BackendError(
       `init: backend '${backend}' was asked for but the given module is the ${wasm.build} build`,
     );
   }
-  shared.set(rt, { module, memory, threads: source!.threads! });
+  shared.set(rt, { module, memory: wasm.memory, threads: source!.threads! });
   return rt;
 }

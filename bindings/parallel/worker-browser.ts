@@ -13,6 +13,7 @@ const scope = globalThis as unknown as {
 scope.addEventListener('message', (e) => {
   const init = e.data;
   const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+  (instance.exports as { gemm_scratch_set(ptr: number): void }).gemm_scratch_set(init.scratch);
   const runner = new TaskRunner(instance.exports, init.memory, init.control);
   scope.postMessage('ready');
   runner.serve();

@@ -7,6 +7,7 @@ import { TaskRunner } from './task-loop.ts';
 
 const init = workerData as WorkerInit;
 const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });
+(instance.exports as { gemm_scratch_set(ptr: number): void }).gemm_scratch_set(init.scratch);
 const runner = new TaskRunner(instance.exports, init.memory, init.control);
 parentPort?.postMessage('ready');
 runner.serve();

@@ -36,6 +36,9 @@ export async function compileKernelBytes(bytes: BufferSource, source: string): P
   }
 }
 
+/** What a threads build exports besides the ABI (assembly/threads.ts). */
+const THREAD_EXPORTS = ['gemm_scratch_bytes', 'gemm_scratch_set'];
+
 /** `shared`: the threads build, which imports its memory as env.memory instead of exporting one. */
 function checkExports(module: WebAssembly.Module, shared: boolean): void {
   const exported = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
@@ -43,6 +46,8 @@ function checkExports(module: WebAssembly.Module, shared: boolean): void {
     (name) => exported.get(name) !== 'function',
   );
   if (!shared && exported.get('memory') !== 'memory') missing.unshift('memory');
+  // A threads build gives each worker thread its own GEMM packing scratch.
+  if (shared) missing.push(...THREAD_EXPORTS.filter((name) => exported.get(name) !== 'function'));
   if (missing.length > 0) {
     throw new BackendError(
       `module: not a wasm-rnn kernel module (ABI v${ABI_VERSION}): missing exports ${missing.slice(0, 5).join(', ')}` +
