@@ -6,85 +6,18 @@
 // of tokens/s with min–max, the CPU time of all threads per step (and over wall time: the cores the
 // configuration got), each configuration's ratio to 1 thread and to the Trainer, and the CPU time of its busiest
 // thread per step, whose ratio to one thread's is the speed-up a machine with a free core per thread would see.
-// Standalone (the training suites bench/train*.ts are on another branch): rows use the JSON of BENCHMARKS.md.
+// The same steps as `npm run bench -- --threads 1,2` (makeStep), but interleaved, with the CPU columns.
 
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import {
-  init,
-  type LossSpec,
-  ParallelTrainer,
-  SequenceModel,
-  type SequenceModelOptions,
-  type TrainBatch,
-  Trainer,
-} from '../bindings/index.node.ts';
+import { init } from '../bindings/index.node.ts';
 import { writeJson } from './report.ts';
 import { addTicks, busiestMs, threadTicks } from './thread-cpu.ts';
+import { makeStep, type TrainStep } from './train-step.ts';
 import type { BenchResult } from './types.ts';
+import { TRAIN, type TrainId, tokensPerStep } from './workloads.ts';
 
-interface Workload {
-  model: SequenceModelOptions;
-  loss: LossSpec;
-  T: number;
-  B: number;
-  batch: () => TrainBatch;
-}
-
-/** A fixed LCG stream, so every configuration sees the same ids. */
-function ids(n: number, V: number, seed: number): Int32Array {
-  let s = seed >>> 0;
-  return Int32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s >>> 8) % V;
-  });
-}
-
-function charLm(H: number, T: number, B: number): Workload {
-  const V = 65;
-  const x = ids(T * B + B, V, 7);
-  return {
-    model: {
-      input: { tokens: V },
-      recurrent: { cell: 'lstm', hiddenSize: H },
-      head: { outputSize: V },
-      seed: 1,
-    },
-    loss: 'cross_entropy',
-    T,
-    B,
-    // Targets are the next step's ids (time-major, so B further on).
-    batch: () => ({
-      inputs: { data: x.subarray(0, T * B), shape: [T, B] },
-      targets: { data: x.subarray(B), shape: [T, B] },
-    }),
-  };
-}
-
-function forecasting(): Workload {
-  const [T, B] = [48, 64];
-  const x = Float32Array.from({ length: T * B }, (_, i) => Math.sin((i % B) * 0.3 + Math.floor(i / B) * 0.1));
-  const y = Float32Array.from({ length: B }, (_, b) => Math.sin(b * 0.3 + T * 0.1));
-  return {
-    model: {
-      input: { features: 1 },
-      recurrent: { cell: 'gru', hiddenSize: 64 },
-      pooling: 'last',
-      head: { outputSize: 1 },
-      seed: 1,
-    },
-    loss: 'mse',
-    T,
-    B,
-    batch: () => ({ inputs: { data: x, shape: [T, B, 1] }, targets: { data: y, shape: [B, 1] } }),
-  };
-}
-
-const WORKLOADS: Record<string, () => Workload> = {
-  W1: () => charLm(128, 32, 32),
-  W2: () => charLm(512, 64, 32),
-  W3: forecasting,
-};
+const WORKLOADS: readonly TrainId[] = ['W1', 'W2', 'W3'];
 
 const { values } = parseArgs({
   options: {
@@ -99,7 +32,7 @@ const { values } = parseArgs({
 const only = values.only.split(',').map((s) => s.trim());
 const threadCounts = values.threads.split(',').map(Number);
 const shardCounts = values.shards.split(',').map(Number);
-const unknown = only.filter((id) => !(id in WORKLOADS));
+const unknown = only.filter((id) => !WORKLOADS.includes(id as TrainId));
 const backend = values.backend as 'wasm-simd' | 'wasm-relaxed';
 if (
   unknown.length > 0 ||
@@ -107,7 +40,7 @@ if (
   (backend !== 'wasm-simd' && backend !== 'wasm-relaxed')
 ) {
   console.error(
-    `bench:threads: bad --only/--threads/--shards/--backend (workloads: ${Object.keys(WORKLOADS).join(', ')})`,
+    `bench:threads: bad --only/--threads/--shards/--backend (workloads: ${WORKLOADS.join(', ')})`,
   );
   process.exit(2);
 }
@@ -116,7 +49,7 @@ interface Config {
   label: string;
   threads: number;
   shards: number;
-  trainer: Trainer;
+  step: TrainStep;
   samples: number[];
   cpuMs: number[];
   /** CPU ticks per thread over the measured rounds. */
@@ -127,13 +60,13 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** Times `steps` steps of every configuration per round, rounds interleaved; the first round is warm-up. */
-function measureRounds(configs: Config[], batch: TrainBatch, rounds: number, steps: number): void {
+function measureRounds(configs: Config[], rounds: number, steps: number): void {
   for (let r = 0; r <= rounds; r++) {
     for (const c of configs) {
       const cpu = process.cpuUsage();
       const ticks = threadTicks();
       const t0 = performance.now();
-      for (let i = 0; i < steps; i++) c.trainer.step(batch);
+      for (let i = 0; i < steps; i++) c.step.step();
       const ms = (performance.now() - t0) / steps;
       const used = process.cpuUsage(cpu);
       if (r === 0) continue;
@@ -145,37 +78,32 @@ function measureRounds(configs: Config[], batch: TrainBatch, rounds: number, ste
   }
 }
 
-async function benchWorkload(id: string): Promise<BenchResult[]> {
-  const w = WORKLOADS[id]();
+async function benchWorkload(id: TrainId): Promise<BenchResult[]> {
+  const w = TRAIN[id];
   const plain = await init({ backend });
   const shared = await init({ shared: true, backend });
-  const options = { loss: w.loss, optimizer: { kind: 'adam', lr: 1e-3 } } as const;
   const configs: Config[] = [
-    {
-      label: 'Trainer',
-      threads: 1,
-      shards: 1,
-      trainer: new Trainer(new SequenceModel(plain, w.model), options),
-    },
+    { label: 'Trainer', threads: 1, shards: 1, step: makeStep(plain, w) },
     ...shardCounts.flatMap((shards) =>
       threadCounts.map((threads) => ({
         label: `ParallelTrainer ${threads}t/${shards}s`,
         threads,
         shards,
-        trainer: new ParallelTrainer(new SequenceModel(shared, w.model), { ...options, threads, shards }),
+        step: makeStep(shared, w, { threads, shards }),
       })),
     ),
   ].map((c) => ({ ...c, samples: [], cpuMs: [], ticks: new Map<string, number>() }));
-  for (const c of configs) if (c.trainer instanceof ParallelTrainer) await c.trainer.ready;
-  const batch = w.batch();
-  for (const c of configs) c.trainer.step(batch);
+  for (const c of configs) await c.step.ready;
+  for (const c of configs) c.step.step();
   const t0 = performance.now();
-  configs[0].trainer.step(batch);
+  configs[0].step.step();
   const stepMs = performance.now() - t0;
   // About 0.3 s (quick: 0.1 s) per configuration and round, at least one step.
   const steps = Math.max(1, Math.round((values.quick ? 100 : 300) / stepMs));
-  measureRounds(configs, batch, values.quick ? 5 : 11, steps);
-  const tokens = w.T * w.B;
+  measureRounds(configs, values.quick ? 5 : 11, steps);
+  for (const c of configs)
+    if (!Number.isFinite(c.step.loss())) throw new Error(`${id} ${c.label}: non-finite loss`);
+  const tokens = tokensPerStep(w);
   const rate = (ms: number) => tokens / (ms / 1000);
   // cores: CPU time of all threads over wall time, what the machine gave the configuration on average.
   // busiest: CPU time of the busiest thread per step; "if cores free": 1 thread's busiest over this one's.
@@ -222,7 +150,7 @@ async function benchWorkload(id: string): Promise<BenchResult[]> {
       min: rate(Math.max(...c.samples)),
       max: rate(Math.min(...c.samples)),
     });
-    await c.trainer.dispose();
+    await c.step.dispose();
   }
   const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
   console.log(rows.map((row) => row.map((cell, k) => cell.padEnd(widths[k])).join('  ')).join('\n'));
@@ -238,5 +166,5 @@ console.error(
     .join(' ')} before`,
 );
 const results: BenchResult[] = [];
-for (const id of only) results.push(...(await benchWorkload(id)));
+for (const id of only) results.push(...(await benchWorkload(id as TrainId)));
 if (values.json) await writeJson(values.json, results, []);
