@@ -6,7 +6,7 @@
 
 import { ValueError } from '../errors.ts';
 import { KERNEL_ARITY, type KernelName, type Kernels } from '../runtime/kernels.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { deriveRuntime, type Runtime } from '../runtime/runtime.ts';
 import { CALL_HEADER, KERNEL_NAMES, MAX_ARGS } from './task-loop.ts';
 
 type KernelFn = (...args: number[]) => number | undefined;
@@ -29,7 +29,7 @@ export class TapeRecorder {
       const run = real[name];
       proxy[name] = (...args: number[]) => (this.#recording ? this.#write(id, arity, args) : run(...args));
     });
-    this.rt = { ...rt, kernels: proxy as unknown as Kernels };
+    this.rt = deriveRuntime(rt, { kernels: proxy as unknown as Kernels });
   }
 
   /**

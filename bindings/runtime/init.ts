@@ -5,7 +5,7 @@ import { BackendError, describe } from '../errors.ts';
 import type { ThreadSupport } from '../parallel/pool.ts';
 import { initShared } from '../parallel/shared-runtime.ts';
 import { detectFeatures, type EngineFeatures } from './features.ts';
-import { type Backend, createTsRuntime, createWasmRuntime, type Runtime } from './runtime.ts';
+import { type Backend, createTsRuntime, createWasmRuntime, deriveRuntime, type Runtime } from './runtime.ts';
 import { compileKernelBytes, instantiateKernels, type KernelFile, type WasmBuild } from './wasm.ts';
 
 export type BackendOption = 'auto' | Backend;
@@ -71,7 +71,7 @@ export async function initWith(
     if (typeof rt !== 'string') return rt;
     // The caller's module or bytes are the threads build, which needs shared memory: load the ordinary one.
     const plain = await initWith(source, { backend: options.backend }, engine);
-    return { ...plain, notes: [...plain.notes, rt] };
+    return deriveRuntime(plain, { notes: [...plain.notes, rt] });
   }
   if (backend === 'ts') return createTsRuntime();
   if (backend === 'auto') return initAuto(source, options, engine);
