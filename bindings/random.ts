@@ -2,6 +2,15 @@
 // seed gives the same numbers in every JS engine. sfc32 (Chris Doty-Humphrey's small fast counter generator):
 // 128-bit state, passes PractRand to large sizes, only 32-bit integer operations (exact everywhere).
 
+import { describe, ShapeError, ValueError } from './errors.ts';
+
+const finite = (name: string, v: unknown): number => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ValueError(`${name} must be a finite number but got ${describe(v)}`);
+  }
+  return v;
+};
+
 export class Random {
   #a: number;
   #b: number;
@@ -10,6 +19,9 @@ export class Random {
   #spare: number | undefined;
 
   constructor(seed: number) {
+    if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+      throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+    }
     // Seeds are spread over the state with splitmix32 so that nearby seeds give unrelated streams.
     let s = seed >>> 0;
     const next = () => {
@@ -46,8 +58,11 @@ export class Random {
     return lo + (hi - lo) * this.next();
   }
 
-  /** An integer in [0, n). */
+  /** An integer in [0, n), n a positive integer up to 2^32. */
   int(n: number): number {
+    if (!(Number.isInteger(n) && n >= 1 && n <= 2 ** 32)) {
+      throw new ValueError(`n must be an integer in [1, 2^32] but got ${describe(n)}`);
+    }
     return Math.floor(this.next() * n);
   }
 
@@ -57,6 +72,7 @@ export class Random {
    * should prefer uniform draws (PyTorch's default recurrent init is uniform).
    */
   normal(mean = 0, std = 1): number {
+    if (mean !== 0 || std !== 1) [mean, std] = [finite('mean', mean), finite('std', std)];
     if (this.#spare !== undefined) {
       const v = this.#spare;
       this.#spare = undefined;
@@ -77,6 +93,9 @@ export class Random {
 
   /** Fisher–Yates shuffle in place. */
   shuffle<T>(items: T[] | Int32Array): void {
+    if (!Array.isArray(items) && !(items instanceof Int32Array)) {
+      throw new ShapeError(`items must be an array or an Int32Array but got ${describe(items)}`);
+    }
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = items[i];
@@ -87,6 +106,10 @@ export class Random {
 
   /** Fills `out` with uniform values in [lo, hi). */
   fillUniform(out: Float32Array, lo: number, hi: number): Float32Array {
+    if (!(out instanceof Float32Array))
+      throw new ShapeError(`out must be a Float32Array but got ${describe(out)}`);
+    finite('lo', lo);
+    finite('hi', hi);
     for (let i = 0; i < out.length; i++) out[i] = this.uniform(lo, hi);
     return out;
   }
@@ -97,7 +120,15 @@ export class Random {
     return this.#spare === undefined ? words : [...words, this.#spare];
   }
 
+  /** Restores a state from getState(); refuses anything else whole, leaving the stream unchanged. */
   setState(state: readonly number[]): void {
+    const words = Array.isArray(state) && (state.length === 4 || state.length === 5);
+    if (!words || !state.slice(0, 4).every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+      throw new ValueError(
+        `state must be getState()'s [a, b, c, d] (uint32 words, optional spare) but got ${describe(state)}`,
+      );
+    }
+    if (state.length === 5) finite('state[4] (the spare normal)', state[4]);
     [this.#a, this.#b, this.#c, this.#d] = state.slice(0, 4).map((v) => v | 0);
     this.#spare = state[4];
   }

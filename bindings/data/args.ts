@@ -1,8 +1,8 @@
 // Argument checks and normalisation shared by the data layer. Every error names the argument, what was
 // expected and what came (DESIGN §6), so the user can fix the call without reading our source.
 
-import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
-import type { Tensor } from '../tensor.ts';
+import { DataError, describe, MemoryLimitError, ShapeError, ValueError } from '../errors.ts';
+import { firstNonFinite, type Tensor } from '../tensor.ts';
 
 export function positiveInt(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
@@ -54,13 +54,7 @@ export function matrixTensor(m: Matrix, squeeze = false): Tensor<Float32Array> {
   return { data: m.data, shape: squeeze && m.cols === 1 ? [m.rows] : [m.rows, m.cols] };
 }
 
-/** Index of the first NaN or ±Inf, or -1. `v - v` is NaN exactly for those, and is cheap. */
-export function firstNonFinite(values: ArrayLike<number>): number {
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] - values[i] !== 0) return i;
-  }
-  return -1;
-}
+export { firstNonFinite };
 
 /** `values` when every one is finite; else a DataError naming the first bad index (and how to fix it). */
 export function finiteValues<V extends ArrayLike<number>>(name: string, values: V, hint?: string): V {
@@ -85,4 +79,27 @@ export function asValues(name: string, values: unknown): ArrayLike<number> {
   const t = values as Partial<Tensor> | null | undefined;
   if (t && ArrayBuffer.isView(t.data)) return t.data as ArrayLike<number>;
   throw new ShapeError(`${name} must be a number[], a typed array or a tensor but got ${describe(values)}`);
+}
+
+/** Values one typed array made here may hold (4 GiB of f32): a size past it is a mistake, not a request. */
+export const MAX_VALUES = 2 ** 30;
+
+/** Refuses an array of `n` values past MAX_VALUES, naming what asked for it. */
+export function checkLength(n: number, what: string): number {
+  if (!(n <= MAX_VALUES)) {
+    throw new MemoryLimitError(
+      `${what} asks for ${n} values; an array here holds at most ${MAX_VALUES} (4 GiB of f32)`,
+    );
+  }
+  return n;
+}
+
+/** An index list: an array or typed array of numbers (each checked where it is used). */
+export function indexList(name: string, value: unknown): ArrayLike<number> {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    throw new ShapeError(
+      `${name} must be an array or a typed array of sample indices but got ${describe(value)}`,
+    );
+  }
+  return value as ArrayLike<number>;
 }

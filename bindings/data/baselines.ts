@@ -1,15 +1,15 @@
 // Baseline forecasts every model must beat before its score means anything: naive (tomorrow = today) and
 // seasonal naive (the same point of the last season). MASE is the model's error relative to these.
 
-import { DataError, ShapeError, ValueError } from '../errors.ts';
+import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
-import { asValues, positiveInt } from './args.ts';
-import type { Windows } from './series.ts';
+import { asValues, checkLength, positiveInt } from './args.ts';
+import { checkWindows, type Windows } from './series.ts';
 
 /** `horizon` copies of the last value of `history`. */
 export function naiveForecast(history: ArrayLike<number>, horizon: number): Float32Array {
   const y = asValues('history', history);
-  const h = positiveInt('horizon', horizon);
+  const h = checkLength(positiveInt('horizon', horizon), 'horizon');
   if (y.length === 0) throw new DataError('naiveForecast needs at least one history value');
   return new Float32Array(h).fill(y[y.length - 1]);
 }
@@ -22,7 +22,7 @@ export function seasonalNaiveForecast(
 ): Float32Array {
   const y = asValues('history', history);
   const m = positiveInt('season', season);
-  const h = positiveInt('horizon', horizon);
+  const h = checkLength(positiveInt('horizon', horizon), 'horizon');
   if (y.length < m)
     throw new DataError(`seasonalNaiveForecast needs ≥ season = ${m} history values but got ${y.length}`);
   const out = new Float32Array(h);
@@ -38,13 +38,13 @@ export interface WindowBaselineOptions {
 
 /** The baseline forecast of every window from its own lookback, shaped like `windows.targets` [N, horizon, Ft]. */
 export function windowBaseline(windows: Windows, options: WindowBaselineOptions): Tensor<Float32Array> {
-  const [n, lookback, F] = windows.inputs.shape;
+  const [n, lookback, F] = checkWindows(windows).inputs.shape;
   const [, horizon, Ft] = windows.targets.shape;
   if (windows.targetColumns.length !== Ft)
     throw new ShapeError('windows.targetColumns does not match its targets');
   const method = options?.method;
   if (method !== 'naive' && method !== 'seasonal') {
-    throw new ValueError(`method must be 'naive' or 'seasonal' but got ${String(method)}`);
+    throw new ValueError(`method must be 'naive' or 'seasonal' but got ${describe(method)}`);
   }
   const m = method === 'naive' ? 1 : positiveInt('season', options.season);
   if (m > lookback)

@@ -2,10 +2,11 @@
 // contiguous [B, F] slab per step) or batch-major [B, T, F] on request. Variable lengths are padded to the
 // longest sample with `lengths` and a step `mask`, so a loss weighted by the mask ignores padded steps.
 
-import { ShapeError, ValueError } from '../errors.ts';
+import { describe, ShapeError, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
-import { finiteNumber, positiveInt } from './args.ts';
-import type { Dataset, Sequence } from './dataset.ts';
+import { checkLength, finiteNumber, indexList, positiveInt } from './args.ts';
+import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
 
 export type Layout = 'time-major' | 'batch-major';
 
@@ -50,8 +51,11 @@ export class BatchBuffers<X extends Sequence = Sequence, Y extends Sequence = Se
   readonly indices: Int32Array;
 
   constructor(dataset: Dataset<X, Y>, capacity: number) {
+    checkDataset(dataset);
     this.capacity = positiveInt('batchSize', capacity);
     const T = dataset.maxLength;
+    const what = `batchSize ${capacity} × maxLength ${T}`;
+    checkLength(capacity * T * Math.max(dataset.features, dataset.targetFeatures), what);
     this.maxLength = T;
     this.features = dataset.features;
     this.targetFeatures = dataset.targetFeatures;
@@ -74,9 +78,17 @@ export function collate<X extends Sequence, Y extends Sequence>(
   options: CollateOptions = {},
   buffers?: BatchBuffers<X, Y>,
 ): Batch<X, Y> {
+  checkDataset(dataset);
+  indexList('indices', indices);
+  optionsObject('collate options', options);
+  if (buffers !== undefined && !(buffers instanceof BatchBuffers)) {
+    throw new ValueError(
+      `buffers must be BatchBuffers (new BatchBuffers(dataset, n)) but got ${describe(buffers)}`,
+    );
+  }
   const layout = options.layout ?? 'time-major';
   if (layout !== 'time-major' && layout !== 'batch-major') {
-    throw new ValueError(`layout must be 'time-major' or 'batch-major' but got ${String(layout)}`);
+    throw new ValueError(`layout must be 'time-major' or 'batch-major' but got ${describe(layout)}`);
   }
   const B = indices.length;
   const buf = buffers ?? new BatchBuffers(dataset, Math.max(1, B));
@@ -89,12 +101,10 @@ export function collate<X extends Sequence, Y extends Sequence>(
       'buffers were sized for another dataset; create them with new BatchBuffers(dataset, n)',
     );
   }
+  checkIndices(dataset, indices);
   let T = 0;
   for (let b = 0; b < B; b++) {
     const i = indices[b];
-    if (!Number.isInteger(i) || i < 0 || i >= dataset.size) {
-      throw new ValueError(`indices[${b}] must be an integer in [0, ${dataset.size}) but got ${i}`);
-    }
     buf.indices[b] = i;
     buf.lengths[b] = dataset.lengths[i];
     T = Math.max(T, dataset.lengths[i]);
@@ -130,15 +140,26 @@ export function stack<X extends Sequence, Y extends Sequence>(
   options: CollateOptions = {},
   buffers?: BatchBuffers<X, Y>,
 ): Batch<X, Y> {
+  checkIndices(checkDataset(dataset), indexList('indices', indices));
   for (let b = 1; b < indices.length; b++) {
     const [i, j] = [indices[0], indices[b]];
     if (dataset.lengths[i] !== dataset.lengths[j]) {
       throw new ShapeError(
-        `stack needs samples of one length but sample ${i} has ${dataset.lengths[i]} steps and sample ${j} has ${dataset.lengths[j]}; use collate to pad them`,
+        `stack needs samples of one length but sample ${i} has ${dataset.lengths[i]} steps and sample ${j} has ${dataset.lengths[j]} (indices[0] and indices[${b}]); use collate to pad them`,
       );
     }
   }
   return collate(dataset, indices, options, buffers);
+}
+
+/** Every index an integer naming a sample, checked before anything is written. */
+function checkIndices(dataset: Dataset, indices: ArrayLike<number>): void {
+  for (let b = 0; b < indices.length; b++) {
+    const i = indices[b];
+    if (!Number.isInteger(i) || i < 0 || i >= dataset.size) {
+      throw new ValueError(`indices[${b}] must be an integer in [0, ${dataset.size}) but got ${describe(i)}`);
+    }
+  }
 }
 
 /** Ids have no feature axis ([T, B] or [B]); floats always do ([T, B, Ft] or [B, Ft]). */

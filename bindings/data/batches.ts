@@ -4,10 +4,11 @@
 // overwrites them, so copy what must outlive one step.
 
 import { describe, ValueError } from '../errors.ts';
+import { flag } from '../options.ts';
 import { Random } from '../random.ts';
-import { positiveInt } from './args.ts';
+import { nonNegativeInt, positiveInt } from './args.ts';
 import { type Batch, BatchBuffers, type CollateOptions, collate } from './batch.ts';
-import type { Dataset, Sequence } from './dataset.ts';
+import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
 
 export interface BatchesOptions extends CollateOptions {
   batchSize: number;
@@ -45,10 +46,10 @@ export class BatchIterator<X extends Sequence = Sequence, Y extends Sequence = S
     if (typeof options !== 'object' || options === null) {
       throw new ValueError(`batches needs options { batchSize } but got ${describe(options)}`);
     }
-    this.dataset = dataset;
+    this.dataset = checkDataset(dataset);
     this.batchSize = positiveInt('batchSize', options.batchSize);
-    this.shuffle = options.shuffle ?? false;
-    this.dropLast = options.dropLast ?? false;
+    this.shuffle = flag('shuffle', options.shuffle, false);
+    this.dropLast = flag('dropLast', options.dropLast, false);
     const seed = options.seed ?? 0;
     if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
     const full = Math.floor(dataset.size / this.batchSize);
@@ -86,9 +87,14 @@ export class BatchIterator<X extends Sequence = Sequence, Y extends Sequence = S
     return { epoch: this.epoch, rng: this.#rng.getState() };
   }
 
+  /** Restores getState()'s result; a state that is not one is refused whole. */
   setState(state: BatchesState): void {
-    this.epoch = state.epoch;
+    if (state === null || typeof state !== 'object') {
+      throw new ValueError(`state must be a BatchesState { epoch, rng } but got ${describe(state)}`);
+    }
+    nonNegativeInt('state.epoch', state.epoch);
     this.#rng.setState(state.rng);
+    this.epoch = state.epoch;
   }
 }
 

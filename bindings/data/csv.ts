@@ -3,6 +3,8 @@
 // and column. It is not a general CSV library, and the library ships no dependency for it.
 
 import { DataError, describe, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
+import { positiveInt } from './args.ts';
 
 export interface CsvTable {
   header: string[];
@@ -129,8 +131,18 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Reads one numeric column (and optionally a date column) of a CSV text with a header row. */
 export function readNumericCsv(text: string, options: NumericCsvOptions): NumericSeries {
+  optionsObject('readNumericCsv options ({ column, ... })', options, true);
+  const missingOption: unknown = options.missing;
+  if (
+    missingOption !== undefined &&
+    (!Array.isArray(missingOption) || !missingOption.every((m) => typeof m === 'string'))
+  ) {
+    throw new ValueError(`missing must be an array of strings but got ${describe(missingOption)}`);
+  }
+  if (options.lookback !== undefined) positiveInt('lookback', options.lookback);
+  if (options.horizon !== undefined) positiveInt('horizon', options.horizon);
   const table = parseCsv(text);
-  const col = findColumn(table.header, options?.column, 'column');
+  const col = findColumn(table.header, options.column, 'column');
   const dateCol =
     options.dateColumn === undefined ? -1 : findColumn(table.header, options.dateColumn, 'dateColumn');
   const missingCells = new Set(options.missing ?? ['', 'NA', 'NaN', 'nan']);

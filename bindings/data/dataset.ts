@@ -2,6 +2,7 @@
 // path of every epoch — never re-checks and can fill preallocated buffers without looking for bad data.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
 import { positiveInt } from './args.ts';
 
@@ -40,6 +41,22 @@ interface Unpacked {
   steps: Int32Array;
 }
 
+/** Datasets made by makeDataset: batching trusts their checked lengths and values, so it refuses any other object. */
+const DATASETS = new WeakSet<object>();
+
+/** `value` itself when makeDataset made it, else a ValueError naming `name`. */
+export function checkDataset<X extends Sequence, Y extends Sequence>(
+  value: unknown,
+  name = 'dataset',
+): Dataset<X, Y> {
+  if (typeof value !== 'object' || value === null || !DATASETS.has(value)) {
+    throw new ValueError(
+      `${name} must be a Dataset from makeDataset (or windowDataset) but got ${describe(value)}`,
+    );
+  }
+  return value as Dataset<X, Y>;
+}
+
 const isTensor = (s: unknown): s is Tensor<Sequence> =>
   typeof s === 'object' && s !== null && !ArrayBuffer.isView(s) && 'data' in s && 'shape' in s;
 
@@ -62,16 +79,17 @@ export function makeDataset<X extends Sequence = Sequence, Y extends Sequence = 
     );
   }
   if (inputs.length === 0) throw new DataError('the dataset is empty: inputs and targets hold no samples');
-  const targetsPer = options.targetsPer ?? 'step';
+  optionsObject('makeDataset options', options);
+  const targetsPer = options?.targetsPer ?? 'step';
   if (targetsPer !== 'step' && targetsPer !== 'sequence') {
     throw new ValueError(`targetsPer must be 'step' or 'sequence' but got ${describe(targetsPer)}`);
   }
-  const x = unpack('inputs', inputs, options.features);
-  const y = unpack('targets', targets, options.targetFeatures);
+  const x = unpack('inputs', inputs, options?.features);
+  const y = unpack('targets', targets, options?.targetFeatures);
   matchTargets(x, y, targetsPer);
   checkValues('inputs', x, false);
   checkValues('targets', y, true);
-  return {
+  const dataset: Dataset<X, Y> = {
     inputs: x.arrays as X[],
     targets: y.arrays as Y[],
     lengths: x.steps,
@@ -81,6 +99,8 @@ export function makeDataset<X extends Sequence = Sequence, Y extends Sequence = 
     maxLength: x.steps.reduce((a, b) => Math.max(a, b), 0),
     size: inputs.length,
   };
+  DATASETS.add(dataset);
+  return dataset;
 }
 
 /** Flattens samples and finds their step counts; all must share one array type and feature size. */

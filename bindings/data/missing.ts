@@ -2,7 +2,7 @@
 // kernels cannot skip a NaN, so gaps are filled by linear interpolation between the observed neighbours, and an
 // optional mask channel (1 observed, 0 filled) lets the model learn how far to trust a filled value.
 
-import { DataError } from '../errors.ts';
+import { DataError, describe, ShapeError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
 import { asMatrix, type SeriesInput } from './args.ts';
 
@@ -77,11 +77,33 @@ function fillColumn(v: Float32Array, mask: Float32Array, rows: number, cols: num
 
 /** [rows, 2·cols]: each row is the filled values followed by their observed flags (the mask channel). */
 export function withMaskChannel(filled: FilledSeries): Tensor<Float32Array> {
-  const { rows, cols } = filled;
+  const { rows, cols } = checkFilled(filled);
   const out = new Float32Array(rows * 2 * cols);
   for (let r = 0; r < rows; r++) {
     out.set(filled.values.subarray(r * cols, (r + 1) * cols), r * 2 * cols);
     out.set(filled.mask.subarray(r * cols, (r + 1) * cols), r * 2 * cols + cols);
   }
   return { data: out, shape: [rows, 2 * cols] };
+}
+
+/** interpolateMissing's result (or one shaped like it): rows × cols values and a mask of the same size. */
+function checkFilled(filled: FilledSeries): FilledSeries {
+  const f = filled as Partial<FilledSeries> | null;
+  const ok =
+    f !== null &&
+    typeof f === 'object' &&
+    Number.isSafeInteger(f.rows) &&
+    Number.isSafeInteger(f.cols) &&
+    (f.rows as number) >= 0 &&
+    (f.cols as number) >= 1 &&
+    f.values instanceof Float32Array &&
+    f.mask instanceof Float32Array &&
+    f.values.length === (f.rows as number) * (f.cols as number) &&
+    f.mask.length === f.values.length;
+  if (!ok) {
+    throw new ShapeError(
+      `filled must be interpolateMissing's result { values, mask, rows, cols } but got ${describe(filled)}`,
+    );
+  }
+  return filled;
 }

@@ -4,7 +4,7 @@
 // next to the model step that produced the logits.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import type { Random } from '../random.ts';
+import { Random } from '../random.ts';
 
 export interface SamplingOptions {
   /** Divides the logits; < 1 sharpens, > 1 flattens, 0 = greedy. Default 1. */
@@ -74,6 +74,7 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Samplin
 
 /** One token id drawn from the logits with the library's seeded PRNG. */
 export function sampleToken(logits: ArrayLike<number>, rng: Random, options: SamplingOptions = {}): number {
+  if (!(rng instanceof Random)) throw new ValueError(`rng must be a Random but got ${describe(rng)}`);
   const probs = samplingDistribution(logits, options);
   const u = rng.next();
   let cumulative = 0;
@@ -90,18 +91,20 @@ export function sampleToken(logits: ArrayLike<number>, rng: Random, options: Sam
 
 /** Index of the largest logit (the first one on ties). */
 export function argMax(values: ArrayLike<number>): number {
+  checkLogits(values, 'values', false);
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
 }
 
-function checkLogits(logits: ArrayLike<number>): number {
-  if (!ArrayBuffer.isView(logits) && !Array.isArray(logits)) {
-    throw new ShapeError(`logits must be an array of numbers but got ${describe(logits)}`);
+function checkLogits(logits: ArrayLike<number>, name = 'logits', finite = true): number {
+  if (!(ArrayBuffer.isView(logits) && !(logits instanceof DataView)) && !Array.isArray(logits)) {
+    throw new ShapeError(`${name} must be an array of numbers but got ${describe(logits)}`);
   }
-  if (logits.length === 0) throw new ShapeError('logits must hold at least one value but is empty');
-  for (let i = 0; i < logits.length; i++) {
-    if (!Number.isFinite(logits[i])) throw new ValueError(`logits[${i}] must be finite but is ${logits[i]}`);
+  if (logits.length === 0) throw new ShapeError(`${name} must hold at least one value but is empty`);
+  for (let i = 0; finite && i < logits.length; i++) {
+    if (!Number.isFinite(logits[i]))
+      throw new ValueError(`${name}[${i}] must be finite but is ${describe(logits[i])}`);
   }
   return logits.length;
 }

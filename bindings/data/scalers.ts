@@ -52,6 +52,11 @@ abstract class Scaler {
   /** Scaling of some columns only, e.g. to map a model's predicted target column back to data units. */
   select(columns: readonly number[]): this {
     const { offset, scale } = this.#fitted();
+    if (!Array.isArray(columns) || columns.length === 0) {
+      throw new ShapeError(
+        `columns must be a non-empty array of column indices but got ${describe(columns)}`,
+      );
+    }
     const json = this.toJSON();
     json.offset = columns.map((c) => at(offset, c));
     json.scale = columns.map((c) => at(scale, c));
@@ -100,7 +105,7 @@ function columnsOf(series: SeriesInput): { data: ArrayLike<number>; cols: number
 
 const at = (a: Float64Array, c: number): number => {
   if (!Number.isInteger(c) || c < 0 || c >= a.length) {
-    throw new ValueError(`column ${c} is not one of the scaler's columns 0..${a.length - 1}`);
+    throw new ValueError(`columns holds ${describe(c)}, not one of the scaler's columns 0..${a.length - 1}`);
   }
   return a[c];
 };

@@ -3,9 +3,10 @@
 // batch-major [N, lookback, F] like Keras' timeseries_dataset_from_array; `windowDataset` turns them into a
 // Dataset whose batches come out time-major.
 
-import { DataError, ShapeError, ValueError } from '../errors.ts';
+import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
-import { asMatrix, positiveInt, requireFiniteMatrix, type SeriesInput } from './args.ts';
+import { asMatrix, checkLength, positiveInt, requireFiniteMatrix, type SeriesInput } from './args.ts';
 import { type Dataset, makeDataset } from './dataset.ts';
 
 export interface WindowOptions {
@@ -34,7 +35,8 @@ export interface Windows {
 /** Cuts `series` (a Float32Array/number[] or a tensor [rows, F]) into (lookback → horizon) windows. */
 export function makeWindows(series: SeriesInput, options: WindowOptions): Windows {
   const m = asMatrix('series', series);
-  const lookback = positiveInt('lookback', options?.lookback);
+  optionsObject('makeWindows options ({ lookback, ... })', options, true);
+  const lookback = positiveInt('lookback', options.lookback);
   const horizon = positiveInt('horizon', options.horizon ?? 1);
   const stride = positiveInt('stride', options.stride ?? 1);
   const columns = targetColumns(options.targetColumns, m.cols);
@@ -47,6 +49,8 @@ export function makeWindows(series: SeriesInput, options: WindowOptions): Window
   const n = Math.floor((m.rows - lookback - horizon) / stride) + 1;
   const F = m.cols;
   const Ft = columns.length;
+  checkLength(n * lookback * F, `${n} windows × lookback ${lookback}`);
+  checkLength(n * horizon * Ft, `${n} windows × horizon ${horizon}`);
   const inputs = new Float32Array(n * lookback * F);
   const targets = new Float32Array(n * horizon * Ft);
   const starts = new Int32Array(n);
@@ -60,7 +64,7 @@ export function makeWindows(series: SeriesInput, options: WindowOptions): Window
       for (let c = 0; c < Ft; c++) targets[(i * horizon + h) * Ft + c] = m.data[row + columns[c]];
     }
   }
-  return {
+  const windows: Windows = {
     inputs: { data: inputs, shape: [n, lookback, F] },
     targets: { data: targets, shape: [n, horizon, Ft] },
     starts,
@@ -68,6 +72,18 @@ export function makeWindows(series: SeriesInput, options: WindowOptions): Window
     horizon,
     targetColumns: columns,
   };
+  WINDOWS.add(windows);
+  return windows;
+}
+
+/** Windows made by makeWindows; the functions over them trust its shapes and refuse any other object. */
+const WINDOWS = new WeakSet<object>();
+
+export function checkWindows(value: unknown): Windows {
+  if (typeof value !== 'object' || value === null || !WINDOWS.has(value)) {
+    throw new ValueError(`windows must come from makeWindows but got ${describe(value)}`);
+  }
+  return value as Windows;
 }
 
 function targetColumns(columns: readonly number[] | undefined, cols: number): number[] {
@@ -88,7 +104,7 @@ function targetColumns(columns: readonly number[] | undefined, cols: number): nu
  * horizon·Ft values predicted from the last state. Samples are views into `windows`, not copies.
  */
 export function windowDataset(windows: Windows): Dataset<Float32Array, Float32Array> {
-  const [n, lookback, F] = windows.inputs.shape;
+  const [n, lookback, F] = checkWindows(windows).inputs.shape;
   const [, horizon, Ft] = windows.targets.shape;
   const xs: Float32Array[] = new Array(n);
   const ys: Float32Array[] = new Array(n);

@@ -1,7 +1,8 @@
 // Chronological train / validation / test split. A time series is never shuffled before splitting: the model
 // must be judged on a future it has not seen, so train comes first, then validation, then test.
 
-import { ValueError } from '../errors.ts';
+import { describe, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
 import { asMatrix, nonNegativeInt, type SeriesInput } from './args.ts';
 
@@ -39,7 +40,8 @@ export interface SeriesSplit<S> {
 /** Row ranges for `n` rows: train = ⌊n·train⌋ rows, validation = ⌊n·(train+validation)⌋ − that, test the rest. */
 export function splitRanges(n: number, fractions: SplitFractions): SplitRanges {
   nonNegativeInt('n', n);
-  const train = fraction('train', fractions?.train);
+  optionsObject('fractions ({ train, validation, test })', fractions, true);
+  const train = fraction('train', fractions.train);
   const validation = fraction('validation', fractions.validation ?? 0);
   const test = fraction('test', fractions.test ?? Math.max(0, 1 - train - validation));
   if (train + validation + test > 1 + 1e-9) {
@@ -55,7 +57,7 @@ export function splitRanges(n: number, fractions: SplitFractions): SplitRanges {
 
 function fraction(name: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new ValueError(`${name} must be a fraction in [0, 1] but got ${String(value)}`);
+    throw new ValueError(`${name} must be a fraction in [0, 1] but got ${describe(value)}`);
   }
   return value;
 }
@@ -77,7 +79,10 @@ export function chronologicalSplit(
   options: SplitOptions = {},
 ): SeriesSplit<Float32Array | Tensor<Float32Array>> {
   const m = asMatrix('series', series);
-  const context = nonNegativeInt('context', options.context ?? 0);
+  const context = nonNegativeInt(
+    'context',
+    optionsObject('chronologicalSplit options', options).context ?? 0,
+  );
   const ranges = splitRanges(m.rows, fractions);
   const isTensor = !(series instanceof Float32Array) && !Array.isArray(series);
   const part = ([start, end]: [number, number], ctx: number) => {

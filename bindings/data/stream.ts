@@ -10,7 +10,8 @@
 //   reruns forward over `history.inputs` (≤ k2 steps ending where the window ends), backpropagating through
 //   all of them; the loss on the fresh `steps` rows is what is new. Both are views, nothing is copied.
 
-import { DataError, ShapeError, ValueError } from '../errors.ts';
+import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
 import { firstNonFinite, nonNegativeInt, positiveInt } from './args.ts';
 import type { Sequence } from './dataset.ts';
@@ -60,6 +61,12 @@ export function batchify<A extends Sequence>(stream: A, tracks: number, features
   }
   // The remainder (< B steps) is dropped, as PyTorch's batchify does; track b is steps b·L .. (b+1)·L − 1.
   const L = Math.floor(stream.length / F / B);
+  // Also bounds the loops below by the stream's length: tracks = 10^12 must not spin through empty tracks.
+  if (L === 0) {
+    throw new DataError(
+      `stream has ${stream.length / F} steps, too few for ${B} tracks of at least one step each`,
+    );
+  }
   const out = (stream instanceof Int32Array ? new Int32Array(L * B * F) : new Float32Array(L * B * F)) as A;
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < L; t++) {
@@ -86,16 +93,22 @@ export class TbpttStream<X extends Sequence = Sequence, Y extends Sequence = Seq
   readonly length: number;
 
   constructor(stream: X, options: StreamOptions<Y>) {
+    optionsObject('tbptt options ({ tracks, k1, ... })', options, true);
     this.k1 = positiveInt('k1', options.k1);
     this.k2 = positiveInt('k2', options.k2 ?? this.k1);
     if (this.k2 < this.k1) throw new ValueError(`k2 must be ≥ k1 = ${this.k1} but got ${this.k2}`);
     this.shift = nonNegativeInt('shift', options.shift ?? 1);
-    const F = options.features ?? 1;
+    const F = positiveInt('features', options.features ?? 1);
     checkFinite('stream', stream, F);
     this.inputs = batchify(stream, options.tracks, F);
     if (options.target === undefined) this.targets = this.inputs as unknown as Tensor<Y>;
     else {
-      const Ft = options.targetFeatures ?? 1;
+      const Ft = positiveInt('targetFeatures', options.targetFeatures ?? 1);
+      if (!(options.target instanceof Float32Array || options.target instanceof Int32Array)) {
+        throw new ShapeError(
+          `target must be a Float32Array or an Int32Array but got ${describe(options.target)}`,
+        );
+      }
       checkFinite('target', options.target, Ft);
       if (options.target.length / Ft !== stream.length / F) {
         throw new ShapeError(

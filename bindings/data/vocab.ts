@@ -4,6 +4,8 @@
 // Characters are Unicode code points (an emoji is one character, not two UTF-16 halves).
 
 import { DataError, describe, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
+import { indexList } from './args.ts';
 
 export interface CharVocabJSON {
   kind: 'char';
@@ -32,7 +34,7 @@ export class CharVocab {
       if (this.#ids.has(c.codePointAt(0)!)) throw new ValueError(`chars holds ${JSON.stringify(c)} twice`);
       this.#ids.set(c.codePointAt(0)!, i);
     });
-    const unknown = options.unknown;
+    const unknown = optionsObject('CharVocab options', options).unknown;
     if (unknown !== undefined && (typeof unknown !== 'string' || [...unknown].length !== 1)) {
       throw new ValueError(`unknown must be a single character but got ${describe(unknown)}`);
     }
@@ -71,6 +73,7 @@ export class CharVocab {
 
   /** Token ids of `text`; a character outside the vocabulary throws (or maps to `unknown` if set). */
   encode(text: string): Int32Array {
+    if (typeof text !== 'string') throw new ValueError(`text must be a string but got ${describe(text)}`);
     const out = new Int32Array(text.length);
     let n = 0;
     for (let i = 0; i < text.length; i++) {
@@ -84,12 +87,13 @@ export class CharVocab {
   }
 
   decode(ids: ArrayLike<number>): string {
+    indexList('ids', ids);
     let s = '';
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (!(Number.isInteger(id) && id >= 0 && id < this.chars.length)) {
         throw new ValueError(
-          `ids[${i}] = ${id} is not a character id; this vocabulary has ids 0..${this.size - 1}`,
+          `ids[${i}] = ${describe(id)} is not a character id; this vocabulary has ids 0..${this.size - 1}`,
         );
       }
       s += this.chars[id];

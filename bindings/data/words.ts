@@ -4,7 +4,8 @@
 // keeps the most common words. Ties break alphabetically so the ids never depend on Map iteration order.
 
 import { describe, ValueError } from '../errors.ts';
-import { positiveInt } from './args.ts';
+import { flag, optionsObject } from '../options.ts';
+import { indexList, positiveInt } from './args.ts';
 
 export const UNK = '<unk>';
 
@@ -31,7 +32,8 @@ const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
 /** Words and punctuation marks of `text`, in order. */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
   if (typeof text !== 'string') throw new ValueError(`text must be a string but got ${describe(text)}`);
-  return (options.lower ? text.toLowerCase() : text).match(TOKEN) ?? [];
+  const lower = flag('lower', optionsObject('tokenize options', options).lower, false);
+  return (lower ? text.toLowerCase() : text).match(TOKEN) ?? [];
 }
 
 export class WordVocab {
@@ -45,13 +47,14 @@ export class WordVocab {
       throw new ValueError(`words must be an array of non-empty strings but got ${describe(words)}`);
     }
     this.words = words[0] === UNK ? [...words] : [UNK, ...words.filter((w) => w !== UNK)];
-    this.lower = options.lower ?? false;
+    this.lower = flag('lower', optionsObject('WordVocab options', options).lower, false);
     this.#ids = new Map(this.words.map((w, i) => [w, i]));
     if (this.#ids.size !== this.words.length) throw new ValueError('words must not repeat');
   }
 
   /** Counts the tokens of `text` and keeps those seen at least `minCount` times, most frequent first. */
   static fromText(text: string, options: WordVocabOptions = {}): WordVocab {
+    optionsObject('WordVocab.fromText options', options);
     const minCount = positiveInt('minCount', options.minCount ?? 1);
     const maxSize = options.maxSize === undefined ? Infinity : positiveInt('maxSize', options.maxSize);
     const counts = new Map<string, number>();
@@ -92,12 +95,13 @@ export class WordVocab {
 
   /** Words joined by single spaces: tokenizing loses the original spacing, so this is for reading only. */
   decode(ids: ArrayLike<number>): string {
+    indexList('ids', ids);
     const words: string[] = new Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (!(Number.isInteger(id) && id >= 0 && id < this.words.length)) {
         throw new ValueError(
-          `ids[${i}] = ${id} is not a word id; this vocabulary has ids 0..${this.size - 1}`,
+          `ids[${i}] = ${describe(id)} is not a word id; this vocabulary has ids 0..${this.size - 1}`,
         );
       }
       words[i] = this.words[id];

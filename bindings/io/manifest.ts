@@ -3,6 +3,8 @@
 // file that PyTorch's safetensors.torch.load_file also reads (the weights are under PyTorch's names).
 
 import { describe, FormatError, ValueError } from '../errors.ts';
+import { jsonPreview } from './json-preview.ts';
+import { findDuplicateKey } from './safetensors-header.ts';
 
 export const MODEL_FORMAT = 'wasm-rnn';
 /** Bumped on any change a reader of the previous version would misread. */
@@ -30,21 +32,27 @@ export function encodeManifest(manifest: Manifest): string {
   return JSON.stringify(manifest);
 }
 
-function checkJsonValue(path: string, value: unknown): void {
+/** Deeper than any real manifest; also where a cyclic `extra` is caught before it overflows the stack. */
+const MAX_JSON_DEPTH = 64;
+
+function checkJsonValue(path: string, value: unknown, depth = 0): void {
+  if (depth > MAX_JSON_DEPTH) {
+    throw new ValueError(`${path.slice(0, 80)}…: nested deeper than ${MAX_JSON_DEPTH} levels (or cyclic)`);
+  }
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ValueError(`${path} must be a finite number but is ${value}`);
     return;
   }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) checkJsonValue(`${path}[${i}]`, value[i]);
+    for (let i = 0; i < value.length; i++) checkJsonValue(`${path}[${i}]`, value[i], depth + 1);
     return;
   }
   if (
     isRecord(value) &&
     (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
   ) {
-    for (const [k, v] of Object.entries(value)) checkJsonValue(`${path}.${k}`, v);
+    for (const [k, v] of Object.entries(value)) checkJsonValue(`${path}.${k}`, v, depth + 1);
     return;
   }
   throw new ValueError(
@@ -66,6 +74,9 @@ export function parseManifest(text: string | undefined): Manifest {
     fail(`manifest is not valid JSON (${(cause as Error).message})`);
   }
   if (!isRecord(json)) return fail(`manifest must be a JSON object but is ${describe(json)}`);
+  // JSON.parse keeps the last of two equal keys: a manifest naming "kind" twice must not pick one silently.
+  const duplicate = findDuplicateKey(text as string);
+  if (duplicate !== undefined) fail(`manifest names ${describe(duplicate)} twice`);
   if (json.format !== MODEL_FORMAT)
     fail(`manifest format must be ${describe(MODEL_FORMAT)} but is ${describe(json.format)}`);
   if (json.version !== MODEL_FORMAT_VERSION) {
@@ -83,7 +94,7 @@ export function parseManifest(text: string | undefined): Manifest {
   for (const [name, shape] of Object.entries(tensors)) {
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       fail(
-        `manifest tensors.${name} must be a shape (non-negative integers) but is ${JSON.stringify(shape)}`,
+        `manifest tensor ${describe(name)} must be a shape (non-negative integers) but is ${jsonPreview(shape)}`,
       );
     }
   }

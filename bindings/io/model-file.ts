@@ -11,7 +11,7 @@ import { LSTM } from '../model/lstm.ts';
 import { AttentionPooling } from '../model/pooling.ts';
 import { RNN } from '../model/rnn.ts';
 import type { TensorSpec } from '../model/slab.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
 import {
   encodeManifest,
   MANIFEST_KEY,
@@ -31,21 +31,35 @@ export interface SavableLayer {
 interface LayerKind {
   create(rt: Runtime, options: never): SavableLayer;
   paramSpecs(options: never): TensorSpec[];
+  /**
+   * Tensors the options ask for, counted without listing them (NaN for options that are not numbers, which
+   * paramSpecs then refuses); 0 for kinds with at most two, whose list costs nothing.
+   */
+  tensorCount(options: Record<string, unknown>): number;
 }
 
-const kind = <O, L extends SavableLayer>(Layer: {
-  new (rt: Runtime, options: O): L;
-  paramSpecs(options: O): TensorSpec[];
-}): LayerKind => ({ create: (rt, o) => new Layer(rt, o as O), paramSpecs: (o) => Layer.paramSpecs(o as O) });
+const kind = <O, L extends SavableLayer>(
+  Layer: { new (rt: Runtime, options: O): L; paramSpecs(options: O): TensorSpec[] },
+  tensorCount: LayerKind['tensorCount'],
+): LayerKind => ({
+  create: (rt, o) => new Layer(rt, o as O),
+  paramSpecs: (o) => Layer.paramSpecs(o as O),
+  tensorCount,
+});
+
+/** Four tensors per layer and direction: a file claiming numLayers 10^9 is refused before 4·10^9 names are listed. */
+const recurrentCount = (o: Record<string, unknown>) =>
+  Number(o.numLayers ?? 1) * (o.bidirectional === true ? 2 : 1) * 4;
+const fewTensors = () => 0;
 
 /** The layer kinds a manifest may name, by the class name a PyTorch user would expect. */
 export const LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
-  RNN: kind(RNN),
-  LSTM: kind(LSTM),
-  GRU: kind(GRU),
-  Dense: kind(Dense),
-  Embedding: kind(Embedding),
-  AttentionPooling: kind(AttentionPooling),
+  RNN: kind(RNN, recurrentCount),
+  LSTM: kind(LSTM, recurrentCount),
+  GRU: kind(GRU, recurrentCount),
+  Dense: kind(Dense, fewTensors),
+  Embedding: kind(Embedding, fewTensors),
+  AttentionPooling: kind(AttentionPooling, fewTensors),
 };
 
 export type LayerKindName = 'RNN' | 'LSTM' | 'GRU' | 'Dense' | 'Embedding' | 'AttentionPooling';
@@ -79,6 +93,14 @@ export function saveLayer(
   const k = kindOf(kindName, (m) => {
     throw new ValueError(`saveLayer: ${m}`);
   });
+  if (typeof (layer as Partial<SavableLayer> | null)?.getWeights !== 'function') {
+    throw new ValueError(`saveLayer: layer must be a layer (with getWeights) but got ${describe(layer)}`);
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(
+      `saveLayer: options must be the layer's constructor options but got ${describe(options)}`,
+    );
+  }
   const architecture = { kind: kindName, options: portable(options) };
   const specs = k.paramSpecs(architecture.options as never);
   const weights = layer.getWeights();
@@ -110,6 +132,7 @@ export function readManifest(bytes: Uint8Array | ArrayBuffer): Manifest {
 
 /** Decodes a file written by saveLayer (or by hand, e.g. from PyTorch) into a new layer on `rt`. */
 export function loadLayer(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedLayer {
+  checkRuntime(rt);
   const file = decodeSafetensors(bytes);
   const manifest = parseManifest(file.metadata[MANIFEST_KEY]);
   const fail = (message: string): never => {
@@ -117,6 +140,9 @@ export function loadLayer(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedL
   };
   const k = kindOf(manifest.architecture.kind, (m) => fail(`architecture ${m}`));
   const options = portable(manifest.architecture.options);
+  const held = Object.keys(file.tensors).length;
+  const asked = k.tensorCount(options);
+  if (asked > held) fail(`architecture options ask for ${asked} tensors but the file holds ${held}`);
   const specs = specsOrFail(k, options, fail);
   checkShapes('manifest tensors', manifest.tensors, specs, fail);
   const shapes = Object.fromEntries(Object.entries(file.tensors).map(([name, t]) => [name, t.shape]));
@@ -128,7 +154,10 @@ export function loadLayer(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedL
     if (bad >= 0) fail(`weights: ${s.name}[${bad}] is ${data[bad]}; a model's weights must be finite`);
     record[s.name] = data;
   }
-  const layer = k.create(rt, options as never);
+  // The file's weights replace the initial ones, so the layer is built with the plain uniform init: an
+  // 'orthogonal' init costs O(H³) and would make loading a large file slow for draws that are thrown away.
+  const { init: _init, ...construct } = options;
+  const layer = k.create(rt, construct as never);
   layer.setWeights(record);
   return { kind: manifest.architecture.kind, layer, manifest };
 }
@@ -156,7 +185,11 @@ export function checkShapes(
 ): void {
   const expected = new Set(specs.map((s) => s.name));
   const extra = Object.keys(have).filter((name) => !expected.has(name));
-  if (extra.length > 0) fail(`${what}: unexpected tensor ${extra.map((n) => describe(n)).join(', ')}`);
+  if (extra.length > 0) {
+    const listed = extra.slice(0, 5).map((n) => describe(n));
+    const more = extra.length > 5 ? `, … (${extra.length} in all)` : '';
+    fail(`${what}: unexpected tensor ${listed.join(', ')}${more}`);
+  }
   for (const s of specs) {
     const shape = have[s.name];
     if (shape === undefined) fail(`${what}: ${s.name} [${s.shape.join(', ')}] is missing`);

@@ -62,7 +62,8 @@ export function encodeSafetensors(
 /** Decodes and validates a whole file; every tensor comes back as F32 in a fresh Float32Array. */
 export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer): DecodedSafetensors {
   const file = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  if (!(file instanceof Uint8Array)) {
+  // isView looks at the object itself: one whose prototype is merely Uint8Array's passes instanceof only.
+  if (!(file instanceof Uint8Array) || !ArrayBuffer.isView(file)) {
     throw new ValueError(`bytes must be a Uint8Array or ArrayBuffer but got ${describe(bytes)}`);
   }
   const header = readHeader(file);
@@ -105,11 +106,14 @@ function checkMetadata(metadata: Record<string, string>): Record<string, string>
   if (metadata === null || typeof metadata !== 'object') {
     throw new ValueError(`metadata must be a record of strings but got ${describe(metadata)}`);
   }
+  // A plain copy: what is written is exactly the string entries, whatever the object's prototype (or toJSON).
+  const copy: Record<string, string> = {};
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string')
       throw new ValueError(`metadata.${key} must be a string but got ${describe(value)}`);
+    copy[key] = value;
   }
-  return metadata;
+  return copy;
 }
 
 function writeF32(view: DataView, at: number, data: Float32Array): void {

@@ -7,7 +7,7 @@ import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
 import { checkCommon, flag, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
-import type { TensorSpec } from './slab.ts';
+import { checkParamCount, type TensorSpec } from './slab.ts';
 import { Workspace } from './workspace.ts';
 
 export interface DenseOptions extends LayerCommon {
@@ -27,13 +27,11 @@ interface Config {
 
 function configure(options: DenseOptions): Config {
   const { seed, prefix } = checkCommon(options);
-  return {
-    I: positiveInt('inFeatures', options.inFeatures),
-    O: positiveInt('outFeatures', options.outFeatures),
-    bias: flag('bias', options.bias, true),
-    seed,
-    prefix,
-  };
+  const I = positiveInt('inFeatures', options.inFeatures);
+  const O = positiveInt('outFeatures', options.outFeatures);
+  const bias = flag('bias', options.bias, true);
+  checkParamCount(O * I + (bias ? O : 0), `outFeatures ${O} × inFeatures ${I}:`);
+  return { I, O, bias, seed, prefix };
 }
 
 const specsOf = (c: Config): TensorSpec[] =>
@@ -77,6 +75,7 @@ export class Dense {
 
   /** x [..., in] → y [..., out]; every leading axis is a row (N = T·B for a per-step head). */
   forward(x: Tensor): Tensor {
+    this.params.live('forward');
     const t = checkRows('x', x, this.inFeatures);
     const N = t.data.length / this.inFeatures;
     const { I, O, ws } = this.#parts();
@@ -90,6 +89,7 @@ export class Dense {
 
   /** dOut [..., out] (the last forward's shape) → dX [..., in]; adds dW = dOutᵀ·x and db = Σ dOut. */
   backward(dOut: Tensor): Tensor {
+    this.params.live('backward');
     const last = this.#last;
     if (last === undefined) throw new ValueError('backward: call forward first');
     const { I, O, ws } = this.#parts();
@@ -119,6 +119,7 @@ export class Dense {
 
   /** Sets every parameter by PyTorch name ('weight', 'bias'); validates the whole record first. */
   setWeights(record: Record<string, ArrayLike<number>>): void {
+    this.params.live('setWeights');
     this.params.set(record);
   }
 

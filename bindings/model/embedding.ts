@@ -7,7 +7,7 @@ import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, type Tensor } from '../tensor.ts';
 import { checkCommon, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
-import type { TensorSpec } from './slab.ts';
+import { checkParamCount, type TensorSpec } from './slab.ts';
 import { Workspace } from './workspace.ts';
 
 export interface EmbeddingOptions extends LayerCommon {
@@ -29,6 +29,7 @@ function configure(options: EmbeddingOptions): Config {
   const { seed, prefix } = checkCommon(options);
   const V = positiveInt('numEmbeddings', options.numEmbeddings);
   const E = positiveInt('embeddingDim', options.embeddingDim);
+  checkParamCount(V * E, `numEmbeddings ${V} × embeddingDim ${E}:`);
   const p = options.paddingIdx;
   if (p !== undefined && (!Number.isInteger(p) || p < -V || p >= V)) {
     throw new ValueError(`paddingIdx must be an integer in [${-V}, ${V}) but got ${describe(p)}`);
@@ -70,6 +71,7 @@ export class Embedding {
 
   /** ids [...] of integers in [0, V) (Int32Array, or any integer-valued array) → [..., E]. */
   forward(ids: Tensor<Int32Array>): Tensor {
+    this.params.live('forward');
     const t = this.#checkIds(ids);
     const n = t.data.length;
     const E = this.embeddingDim;
@@ -83,6 +85,7 @@ export class Embedding {
 
   /** dOut [..., E] for the last forward's ids: adds its rows into weight's gradient. Ids have no gradient. */
   backward(dOut: Tensor): void {
+    this.params.live('backward');
     const last = this.#last;
     if (last === undefined) throw new ValueError('backward: call forward first');
     const E = this.embeddingDim;
@@ -111,6 +114,7 @@ export class Embedding {
   }
 
   setWeights(record: Record<string, ArrayLike<number>>): void {
+    this.params.live('setWeights');
     this.params.set(record);
   }
 

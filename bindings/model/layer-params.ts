@@ -2,6 +2,7 @@
 // (checked to hold every tensor with the right shape) or a new one, and whole-record get/set under PyTorch names.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
+import { flag } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 
@@ -22,12 +23,7 @@ export function positiveInt(name: string, value: unknown): number {
   return value;
 }
 
-export function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new ValueError(`${name} must be a boolean but got ${describe(value)}`);
-  return value;
-}
+export { flag };
 
 export function checkCommon(options: LayerCommon): { seed: number; prefix: string } {
   if (options === null || typeof options !== 'object') {
@@ -49,6 +45,7 @@ export class LayerParams {
   /** PyTorch names (without the prefix) and shapes, in PyTorch's order. */
   readonly specs: readonly TensorSpec[];
   readonly #ownsSlab: boolean;
+  #disposed = false;
 
   constructor(rt: Runtime, specs: readonly TensorSpec[], prefix: string, shared: ParamSlab | undefined) {
     this.rt = rt;
@@ -112,7 +109,15 @@ export class LayerParams {
     else for (const s of this.specs) this.rt.kernels.fill_f32(this.gradPtr(s.name), 0, lengthOf(s.shape));
   }
 
+  /** Refuses `method` on a disposed layer, before it allocates or runs anything. */
+  live(method: string): void {
+    if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
+  }
+
+  /** Idempotent, as dispose() is in tfjs: a second call does nothing. */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     if (this.#ownsSlab) this.slab.free();
   }
 }

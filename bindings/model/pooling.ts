@@ -9,7 +9,7 @@ import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
 import { checkCommon, flag, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
-import type { TensorSpec } from './slab.ts';
+import { checkParamCount, type TensorSpec } from './slab.ts';
 import { Workspace } from './workspace.ts';
 
 export interface AttentionPoolingOptions extends LayerCommon {
@@ -31,8 +31,10 @@ interface Config {
 
 function configure(options: AttentionPoolingOptions): Config {
   const { seed, prefix } = checkCommon(options);
+  const D = positiveInt('inputSize', options.inputSize);
+  checkParamCount(D + 1, `inputSize ${D}:`);
   return {
-    D: positiveInt('inputSize', options.inputSize),
+    D,
     bias: flag('bias', options.bias, true),
     batchFirst: flag('batchFirst', options.batchFirst, false),
     seed,
@@ -85,6 +87,7 @@ export class AttentionPooling {
    * len steps only, for padded batches: padding steps get α = 0 and no gradient.
    */
   forward(h: Tensor, lengths?: ArrayLike<number>): Tensor {
+    this.params.live('forward');
     const D = this.inputSize;
     const t = checkTensor(this.batchFirst ? 'h [B, T, D]' : 'h [T, B, D]', h, Float32Array, [null, null, D]);
     const [T, B] = this.batchFirst ? [t.shape[1], t.shape[0]] : [t.shape[0], t.shape[1]];
@@ -111,6 +114,7 @@ export class AttentionPooling {
 
   /** dOut [B, D] → dh in h's shape; adds dweight and dbias. */
   backward(dOut: Tensor): Tensor {
+    this.params.live('backward');
     const { T, B, shape } = this.#need();
     const D = this.inputSize;
     const t = checkTensor('dOut', dOut, Float32Array, [B, D]);
@@ -157,6 +161,7 @@ export class AttentionPooling {
   }
 
   setWeights(record: Record<string, ArrayLike<number>>): void {
+    this.params.live('setWeights');
     this.params.set(record);
   }
 

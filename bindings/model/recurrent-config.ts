@@ -3,7 +3,7 @@
 import { describe, ValueError } from '../errors.ts';
 import type { CellType } from './cells.ts';
 import { checkInit, type RecurrentInit } from './init.ts';
-import type { ParamSlab, TensorSpec } from './slab.ts';
+import { checkParamCount, type ParamSlab, type TensorSpec } from './slab.ts';
 
 export interface RecurrentOptions {
   inputSize: number;
@@ -46,6 +46,18 @@ function positiveInt(name: string, value: unknown): number {
   return value;
 }
 
+/**
+ * Far past any stacked RNN in use; each layer lists 4 tensors per direction in JS, so a numLayers of 10^9 (a
+ * typo, or a hostile model file) must be refused here rather than exhaust the heap building that list.
+ */
+export const MAX_LAYERS = 1024;
+
+function layerCount(value: unknown): number {
+  const L = positiveInt('numLayers', value);
+  if (L > MAX_LAYERS) throw new ValueError(`numLayers must be at most ${MAX_LAYERS} but got ${L}`);
+  return L;
+}
+
 function flag(name: string, value: unknown): boolean {
   if (value !== undefined && typeof value !== 'boolean') {
     throw new ValueError(`${name} must be a boolean but got ${describe(value)}`);
@@ -61,13 +73,21 @@ export function configure(options: RecurrentOptions, cell: CellType): Config {
   if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string') throw new ValueError(`prefix must be a string but got ${describe(prefix)}`);
+  const I = positiveInt('inputSize', options.inputSize);
+  const H = positiveInt('hiddenSize', options.hiddenSize);
+  const L = layerCount(options.numLayers ?? 1);
+  const D = flag('bidirectional', options.bidirectional) ? 2 : 1;
+  const G = GATES[cell];
+  // Per direction: layer 0 has G·H·(I + H + 2) parameters, each later layer G·H·(D·H + H + 2).
+  const count = D * G * H * (I + H + 2 + (L - 1) * (D * H + H + 2));
+  checkParamCount(count, `inputSize ${I}, hiddenSize ${H}, numLayers ${L}, ${D} direction(s):`);
   return {
     cell,
-    I: positiveInt('inputSize', options.inputSize),
-    H: positiveInt('hiddenSize', options.hiddenSize),
-    L: positiveInt('numLayers', options.numLayers ?? 1),
-    D: flag('bidirectional', options.bidirectional) ? 2 : 1,
-    G: GATES[cell],
+    I,
+    H,
+    L,
+    D,
+    G,
     batchFirst: flag('batchFirst', options.batchFirst),
     seed,
     init: checkInit(options.init, cell === 'lstm'),

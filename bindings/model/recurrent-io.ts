@@ -2,7 +2,7 @@
 // workspace ([T, B, W] rows; batchFirst users give [B, T, W]). Every check runs before any kernel.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { checkTensor, type Tensor } from '../tensor.ts';
+import { checkTensor, requireFinite, type Tensor } from '../tensor.ts';
 import type { Config } from './recurrent-config.ts';
 
 export interface RecurrentState {
@@ -79,6 +79,7 @@ export function checkArray(name: string, value: unknown, shape: readonly number[
       `${name} must be a Float32Array of [${shape.join(', ')}] (${n} values) but got ${describe(data ?? value)}`,
     );
   }
+  requireFinite(name, data);
   return data;
 }
 

@@ -79,7 +79,7 @@ export class Recurrent {
     options: { lengths?: ArrayLike<number> } = {},
   ): RecurrentOutput {
     const c = this.config;
-    if (this.#disposed) throw new ValueError('forward: this layer was disposed');
+    this.#live('forward');
     const input = checkInput(c, x);
     const { T, B, tokens } = input;
     const shape = [c.L * c.D, B, c.H];
@@ -115,8 +115,9 @@ export class Recurrent {
   }
 
   backward(grads: RecurrentGrads = {}): RecurrentInputGrads {
+    this.#live('backward');
     const last = this.engine.pass;
-    if (last === undefined || this.#disposed) throw new ValueError('backward: call forward first');
+    if (last === undefined) throw new ValueError('backward: call forward first');
     const { T, B, tokens } = last;
     const c = this.config;
     const outShape = c.batchFirst ? [B, T, c.D * c.H] : [T, B, c.D * c.H];
@@ -147,6 +148,7 @@ export class Recurrent {
 
   /** Sets every parameter by PyTorch name; validates the whole record before writing anything. */
   setWeights(record: Record<string, ArrayLike<number>>): void {
+    this.#live('setWeights');
     setRecord(this.config, this.slab, record);
   }
 
@@ -174,6 +176,10 @@ export class Recurrent {
 
   /** A streaming stepper over this layer's weights (unidirectional layers); see stepper.ts. */
   stepper(options: { batchSize?: number } = {}): Stepper {
+    this.#live('stepper');
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`stepper: options must be { batchSize } but got ${describe(options)}`);
+    }
     return new Stepper(this, options.batchSize ?? 1);
   }
 
@@ -182,8 +188,17 @@ export class Recurrent {
     return this.engine.length + this.#io.length;
   }
 
-  /** Returns the workspace (and the slab, if the layer made it) to the arena; the layer and its steppers are then unusable. */
+  /** True once dispose() ran. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Returns the workspace (and the slab, if the layer made it) to the arena; the layer and its steppers are then
+   * unusable. Idempotent, as dispose() is in tfjs: a second call does nothing.
+   */
   dispose(): void {
+    if (this.#disposed) return;
     this.engine.free();
     this.#io.free();
     if (this.#ownsSlab) this.slab.free();
@@ -193,6 +208,10 @@ export class Recurrent {
   /** Workspace pointers of one direction of one layer. */
   buffers(index: number): UnitBuffers {
     return this.engine.buffers(index);
+  }
+
+  #live(method: string): void {
+    if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
   }
 
   #finalState(B: number, which: 'h' | 'c'): Tensor {

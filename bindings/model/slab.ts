@@ -1,9 +1,10 @@
 // A model's parameters in one contiguous slab, gradients in a second slab with the same layout
 // (llm.c's fill_in_parameter_sizes + malloc_and_point_parameters): sizes first, one allocation, named views.
 
-import { describe, ShapeError, ValueError } from '../errors.ts';
+import { describe, MemoryLimitError, ShapeError, ValueError } from '../errors.ts';
 import type { Region } from '../runtime/arena.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { MAX_PAGES, PAGE_BYTES } from '../runtime/memory.ts';
+import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
 
 export interface TensorSpec {
   readonly name: string;
@@ -18,6 +19,18 @@ export interface SlabEntry extends TensorSpec {
 
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** Floats one slab may hold: parameters and their gradients (two slabs) together fit in 4 GiB of linear memory. */
+export const MAX_SLAB_FLOATS = (MAX_PAGES * PAGE_BYTES) / 8;
+
+/** A layer whose parameters cannot fit is refused from its sizes, before any tensor is listed or allocated. */
+export function checkParamCount(count: number, sizes: string): void {
+  if (!(count <= MAX_SLAB_FLOATS)) {
+    throw new MemoryLimitError(
+      `${sizes} ${count} parameters; with their gradients they need ${count * 8} bytes but linear memory holds 4 GiB`,
+    );
+  }
+}
+
 export class ParamSlab {
   readonly rt: Runtime;
   readonly entries: readonly SlabEntry[];
@@ -26,14 +39,27 @@ export class ParamSlab {
   readonly params: Region;
   readonly grads: Region;
   readonly #byName: Map<string, SlabEntry>;
+  readonly #ownsParams: boolean;
 
-  constructor(rt: Runtime, specs: readonly TensorSpec[]) {
+  #freed = false;
+
+  /** `params`: another slab's parameter block to read and update instead of a new one (a data-parallel replica). */
+  constructor(rt: Runtime, specs: readonly TensorSpec[], params?: Region) {
+    checkRuntime(rt);
+    if (!Array.isArray(specs)) {
+      throw new ValueError(`specs must be an array of { name, shape } but got ${describe(specs)}`);
+    }
     const entries: SlabEntry[] = [];
     let offset = 0;
-    for (const spec of specs) {
-      if (spec.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    for (const [i, spec] of specs.entries()) {
+      if (typeof spec?.name !== 'string' || !Array.isArray(spec.shape)) {
+        throw new ValueError(
+          `specs[${i}] must be { name: string, shape: number[] } but got ${describe(spec)}`,
+        );
+      }
+      if (spec.shape.some((d: unknown) => !Number.isInteger(d) || (d as number) < 0)) {
         throw new ShapeError(
-          `${spec.name}: shape must be non-negative integers but got [${spec.shape.join(', ')}]`,
+          `specs[${i}] ${spec.name}: shape must be non-negative integers but got [${(spec.shape as unknown[]).map(describe).join(', ')}]`,
         );
       }
       const length = product(spec.shape);
@@ -44,9 +70,27 @@ export class ParamSlab {
     this.entries = entries;
     this.size = offset;
     this.#byName = new Map(entries.map((e) => [e.name, e]));
-    if (this.#byName.size !== entries.length) throw new ValueError('ParamSlab: tensor names must be unique');
-    this.params = rt.arena.alloc(offset);
-    this.grads = rt.arena.alloc(offset);
+    if (this.#byName.size !== entries.length) {
+      const seen = new Set<string>();
+      const twice = entries.find((e) => seen.size === seen.add(e.name).size)?.name;
+      throw new ValueError(`specs: tensor names must be unique but ${describe(twice)} appears twice`);
+    }
+    // Both slabs or neither: a size past linear memory is refused before anything is allocated, and a grow
+    // that fails for the gradients returns the parameters' block instead of leaking it.
+    checkParamCount(offset, 'ParamSlab: the specs hold');
+    if (params !== undefined && params.length !== offset) {
+      throw new ShapeError(
+        `ParamSlab: shared parameters must hold ${offset} floats but hold ${params.length}`,
+      );
+    }
+    this.#ownsParams = params === undefined;
+    this.params = params ?? rt.arena.alloc(offset);
+    try {
+      this.grads = rt.arena.alloc(offset);
+    } catch (error) {
+      if (this.#ownsParams) rt.arena.free(this.params);
+      throw error;
+    }
   }
 
   has(name: string): boolean {
@@ -54,6 +98,8 @@ export class ParamSlab {
   }
 
   entry(name: string): SlabEntry {
+    if (this.#freed)
+      throw new ValueError(`parameter ${describe(name)}: this slab was freed (its layer was disposed)`);
     const entry = this.#byName.get(name);
     if (entry === undefined) {
       throw new ValueError(
@@ -107,11 +153,33 @@ export class ParamSlab {
 
   /** Zeroes every gradient: the one place gradients are cleared (backward only accumulates). */
   zeroGrad(): void {
+    if (this.#freed) throw new ValueError('zeroGrad: this slab was freed (its layer was disposed)');
     this.rt.kernels.fill_f32(this.grads.ptr, 0, this.size);
   }
 
+  /** True once free() ran: the slab's memory may belong to someone else now. */
+  get freed(): boolean {
+    return this.#freed;
+  }
+
   free(): void {
-    this.rt.arena.free(this.params);
+    if (this.#freed) throw new ValueError('ParamSlab.free: this slab was already freed');
+    this.#freed = true;
+    if (this.#ownsParams) this.rt.arena.free(this.params);
     this.rt.arena.free(this.grads);
   }
+}
+
+/**
+ * `value` itself when it is a live ParamSlab, else a ValueError naming `name`: an optimizer or a clip over a
+ * look-alike object, or over a freed slab, would update memory that belongs to other tensors.
+ */
+export function checkSlab(value: unknown, name = 'slab'): ParamSlab {
+  if (!(value instanceof ParamSlab)) {
+    throw new ValueError(
+      `${name} must be a ParamSlab (a layer's .slab or .params.slab) but got ${describe(value)}`,
+    );
+  }
+  if (value.freed) throw new ValueError(`${name} was freed (its layer was disposed)`);
+  return value;
 }

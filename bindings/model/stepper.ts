@@ -3,7 +3,9 @@
 // T = 1, so a stepper over T steps gives bit for bit the outputs of forward() over the whole sequence.
 // Everything is allocated in the constructor: a step allocates nothing, in JS or in linear memory.
 
-import { describe, ShapeError, ValueError } from '../errors.ts';
+import { describe, MemoryLimitError, ShapeError, ValueError } from '../errors.ts';
+import { MAX_PAGES, PAGE_BYTES } from '../runtime/memory.ts';
+import { requireFinite } from '../tensor.ts';
 import type { ForwardStep } from './cells.ts';
 import type { Recurrent } from './recurrent.ts';
 import { Workspace } from './workspace.ts';
@@ -25,6 +27,7 @@ export class Stepper {
   #x: Float32Array = new Float32Array(0);
   #ids: Int32Array = new Int32Array(0);
   #top: Float32Array = new Float32Array(0);
+  #disposed = false;
 
   constructor(layer: Recurrent, batchSize: number) {
     const { I, H, L, D, G } = layer.config;
@@ -34,19 +37,34 @@ export class Stepper {
       throw new ValueError(`stepper: batchSize must be a positive integer but got ${describe(batchSize)}`);
     }
     const B = batchSize;
+    // At most I + G·H + L·(G·H + 6·H) floats per batch row (input, gates, two-row histories of h and c).
+    const floats = B * (I + G * H + L * (G * H + 6 * H));
+    if (floats * 4 > MAX_PAGES * PAGE_BYTES) {
+      throw new MemoryLimitError(
+        `stepper: batchSize ${B} needs ${floats * 4} bytes but linear memory holds 4 GiB`,
+      );
+    }
     this.layer = layer;
     this.batchSize = B;
     const ws = new Workspace(layer.rt);
     this.#ws = ws;
-    ws.need('x', B * I);
-    ws.need('h', L * B * H);
-    if (layer.cell.hasCell) ws.need('c', L * B * H);
-    ws.need('hproj', B * G * H);
-    for (let k = 0; k < L; k++) {
-      ws.need(`g${k}`, B * G * H);
-      ws.need(`h${k}`, 2 * B * H);
-      if (layer.cell.hasCell) ws.need(`c${k}`, 2 * B * H);
-      if (layer.cell.splitGrad) ws.need(`n${k}`, B * H);
+    try {
+      ws.need('x', B * I);
+      ws.need('h', L * B * H);
+      if (layer.cell.hasCell) ws.need('c', L * B * H);
+      ws.need('hproj', B * G * H);
+      for (let k = 0; k < L; k++) {
+        ws.need(`g${k}`, B * G * H);
+        ws.need(`h${k}`, 2 * B * H);
+        if (layer.cell.hasCell) ws.need(`c${k}`, 2 * B * H);
+        if (layer.cell.splitGrad) ws.need(`n${k}`, B * H);
+      }
+    } catch (error) {
+      // A batchSize too large for linear memory: return what was taken, name the argument.
+      ws.free();
+      throw error instanceof MemoryLimitError
+        ? new MemoryLimitError(`stepper: batchSize ${B} does not fit in linear memory (${error.message})`)
+        : error;
     }
     for (let k = 0; k < L; k++) {
       const state = k * B * H * 4;
@@ -76,6 +94,7 @@ export class Stepper {
    * Returns the top layer's h_t [B, H] in a Float32Array owned by the stepper and overwritten by the next step.
    */
   step(x: Float32Array | Int32Array): Float32Array {
+    this.#live('step');
     const { I, H, L, G } = this.layer.config;
     const B = this.batchSize;
     const tokens = x instanceof Int32Array;
@@ -103,6 +122,7 @@ export class Stepper {
 
   /** Zeroes h (and c). */
   reset(): void {
+    this.#live('reset');
     const { H, L } = this.layer.config;
     const n = L * this.batchSize * H;
     this.layer.rt.kernels.fill_f32(this.#ws.ptr('h'), 0, n);
@@ -111,6 +131,7 @@ export class Stepper {
 
   /** Copies of the state, [L, B, H] each. */
   getState(): StepperState {
+    this.#live('getState');
     const { H, L } = this.layer.config;
     const n = L * this.batchSize * H;
     const h = this.#f32(this.#ws.ptr('h'), n).slice();
@@ -119,6 +140,7 @@ export class Stepper {
 
   /** Restores a state from getState() (or the hN/cN of a forward over the same layer, unidirectional). */
   setState(state: StepperState): void {
+    this.#live('setState');
     const { H, L } = this.layer.config;
     const n = L * this.batchSize * H;
     const want = `[${L}, ${this.batchSize}, ${H}] (${n} values)`;
@@ -130,6 +152,8 @@ export class Stepper {
     if (this.layer.cell.hasCell && (!(c instanceof Float32Array) || c.length !== n)) {
       throw new ShapeError(`setState: c must be a Float32Array of ${want} but got ${describe(c)}`);
     }
+    requireFinite('setState: h', h);
+    if (c && this.layer.cell.hasCell) requireFinite('setState: c', c);
     this.#f32(this.#ws.ptr('h'), n).set(h);
     if (c && this.layer.cell.hasCell) this.#f32(this.#ws.ptr('c'), n).set(c);
   }
@@ -137,6 +161,13 @@ export class Stepper {
   /** Returns the stepper's memory to the arena. */
   dispose(): void {
     this.#ws.free();
+    this.#disposed = true;
+  }
+
+  /** A disposed stepper (or one over a disposed layer) has no buffers: a kernel would write at address 0. */
+  #live(method: string): void {
+    if (this.#disposed) throw new ValueError(`${method}: this stepper was disposed`);
+    if (this.layer.disposed) throw new ValueError(`${method}: the stepper's layer was disposed`);
   }
 
   #check(x: unknown, tokens: boolean): void {
@@ -148,6 +179,7 @@ export class Stepper {
         `step: x must be a Float32Array of [${B}, ${I}] or an Int32Array of [${B}] token ids but got ${describe(x)}`,
       );
     }
+    if (!tokens) requireFinite('step: x', x as Float32Array);
     if (tokens) {
       for (let i = 0; i < n; i++) {
         const id = (x as Int32Array)[i];

@@ -2,7 +2,7 @@
 // Memory grows only inside reserve(), which callers reach between kernel calls; views are built from the
 // current buffer on every access because a grow detaches the old one.
 
-import { MemoryLimitError, ValueError } from '../errors.ts';
+import { describe, MemoryLimitError, ValueError } from '../errors.ts';
 import { type LinearMemory, MAX_PAGES, PAGE_BYTES } from './memory.ts';
 
 const ALIGN = 16;
@@ -69,7 +69,12 @@ export class Arena {
   /** A zeroed block of `length` 4-byte elements. */
   alloc(length: number): Region {
     if (!Number.isInteger(length) || length < 0) {
-      throw new ValueError(`arena.alloc: length must be a non-negative integer but got ${length}`);
+      throw new ValueError(`arena.alloc: length must be a non-negative integer but got ${describe(length)}`);
+    }
+    if (length * 4 > MAX_BYTES) {
+      throw new MemoryLimitError(
+        `arena.alloc: length ${length} (${length * 4} bytes) is more than linear memory holds: it is limited to 4 GiB`,
+      );
     }
     const bytes = alignUp(Math.max(length * 4, ALIGN));
     const ptr = this.#takeFree(bytes) ?? this.#bump(bytes);
@@ -80,18 +85,35 @@ export class Arena {
 
   /** Returns a block to the arena; its views must not be used afterwards. */
   free(region: Region): void {
-    const bytes = this.#live.get(region.ptr);
-    if (bytes === undefined) throw new ValueError(`arena.free: ${region.ptr} is not a live block`);
-    this.#live.delete(region.ptr);
-    this.#insertFree({ start: region.ptr, bytes });
+    const ptr = this.#block('arena.free', region);
+    this.#insertFree({ start: ptr, bytes: this.#live.get(ptr)! });
+    this.#live.delete(ptr);
   }
 
   f32(region: Region): Float32Array {
-    return new Float32Array(this.memory.buffer, region.ptr, region.length);
+    return new Float32Array(this.memory.buffer, this.#block('arena.f32', region), region.length);
   }
 
   i32(region: Region): Int32Array {
-    return new Int32Array(this.memory.buffer, region.ptr, region.length);
+    return new Int32Array(this.memory.buffer, this.#block('arena.i32', region), region.length);
+  }
+
+  /** The pointer of `region` when it is a live block of this arena holding `region.length` elements. */
+  #block(method: string, region: Region): number {
+    const ptr = (region as Partial<Region> | null)?.ptr;
+    const bytes = typeof ptr === 'number' ? this.#live.get(ptr) : undefined;
+    if (bytes === undefined) {
+      throw new ValueError(
+        `${method}: region ${describe(ptr ?? region)} is not a live block of this arena (one from alloc)`,
+      );
+    }
+    const length = region.length;
+    if (!Number.isInteger(length) || length < 0 || length * 4 > bytes) {
+      throw new ValueError(
+        `${method}: region.length must be an integer in [0, ${bytes / 4}] but got ${describe(length)}`,
+      );
+    }
+    return ptr as number;
   }
 
   #bump(bytes: number): number {

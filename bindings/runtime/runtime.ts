@@ -1,5 +1,6 @@
 // A Runtime is one linear memory, its arena and one kernel table; everything above is backend-agnostic.
 
+import { describe, ValueError } from '../errors.ts';
 import { createTsKernels } from '../kernels-ts/index.ts';
 import { Arena } from './arena.ts';
 import type { Kernels } from './kernels.ts';
@@ -17,18 +18,49 @@ export interface Runtime {
   readonly notes: readonly string[];
 }
 
+/**
+ * Runtimes made here, so an API taking one can refuse a look-alike: a copied or hand-built object would send
+ * kernels pointers into memory its arena does not own.
+ */
+const RUNTIMES = new WeakSet<object>();
+
+const registered = (rt: Runtime): Runtime => {
+  RUNTIMES.add(rt);
+  return rt;
+};
+
+/**
+ * The same runtime (memory, arena) with other kernels or notes: a data-parallel shard records its kernel calls
+ * on a tape, and a fallback adds the reason to the notes. Registered, because it owns exactly the memory the
+ * original does.
+ */
+export function deriveRuntime(
+  rt: Runtime,
+  changes: { readonly kernels?: Kernels; readonly notes?: readonly string[] },
+): Runtime {
+  return registered({ ...checkRuntime(rt), ...changes });
+}
+
+/** `value` itself when it is a Runtime from init(), else a ValueError naming `name`. */
+export function checkRuntime(value: unknown, name = 'rt'): Runtime {
+  if (typeof value !== 'object' || value === null || !RUNTIMES.has(value)) {
+    throw new ValueError(`${name} must be a Runtime from init() but got ${describe(value)}`);
+  }
+  return value as Runtime;
+}
+
 export function createTsRuntime(notes: string[] = []): Runtime {
   const memory = new ArrayBufferMemory(1);
   const kernels = createTsKernels(memory);
-  return { backend: 'ts', kernels, memory, arena: new Arena(memory, kernels.heap_base()), notes };
+  return registered({ backend: 'ts', kernels, memory, arena: new Arena(memory, kernels.heap_base()), notes });
 }
 
 export function createWasmRuntime(wasm: WasmKernels, notes: string[] = []): Runtime {
-  return {
+  return registered({
     backend: wasm.build === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd',
     kernels: wasm.kernels,
     memory: wasm.memory,
     arena: new Arena(wasm.memory, wasm.kernels.heap_base()),
     notes,
-  };
+  });
 }

@@ -24,6 +24,13 @@ export function unitInterval(name: string, value: unknown): number {
   return value;
 }
 
+export function nonNegativeInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ValueError(`${name} must be an integer ≥ 0 but got ${describe(value)}`);
+  }
+  return value;
+}
+
 export function positiveInteger(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     throw new ValueError(`${name} must be an integer > 0 but got ${describe(value)}`);

@@ -2,8 +2,9 @@
 // Scalars that depend on the step count (bias corrections, decayed rates) are computed here in float64,
 // exactly as PyTorch computes them in Python, and passed to the kernel.
 
-import { ValueError } from '../errors.ts';
-import type { ParamSlab } from '../model/slab.ts';
+import { describe, ValueError } from '../errors.ts';
+import { checkSlab, type ParamSlab } from '../model/slab.ts';
+import { flag, optionsObject } from '../options.ts';
 import type { Region } from '../runtime/arena.ts';
 import { nonNegative, positive, unitInterval } from './check.ts';
 
@@ -23,16 +24,27 @@ export abstract class Optimizer {
   stepCount = 0;
   readonly #buffers: Map<string, Region>;
 
+  #disposed = false;
+
+  /** Checks run before anything is allocated, so a refused constructor leaves no buffer behind. */
   protected constructor(slab: ParamSlab, lr: number, bufferNames: readonly string[]) {
-    this.slab = slab;
+    this.slab = checkSlab(slab);
     this.lr = positive('lr', lr);
-    this.#buffers = new Map(bufferNames.map((name) => [name, slab.rt.arena.alloc(slab.size)]));
+    this.#buffers = new Map();
+    try {
+      for (const name of bufferNames) this.#buffers.set(name, slab.rt.arena.alloc(slab.size));
+    } catch (error) {
+      for (const region of this.#buffers.values()) slab.rt.arena.free(region);
+      throw error;
+    }
   }
 
   abstract get kind(): string;
 
   /** Applies one update from the gradients currently in the slab. */
   step(): void {
+    this.#live('step');
+    checkSlab(this.slab);
     positive('lr', this.lr);
     this.stepCount += 1;
     this.update(this.stepCount);
@@ -49,21 +61,40 @@ export abstract class Optimizer {
   }
 
   state(): OptimizerState {
+    this.#live('state');
     const buffers: Record<string, Float32Array> = {};
     for (const [name, region] of this.#buffers) buffers[name] = this.slab.rt.arena.f32(region).slice();
     return { kind: this.kind, step: this.stepCount, lr: this.lr, buffers };
   }
 
+  /** Validates the whole state (kind, step, lr, every buffer's length and values) before changing anything. */
   loadState(state: OptimizerState): void {
+    this.#live('loadState');
+    if (state === null || typeof state !== 'object') {
+      throw new ValueError(`optimizer state must be { kind, step, lr, buffers } but got ${describe(state)}`);
+    }
     if (state.kind !== this.kind)
-      throw new ValueError(`optimizer state is for ${state.kind}, not ${this.kind}`);
+      throw new ValueError(`optimizer state is for ${describe(state.kind)}, not ${this.kind}`);
+    if (!Number.isSafeInteger(state.step) || state.step < 0) {
+      throw new ValueError(`optimizer state step must be an integer ≥ 0 but got ${describe(state.step)}`);
+    }
+    positive('optimizer state lr', state.lr);
+    const buffers = state.buffers as Record<string, unknown> | null | undefined;
+    if (buffers === null || typeof buffers !== 'object') {
+      throw new ValueError(
+        `optimizer state buffers must be a record of Float32Arrays but got ${describe(buffers)}`,
+      );
+    }
     for (const [name, region] of this.#buffers) {
-      const values = state.buffers[name];
-      if (!values || values.length !== region.length) {
+      const values = buffers[name];
+      if (!(values instanceof Float32Array) || values.length !== region.length) {
         throw new ValueError(
-          `optimizer state buffer ${name} must hold ${region.length} values but got ${values?.length}`,
+          `optimizer state buffer ${name} must be a Float32Array of ${region.length} values but got ${describe(values)}`,
         );
       }
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0)
+        throw new ValueError(`optimizer state buffer ${name}[${bad}] is ${values[bad]}; it must be finite`);
     }
     for (const [name, region] of this.#buffers) this.slab.rt.arena.f32(region).set(state.buffers[name]);
     this.stepCount = state.step;
@@ -71,9 +102,16 @@ export abstract class Optimizer {
   }
 
   /** Returns the optimizer's buffers to the arena. */
+  /** Idempotent: a second call does nothing. */
   dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
     for (const region of this.#buffers.values()) this.slab.rt.arena.free(region);
     this.#buffers.clear();
+  }
+
+  #live(method: string): void {
+    if (this.#disposed) throw new ValueError(`${this.kind}.${method}: this optimizer was disposed`);
   }
 }
 
@@ -92,14 +130,19 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(slab: ParamSlab, options: SGDOptions) {
-    super(slab, options.lr, ['momentum_buffer']);
-    this.momentum = nonNegative('momentum', options.momentum ?? 0);
-    this.dampening = nonNegative('dampening', options.dampening ?? 0);
-    this.weightDecay = nonNegative('weightDecay', options.weightDecay ?? 0);
-    this.nesterov = options.nesterov ?? false;
-    if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
+    const o = optionsObject('SGD options ({ lr, ... })', options, true);
+    const momentum = nonNegative('momentum', o.momentum ?? 0);
+    const dampening = nonNegative('dampening', o.dampening ?? 0);
+    const weightDecay = nonNegative('weightDecay', o.weightDecay ?? 0);
+    const nesterov = flag('nesterov', o.nesterov, false);
+    if (nesterov && (momentum <= 0 || dampening !== 0)) {
       throw new ValueError('nesterov needs momentum > 0 and dampening = 0 (as in torch.optim.SGD)');
     }
+    super(slab, o.lr, ['momentum_buffer']);
+    this.momentum = momentum;
+    this.dampening = dampening;
+    this.weightDecay = weightDecay;
+    this.nesterov = nesterov;
   }
 
   get kind() {
@@ -138,12 +181,20 @@ export class Adam extends Optimizer {
   protected readonly decoupled: boolean = false;
 
   constructor(slab: ParamSlab, options: AdamOptions = {}, defaultWeightDecay = 0) {
-    super(slab, options.lr ?? 1e-3, ['exp_avg', 'exp_avg_sq']);
-    const [b1, b2] = options.betas ?? [0.9, 0.999];
-    this.beta1 = unitInterval('betas[0]', b1);
-    this.beta2 = unitInterval('betas[1]', b2);
-    this.eps = positive('eps', options.eps ?? 1e-8);
-    this.weightDecay = nonNegative('weightDecay', options.weightDecay ?? defaultWeightDecay);
+    const o = optionsObject('Adam options', options);
+    const betas: unknown = o.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) {
+      throw new ValueError(`betas must be [beta1, beta2] but got ${describe(betas)}`);
+    }
+    const beta1 = unitInterval('betas[0]', betas[0]);
+    const beta2 = unitInterval('betas[1]', betas[1]);
+    const eps = positive('eps', o.eps ?? 1e-8);
+    const weightDecay = nonNegative('weightDecay', o.weightDecay ?? defaultWeightDecay);
+    super(slab, o.lr ?? 1e-3, ['exp_avg', 'exp_avg_sq']);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
   }
 
   get kind() {
@@ -199,11 +250,15 @@ export class Adagrad extends Optimizer {
   readonly eps: number;
 
   constructor(slab: ParamSlab, options: AdagradOptions = {}) {
-    super(slab, options.lr ?? 1e-2, ['sum']);
-    this.lrDecay = nonNegative('lrDecay', options.lrDecay ?? 0);
-    this.weightDecay = nonNegative('weightDecay', options.weightDecay ?? 0);
-    this.eps = positive('eps', options.eps ?? 1e-10);
-    const initial = nonNegative('initialAccumulatorValue', options.initialAccumulatorValue ?? 0);
+    const o = optionsObject('Adagrad options', options);
+    const lrDecay = nonNegative('lrDecay', o.lrDecay ?? 0);
+    const weightDecay = nonNegative('weightDecay', o.weightDecay ?? 0);
+    const eps = positive('eps', o.eps ?? 1e-10);
+    const initial = nonNegative('initialAccumulatorValue', o.initialAccumulatorValue ?? 0);
+    super(slab, o.lr ?? 1e-2, ['sum']);
+    this.lrDecay = lrDecay;
+    this.weightDecay = weightDecay;
+    this.eps = eps;
     this.kernels.fill_f32(this.buffer('sum'), initial, slab.size);
   }
 
@@ -243,12 +298,18 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   constructor(slab: ParamSlab, options: RMSpropOptions = {}) {
-    super(slab, options.lr ?? 1e-2, ['square_avg', 'grad_avg', 'momentum_buffer']);
-    this.alpha = unitInterval('alpha', options.alpha ?? 0.99);
-    this.eps = positive('eps', options.eps ?? 1e-8);
-    this.weightDecay = nonNegative('weightDecay', options.weightDecay ?? 0);
-    this.momentum = nonNegative('momentum', options.momentum ?? 0);
-    this.centered = options.centered ?? false;
+    const o = optionsObject('RMSprop options', options);
+    const alpha = unitInterval('alpha', o.alpha ?? 0.99);
+    const eps = positive('eps', o.eps ?? 1e-8);
+    const weightDecay = nonNegative('weightDecay', o.weightDecay ?? 0);
+    const momentum = nonNegative('momentum', o.momentum ?? 0);
+    const centered = flag('centered', o.centered, false);
+    super(slab, o.lr ?? 1e-2, ['square_avg', 'grad_avg', 'momentum_buffer']);
+    this.alpha = alpha;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+    this.momentum = momentum;
+    this.centered = centered;
   }
 
   get kind() {

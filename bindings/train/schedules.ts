@@ -1,8 +1,9 @@
 // Learning-rate schedules with torch.optim.lr_scheduler's closed forms; `step()` once per epoch (or per
 // batch, as the caller chooses) sets the optimizer's lr for what follows, as PyTorch's scheduler.step() does.
 
-import { ValueError } from '../errors.ts';
-import { nonNegative, positive, positiveInteger } from './check.ts';
+import { describe, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
+import { nonNegative, nonNegativeInteger, positive, positiveInteger } from './check.ts';
 
 /** Anything with a settable learning rate (an Optimizer). */
 export interface HasLearningRate {
@@ -15,6 +16,17 @@ export interface ScheduleState {
   extra?: Record<string, number>;
 }
 
+/** An object whose lr a schedule may set: an Optimizer, or anything with a positive finite lr. */
+function checkOptimizer(optimizer: HasLearningRate): HasLearningRate {
+  if (optimizer === null || typeof optimizer !== 'object') {
+    throw new ValueError(
+      `optimizer must be an Optimizer (an object with a learning rate lr) but got ${describe(optimizer)}`,
+    );
+  }
+  positive('optimizer.lr', optimizer.lr);
+  return optimizer;
+}
+
 export abstract class LRSchedule {
   readonly optimizer: HasLearningRate;
   readonly baseLr: number;
@@ -22,7 +34,7 @@ export abstract class LRSchedule {
   epoch = 0;
 
   constructor(optimizer: HasLearningRate) {
-    this.optimizer = optimizer;
+    this.optimizer = checkOptimizer(optimizer);
     this.baseLr = optimizer.lr;
   }
 
@@ -44,8 +56,9 @@ export abstract class LRSchedule {
   }
 
   loadState(state: ScheduleState): void {
-    if (state.kind !== this.kind)
-      throw new ValueError(`schedule state is for ${state.kind}, not ${this.kind}`);
+    if (state?.kind !== this.kind)
+      throw new ValueError(`schedule state is for ${describe(state?.kind)}, not ${this.kind}`);
+    nonNegativeInteger('schedule state epoch', state.epoch);
     this.epoch = state.epoch;
     this.optimizer.lr = this.lrAt(this.epoch);
   }
@@ -57,8 +70,9 @@ export class StepLR extends LRSchedule {
   readonly gamma: number;
 
   constructor(optimizer: HasLearningRate, options: { stepSize: number; gamma?: number }) {
-    const stepSize = positiveInteger('stepSize', options.stepSize);
-    const gamma = positive('gamma', options.gamma ?? 0.1);
+    const o = optionsObject('StepLR options ({ stepSize, gamma })', options, true);
+    const stepSize = positiveInteger('stepSize', o.stepSize);
+    const gamma = positive('gamma', o.gamma ?? 0.1);
     super(optimizer);
     this.stepSize = stepSize;
     this.gamma = gamma;
@@ -79,7 +93,7 @@ export class ExponentialLR extends LRSchedule {
   readonly gamma: number;
 
   constructor(optimizer: HasLearningRate, options: { gamma: number }) {
-    const gamma = positive('gamma', options.gamma);
+    const gamma = positive('gamma', optionsObject('ExponentialLR options ({ gamma })', options, true).gamma);
     super(optimizer);
     this.gamma = gamma;
     this.start();
@@ -100,8 +114,9 @@ export class CosineAnnealingLR extends LRSchedule {
   readonly etaMin: number;
 
   constructor(optimizer: HasLearningRate, options: { tMax: number; etaMin?: number }) {
-    const tMax = positiveInteger('tMax', options.tMax);
-    const etaMin = nonNegative('etaMin', options.etaMin ?? 0);
+    const o = optionsObject('CosineAnnealingLR options ({ tMax, etaMin })', options, true);
+    const tMax = positiveInteger('tMax', o.tMax);
+    const etaMin = nonNegative('etaMin', o.etaMin ?? 0);
     super(optimizer);
     this.tMax = tMax;
     this.etaMin = etaMin;
@@ -127,9 +142,10 @@ export class LinearWarmup extends LRSchedule {
     optimizer: HasLearningRate,
     options: { startFactor?: number; endFactor?: number; totalIters?: number },
   ) {
-    const startFactor = positive('startFactor', options.startFactor ?? 1 / 3);
-    const endFactor = positive('endFactor', options.endFactor ?? 1);
-    const totalIters = positiveInteger('totalIters', options.totalIters ?? 5);
+    const o = optionsObject('LinearWarmup options', options);
+    const startFactor = positive('startFactor', o.startFactor ?? 1 / 3);
+    const endFactor = positive('endFactor', o.endFactor ?? 1);
+    const totalIters = positiveInteger('totalIters', o.totalIters ?? 5);
     if (startFactor > 1 || endFactor > 1) {
       throw new ValueError(
         `startFactor and endFactor must be in (0, 1] but got ${startFactor} and ${endFactor}`,
@@ -172,26 +188,31 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
 
   constructor(optimizer: HasLearningRate, options: PlateauOptions = {}) {
+    const given = optionsObject('ReduceLROnPlateau options', options);
     const o: Required<PlateauOptions> = {
-      mode: options.mode ?? 'min',
-      factor: options.factor ?? 0.1,
-      patience: options.patience ?? 10,
-      threshold: options.threshold ?? 1e-4,
-      thresholdMode: options.thresholdMode ?? 'rel',
-      cooldown: options.cooldown ?? 0,
-      minLr: options.minLr ?? 0,
-      eps: options.eps ?? 1e-8,
+      mode: given.mode ?? 'min',
+      factor: given.factor ?? 0.1,
+      patience: given.patience ?? 10,
+      threshold: given.threshold ?? 1e-4,
+      thresholdMode: given.thresholdMode ?? 'rel',
+      cooldown: given.cooldown ?? 0,
+      minLr: given.minLr ?? 0,
+      eps: given.eps ?? 1e-8,
     };
     if (o.mode !== 'min' && o.mode !== 'max')
-      throw new ValueError(`mode must be 'min' or 'max' but got ${o.mode}`);
+      throw new ValueError(`mode must be 'min' or 'max' but got ${describe(o.mode)}`);
     if (o.thresholdMode !== 'rel' && o.thresholdMode !== 'abs') {
-      throw new ValueError(`thresholdMode must be 'rel' or 'abs' but got ${o.thresholdMode}`);
+      throw new ValueError(`thresholdMode must be 'rel' or 'abs' but got ${describe(o.thresholdMode)}`);
     }
-    if (!(o.factor > 0 && o.factor < 1)) throw new ValueError(`factor must be in (0, 1) but got ${o.factor}`);
-    nonNegative('patience', o.patience);
-    nonNegative('cooldown', o.cooldown);
+    if (typeof o.factor !== 'number' || !(o.factor > 0 && o.factor < 1)) {
+      throw new ValueError(`factor must be in (0, 1) but got ${describe(o.factor)}`);
+    }
+    nonNegativeInteger('patience', o.patience);
+    nonNegativeInteger('cooldown', o.cooldown);
+    nonNegative('threshold', o.threshold);
     nonNegative('minLr', o.minLr);
-    this.optimizer = optimizer;
+    nonNegative('eps', o.eps);
+    this.optimizer = checkOptimizer(optimizer);
     this.options = o;
     this.best = o.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   }
@@ -204,8 +225,10 @@ export class ReduceLROnPlateau {
   }
 
   step(metric: number): void {
-    if (!Number.isFinite(metric))
-      throw new ValueError(`ReduceLROnPlateau.step: metric must be finite but got ${metric}`);
+    if (typeof metric !== 'number' || !Number.isFinite(metric))
+      throw new ValueError(
+        `ReduceLROnPlateau.step: metric must be finite (a number) but got ${describe(metric)}`,
+      );
     if (this.#isBetter(metric)) {
       this.best = metric;
       this.badEpochs = 0;
@@ -234,8 +257,15 @@ export class ReduceLROnPlateau {
   }
 
   loadState(state: ScheduleState): void {
-    if (state.kind !== 'plateau' || !state.extra)
-      throw new ValueError(`schedule state is for ${state.kind}, not plateau`);
+    if (state?.kind !== 'plateau' || state.extra === null || typeof state.extra !== 'object')
+      throw new ValueError(
+        `schedule state must be a plateau state { kind: 'plateau', extra } but got ${describe(state)}`,
+      );
+    const { best, badEpochs, cooldownCounter } = state.extra;
+    if (typeof best !== 'number' || Number.isNaN(best))
+      throw new ValueError(`schedule state best must be a number but got ${describe(best)}`);
+    nonNegativeInteger('schedule state badEpochs', badEpochs);
+    nonNegativeInteger('schedule state cooldownCounter', cooldownCounter);
     this.best = state.extra.best;
     this.badEpochs = state.extra.badEpochs;
     this.cooldownCounter = state.extra.cooldownCounter;

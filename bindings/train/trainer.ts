@@ -5,9 +5,11 @@
 
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
+import { checkSavedModel } from '../io/model-save.ts';
 import type { Seq2Seq } from '../model/seq2seq.ts';
 import type { InputShape, ModelInputs } from '../model/sequence-input.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
+import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
 import type { History } from './callbacks.ts';
 import { applyCheckpoint, encodeCheckpoint } from './checkpoint.ts';
@@ -110,7 +112,7 @@ export class Trainer {
     if (options === null || typeof options !== 'object') {
       throw new ValueError(`Trainer options must be { loss, optimizer?, … } but got ${describe(options)}`);
     }
-    this.model = model;
+    this.model = checkSavedModel(model);
     const seed = options.seed ?? model.config.seed;
     if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
     this.seed = seed;
@@ -140,7 +142,8 @@ export class Trainer {
 
   /** One training step: forward, loss, BPTT, NaN/Inf guard, clipping, optimizer update. Returns the loss. */
   step(batch: TrainBatch, options: StepOptions = {}): number {
-    const staged = this.stage(batch, { training: true, stateful: options.stateful });
+    const { stateful } = optionsObject('step options', options);
+    const staged = this.stage(batch, { training: true, stateful });
     const loss = this.update(staged);
     if (staged.stateful) (this.model as SequenceModel).keepState();
     return loss;
@@ -164,7 +167,8 @@ export class Trainer {
    * (checked finite). For custom loops such as gradient accumulation; returns the loss.
    */
   computeGradients(batch: TrainBatch, options: StepOptions = {}): number {
-    const staged = this.stage(batch, { training: true, stateful: options.stateful });
+    const { stateful } = optionsObject('computeGradients options', options);
+    const staged = this.stage(batch, { training: true, stateful });
     const loss = this.#gradients(staged);
     if (staged.stateful) (this.model as SequenceModel).keepState();
     return loss;
