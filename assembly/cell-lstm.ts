@@ -113,17 +113,12 @@ function rowBwd(dg: usize, dh: usize, dc: usize, dout: usize, g: usize, cp: usiz
   let j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
-    v128.store(dg + 3 * gb + k, tanh4(v128.load(cn + k)));
-  }
-  j = 0;
-  for (; j + 4 <= H; j += 4) {
-    const k = <usize>j << 2;
     const dhv = dout ? f32x4.add(v128.load(dh + k), v128.load(dout + k)) : v128.load(dh + k);
     const vi = v128.load(g + k);
     const vf = v128.load(g + gb + k);
     const vg = v128.load(g + 2 * gb + k);
     const vo = v128.load(g + 3 * gb + k);
-    const tc = v128.load(dg + 3 * gb + k);
+    const tc = tanh4(v128.load(cn + k));
     const dcv = madd(f32x4.mul(dhv, vo), dtanh(tc), v128.load(dc + k));
     v128.store(dg + k, f32x4.mul(f32x4.mul(dcv, vg), dsigmoid(vi)));
     v128.store(dg + gb + k, f32x4.mul(f32x4.mul(dcv, v128.load(cp + k)), dsigmoid(vf)));
