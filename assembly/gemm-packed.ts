@@ -7,8 +7,9 @@
 // the TypeScript twin.
 //
 // The panels live in a static scratch area below __heap_base (memory.data), never in the host's arena, so a
-// kernel still allocates nothing and the host sees no state: its contents are dead between calls. (A threads
-// build will need one area per thread.)
+// kernel still allocates nothing and the host sees no state: its contents are dead between calls. In a threads
+// build every instance shares the memory but has its own globals: each worker thread's instance is pointed at
+// an area of its own (gemm_scratch_set, exported by threads.ts only), the calling thread's keeps the static one.
 
 import { tile4x8 } from './gemm-tile';
 
@@ -19,8 +20,33 @@ const NC: i32 = 512;
 /** Rows of a per block: MC·KC floats (32 KB), streamed from L2 against one 8 KB b panel in L1. A multiple of 4. */
 const MC: i32 = 32;
 
-const BPACK: usize = memory.data(KC * NC * 4, 64);
-const APACK: usize = memory.data(MC * KC * 4, 64);
+const BPACK_BYTES: i32 = KC * NC * 4;
+const APACK_BYTES: i32 = MC * KC * 4;
+const STATIC_BPACK: usize = memory.data(BPACK_BYTES, 64);
+const STATIC_APACK: usize = memory.data(APACK_BYTES, 64);
+let threadBpack: usize = 0;
+let threadApack: usize = 0;
+
+// The panels' base: the static area, or in a threads build this instance's own (the branch is resolved at
+// compile time, so the simd and relaxed builds read a constant as before).
+@inline function bpack(): usize {
+  return ASC_FEATURE_THREADS && threadBpack ? threadBpack : STATIC_BPACK;
+}
+
+@inline function apack(): usize {
+  return ASC_FEATURE_THREADS && threadApack ? threadApack : STATIC_APACK;
+}
+
+/** Bytes of packing scratch one thread needs (64-byte aligned). */
+export function gemm_scratch_bytes(): i32 {
+  return BPACK_BYTES + APACK_BYTES;
+}
+
+/** Packs this instance's panels at `ptr` (gemm_scratch_bytes long, 64-byte aligned); 0 = the static area. */
+export function gemm_scratch_set(ptr: usize): void {
+  threadBpack = ptr;
+  threadApack = ptr ? ptr + <usize>BPACK_BYTES : 0;
+}
 
 /**
  * Worth packing: a few full tiles each way and a k long enough to amortise the copies; and either enough rows
@@ -45,9 +71,9 @@ export function packedBlock(c: usize, a: usize, b: usize, m4: i32, n8: i32, kc: 
       packA(a + <usize>ic * ra, ra, ka, kc, mc);
       const cb = c + <usize>ic * rc + (<usize>jc << 2);
       for (let jr = 0; jr < nc; jr += 8) {
-        const bp = BPACK + <usize>jr * <usize>kc * 4;
+        const bp = bpack() + <usize>jr * <usize>kc * 4;
         for (let ir = 0; ir < mc; ir += 4) {
-          const ap = APACK + <usize>ir * <usize>kc * 4;
+          const ap = apack() + <usize>ir * <usize>kc * 4;
           tile4x8(cb + <usize>ir * rc + (<usize>jr << 2), rc, ap, 4, 16, bp, 32, kc, accumulate);
         }
       }
@@ -59,7 +85,7 @@ export function packedBlock(c: usize, a: usize, b: usize, m4: i32, n8: i32, kc: 
 function packB(b: usize, rb: usize, kc: i32, nc: i32): void {
   for (let q = 0; q < nc; q += 8) {
     let src = b + (<usize>q << 2);
-    let dst = BPACK + <usize>q * <usize>kc * 4;
+    let dst = bpack() + <usize>q * <usize>kc * 4;
     for (let p = 0; p < kc; p++) {
       v128.store(dst, v128.load(src));
       v128.store(dst, v128.load(src, 16), 16);
@@ -73,7 +99,7 @@ function packB(b: usize, rb: usize, kc: i32, nc: i32): void {
 function packA(a: usize, ra: usize, ka: usize, kc: i32, mc: i32): void {
   for (let q = 0; q < mc; q += 4) {
     const a0 = a + <usize>q * ra;
-    let dst = APACK + <usize>q * <usize>kc * 4;
+    let dst = apack() + <usize>q * <usize>kc * 4;
     if (ra == 4) {
       // tn: the four rows of a panel are adjacent floats of one row of the stored matrix.
       let src = a0;

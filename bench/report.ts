@@ -22,7 +22,8 @@ export function formatTable(results: BenchResult[]): string {
     const ours = best(group, OURS);
     for (const r of group) {
       const ratio = ours ? (lowerIsBetter(r) ? ours.median / r.median : r.median / ours.median) : Number.NaN;
-      rows.push([w, r.system, fmt(r.median), `${fmt(r.min)}–${fmt(r.max)}`, r.unit, `${ratio.toFixed(3)}×`]);
+      const system = r.threads > 1 ? `${r.system} ×${r.threads} threads` : r.system;
+      rows.push([w, system, fmt(r.median), `${fmt(r.min)}–${fmt(r.max)}`, r.unit, `${ratio.toFixed(3)}×`]);
     }
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));

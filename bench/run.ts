@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only G,W1,W5a] [--json FILE] [--clock wall|cpu]: every workload of
+// npm run bench [-- --quick] [--only G,W1,W5a] [--json FILE] [--clock wall|cpu] [--threads 1,2]: every workload of
 // ../shared/BENCHMARKS.md, for our systems and the TF.js peers, in this one process, and the SIMD128 ceiling.
 
 import { parseArgs } from 'node:util';
@@ -31,8 +31,15 @@ const { values } = parseArgs({
     only: { type: 'string' },
     json: { type: 'string' },
     clock: { type: 'string', default: 'wall' },
+    threads: { type: 'string', default: '1' },
   },
 });
+
+const threads = values.threads.split(',').map(Number);
+if (threads.some((t) => !Number.isInteger(t) || t < 1)) {
+  console.error(`bench: --threads must be positive integers (1,2) but got ${values.threads}`);
+  process.exit(2);
+}
 
 if (values.clock !== 'wall' && values.clock !== 'cpu') {
   console.error(`bench: --clock must be wall or cpu but got ${values.clock}`);
@@ -53,7 +60,7 @@ const started = performance.now();
 for (const [id, suite] of Object.entries(SUITES)) {
   if (only && !only.includes(id)) continue;
   console.error(`bench: running ${id}${values.quick ? ' (quick)' : ''}…`);
-  results.push(...(await suite({ quick: values.quick, memory })));
+  results.push(...(await suite({ quick: values.quick, memory, threads })));
 }
 console.log(formatTable(results));
 if (memory.length > 0) console.log(`\n${formatMemory(memory)}`);

@@ -2,8 +2,9 @@
 // the library's SequenceModel + Trainer, built the way a user builds them: one trainer.step(batch) a step.
 
 import { SequenceModel } from '../bindings/model/sequence-model.ts';
+import { ParallelTrainer } from '../bindings/parallel/parallel-trainer.ts';
 import type { Runtime } from '../bindings/runtime/runtime.ts';
-import { Trainer } from '../bindings/train/trainer.ts';
+import { Trainer, type TrainerOptions } from '../bindings/train/trainer.ts';
 import { seriesData, type TrainWorkload, tokenData } from './workloads.ts';
 
 export interface TrainStep {
@@ -11,11 +12,20 @@ export interface TrainStep {
   step: () => void;
   /** The loss of the last step (mean over the batch, and over T for the char-LMs). */
   loss: () => number;
-  dispose: () => void;
+  /** Settles when every worker thread has started (absent without threads). */
+  ready?: Promise<void>;
+  dispose: () => void | Promise<void>;
 }
 
-/** A training step of workload `w` on runtime `rt`. */
-export function makeStep(rt: Runtime, w: TrainWorkload): TrainStep {
+/**
+ * A training step of workload `w` on runtime `rt`; with `parallel`, a ParallelTrainer's (rt made by
+ * init({ shared: true })).
+ */
+export function makeStep(
+  rt: Runtime,
+  w: TrainWorkload,
+  parallel?: { threads: number; shards: number },
+): TrainStep {
   const { T, B, I, H } = w;
   const tokens = w.task === 'tokens';
   const model = new SequenceModel(rt, {
@@ -26,11 +36,14 @@ export function makeStep(rt: Runtime, w: TrainWorkload): TrainStep {
     seed: 1,
   });
   const o = w.optimizer;
-  const trainer = new Trainer(model, {
+  const options: TrainerOptions = {
     loss: tokens ? 'cross_entropy' : 'mse',
     optimizer: o.kind === 'adam' ? { kind: 'adam', lr: o.lr } : { kind: 'adagrad', lr: o.lr },
     clip: o.kind === 'adagrad' ? { value: o.clip } : undefined,
-  });
+  };
+  const trainer = parallel
+    ? new ParallelTrainer(model, { ...options, ...parallel })
+    : new Trainer(model, options);
   let batch: Parameters<Trainer['step']>[0];
   if (tokens) {
     const d = tokenData(T, B, I);
@@ -45,7 +58,10 @@ export function makeStep(rt: Runtime, w: TrainWorkload): TrainStep {
       loss = trainer.step(batch);
     },
     loss: () => loss,
+    ready: trainer instanceof ParallelTrainer ? trainer.ready : undefined,
+    // The Trainer's at once; a ParallelTrainer's once its worker threads have exited.
     dispose: () => {
+      if (trainer instanceof ParallelTrainer) return trainer.dispose().then(() => model.dispose());
       trainer.dispose();
       model.dispose();
     },

@@ -1,5 +1,6 @@
 // W1–W4 (training steps, tokens/s) for our systems and the TF.js peers, one workload per suite.
 
+import { init } from '../bindings/index.node.ts';
 import { measure, rateRow } from './measure.ts';
 import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
 import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
@@ -34,9 +35,10 @@ export async function benchTraining(id: TrainId, options: BenchOptions): Promise
       linearBytes: rt.memory.buffer.byteLength,
       arenaBytes: rt.arena.highWater,
     });
-    s.dispose();
+    await s.dispose();
     results.push(rateRow(id, system, t, tokens));
   }
+  results.push(...(await benchThreads(id, options)));
   for (const system of TFJS_SYSTEMS) {
     if (skipped(id, system, options)) continue;
     const tf = await useTfjs(system);
@@ -44,6 +46,31 @@ export async function benchTraining(id: TrainId, options: BenchOptions): Promise
     const t = await measure(`${id} ${system}`, s.run, options.quick);
     s.dispose();
     results.push(rateRow(id, system, t, tokens));
+  }
+  return results;
+}
+
+/** Shards of a batch for the threaded rows: fixed, so that the weights do not depend on the thread count. */
+const SHARDS = 4;
+
+/** Rows for each thread count above 1 (--threads): a ParallelTrainer on our WebAssembly systems. W4 has B = 1. */
+async function benchThreads(id: TrainId, options: BenchOptions): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const w = TRAIN[id];
+  for (const threads of options.threads ?? [1]) {
+    if (threads === 1 || w.B < SHARDS) continue;
+    for (const system of OUR_SYSTEMS.filter((s) => s !== 'ts')) {
+      const rt = await init({ shared: true, backend: system }).catch((error: Error) => {
+        console.warn(`bench ${id}: skipping ${system} on ${threads} threads: ${error.message}`);
+      });
+      if (!rt) continue;
+      const s = makeStep(rt, w, { threads, shards: SHARDS });
+      await s.ready;
+      const t = await measure(`${id} ${system} ${threads} threads`, s.step, options.quick);
+      if (!Number.isFinite(s.loss())) throw new Error(`bench ${id} ${system}: loss is ${s.loss()}`);
+      await s.dispose();
+      results.push({ ...rateRow(id, system, t, tokensPerStep(w)), threads });
+    }
   }
   return results;
 }

@@ -30,4 +30,6 @@ export interface BenchOptions {
   quick: boolean;
   /** Where training suites add their memory figures. */
   memory: MemoryResult[];
+  /** Thread counts for W1–W3 (--threads): counts above 1 add ParallelTrainer rows. Default [1]. */
+  threads?: readonly number[];
 }

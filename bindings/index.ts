@@ -38,6 +38,8 @@ export type { RecurrentOptions } from './model/recurrent-config.ts';
 export { RNN, type RNNOptions } from './model/rnn.ts';
 export { ParamSlab, type SlabEntry, type TensorSpec } from './model/slab.ts';
 export { Stepper, type StepperState } from './model/stepper.ts';
+export type { ParallelOptions, ParallelTrainerOptions } from './parallel/parallel-options.ts';
+export { ParallelTrainer } from './parallel/parallel-trainer.ts';
 export { Random } from './random.ts';
 export { Arena, type Region } from './runtime/arena.ts';
 export type { BackendOption, InitOptions } from './runtime/init.ts';

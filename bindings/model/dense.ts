@@ -6,9 +6,9 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
-import { checkCommon, flag, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
+import { checkCommon, flag, type LayerCommon, positiveInt } from './layer-params.ts';
+import { ParamLayer, prefixed } from './param-layer.ts';
 import { checkParamCount, type TensorSpec } from './slab.ts';
-import { Workspace } from './workspace.ts';
 
 export interface DenseOptions extends LayerCommon {
   inFeatures: number;
@@ -42,30 +42,23 @@ const specsOf = (c: Config): TensorSpec[] =>
       ]
     : [{ name: 'weight', shape: [c.O, c.I] }];
 
-export class Dense {
-  readonly rt: Runtime;
+export class Dense extends ParamLayer<readonly number[]> {
   readonly inFeatures: number;
   readonly outFeatures: number;
   readonly hasBias: boolean;
-  readonly params: LayerParams;
-  readonly #ws: Workspace;
-  /** Shape of the last forward input, kept for backward. */
-  #last: readonly number[] | undefined;
 
   /** PyTorch names (with the prefix) and shapes, for building a shared slab. */
   static paramSpecs(options: DenseOptions): TensorSpec[] {
     const c = configure(options);
-    return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
+    return prefixed(specsOf(c), c.prefix);
   }
 
   constructor(rt: Runtime, options: DenseOptions) {
     const c = configure(options);
-    this.rt = rt;
+    super(rt, specsOf(c), c.prefix, options.slab);
     this.inFeatures = c.I;
     this.outFeatures = c.O;
     this.hasBias = c.bias;
-    this.params = new LayerParams(rt, specsOf(c), c.prefix, options.slab);
-    this.#ws = new Workspace(rt);
     // nn.Linear's default: weight and bias uniform(−1/√in, 1/√in), weight drawn first.
     const rng = new Random(c.seed);
     const bound = 1 / Math.sqrt(c.I);
@@ -83,14 +76,14 @@ export class Dense {
     const py = ws.need('y', N * O);
     this.#view(px, N * I).set(t.data);
     this.forwardRows(py, px, N);
-    this.#last = t.shape;
+    this.last = t.shape;
     return { data: this.#view(py, N * O).slice(), shape: [...t.shape.slice(0, -1), O] };
   }
 
   /** dOut [..., out] (the last forward's shape) → dX [..., in]; adds dW = dOutᵀ·x and db = Σ dOut. */
   backward(dOut: Tensor): Tensor {
     this.params.live('backward');
-    const last = this.#last;
+    const last = this.last;
     if (last === undefined) throw new ValueError('backward: call forward first');
     const { I, O, ws } = this.#parts();
     const t = checkTensor('dOut', dOut, Float32Array, [...last.slice(0, -1), O]);
@@ -117,32 +110,8 @@ export class Dense {
     if (this.hasBias) k.colsum_f32(this.params.gradPtr('bias'), dy, N, O, O, 1);
   }
 
-  /** Sets every parameter by PyTorch name ('weight', 'bias'); validates the whole record first. */
-  setWeights(record: Record<string, ArrayLike<number>>): void {
-    this.params.live('setWeights');
-    this.params.set(record);
-  }
-
-  getWeights(): Record<string, Float32Array> {
-    return this.params.get(false);
-  }
-
-  gradients(): Record<string, Float32Array> {
-    return this.params.get(true);
-  }
-
-  zeroGrad(): void {
-    this.params.zeroGrad();
-  }
-
-  dispose(): void {
-    this.#ws.free();
-    this.params.dispose();
-    this.#last = undefined;
-  }
-
   #parts() {
-    return { I: this.inFeatures, O: this.outFeatures, k: this.rt.kernels, ws: this.#ws };
+    return { I: this.inFeatures, O: this.outFeatures, k: this.rt.kernels, ws: this.ws };
   }
 
   #view(ptr: number, length: number): Float32Array {

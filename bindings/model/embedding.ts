@@ -6,9 +6,9 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, type Tensor } from '../tensor.ts';
-import { checkCommon, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
+import { checkCommon, type LayerCommon, positiveInt } from './layer-params.ts';
+import { ParamLayer, prefixed } from './param-layer.ts';
 import { checkParamCount, type TensorSpec } from './slab.ts';
-import { Workspace } from './workspace.ts';
 
 export interface EmbeddingOptions extends LayerCommon {
   numEmbeddings: number;
@@ -39,28 +39,22 @@ function configure(options: EmbeddingOptions): Config {
 
 const specsOf = (c: Config): TensorSpec[] => [{ name: 'weight', shape: [c.V, c.E] }];
 
-export class Embedding {
-  readonly rt: Runtime;
+export class Embedding extends ParamLayer<readonly number[]> {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | undefined;
-  readonly params: LayerParams;
-  readonly #ws: Workspace;
-  #last: readonly number[] | undefined;
 
   static paramSpecs(options: EmbeddingOptions): TensorSpec[] {
     const c = configure(options);
-    return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
+    return prefixed(specsOf(c), c.prefix);
   }
 
   constructor(rt: Runtime, options: EmbeddingOptions) {
     const c = configure(options);
-    this.rt = rt;
+    super(rt, specsOf(c), c.prefix, options.slab);
     this.numEmbeddings = c.V;
     this.embeddingDim = c.E;
     this.paddingIdx = c.padding;
-    this.params = new LayerParams(rt, specsOf(c), c.prefix, options.slab);
-    this.#ws = new Workspace(rt);
     // N(0, 1) as nn.Embedding; normal() goes through Math.log, so weights are reproducible within one engine.
     const rng = new Random(c.seed);
     const w = new Float32Array(c.V * c.E);
@@ -75,25 +69,25 @@ export class Embedding {
     const t = this.#checkIds(ids);
     const n = t.data.length;
     const E = this.embeddingDim;
-    const pi = this.#ws.need('ids', n);
-    const po = this.#ws.need('out', n * E);
+    const pi = this.ws.need('ids', n);
+    const po = this.ws.need('out', n * E);
     new Int32Array(this.rt.memory.buffer, pi, n).set(t.data);
     this.forwardRows(po, pi, n);
-    this.#last = t.shape;
+    this.last = t.shape;
     return { data: new Float32Array(this.rt.memory.buffer, po, n * E).slice(), shape: [...t.shape, E] };
   }
 
   /** dOut [..., E] for the last forward's ids: adds its rows into weight's gradient. Ids have no gradient. */
   backward(dOut: Tensor): void {
     this.params.live('backward');
-    const last = this.#last;
+    const last = this.last;
     if (last === undefined) throw new ValueError('backward: call forward first');
     const E = this.embeddingDim;
     const t = checkTensor('dOut', dOut, Float32Array, [...last, E]);
     const n = t.data.length / E;
-    const pd = this.#ws.need('dout', n * E);
+    const pd = this.ws.need('dout', n * E);
     new Float32Array(this.rt.memory.buffer, pd, n * E).set(t.data);
-    this.backwardRows(pd, this.#ws.ptr('ids'), n);
+    this.backwardRows(pd, this.ws.ptr('ids'), n);
   }
 
   /** out [n, E] = weight[ids]: byte pointers, ids i32 already checked in [0, V). The pointer API models use. */
@@ -111,29 +105,6 @@ export class Embedding {
         if (view[i] === this.paddingIdx) this.rt.kernels.fill_f32(dOut + i * E * 4, 0, E);
     }
     this.rt.kernels.scatter_add_rows_f32(this.params.gradPtr('weight'), dOut, ids, n, E, E);
-  }
-
-  setWeights(record: Record<string, ArrayLike<number>>): void {
-    this.params.live('setWeights');
-    this.params.set(record);
-  }
-
-  getWeights(): Record<string, Float32Array> {
-    return this.params.get(false);
-  }
-
-  gradients(): Record<string, Float32Array> {
-    return this.params.get(true);
-  }
-
-  zeroGrad(): void {
-    this.params.zeroGrad();
-  }
-
-  dispose(): void {
-    this.#ws.free();
-    this.params.dispose();
-    this.#last = undefined;
   }
 
   /** Every id an integer in [0, V), checked before any kernel runs (a kernel would read out of bounds). */

@@ -99,7 +99,7 @@ export class LayerParams {
     if (extra.length > 0) {
       throw new ValueError(`setWeights: unknown parameter ${extra.join(', ')}; expected ${names.join(', ')}`);
     }
-    for (const s of this.specs) checkValues(s, record[s.name]);
+    for (const s of this.specs) checkWeightValues(s, record[s.name]);
     for (const s of this.specs) this.slab.write(this.prefix + s.name, record[s.name]);
   }
 
@@ -122,7 +122,8 @@ export class LayerParams {
   }
 }
 
-function checkValues(spec: TensorSpec, values: ArrayLike<number> | undefined): void {
+/** One tensor of a setWeights record: present, an array of the spec's size, every value finite. */
+export function checkWeightValues(spec: TensorSpec, values: ArrayLike<number> | undefined): void {
   const n = lengthOf(spec.shape);
   if (values === undefined) throw new ValueError(`setWeights: ${spec.name} is missing`);
   if (!ArrayBuffer.isView(values) && !Array.isArray(values)) {

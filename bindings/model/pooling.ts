@@ -8,9 +8,9 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
-import { checkCommon, flag, type LayerCommon, LayerParams, positiveInt } from './layer-params.ts';
+import { checkCommon, flag, type LayerCommon, positiveInt } from './layer-params.ts';
+import { ParamLayer, prefixed } from './param-layer.ts';
 import { checkParamCount, type TensorSpec } from './slab.ts';
-import { Workspace } from './workspace.ts';
 
 export interface AttentionPoolingOptions extends LayerCommon {
   /** D, the feature size of each step (e.g. the recurrent layer's D·H). */
@@ -53,28 +53,22 @@ interface Pass {
   shape: readonly number[];
 }
 
-export class AttentionPooling {
-  readonly rt: Runtime;
+export class AttentionPooling extends ParamLayer<Pass> {
   readonly inputSize: number;
   readonly hasBias: boolean;
   readonly batchFirst: boolean;
-  readonly params: LayerParams;
-  readonly #ws: Workspace;
-  #last: Pass | undefined;
 
   static paramSpecs(options: AttentionPoolingOptions): TensorSpec[] {
     const c = configure(options);
-    return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
+    return prefixed(specsOf(c), c.prefix);
   }
 
   constructor(rt: Runtime, options: AttentionPoolingOptions) {
     const c = configure(options);
-    this.rt = rt;
+    super(rt, specsOf(c), c.prefix, options.slab);
     this.inputSize = c.D;
     this.hasBias = c.bias;
     this.batchFirst = c.batchFirst;
-    this.params = new LayerParams(rt, specsOf(c), c.prefix, options.slab);
-    this.#ws = new Workspace(rt);
     const rng = new Random(c.seed);
     const bound = 1 / Math.sqrt(c.D);
     for (const s of specsOf(c)) {
@@ -93,13 +87,13 @@ export class AttentionPooling {
     const [T, B] = this.batchFirst ? [t.shape[1], t.shape[0]] : [t.shape[0], t.shape[1]];
     checkLengths(lengths, T, B);
     const N = T * B;
-    const ws = this.#ws;
+    const ws = this.ws;
     const [ph, po] = [ws.need('h', N * D), ws.need('out', B * D)];
     const pl = lengths ? ws.need('lengths', B) : 0;
     this.#f32(ph, N * D).set(t.data);
     if (lengths) new Int32Array(this.rt.memory.buffer, pl, B).set(lengths);
     this.forwardRows(po, ph, pl, T, B);
-    this.#last = { T, B, shape: t.shape };
+    this.last = { T, B, shape: t.shape };
     return { data: this.#f32(po, B * D).slice(), shape: [B, D] };
   }
 
@@ -107,7 +101,7 @@ export class AttentionPooling {
   attention(): Tensor {
     const last = this.#need();
     return {
-      data: this.#f32(this.#ws.ptr('alpha'), last.T * last.B).slice(),
+      data: this.#f32(this.ws.ptr('alpha'), last.T * last.B).slice(),
       shape: this.batchFirst ? [last.B, last.T] : [last.T, last.B],
     };
   }
@@ -119,7 +113,7 @@ export class AttentionPooling {
     const D = this.inputSize;
     const t = checkTensor('dOut', dOut, Float32Array, [B, D]);
     const N = T * B;
-    const ws = this.#ws;
+    const ws = this.ws;
     const [pg, pdh] = [ws.need('dout', B * D), ws.need('dh', N * D)];
     this.#f32(pg, B * D).set(t.data);
     this.backwardRows(pdh, pg, ws.ptr('h'), T, B);
@@ -133,7 +127,7 @@ export class AttentionPooling {
   forwardRows(out: number, h: number, lengths: number, T: number, B: number): void {
     const D = this.inputSize;
     const N = T * B;
-    const ws = this.#ws;
+    const ws = this.ws;
     const [ps, pa] = [ws.need('s', N), ws.need('alpha', N)];
     const k = this.rt.kernels;
     const [st, sb] = this.#strides(T, B);
@@ -141,14 +135,14 @@ export class AttentionPooling {
     if (this.hasBias) k.bias_add_f32(ps, this.params.ptr('bias'), N, 1, 1);
     k.softmax_time_f32(pa, ps, lengths, T, B, st, sb);
     k.wsum_time_f32(out, h, pa, T, B, D, st, sb);
-    this.#last = { T, B, shape: this.batchFirst ? [B, T, D] : [T, B, D] };
+    this.last = { T, B, shape: this.batchFirst ? [B, T, D] : [T, B, D] };
   }
 
   /** dh [T·B, D] (overwritten) from dOut [B, D] and the h of the last forwardRows; adds dweight and dbias. */
   backwardRows(dh: number, dOut: number, h: number, T: number, B: number): void {
     const D = this.inputSize;
     const N = T * B;
-    const ws = this.#ws;
+    const ws = this.ws;
     const [pda, pds] = [ws.need('dalpha', N), ws.need('ds', N)];
     const k = this.rt.kernels;
     const [st, sb] = this.#strides(T, B);
@@ -160,37 +154,14 @@ export class AttentionPooling {
     k.gemm_nn_f32(dh, pds, this.params.ptr('weight'), N, D, 1, 1, D, D, 1);
   }
 
-  setWeights(record: Record<string, ArrayLike<number>>): void {
-    this.params.live('setWeights');
-    this.params.set(record);
-  }
-
-  getWeights(): Record<string, Float32Array> {
-    return this.params.get(false);
-  }
-
-  gradients(): Record<string, Float32Array> {
-    return this.params.get(true);
-  }
-
-  zeroGrad(): void {
-    this.params.zeroGrad();
-  }
-
-  dispose(): void {
-    this.#ws.free();
-    this.params.dispose();
-    this.#last = undefined;
-  }
-
   /** Row r of step t, batch b is t·st + b·sb in the user's layout, which the workspace keeps. */
   #strides(T: number, B: number): [number, number] {
     return this.batchFirst ? [1, T] : [B, 1];
   }
 
   #need(): Pass {
-    if (this.#last === undefined) throw new ValueError('call forward first');
-    return this.#last;
+    if (this.last === undefined) throw new ValueError('call forward first');
+    return this.last;
   }
 
   #f32(ptr: number, length: number): Float32Array {

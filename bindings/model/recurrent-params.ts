@@ -5,8 +5,9 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { fillOrthogonal, fillUniform, fillXavier } from './init.ts';
+import { checkWeightValues } from './layer-params.ts';
 import { type Config, inputWidth, specsOf, suffix } from './recurrent-config.ts';
-import { ParamSlab, type TensorSpec } from './slab.ts';
+import { ParamSlab } from './slab.ts';
 
 /** Byte pointers of one direction of one layer: parameters and their gradients. */
 export interface UnitParams {
@@ -98,26 +99,8 @@ export function setRecord(c: Config, slab: ParamSlab, record: Record<string, Arr
       `setWeights: unknown parameter ${extra.join(', ')}; expected ${[...names].join(', ')}`,
     );
   }
-  for (const spec of specs) checkTensorValues(spec, record[spec.name]);
+  for (const spec of specs) checkWeightValues(spec, record[spec.name]);
   for (const spec of specs) slab.write(c.prefix + spec.name, record[spec.name]);
-}
-
-function checkTensorValues(spec: TensorSpec, values: ArrayLike<number> | undefined): void {
-  const n = spec.shape.reduce((a, b) => a * b, 1);
-  if (values === undefined) throw new ValueError(`setWeights: ${spec.name} is missing`);
-  if (!ArrayBuffer.isView(values) && !Array.isArray(values)) {
-    throw new ValueError(`setWeights: ${spec.name} must be a Float32Array but got ${describe(values)}`);
-  }
-  if (values.length !== n) {
-    throw new ShapeError(
-      `setWeights: ${spec.name} must be [${spec.shape.join(', ')}] (${n} values) but got ${values.length} values`,
-    );
-  }
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new ValueError(`setWeights: ${spec.name}[${i}] must be finite but is ${values[i]}`);
-    }
-  }
 }
 
 export function getRecord(c: Config, slab: ParamSlab, grads: boolean): Record<string, Float32Array> {

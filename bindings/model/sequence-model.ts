@@ -84,12 +84,18 @@ export class SequenceModel extends SlabModel {
     return modelSpecs(modelConfig(options));
   }
 
-  constructor(rt: Runtime, options: SequenceModelOptions) {
+  /**
+   * `shareParams`: a data-parallel replica's (bindings/parallel): the model reads and trains that slab's
+   * parameters, left as they are, and keeps its own gradients and workspaces.
+   */
+  constructor(rt: Runtime, options: SequenceModelOptions, shareParams?: ParamSlab) {
     super();
     const c = modelConfig(options);
     this.rt = rt;
     this.config = c;
-    this.slab = new ParamSlab(rt, modelSpecs(c));
+    this.slab = new ParamSlab(rt, modelSpecs(c), shareParams?.params);
+    const kept =
+      shareParams && new Float32Array(rt.memory.buffer, this.slab.params.ptr, this.slab.size).slice();
     const o = layerOptions(c);
     const slab = this.slab;
     this.embedding = o.embedding ? new Embedding(rt, { ...o.embedding, slab }) : undefined;
@@ -102,6 +108,8 @@ export class SequenceModel extends SlabModel {
           : new RNN(rt, rnn);
     this.attention = o.attention ? new AttentionPooling(rt, { ...o.attention, slab }) : undefined;
     this.head = new Dense(rt, { ...o.head, slab });
+    // The layers wrote their initial draws over the shared parameters: put the shared values back.
+    if (kept) new Float32Array(rt.memory.buffer, this.slab.params.ptr, this.slab.size).set(kept);
     this.#engine = this.rnn.engine;
     this.#ws = new Workspace(rt);
     this.#heap = new Heap(rt.memory);

@@ -39,10 +39,12 @@ export class ParamSlab {
   readonly params: Region;
   readonly grads: Region;
   readonly #byName: Map<string, SlabEntry>;
+  readonly #ownsParams: boolean;
 
   #freed = false;
 
-  constructor(rt: Runtime, specs: readonly TensorSpec[]) {
+  /** `params`: another slab's parameter block to read and update instead of a new one (a data-parallel replica). */
+  constructor(rt: Runtime, specs: readonly TensorSpec[], params?: Region) {
     checkRuntime(rt);
     if (!Array.isArray(specs)) {
       throw new ValueError(`specs must be an array of { name, shape } but got ${describe(specs)}`);
@@ -76,11 +78,17 @@ export class ParamSlab {
     // Both slabs or neither: a size past linear memory is refused before anything is allocated, and a grow
     // that fails for the gradients returns the parameters' block instead of leaking it.
     checkParamCount(offset, 'ParamSlab: the specs hold');
-    this.params = rt.arena.alloc(offset);
+    if (params !== undefined && params.length !== offset) {
+      throw new ShapeError(
+        `ParamSlab: shared parameters must hold ${offset} floats but hold ${params.length}`,
+      );
+    }
+    this.#ownsParams = params === undefined;
+    this.params = params ?? rt.arena.alloc(offset);
     try {
       this.grads = rt.arena.alloc(offset);
     } catch (error) {
-      rt.arena.free(this.params);
+      if (this.#ownsParams) rt.arena.free(this.params);
       throw error;
     }
   }
@@ -157,7 +165,7 @@ export class ParamSlab {
   free(): void {
     if (this.#freed) throw new ValueError('ParamSlab.free: this slab was already freed');
     this.#freed = true;
-    this.rt.arena.free(this.params);
+    if (this.#ownsParams) this.rt.arena.free(this.params);
     this.rt.arena.free(this.grads);
   }
 }

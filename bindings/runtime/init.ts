@@ -2,9 +2,11 @@
 // The environment-specific part (how .wasm bytes are found) is a WasmSource given by the entry point.
 
 import { BackendError, describe } from '../errors.ts';
+import type { ThreadSupport } from '../parallel/pool.ts';
+import { initShared } from '../parallel/shared-runtime.ts';
 import { detectFeatures, type EngineFeatures } from './features.ts';
-import { type Backend, createTsRuntime, createWasmRuntime, type Runtime } from './runtime.ts';
-import { compileKernelBytes, instantiateKernels, type WasmBuild } from './wasm.ts';
+import { type Backend, createTsRuntime, createWasmRuntime, deriveRuntime, type Runtime } from './runtime.ts';
+import { compileKernelBytes, instantiateKernels, type KernelFile, type WasmBuild } from './wasm.ts';
 
 export type BackendOption = 'auto' | Backend;
 
@@ -15,14 +17,21 @@ export interface InitOptions {
   module?: WebAssembly.Module;
   /** Kernel module bytes supplied by the caller. */
   bytes?: BufferSource;
+  /**
+   * Linear memory shared with worker threads (the threads build), so that a ParallelTrainer can spread a batch
+   * over cores. Needs SharedArrayBuffer (in a browser: a cross-origin isolated page); where it is missing,
+   * init gives an ordinary runtime and says why in rt.notes. `module`/`bytes` must then be the threads build.
+   */
+  shared?: boolean;
 }
 
-/** How an environment finds the shipped .wasm files. */
+/** How an environment finds the shipped .wasm files (and starts worker threads, where it can). */
 export interface WasmSource {
   readonly name: string;
-  bytes(build: WasmBuild): Promise<BufferSource>;
+  bytes(build: KernelFile): Promise<BufferSource>;
   /** Compiles straight from the network where the environment can (compileStreaming). */
-  compile?(build: WasmBuild): Promise<WebAssembly.Module>;
+  compile?(build: KernelFile): Promise<WebAssembly.Module>;
+  readonly threads?: ThreadSupport;
 }
 
 const BACKENDS: readonly BackendOption[] = ['auto', 'wasm-simd', 'wasm-relaxed', 'ts'];
@@ -53,6 +62,16 @@ export async function initWith(
     throw new BackendError(
       `init: backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} but got ${describe(backend)}`,
     );
+  }
+  if (options.shared !== undefined && typeof options.shared !== 'boolean') {
+    throw new BackendError(`init: shared must be a boolean but got ${describe(options.shared)}`);
+  }
+  if (options.shared) {
+    const rt = await initShared(source, options, engine, load);
+    if (typeof rt !== 'string') return rt;
+    // The caller's module or bytes are the threads build, which needs shared memory: load the ordinary one.
+    const plain = await initWith(source, { backend: options.backend }, engine);
+    return deriveRuntime(plain, { notes: [...plain.notes, rt] });
   }
   if (backend === 'ts') return createTsRuntime();
   if (backend === 'auto') return initAuto(source, options, engine);
@@ -87,7 +106,7 @@ async function initAuto(
   return createTsRuntime(notes);
 }
 
-async function load(source: WasmSource | undefined, build: WasmBuild): Promise<WebAssembly.Module> {
+export async function load(source: WasmSource | undefined, build: KernelFile): Promise<WebAssembly.Module> {
   if (source === undefined) {
     throw new BackendError(
       `init: this environment has no file loader; pass { module } (a precompiled WebAssembly.Module), { bytes }, or backend: 'ts'`,

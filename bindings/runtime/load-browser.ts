@@ -1,14 +1,18 @@
 // Browsers and Web Workers: the .wasm files are fetched next to the bundle (bundlers follow
 // `new URL(…, import.meta.url)`, so each URL is written out literally). URLs are made on first use, not at
 // import, so that importing this module in an engine without a meaningful import.meta.url (Cloudflare
-// Workers) does not throw; using them there is an error that says what to do instead.
+// Workers) does not throw; using them there is an error that says what to do instead. Threads are module
+// Web Workers.
 
 import { BackendError } from '../errors.ts';
+import { browserThreads } from '../parallel/spawn-browser.ts';
 import type { WasmSource } from './init.ts';
-import type { WasmBuild } from './wasm.ts';
+import type { KernelFile } from './wasm.ts';
 
-function urlOf(build: WasmBuild): URL {
+function urlOf(build: KernelFile): URL {
   try {
+    if (build === 'threads') return new URL('../../build/threads.wasm', import.meta.url);
+    if (build === 'threads-relaxed') return new URL('../../build/threads-relaxed.wasm', import.meta.url);
     return build === 'simd'
       ? new URL('../../build/simd.wasm', import.meta.url)
       : new URL('../../build/relaxed.wasm', import.meta.url);
@@ -34,4 +38,5 @@ export const browserSource: WasmSource = {
   async compile(build) {
     return WebAssembly.compileStreaming(fetch(urlOf(build)));
   },
+  threads: browserThreads,
 };

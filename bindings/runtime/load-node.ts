@@ -1,10 +1,11 @@
-// Node, Deno and Bun: the .wasm files are read from the package folder.
+// Node, Deno and Bun: the .wasm files are read from the package folder; workers are worker_threads.
 
 import { readFile } from 'node:fs/promises';
+import { nodeThreads } from '../parallel/spawn-node.ts';
 import type { WasmSource } from './init.ts';
-import type { WasmBuild } from './wasm.ts';
+import type { KernelFile } from './wasm.ts';
 
-const cache = new Map<WasmBuild, Promise<Uint8Array<ArrayBuffer>>>();
+const cache = new Map<KernelFile, Promise<Uint8Array<ArrayBuffer>>>();
 
 export const nodeSource: WasmSource = {
   name: 'node',
@@ -18,4 +19,5 @@ export const nodeSource: WasmSource = {
     }
     return bytes;
   },
+  threads: nodeThreads,
 };

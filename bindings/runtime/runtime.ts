@@ -29,6 +29,18 @@ const registered = (rt: Runtime): Runtime => {
   return rt;
 };
 
+/**
+ * The same runtime (memory, arena) with other kernels or notes: a data-parallel shard records its kernel calls
+ * on a tape, and a fallback adds the reason to the notes. Registered, because it owns exactly the memory the
+ * original does.
+ */
+export function deriveRuntime(
+  rt: Runtime,
+  changes: { readonly kernels?: Kernels; readonly notes?: readonly string[] },
+): Runtime {
+  return registered({ ...checkRuntime(rt), ...changes });
+}
+
 /** `value` itself when it is a Runtime from init(), else a ValueError naming `name`. */
 export function checkRuntime(value: unknown, name = 'rt'): Runtime {
   if (typeof value !== 'object' || value === null || !RUNTIMES.has(value)) {

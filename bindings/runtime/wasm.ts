@@ -4,6 +4,8 @@ import { BackendError, describe } from '../errors.ts';
 import { ABI_VERSION, KERNEL_ARITY, type KernelName, type Kernels } from './kernels.ts';
 
 export type WasmBuild = 'simd' | 'relaxed';
+/** The shipped kernel files: both builds, and each over an imported shared memory (threads). */
+export type KernelFile = WasmBuild | 'threads' | 'threads-relaxed';
 
 export interface WasmKernels {
   kernels: Kernels;
@@ -34,12 +36,18 @@ export async function compileKernelBytes(bytes: BufferSource, source: string): P
   }
 }
 
-function checkExports(module: WebAssembly.Module): void {
+/** What a threads build exports besides the ABI (assembly/threads.ts). */
+const THREAD_EXPORTS = ['gemm_scratch_bytes', 'gemm_scratch_set'];
+
+/** `shared`: the threads build, which imports its memory as env.memory instead of exporting one. */
+function checkExports(module: WebAssembly.Module, shared: boolean): void {
   const exported = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
   const missing: string[] = (Object.keys(KERNEL_ARITY) as KernelName[]).filter(
     (name) => exported.get(name) !== 'function',
   );
-  if (exported.get('memory') !== 'memory') missing.unshift('memory');
+  if (!shared && exported.get('memory') !== 'memory') missing.unshift('memory');
+  // A threads build gives each worker thread its own GEMM packing scratch.
+  if (shared) missing.push(...THREAD_EXPORTS.filter((name) => exported.get(name) !== 'function'));
   if (missing.length > 0) {
     throw new BackendError(
       `module: not a wasm-rnn kernel module (ABI v${ABI_VERSION}): missing exports ${missing.slice(0, 5).join(', ')}` +
@@ -47,20 +55,38 @@ function checkExports(module: WebAssembly.Module): void {
     );
   }
   const imports = WebAssembly.Module.imports(module);
-  if (imports.length > 0) {
+  if (shared) {
+    const [memory] = imports;
+    if (
+      imports.length !== 1 ||
+      memory.module !== 'env' ||
+      memory.name !== 'memory' ||
+      memory.kind !== 'memory'
+    ) {
+      throw new BackendError(
+        `module: a threads build imports only env.memory, but this one imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ') || 'nothing'}`,
+      );
+    }
+  } else if (imports.length > 0) {
     throw new BackendError(
       `module: a wasm-rnn kernel module imports nothing, but this one imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}`,
     );
   }
 }
 
-/** Instantiates a compiled module after checking its exports, arities and ABI version. */
-export async function instantiateKernels(module: WebAssembly.Module): Promise<WasmKernels> {
+/**
+ * Instantiates a compiled module after checking its exports, arities and ABI version. With `shared`, the module
+ * is the threads build and runs over that (shared) memory.
+ */
+export async function instantiateKernels(
+  module: WebAssembly.Module,
+  shared?: WebAssembly.Memory,
+): Promise<WasmKernels> {
   if (!(module instanceof WebAssembly.Module)) {
     throw new BackendError(`module: expected a WebAssembly.Module but got ${describe(module)}`);
   }
-  checkExports(module);
-  const instance = await WebAssembly.instantiate(module, {});
+  checkExports(module, shared !== undefined);
+  const instance = await WebAssembly.instantiate(module, shared ? { env: { memory: shared } } : {});
   const exports = instance.exports as Record<string, unknown>;
   for (const [name, arity] of Object.entries(KERNEL_ARITY)) {
     const fn = exports[name] as (...args: number[]) => unknown;
@@ -79,7 +105,7 @@ export async function instantiateKernels(module: WebAssembly.Module): Promise<Wa
   }
   return {
     kernels,
-    memory: exports.memory as WebAssembly.Memory,
+    memory: shared ?? (exports.memory as WebAssembly.Memory),
     build: kernels.isa_relaxed() === 1 ? 'relaxed' : 'simd',
   };
 }

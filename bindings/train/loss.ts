@@ -78,15 +78,16 @@ export class Loss {
   /**
    * The reduced loss of pred [rows, cols] against the loaded targets. With `grad` (may equal pred; 0 = none),
    * writes ∂loss/∂pred there. Cross-entropy needs a [rows, cols] buffer for the probabilities: grad, or scratch.
+   * `count` is what 'mean' divides by, default what load() counted (a shard of a batch passes the whole batch's).
    */
-  compute(pred: number, grad: number): number {
+  compute(pred: number, grad: number, count = this.#count): number {
     const c = this.config;
     const k = this.rt.kernels;
     const rows = this.#rows;
     const cols = this.#cols;
     const ws = this.#ws;
     const t = ws.ptr('targets');
-    const scale = c.reduction === 'sum' ? 1 : this.#count > 0 ? 1 / this.#count : 0;
+    const scale = c.reduction === 'sum' ? 1 : count > 0 ? 1 / count : 0;
     let sum: number;
     if (c.classTargets) {
       const probs = grad || ws.need('probs', rows * cols);

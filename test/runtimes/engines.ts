@@ -90,8 +90,8 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** A static file server over the repository, counting the .wasm files it sends. */
-export async function staticServer(dir: string) {
+/** A static file server over the repository, counting the .wasm files it sends; `headers` go with every file. */
+export async function staticServer(dir: string, headers: Record<string, string> = {}) {
   const wasmSent: string[] = [];
   const server = createServer(async (req, res) => {
     const path = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
@@ -99,7 +99,9 @@ export async function staticServer(dir: string) {
     try {
       const body = await readFile(path);
       if (path.endsWith('.wasm')) wasmSent.push(path);
-      res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' }).end(body);
+      res
+        .writeHead(200, { ...headers, 'content-type': MIME[extname(path)] ?? 'application/octet-stream' })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }

@@ -37,6 +37,7 @@ beforeAll(async () => {
   project = join(work, 'app');
   await cp(join(here, 'consumer'), project, { recursive: true });
   await cp(join(here, 'scenario.js'), join(project, 'scenario.js'));
+  await cp(join(here, 'threads-scenario.js'), join(project, 'threads-scenario.js'));
   await writeFile(
     join(project, 'package.json'),
     JSON.stringify({ name: 'app', private: true, type: 'module' }),
@@ -47,8 +48,41 @@ beforeAll(async () => {
     project,
   );
   reference = await fromProcess(process.execPath, ['run-node.js']);
+  threadsReference = (await fromProcess(process.execPath, ['run-threads.js'])) as unknown as ThreadsResult;
 }, 180_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
+
+interface ThreadsRun {
+  threads: number;
+  firstLoss: number;
+  lastLoss: number;
+  weights: string;
+  workerTasks: number;
+  notes: string[];
+  liveWorkers: number;
+}
+interface ThreadsResult {
+  backend: string;
+  shared: boolean;
+  runtimeNotes: string[];
+  one: ThreadsRun;
+  two: ThreadsRun;
+}
+let threadsReference: ThreadsResult;
+
+/**
+ * Two threads (worker threads or Web Workers started from the package) train the weights of one, and on the simd
+ * build the weights of the repository's own build (Node 20 runs it: it validates relaxed SIMD only behind a flag).
+ */
+function expectTwoThreads(result: ThreadsResult, backend: string): void {
+  expect(result).toMatchObject({ backend, shared: true, runtimeNotes: [] });
+  expect(result.two).toMatchObject({ threads: 2, notes: [], liveWorkers: 0 });
+  expect(result.two.workerTasks).toBeGreaterThan(0);
+  expect(result.one.workerTasks).toBe(0);
+  expect(result.two.weights).toBe(result.one.weights);
+  if (backend === 'wasm-simd') expect(result.two.weights).toBe(threadsReference.two.weights);
+  expect(result.two.lastLoss).toBeLessThan(result.two.firstLoss * 0.5);
+}
 
 /** The package trains exactly what the repository's build trains, on both deterministic backends. */
 function expectSameTraining(result: ScenarioResult, auto: string): void {
@@ -66,12 +100,16 @@ function expectSameTraining(result: ScenarioResult, auto: string): void {
 }
 
 describe('npm pack', () => {
-  it('ships the entry points, their declarations and both kernel builds, and no tests or debug build', () => {
+  it('ships the entry points, their declarations, both kernel builds and their threads builds, and no tests or debug build', () => {
     for (const need of [
       'package.json',
       'README.md',
       'build/simd.wasm',
       'build/relaxed.wasm',
+      'build/threads.wasm',
+      'build/threads-relaxed.wasm',
+      'dist/parallel/worker-node.js',
+      'dist/parallel/worker-browser.js',
       'dist/index.node.js',
       'dist/index.node.d.ts',
       'dist/index.browser.js',
@@ -130,6 +168,17 @@ describe('installed into a fresh project', () => {
     await expect(failed).rejects.toThrow(/wrong\.ts.*error TS2322/s);
   });
 
+  it('Node, Deno and Bun find the threads build and the worker script in node_modules and train on two threads', async () => {
+    expect(threadsReference.backend).toBe('wasm-simd');
+    for (const [command, args, backend] of [
+      [process.execPath, ['threads.mjs'], 'wasm-simd'],
+      [bin('deno'), ['run', '--allow-read', 'threads.mjs'], 'wasm-relaxed'],
+      [bin('bun'), ['threads.mjs'], 'wasm-relaxed'],
+    ] as const) {
+      expectTwoThreads((await fromProcess(command, [...args], project)) as unknown as ThreadsResult, backend);
+    }
+  });
+
   describe('a Vite build for the browser', () => {
     let out = '';
     beforeAll(async () => {
@@ -166,6 +215,34 @@ describe('installed into a fresh project', () => {
         expect([...fetched].sort(), 'the .wasm files the bundle asked for').toEqual(['relaxed', 'simd']);
       } finally {
         await server.close();
+      }
+    });
+
+    it('the Vite build in Chromium: an isolated page trains on module Web Workers; a page that is not isolated runs one thread and says why', async () => {
+      const isolated = await staticServer(out, {
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
+      const plain = await staticServer(out);
+      try {
+        const [page, open] = (await fromChromium([
+          `${isolated.origin}/threads.html`,
+          `${plain.origin}/threads.html`,
+        ])) as { result?: ThreadsResult; error?: string; console: string[] }[];
+        expect(page.error, page.console.join('\n')).toBeUndefined();
+        expectTwoThreads(page.result!, 'wasm-relaxed');
+        expect(open.error, open.console.join('\n')).toBeUndefined();
+        const why = open.result!.runtimeNotes[0];
+        expect(why).toMatch(/^shared memory is not available \(this page is not cross-origin isolated/);
+        expect(open.result).toMatchObject({ backend: 'wasm-relaxed', shared: false });
+        expect(open.result!.two).toMatchObject({ threads: 1, workerTasks: 0, liveWorkers: 0 });
+        expect(open.result!.two.notes).toEqual([
+          `threads: 2 was asked for, but the model's runtime has no shared memory (${why}); training runs on one thread, with the same results`,
+        ]);
+        expect(open.console.filter((l) => l.startsWith('warning: wasm-rnn: threads: 2'))).toHaveLength(1);
+      } finally {
+        await isolated.close();
+        await plain.close();
       }
     });
   });

@@ -11,7 +11,7 @@ const I = 5;
 const H = 12;
 
 /** FNV-1a over the bytes of every weight, in name order: equal hashes mean bit-identical weights. */
-function hashWeights(record) {
+export function hashWeights(record) {
   let h = 0x811c9dc5;
   for (const name of Object.keys(record).sort()) {
     const bytes = new Uint8Array(record[name].buffer, record[name].byteOffset, record[name].byteLength);

@@ -1,0 +1,64 @@
+// The options a ParallelTrainer adds to a Trainer's, checked before anything is built, and the check of a
+// batch size against the shard count (every batch must give each shard at least one row).
+
+import { describe, ValueError } from '../errors.ts';
+import type { FitData, FitOptions } from '../train/fit.ts';
+import type { TrainerOptions } from '../train/trainer.ts';
+import { MAX_TASKS } from './task-loop.ts';
+
+export interface ParallelOptions {
+  /**
+   * Threads that work on each batch, the calling thread included (torch.set_num_threads). Default: the cores
+   * the engine reports, at most `shards`. Where memory cannot be shared, training runs on one thread.
+   */
+  threads?: number;
+  /**
+   * Parts each batch is cut into, by rows (default 4). Fixed, unlike `threads`: the gradients of the parts are
+   * summed in a fixed order, so the trained weights do not depend on the number of threads. A batch needs at
+   * least this many rows.
+   */
+  shards?: number;
+}
+
+export type ParallelTrainerOptions = TrainerOptions & ParallelOptions;
+
+export const DEFAULT_SHARDS = 4;
+
+function count(name: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new ValueError(`${name} must be an integer from 1 to ${max} but got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Checked threads (asked for; `cores` when absent, at most shards) and shards. */
+export function parallelOptions(
+  options: ParallelOptions,
+  cores: number,
+): { threads: number; shards: number } {
+  const shards = count('shards', options.shards ?? DEFAULT_SHARDS, MAX_TASKS);
+  const threads =
+    options.threads === undefined
+      ? Math.max(1, Math.min(cores, shards))
+      : count('threads', options.threads, 1024);
+  return { threads, shards };
+}
+
+/** A batch of B rows cut into `shards` parts: at least one row each. */
+export function checkShardable(B: number, shards: number): void {
+  if (B < shards) {
+    throw new ValueError(
+      `a batch of ${B} rows cannot be cut into ${shards} shards (one row each at least); use larger batches or fewer shards`,
+    );
+  }
+}
+
+/** The smallest batch fit() will make of `data`, when its size can be told without building the dataset. */
+export function smallestBatch(data: FitData, options: FitOptions): number | undefined {
+  const size =
+    (data as { size?: unknown }).size ?? (data as { inputs?: { length?: unknown } }).inputs?.length;
+  const batchSize = options?.batchSize ?? 32;
+  if (typeof size !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || size < 1) return undefined;
+  const last = size % batchSize;
+  return Math.min(size, options.dropLast || last === 0 ? batchSize : last);
+}
