@@ -40,11 +40,14 @@ export class FormatError extends WasmRnnError {}
 /** The data itself is unusable as given (NaN/Inf in a sample, a bad CSV cell, an unknown character). */
 export class DataError extends ValueError {}
 
-/** Training met a NaN or ±Inf loss or gradient; the weights are those of the last good step. */
+/**
+ * Training met a NaN or ±Inf loss or gradient, or an update that made a weight or optimizer buffer non-finite;
+ * the weights (and the optimizer's state) are those of the last good step.
+ */
 export class NonFiniteError extends WasmRnnError {
-  /** The step (1-based, counting every step of the trainer) whose loss or gradient was not finite. */
+  /** The step (1-based, counting every step of the trainer) whose loss, gradient or update was not finite. */
   readonly step: number;
-  /** 'loss', or the PyTorch name of the first parameter with a non-finite gradient. */
+  /** 'loss', or the PyTorch name of the first parameter with a non-finite gradient (or made so by the update). */
   readonly parameter: string;
 
   constructor(message: string, step: number, parameter: string) {

@@ -1,5 +1,6 @@
 // Gradient clipping: PyTorch 1.13 fixtures (scripts/fixtures/optim.py), torch's exact coefficient and its non-finite
-// behaviour, every edge size against a float64 reference, and wasm-simd bit-identical to ts.
+// behaviour, every edge size against a float64 reference, and wasm-simd bit-identical to ts. One deliberate
+// difference from torch: finite gradients whose f32 sum of squares overflows are scaled, not zeroed.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../bindings/index.node.ts';
@@ -89,6 +90,29 @@ describe.each(BACKENDS)('clipping on %s', (backend) => {
     expect(nan.out.every(Number.isNaN)).toBe(true);
   });
 
+  it('scales finite gradients whose f32 sum of squares overflows (torch 1.13 zeroes them: inf norm)', () => {
+    const rt = runtimes[backend];
+    const FLT_MAX = f(3.4028234663852886e38);
+    for (const n of EDGE_SIZES) {
+      // Norms from ~2e19 (just past the f32 sum's range) to past f32 itself (every element near FLT_MAX).
+      for (const big of [2e19, 1e25, 1e37, FLT_MAX]) {
+        const g = uniform(n, 90 + n, -1, 1).map((x, i) => (i === n >> 1 ? big : x * big));
+        const norm64 = Math.sqrt(g.reduce((s, x) => s + x * x, 0));
+        const { norm, out } = clipNorm(rt, g, 5);
+        expect(norm).toBe(f(norm64)); // Infinity once the norm itself is past f32's range
+        const coef = 5 / (norm64 + 1e-6);
+        expect(out).toEqual(g.map((x) => x * coef));
+        const after = Math.sqrt(out.reduce((s, x) => s + x * x, 0));
+        expect(Math.abs(after - 5)).toBeLessThanOrEqual(1e-5);
+      }
+    }
+    // Below maxNorm nothing changes, whatever the f32 sum did (maxNorm past the overflow point).
+    const g = Float32Array.of(3e19, -4e19);
+    expect(clipNorm(rt, g, 1e30)).toEqual({ norm: f(5e19), out: g });
+    // With a ±Inf among them the norm is infinite and torch's coefficient 0 applies, as before.
+    expect([...clipNorm(rt, [1e20, Infinity, -1e20], 1).out]).toEqual([0, Number.NaN, -0]);
+  });
+
   it('clamps like torch.clamp: NaN stays NaN, ±0 and ±inf as torch, lo > hi gives hi', () => {
     const rt = runtimes[backend];
     const x = [Number.NaN, -0, Infinity, -Infinity, 0.3, -2, 1, -1, 0.5];
@@ -132,6 +156,8 @@ describe('wasm-simd is bit-identical to ts', () => {
       const g = uniform(n, 80 + n, -4, 4);
       for (const maxNorm of [0.1, 1, 1e6]) {
         expect(clipNorm(runtimes['wasm-simd'], g, maxNorm)).toEqual(clipNorm(runtimes.ts, g, maxNorm));
+        const huge = g.map((x) => x * 1e36); // the f32 sum of squares overflows: the f64 path
+        expect(clipNorm(runtimes['wasm-simd'], huge, maxNorm)).toEqual(clipNorm(runtimes.ts, huge, maxNorm));
       }
       expect(clipValue(runtimes['wasm-simd'], g, -0.5, 2)).toEqual(clipValue(runtimes.ts, g, -0.5, 2));
     }

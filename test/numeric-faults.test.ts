@@ -1,8 +1,8 @@
-// Numeric faults at the layer level (issue 8, item 5; the trainer-level part comes with the Trainer): NaN/Inf in
-// a layer's float input or incoming gradient is a DataError raised before any kernel runs, leaving weights and
-// gradients as they were; an exploding learning rate is refused by the optimizer with the weights intact; and
-// gradient clipping keeps a known exploding-gradient case (a ReLU RNN with recurrent weights 1.1·I over 120
-// steps, gradient norm ~10^14) finite, where the unclipped run overflows to Inf after one step.
+// Numeric faults at the layer level (issue 8, item 5; through the Trainer: trainer-numeric-faults.test.ts):
+// NaN/Inf in a layer's float input or incoming gradient is a DataError raised before any kernel runs, leaving
+// weights and gradients as they were; an exploding learning rate is refused by the optimizer with the weights
+// intact; and gradient clipping keeps a known exploding-gradient case (a ReLU RNN with recurrent weights 1.1·I
+// over 120 steps, gradient norm ~10^14) finite, where the unclipped run overflows to Inf after one step.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, ValueError } from '../bindings/errors.ts';

@@ -67,6 +67,11 @@ export abstract class Optimizer {
     return { kind: this.kind, step: this.stepCount, lr: this.lr, buffers };
   }
 
+  /** The buffers in linear memory, by name (what the update guard copies aside); none once disposed. */
+  bufferRegions(): [string, Region][] {
+    return [...this.#buffers];
+  }
+
   /** Validates the whole state (kind, step, lr, every buffer's length and values) before changing anything. */
   loadState(state: OptimizerState): void {
     this.#live('loadState');
@@ -101,8 +106,7 @@ export abstract class Optimizer {
     this.lr = state.lr;
   }
 
-  /** Returns the optimizer's buffers to the arena. */
-  /** Idempotent: a second call does nothing. */
+  /** Returns the optimizer's buffers to the arena; idempotent: a second call does nothing. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;

@@ -1,7 +1,8 @@
 // The Trainer: one model, one loss, one optimizer (and schedule, clipping) — PyTorch's training loop with
 // Keras's conveniences. step(batch) is one forward + BPTT + update, usable in a custom loop; fit() runs epochs
-// (fit.ts); evaluate() and predict() run without updating. Everything is checked before any kernel runs, and a
-// step whose loss or gradient is not finite throws a NonFiniteError before the optimizer touches the weights.
+// (fit.ts); evaluate() and predict() run without updating. Everything is checked before any kernel runs, a
+// step whose loss or gradient is not finite throws a NonFiniteError before the optimizer touches the weights,
+// and one whose update makes a weight or optimizer buffer non-finite is undone and throws (update-guard.ts).
 
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
@@ -33,6 +34,7 @@ import {
   type ScheduleSpec,
 } from './trainer-options.ts';
 import { describeLoss, describeOptimizer, describeSchedule, type TrainerSpec } from './trainer-spec.ts';
+import { UpdateGuard } from './update-guard.ts';
 
 /** One batch, time-major: what collate() and batches() give. */
 export interface TrainBatch {
@@ -107,6 +109,7 @@ export class Trainer {
   epochStats = { lossSum: 0, counted: 0, tokens: 0 };
   #stopRequested = false;
   readonly #masks = new MaskScratch();
+  readonly #guard: UpdateGuard;
 
   constructor(model: TrainableModel, options: TrainerOptions) {
     if (options === null || typeof options !== 'object') {
@@ -124,6 +127,7 @@ export class Trainer {
     this.scheduleStep = scheduleStep;
     this.loss = new Loss(model.rt, options.loss);
     this.optimizer = makeOptimizer(model.slab, options.optimizer);
+    this.#guard = new UpdateGuard(model.slab, this.optimizer);
     if (options.seed !== undefined) model.dropout.reseed(seed);
     const lr = this.optimizer.lr;
     this.schedule = makeSchedule(this.optimizer, options.schedule);
@@ -186,12 +190,15 @@ export class Trainer {
     return loss;
   }
 
-  /** Clipping, then one optimizer step (and a per-step schedule) from the gradients in the slab. */
+  /**
+   * Clipping, then one optimizer step (and a per-step schedule) from the gradients in the slab. A step that
+   * makes a weight or an optimizer buffer non-finite is undone and throws a NonFiniteError.
+   */
   applyGradients(): void {
     const slab = this.model.slab;
     if (this.clip.value !== undefined) clipGradValue(slab, this.clip.value);
     if (this.clip.norm !== undefined) clipGradNorm(slab, this.clip.norm);
-    this.optimizer.step();
+    this.#guard.step(this.steps + 1);
     this.steps += 1;
     if (this.scheduleStep === 'step') (this.schedule as { step(): void } | undefined)?.step();
   }
@@ -255,6 +262,7 @@ export class Trainer {
 
   /** Returns the loss's and optimizer's memory to the arena (the model is the caller's). */
   dispose(): void {
+    this.#guard.dispose();
     this.loss.dispose();
     this.optimizer.dispose();
   }
