@@ -31,19 +31,29 @@ export function gru_seq_fwd_f32(out: usize, hs: usize, gates: usize, hn: usize, 
   }
 }
 
-// g, hp, bh [3H]; hn, hp0 (h_{t−1}), h1 (h_t), o (output row) [H]
+// g, hp, bh [3H]; hn, hp0 (h_{t−1}), h1 (h_t), o (output row) [H]. Two passes: σ of r and z (2H contiguous
+// floats, each vector an independent chain), then n and h, which wait on r; an element rounds the same in a
+// lane or a scalar, so where the vector/scalar split falls in the first pass changes nothing.
 function rowFwd(g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32): void {
   const gb = <usize>H << 2;
+  const n2 = 2 * H;
   let j = 0;
+  for (; j + 4 <= n2; j += 4) {
+    const k = <usize>j << 2;
+    v128.store(g + k, sigmoid4(f32x4.add(v128.load(g + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)))));
+  }
+  for (; j < n2; j++) {
+    const k = <usize>j << 2;
+    store<f32>(g + k, sigmoid1(load<f32>(g + k) + (load<f32>(hp + k) + load<f32>(bh + k))));
+  }
+  j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
-    const vr = sigmoid4(f32x4.add(v128.load(g + k), f32x4.add(v128.load(hp + k), v128.load(bh + k))));
-    const vz = sigmoid4(f32x4.add(v128.load(g + gb + k), f32x4.add(v128.load(hp + gb + k), v128.load(bh + gb + k))));
+    const vr = v128.load(g + k);
+    const vz = v128.load(g + gb + k);
     const vh = f32x4.add(v128.load(hp + 2 * gb + k), v128.load(bh + 2 * gb + k));
     const vn = tanh4(madd(vr, vh, v128.load(g + 2 * gb + k)));
     const h = madd(vz, v128.load(hp0 + k), f32x4.mul(oneMinus(vz), vn));
-    v128.store(g + k, vr);
-    v128.store(g + gb + k, vz);
     v128.store(g + 2 * gb + k, vn);
     v128.store(hn + k, vh);
     v128.store(h1 + k, h);
@@ -51,13 +61,11 @@ function rowFwd(g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize
   }
   for (; j < H; j++) {
     const k = <usize>j << 2;
-    const sr = sigmoid1(load<f32>(g + k) + (load<f32>(hp + k) + load<f32>(bh + k)));
-    const sz = sigmoid1(load<f32>(g + gb + k) + (load<f32>(hp + gb + k) + load<f32>(bh + gb + k)));
+    const sr = load<f32>(g + k);
+    const sz = load<f32>(g + gb + k);
     const sh = load<f32>(hp + 2 * gb + k) + load<f32>(bh + 2 * gb + k);
     const sn = tanh1(maddScalar(sr, sh, load<f32>(g + 2 * gb + k)));
     const h = maddScalar(sz, load<f32>(hp0 + k), (<f32>1 - sz) * sn);
-    store<f32>(g + k, sr);
-    store<f32>(g + gb + k, sz);
     store<f32>(g + 2 * gb + k, sn);
     store<f32>(hn + k, sh);
     store<f32>(h1 + k, h);

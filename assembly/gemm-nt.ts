@@ -4,12 +4,15 @@
 // f32x4 accumulators over k in steps of four (every read contiguous), then reduces each accumulator's lanes
 // as (l0 + l1) + (l2 + l3), adds the k % 4 tail in order, and finally adds the result to c (if accumulating).
 // Every tile, and the TypeScript twin, computes each c element in exactly that order.
-// The tile loop visits a block of NB rows of b (kept in cache) against every row pair of a.
+// b is visited in blocks of NB rows (kept in L2) and a in blocks of MB rows (kept in L1); within a pair of
+// blocks, each four rows of b meet every row pair of a while they are in L1.
 
 import { madd } from './simd';
 
 /** Rows of b per cache block: NB·k floats should sit in L2 (128 KB at k = 512). */
 const NB_BYTES: i32 = 128 << 10;
+/** Rows of a per cache block: MB·k floats stay in L1 while every row of the b block passes over them. */
+const MB_BYTES: i32 = 16 << 10;
 
 export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
   if (m <= 0 || n <= 0) return;
@@ -21,25 +24,27 @@ export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32
     return;
   }
   const nb = max(4, (NB_BYTES / max(1, k << 2)) & ~3);
+  const mb = max(2, (MB_BYTES / max(1, k << 2)) & ~1);
   for (let j0 = 0; j0 < n; j0 += nb) {
     const j1 = min(n, j0 + nb);
-    let i = 0;
-    for (; i + 2 <= m; i += 2) {
-      const ai = a + <usize>i * ra;
-      const ci = c + <usize>i * rc;
+    for (let i0 = 0; i0 < m; i0 += mb) {
+      const i1 = min(m, i0 + mb);
+      const i2 = i0 + ((i1 - i0) & ~1);
       let j = j0;
-      for (; j + 4 <= j1; j += 4) tile2x4(ci + (<usize>j << 2), rc, ai, ra, b + <usize>j * rb, rb, k, accumulate);
-      for (; j < j1; j++) {
-        dot(ci + (<usize>j << 2), ai, b + <usize>j * rb, k, accumulate);
-        dot(ci + rc + (<usize>j << 2), ai + ra, b + <usize>j * rb, k, accumulate);
+      for (; j + 4 <= j1; j += 4) {
+        const bj = b + <usize>j * rb;
+        const cj = c + (<usize>j << 2);
+        for (let i = i0; i < i2; i += 2) tile2x4(cj + <usize>i * rc, rc, a + <usize>i * ra, ra, bj, rb, k, accumulate);
       }
-    }
-    if (i < m) {
-      const ai = a + <usize>i * ra;
-      const ci = c + <usize>i * rc;
-      let j = j0;
-      for (; j + 4 <= j1; j += 4) tile1x4(ci + (<usize>j << 2), ai, b + <usize>j * rb, rb, k, accumulate);
-      for (; j < j1; j++) dot(ci + (<usize>j << 2), ai, b + <usize>j * rb, k, accumulate);
+      for (; j < j1; j++) {
+        for (let i = i0; i < i2; i++) dot(c + <usize>i * rc + (<usize>j << 2), a + <usize>i * ra, b + <usize>j * rb, k, accumulate);
+      }
+      if (i2 < i1) {
+        const ci = c + <usize>i2 * rc;
+        const ai = a + <usize>i2 * ra;
+        for (j = j0; j + 4 <= j1; j += 4) tile1x4(ci + (<usize>j << 2), ai, b + <usize>j * rb, rb, k, accumulate);
+        for (; j < j1; j++) dot(ci + (<usize>j << 2), ai, b + <usize>j * rb, k, accumulate);
+      }
     }
   }
 }

@@ -101,7 +101,7 @@ function seriesStep(rt: Runtime, w: TrainWorkload): TrainStep {
     loss = k.mse_fwd_f32(pred.ptr, target.ptr, B) / B;
     k.mse_bwd_f32(pred.ptr, pred.ptr, target.ptr, B, 1 / B);
     const dh = m.head.backward({ data: rt.arena.f32(pred).slice(), shape: [B, 1] });
-    m.rnn.backward({ dHn: dh.data });
+    m.rnn.backward({ dHn: dh.data, inputGrad: false });
     m.update();
   };
   const dispose = () => {

@@ -69,6 +69,17 @@ describe.each(BACKENDS)('gather kernels on %s', (backend) => {
     });
   }
 
+  // A wide table (1100 columns, rows 4.4 KB apart) and a tall one (300 rows, the vector loop and its tail).
+  it.each([
+    [40, 19, 1100],
+    [33, 300, 65],
+  ])('column kernels over wide and tall tables: count=%i width=%i vocab=%i', (count, width, vocab) => {
+    for (const kernel of ['gather_cols_f32', 'scatter_add_cols_f32'] as const) {
+      const r = run(runtimes[backend], kernel, count, width, vocab, 1);
+      expect(r.out).toEqual(reference(kernel, r, count, width));
+    }
+  });
+
   it('scatter_add_rows_f32 accumulates repeated ids in order of i', () => {
     const rt = runtimes[backend];
     const table = put(rt, new Float32Array(2 * 3));

@@ -20,7 +20,14 @@ type Shape = RefConfig;
 const make = makeLayer;
 
 /** One forward + backward with random data; everything the layer returns, as plain arrays. */
-function run(rt: Runtime, s: Shape, T: number, B: number, x?: Float32Array | Int32Array) {
+function run(
+  rt: Runtime,
+  s: Shape,
+  T: number,
+  B: number,
+  x?: Float32Array | Int32Array,
+  inputGrad?: boolean,
+) {
   const layer = make(rt, s, 7);
   const n = s.L * s.D * B * s.H;
   const lstm = s.cell === 'lstm';
@@ -34,6 +41,7 @@ function run(rt: Runtime, s: Shape, T: number, B: number, x?: Float32Array | Int
     dOutputs: uniform(T * B * s.D * s.H, 14),
     dHn: uniform(n, 15),
     dCn: lstm ? uniform(n, 16) : undefined,
+    inputGrad,
   });
   const result = { fwd, bwd, grads: layer.gradients() };
   layer.dispose();
@@ -91,6 +99,17 @@ describe.each(BACKENDS)('on %s', (backend) => {
     expect(a.bwd.dX).toBeUndefined();
     expect(a.bwd.dH0).toEqual(b.bwd.dH0);
     expect(a.grads).toEqual(b.grads);
+  });
+
+  it.each(CELLS)('%s: inputGrad false skips dX and changes nothing else', (cell) => {
+    const s: Shape = { cell, I: 6, H: 5, L: 2, D: 2 };
+    const a = run(runtimes[backend], s, 4, 3);
+    const b = run(runtimes[backend], s, 4, 3, undefined, false);
+    expect(a.bwd.dX?.data.length).toBe(4 * 3 * 6);
+    expect(b.bwd.dX).toBeUndefined();
+    expect(b.bwd.dH0).toEqual(a.bwd.dH0);
+    expect(b.bwd.dC0).toEqual(a.bwd.dC0);
+    expect(b.grads).toEqual(a.grads);
   });
 
   it.each(CELLS)('%s: batchFirst equals the transposed time-major run', (cell) => {
@@ -323,6 +342,9 @@ describe('bad input is refused before any kernel runs', () => {
       'dOutputs must be a Float32Array of [2, 2, 4] (16 values) but got Float32Array(5)',
     );
     expect(() => l.backward({ dCn: new Float32Array(5) })).toThrow(ShapeError);
+    expect(() => l.backward({ inputGrad: 'no' as never })).toThrow(
+      'backward: inputGrad must be a boolean but got "no"',
+    );
     const g = make(runtimes.ts, { cell: 'gru', I: 3, H: 4, L: 1, D: 1 });
     expect(() =>
       g.forward({ data: new Float32Array(3), shape: [1, 1, 3] }, { c0: new Float32Array(4) }),

@@ -26,10 +26,12 @@ export interface RecurrentGrads {
   dOutputs?: Float32Array | Tensor;
   dHn?: Float32Array | Tensor;
   dCn?: Float32Array | Tensor;
+  /** Compute dX, the gradient of a float input (default true); false skips its GEMM when nothing reads it. */
+  inputGrad?: boolean;
 }
 
 export interface RecurrentInputGrads {
-  /** Absent for token-id input. */
+  /** Absent for token-id input and with inputGrad: false. */
   dX?: Tensor;
   dH0: Tensor;
   dC0?: Tensor;

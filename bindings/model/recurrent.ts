@@ -125,6 +125,10 @@ export class Recurrent {
     const dOut = checkArray('dOutputs', grads?.dOutputs, outShape);
     const dHn = checkArray('dHn', grads?.dHn, stateShape);
     const dCn = this.cell.hasCell ? checkArray('dCn', grads?.dCn, stateShape) : noCell('dCn', grads?.dCn);
+    const inputGrad = grads?.inputGrad ?? true;
+    if (typeof inputGrad !== 'boolean') {
+      throw new ValueError(`backward: inputGrad must be a boolean but got ${describe(inputGrad)}`);
+    }
     const io = this.#io;
     if (dOut) io.need('dout', dOut.length);
     this.engine.reserve(T, B, true);
@@ -133,10 +137,11 @@ export class Recurrent {
     if (dOut) writeSeq(this.#f32(io.ptr('dout'), dOut.length), dOut, T, B, c.D * c.H, c.batchFirst);
     this.#loadOrZero(e.dh, dHn, LDBH);
     if (this.cell.hasCell) this.#loadOrZero(e.dc, dCn, LDBH);
-    e.backward(dOut ? io.ptr('dout') : 0, true);
+    e.backward(dOut ? io.ptr('dout') : 0, inputGrad);
     const dH0 = { data: this.#f32(e.dh, LDBH).slice(), shape: stateShape };
     const result: RecurrentInputGrads = { dH0 };
-    if (!tokens) result.dX = readSeq(this.#f32(e.inputGrad, T * B * c.I), T, B, c.I, c.batchFirst);
+    if (!tokens && inputGrad)
+      result.dX = readSeq(this.#f32(e.inputGrad, T * B * c.I), T, B, c.I, c.batchFirst);
     if (this.cell.hasCell) result.dC0 = { data: this.#f32(e.dc, LDBH).slice(), shape: stateShape };
     return result;
   }
