@@ -5,7 +5,7 @@ be set against it under the same load. It uses PyTorch's own idiomatic API (nn.L
 torch.optim, one-hot float inputs as the workloads define them) and the same clock as `npm run bench -- --clock
 cpu` (this process's CPU time; wall time with --threads above 1). Not part of `npm test`; needs torch (Debian: apt-get install python3-torch).
 
-    /usr/bin/python3 bench/pytorch/peer.py [--threads 1] [--samples 15] [--only W1,W5b] [--json FILE]
+    npm run bench:pytorch -- [--threads 1] [--samples 15] [--only W1,W5b] [--json FILE]
 """
 
 import argparse
@@ -133,7 +133,8 @@ def main():
               f" ({row['min']:.4g}-{row['max']:.4g})", flush=True)
     if a.json:
         with open(a.json, "w") as f:
-            json.dump(dict(date=time.strftime("%Y-%m-%d"), torch=torch.__version__, results=rows), f, indent=1)
+            json.dump(dict(date=time.strftime("%Y-%m-%d"), torch=torch.__version__, results=rows), f, indent=2)
+            f.write("\n")
 
 
 if __name__ == "__main__":
