@@ -13,8 +13,12 @@ import json
 import statistics
 import time
 
-import torch
-from torch import nn
+try:
+    import torch
+    from torch import nn
+except ModuleNotFoundError:
+    raise SystemExit("bench/pytorch/peer.py needs torch: set PYTHON to an interpreter that has it (Debian: "
+                     "apt-get install python3-torch, then PYTHON=/usr/bin/python3 npm run bench:pytorch)")
 
 TRAIN = {
     "W1": dict(cell="lstm", I=65, H=128, B=32, T=32, task="tokens", opt="adam"),
