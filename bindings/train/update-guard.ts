@@ -9,6 +9,7 @@
 import { NonFiniteError } from '../errors.ts';
 import type { ParamSlab } from '../model/slab.ts';
 import type { Region } from '../runtime/arena.ts';
+import { firstNonFinite } from './guard.ts';
 import type { Optimizer } from './optimizers.ts';
 
 interface Guarded {
@@ -37,17 +38,16 @@ export class UpdateGuard {
     this.#optimizer.step();
     for (const b of blocks) {
       if (Number.isFinite(k.sumsq_f32(b.live.ptr, b.live.length))) continue;
-      const bad = this.#firstNonFinite(b.live);
+      const bad = firstNonFinite(this.#slab, this.#slab.rt.arena.f32(b.live));
       if (bad === undefined) continue; // only the squares overflowed
       for (const r of blocks) k.copy_f32(r.live.ptr, r.copy.ptr, r.live.length);
       this.#optimizer.stepCount -= 1;
-      const entry = this.#entryAt(bad.index);
-      const at = `${entry.name}[${bad.index - entry.offset}]`;
+      const at = `${bad.name}[${bad.index}]`;
       const where = b.what === 'weights' ? `the weight ${at}` : `the optimizer's ${b.what} of ${at}`;
       throw new NonFiniteError(
         `step ${step}: the update (lr ${lr}) made ${where} ${bad.value}; training stopped and the weights and the optimizer's state are those before this step`,
         step,
-        entry.name,
+        bad.name,
       );
     }
   }
@@ -72,20 +72,5 @@ export class UpdateGuard {
     }
     this.#blocks = blocks;
     return blocks;
-  }
-
-  #firstNonFinite(region: Region): { index: number; value: number } | undefined {
-    const values = this.#slab.rt.arena.f32(region);
-    for (let i = 0; i < values.length; i++) {
-      if (values[i] - values[i] !== 0) return { index: i, value: values[i] };
-    }
-    return undefined;
-  }
-
-  #entryAt(index: number) {
-    const entries = this.#slab.entries;
-    let found = entries[0];
-    for (const e of entries) if (e.offset <= index) found = e;
-    return found;
   }
 }
