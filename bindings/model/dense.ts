@@ -7,8 +7,8 @@ import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
 import { checkCommon, flag, type LayerCommon, positiveInt } from './layer-params.ts';
-import { ParamLayer, prefixed } from './param-layer.ts';
-import { checkParamCount, type TensorSpec } from './slab.ts';
+import { ParamLayer } from './param-layer.ts';
+import { checkParamCount, prefixed, type TensorSpec } from './slab.ts';
 
 export interface DenseOptions extends LayerCommon {
   inFeatures: number;

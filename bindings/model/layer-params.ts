@@ -4,7 +4,7 @@
 import { describe, ShapeError, ValueError } from '../errors.ts';
 import { flag } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { ParamSlab, type TensorSpec } from './slab.ts';
+import { ParamSlab, prefixed, type TensorSpec } from './slab.ts';
 
 /** Options every small layer takes besides its sizes. */
 export interface LayerCommon {
@@ -51,7 +51,7 @@ export class LayerParams {
     this.rt = rt;
     this.specs = specs;
     this.prefix = prefix;
-    const named = specs.map((s) => ({ name: prefix + s.name, shape: s.shape }));
+    const named = prefixed(specs, prefix);
     this.#ownsSlab = shared === undefined;
     this.slab = shared ?? new ParamSlab(rt, named);
     if (!(this.slab instanceof ParamSlab))

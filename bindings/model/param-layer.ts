@@ -7,10 +7,6 @@ import { LayerParams } from './layer-params.ts';
 import type { ParamSlab, TensorSpec } from './slab.ts';
 import { Workspace } from './workspace.ts';
 
-/** The specs with the layer's name prefix: the names a shared slab holds them under. */
-export const prefixed = (specs: readonly TensorSpec[], prefix: string): TensorSpec[] =>
-  specs.map((s) => ({ name: prefix + s.name, shape: s.shape }));
-
 export abstract class ParamLayer<Last> {
   readonly rt: Runtime;
   readonly params: LayerParams;

@@ -9,8 +9,8 @@ import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
 import { checkCommon, flag, type LayerCommon, positiveInt } from './layer-params.ts';
-import { ParamLayer, prefixed } from './param-layer.ts';
-import { checkParamCount, type TensorSpec } from './slab.ts';
+import { ParamLayer } from './param-layer.ts';
+import { checkParamCount, prefixed, type TensorSpec } from './slab.ts';
 
 export interface AttentionPoolingOptions extends LayerCommon {
   /** D, the feature size of each step (e.g. the recurrent layer's D·H). */

@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { fillOrthogonal, fillUniform, fillXavier } from './init.ts';
 import { checkWeightValues } from './layer-params.ts';
 import { type Config, inputWidth, specsOf, suffix } from './recurrent-config.ts';
-import { ParamSlab } from './slab.ts';
+import { ParamSlab, prefixed } from './slab.ts';
 
 /** Byte pointers of one direction of one layer: parameters and their gradients. */
 export interface UnitParams {
@@ -27,7 +27,7 @@ export interface UnitParams {
 
 /** The layer's slab: the caller's (checked to hold every tensor with the right shape) or a new one. */
 export function openSlab(rt: Runtime, c: Config, shared: ParamSlab | undefined): ParamSlab {
-  const specs = specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
+  const specs = prefixed(specsOf(c), c.prefix);
   if (shared === undefined) return new ParamSlab(rt, specs);
   if (!(shared instanceof ParamSlab))
     throw new ValueError(`slab must be a ParamSlab but got ${describe(shared)}`);

@@ -30,7 +30,7 @@ import {
   unitParams,
 } from './recurrent-params.ts';
 import { checkLengths } from './sequence-input.ts';
-import type { ParamSlab, TensorSpec } from './slab.ts';
+import { type ParamSlab, prefixed, type TensorSpec } from './slab.ts';
 import { Stepper } from './stepper.ts';
 import { Workspace } from './workspace.ts';
 
@@ -65,7 +65,7 @@ export class Recurrent {
 
   protected static specsFor(options: RecurrentOptions, cell: CellType): TensorSpec[] {
     const c = configure(options, cell);
-    return specsOf(c).map((s) => ({ name: c.prefix + s.name, shape: s.shape }));
+    return prefixed(specsOf(c), c.prefix);
   }
 
   /**

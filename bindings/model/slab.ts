@@ -19,6 +19,10 @@ export interface SlabEntry extends TensorSpec {
 
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** The specs with a layer's name prefix: the names a shared slab holds them under. */
+export const prefixed = (specs: readonly TensorSpec[], prefix: string): TensorSpec[] =>
+  specs.map((s) => ({ name: prefix + s.name, shape: s.shape }));
+
 /** Floats one slab may hold: parameters and their gradients (two slabs) together fit in 4 GiB of linear memory. */
 export const MAX_SLAB_FLOATS = (MAX_PAGES * PAGE_BYTES) / 8;
 
