@@ -19,7 +19,7 @@ if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials must be a
 
 const yes = (b: boolean) => (b ? 'yes' : 'NO');
 console.log(
-  'trial  aimed  kill ms  reported  on disk  temp left  torn  loaded  same bytes  resumed identical',
+  'trial    kill  kill ms  reported  on disk  temp left  torn  loaded  same bytes  resumed identical',
 );
 const started = performance.now();
 const report = await runCrashTrials({
@@ -29,7 +29,7 @@ const report = await runCrashTrials({
     console.log(
       [
         String(t.index).padStart(5),
-        (t.aimed ? 'yes' : 'no').padStart(6),
+        t.kind.padStart(7),
         t.killMs.toFixed(1).padStart(8),
         String(t.saved).padStart(9),
         String(t.checkpointStep ?? (t.onDisk ? '?' : '-')).padStart(8),
@@ -47,7 +47,7 @@ console.log(
   `\nuninterrupted child: ${STEPS} steps, a ${report.checkpointBytes}-byte checkpoint after each, in ${report.childMs.toFixed(0)} ms; last checkpoint identical to the in-process run: ${report.childIdentical}`,
 );
 console.log(
-  `${s.trials} trials in ${((performance.now() - started) / 1000).toFixed(0)} s: ${s.killed} killed (SIGKILL), ${s.trials - s.killed} finished first; ${s.aimed} kills aimed at a write, ${s.trials - s.aimed} at any moment; kill moments ${s.killMs.min.toFixed(0)}–${s.killMs.max.toFixed(0)} ms after ready (median ${s.killMs.median.toFixed(0)})`,
+  `${s.trials} trials in ${((performance.now() - started) / 1000).toFixed(0)} s: ${s.killed} killed (SIGKILL), ${s.trials - s.killed} finished first; ${s.kinds.any} kills at any moment, ${s.kinds.aimed} aimed at a write from the parent, ${s.kinds.inside} from the child inside a write; kill moments ${s.killMs.min.toFixed(0)}–${s.killMs.max.toFixed(0)} ms after ready (median ${s.killMs.median.toFixed(0)})`,
 );
 console.log(
   `kills inside writeFileAtomic: ${s.duringWrite + s.newerThanReported} — ${s.duringWrite} before its rename (a temporary file left; ${s.torn} of them shorter than a checkpoint), ${s.newerThanReported} after the rename but before it returned (the file one step newer than the child reported)`,

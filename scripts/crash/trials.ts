@@ -4,6 +4,9 @@
 // whose rename beat the report), its bytes are those of the same checkpoint in an uninterrupted in-process run,
 // and resuming from it in a fresh runtime continues bit-identically (every later step's loss, the epoch means,
 // the final weights). A temporary file left beside it shows that the kill landed during a write.
+// Trials take turns at three kinds of kill: from the parent at any moment of a step, from the parent aimed a few
+// ms into a write (whether it lands there depends on the machine's load), and from the child itself once the
+// write's temporary file exists (lands inside the write every time).
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -70,16 +73,17 @@ interface ChildRun {
   ms: number;
 }
 
-/** When to kill: `ms` after the child is ready, or `ms` after it starts writing checkpoint `step`. */
-interface KillAt {
-  ms: number;
-  step?: number;
-}
+/**
+ * When to kill: `ms` after the child is ready, or `ms` after it starts writing checkpoint `step`; `inside`: the
+ * child kills itself once checkpoint `step`'s temporary file exists.
+ */
+type KillAt = { ms: number; step?: number } | { inside: number };
 
 /** Runs child.ts in `dir` and kills it as `kill` says (never, when undefined). */
 function runChild(dir: string, kill?: KillAt): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir], {
+    const args = kill !== undefined && 'inside' in kill ? [String(kill.inside)] : [];
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -88,11 +92,11 @@ function runChild(dir: string, kill?: KillAt): Promise<ChildRun> {
     let saved = 0;
     let ready: number | undefined;
     let end: number | undefined;
-    const arm = () =>
+    const arm = (ms: number) =>
       setTimeout(() => {
         end = performance.now();
         child.kill('SIGKILL');
-      }, kill!.ms);
+      }, ms);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
       const lines = out.split('\n');
@@ -100,8 +104,8 @@ function runChild(dir: string, kill?: KillAt): Promise<ChildRun> {
       for (const line of lines) {
         if (line === 'ready') ready = performance.now();
         if (line.startsWith('saved ')) saved = Number(line.slice(6));
-        if (kill === undefined) continue;
-        if (kill.step === undefined ? line === 'ready' : line === `writing ${kill.step}`) arm();
+        if (kill === undefined || 'inside' in kill) continue;
+        if (kill.step === undefined ? line === 'ready' : line === `writing ${kill.step}`) arm(kill.ms);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -111,17 +115,19 @@ function runChild(dir: string, kill?: KillAt): Promise<ChildRun> {
     child.on('close', (code, signal) => {
       const killed = signal === 'SIGKILL';
       if (!killed && code !== 0) return reject(new Error(`crash child exited with ${code}: ${err}`));
-      resolve({ saved, killed, ms: (killed ? end! : performance.now()) - (ready ?? 0) });
+      resolve({ saved, killed, ms: (end ?? performance.now()) - (ready ?? 0) });
     });
   });
 }
+
+/** Who kills the child and when: see the top of this file. */
+export type KillKind = 'any' | 'aimed' | 'inside';
 
 export interface Trial {
   index: number;
   /** When the kill was sent, in ms after the child was ready. */
   killMs: number;
-  /** Aimed at a write (sent a few ms after the child began writing a checkpoint), or at any moment of the run. */
-  aimed: boolean;
+  kind: KillKind;
   /** The child finished its run before the kill arrived. */
   finished: boolean;
   /** Last checkpoint the child reported on disk; whether a file is under the checkpoint's name, and its step. */
@@ -143,7 +149,7 @@ export interface Trial {
 async function inspect(
   dir: string,
   index: number,
-  aimed: boolean,
+  kind: KillKind,
   run: ChildRun,
   ref: Reference,
 ): Promise<Trial> {
@@ -153,7 +159,7 @@ async function inspect(
   const trial: Trial = {
     index,
     killMs: run.ms,
-    aimed,
+    kind,
     finished: !run.killed,
     saved: run.saved,
     onDisk: names.includes(CHECKPOINT),
@@ -211,6 +217,8 @@ export interface CrashReport {
   trials: Trial[];
 }
 
+const KINDS: readonly KillKind[] = ['any', 'aimed', 'inside'];
+
 export async function runCrashTrials(options: CrashOptions): Promise<CrashReport> {
   const ref = await reference();
   const base = await mkdtemp(join(tmpdir(), 'wasm-rnn-crash-'));
@@ -226,20 +234,23 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
       trials: [],
     };
     // Every kill is timed from a random moment of the run: the child's `ready` (k = 0) or the start of
-    // checkpoint k's write. Odd trials: 0 to one step's length (the run's length / STEPS) after it, so any moment
-    // of a step, train or write; even trials: 0–3 ms after it, aimed into the write (open, write, fsync, close,
-    // rename, directory fsync: ~5 ms here). Timing from the run's own events keeps the kills inside it however
-    // loaded the machine is.
+    // checkpoint k's write. 'any': 0 to one step's length (the run's length / STEPS) after it, so any moment of a
+    // step, train or write; 'aimed': 0–3 ms after it, into the write (open, write, fsync, close, rename,
+    // directory fsync: ~5 ms here); 'inside': the child's own kill in checkpoint k's write. Timing from the run's
+    // own events keeps the kills inside it however loaded the machine is.
     const random = new Random(options.seed ?? 1);
     const stepMs = calibration.ms / STEPS;
     for (let i = 0; i < options.trials; i++) {
       const dir = join(base, `trial-${i}`);
       await mkdir(dir);
-      const aimed = i % 2 === 1;
-      const step = aimed ? 1 + random.int(STEPS - 1) : random.int(STEPS);
-      const kill = { ms: random.uniform(0, aimed ? 3 : stepMs), step: step === 0 ? undefined : step };
+      const kind = KINDS[i % KINDS.length];
+      const step = kind === 'any' ? random.int(STEPS) : 1 + random.int(STEPS - 1);
+      const kill: KillAt =
+        kind === 'inside'
+          ? { inside: step }
+          : { ms: random.uniform(0, kind === 'aimed' ? 3 : stepMs), step: step === 0 ? undefined : step };
       const run = await runChild(dir, kill);
-      const trial = await inspect(dir, i + 1, aimed, run, ref);
+      const trial = await inspect(dir, i + 1, kind, run, ref);
       report.trials.push(trial);
       options.onTrial?.(trial);
       await rm(dir, { recursive: true, force: true });
@@ -253,7 +264,7 @@ export async function runCrashTrials(options: CrashOptions): Promise<CrashReport
 export interface CrashSummary {
   trials: number;
   killed: number;
-  aimed: number;
+  kinds: Record<KillKind, number>;
   killMs: { min: number; median: number; max: number };
   withCheckpoint: number;
   /** Kills inside writeFileAtomic before its rename (a temporary file left), and of them in the data itself. */
@@ -274,7 +285,11 @@ export function summarize(report: CrashReport): CrashSummary {
   return {
     trials: t.length,
     killed: count((x) => !x.finished),
-    aimed: count((x) => x.aimed),
+    kinds: {
+      any: count((x) => x.kind === 'any'),
+      aimed: count((x) => x.kind === 'aimed'),
+      inside: count((x) => x.kind === 'inside'),
+    },
     killMs: { min: ms[0], median: ms[Math.floor(ms.length / 2)], max: ms[ms.length - 1] },
     withCheckpoint: count((x) => x.onDisk),
     duringWrite: count((x) => x.duringWrite),
