@@ -96,7 +96,7 @@ describe('holes the misuse fuzz found (regressions)', () => {
   it('batchify with 10^12 tracks is refused at once (it used to spin through empty tracks for minutes)', () => {
     const t0 = performance.now();
     expect(() => batchify(new Int32Array(20), 1e12)).toThrow(/too few for 1000000000000 tracks/);
-    expect(performance.now() - t0).toBeLessThan(100);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('bytes that only pretend to be a Uint8Array (by prototype) are a ValueError, not a TypeError', () => {

@@ -121,7 +121,7 @@ describe('hostile files the fuzzer found (regressions)', () => {
     const used = runtimes[0].arena.usedBytes;
     const t0 = performance.now();
     expect(() => loadLayer(runtimes[0], bytes)).toThrow(/ask for 4000000000 tensors but the file holds 0/);
-    expect(performance.now() - t0).toBeLessThan(100);
+    expect(performance.now() - t0).toBeLessThan(1000);
     expect(runtimes[0].arena.usedBytes).toBe(used);
   });
 
