@@ -4,8 +4,8 @@
 // BENCHMARKS.md's figure (32 GFLOP/s mul + add, 46 FMA) is for its machine class; this one may differ.
 
 import asc from 'assemblyscript/asc';
-import { gflopsRow, measure } from './measure.ts';
-import type { BenchOptions, BenchResult } from './types.ts';
+import { type Between, gflopsRow, measure, now, timingOf } from './measure.ts';
+import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
 
 const ITERATIONS = 2_000_000;
 
@@ -47,24 +47,48 @@ async function compile(text: string, fused: boolean): Promise<(n: number) => num
   return instance.exports.peak as (n: number) => number;
 }
 
+/** The loop of `system`'s build ('wasm-relaxed' fused, 'wasm-simd' not), or undefined after a warning. */
+async function ceilingLoop(system: BenchSystem, suite: string) {
+  const fused = system === 'wasm-relaxed';
+  const { text, flopsPerIteration } = source(fused);
+  try {
+    return { peak: await compile(text, fused), flopsPerIteration };
+  } catch (error) {
+    console.warn(`bench ${suite}: skipping the ${system} ceiling: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
 /** GFLOP/s of the register-only loop: 'wasm-simd' row = multiply + add, 'wasm-relaxed' row = fused. */
 export async function benchCeiling(options: BenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const [system, fused] of [
-    ['wasm-simd', false],
-    ['wasm-relaxed', true],
-  ] as const) {
-    const { text, flopsPerIteration } = source(fused);
-    const flops = ITERATIONS * flopsPerIteration;
-    let peak: (n: number) => number;
-    try {
-      peak = await compile(text, fused);
-    } catch (error) {
-      console.warn(`bench ceiling: skipping ${system}: ${(error as Error).message}`);
-      continue;
-    }
-    const t = await measure(`ceiling ${system}`, () => peak(ITERATIONS), options.quick);
-    results.push(gflopsRow('ceiling', system, t, flops));
+  for (const system of ['wasm-simd', 'wasm-relaxed'] as const) {
+    const loop = await ceilingLoop(system, 'ceiling');
+    if (!loop) continue;
+    const t = await measure(`ceiling ${system}`, () => loop.peak(ITERATIONS), options.quick);
+    results.push(gflopsRow('ceiling', system, t, ITERATIONS * loop.flopsPerIteration));
   }
   return results;
+}
+
+/** Iterations of one probe sample: ~10 ms at 30 GFLOP/s, short beside the W2 step it sits next to. */
+const PROBE_ITERATIONS = 500_000;
+
+/**
+ * The ceiling sampled right before each timed call of another measurement (`measure`'s `between`), so that a
+ * share of the ceiling compares two figures from the same moments: on a shared machine the speed of the host
+ * drifts by tens of percent over a run, and a ceiling timed minutes apart from the workload mixes two speeds.
+ */
+export async function ceilingProbe(system: BenchSystem, workload: string) {
+  const loop = await ceilingLoop(system, workload);
+  if (!loop) return undefined;
+  const samplesMs: number[] = [];
+  const between: Between = (run) => {
+    const start = now();
+    loop.peak(PROBE_ITERATIONS);
+    if (run) samplesMs.push(now() - start);
+  };
+  const row = () =>
+    gflopsRow(`ceiling@${workload}`, system, timingOf(samplesMs), PROBE_ITERATIONS * loop.flopsPerIteration);
+  return { between, row };
 }

@@ -36,8 +36,16 @@ const cpuNow = () => {
 /** The bench's timestamp in milliseconds, by the chosen clock (tinybench's `now`). */
 export const now = (): number => (clock === 'cpu' ? cpuNow() : performance.now());
 
+/** Called before each timed call (and each warm-up call), untimed: `run` is false during the warm-up. */
+export type Between = (run: boolean) => void;
+
 /** Times `fn` (one call = one unit of work; it may return a promise, which is awaited). */
-export async function measure(name: string, fn: () => unknown, quick: boolean): Promise<Timing> {
+export async function measure(
+  name: string,
+  fn: () => unknown,
+  quick: boolean,
+  between?: Between,
+): Promise<Timing> {
   const start = now();
   await fn();
   const first = now() - start;
@@ -50,7 +58,7 @@ export async function measure(name: string, fn: () => unknown, quick: boolean): 
     warmupIterations: first > 200 ? 1 : 3,
     warmupTime: quick ? 50 : 200,
   });
-  bench.add(name, fn);
+  bench.add(name, fn, between ? { beforeEach: (mode) => between(mode === 'run') } : {});
   await bench.run();
   const result = bench.tasks[0].result;
   if (result.state !== 'completed') throw new Error(`bench ${name}: ${result.state}`);
@@ -60,6 +68,14 @@ export async function measure(name: string, fn: () => unknown, quick: boolean): 
     maxMs: result.latency.max,
     samples: result.latency.samplesCount,
   };
+}
+
+/** A timing from raw samples in milliseconds (for measurements taken outside tinybench, e.g. `Between`). */
+export function timingOf(samplesMs: readonly number[]): Timing {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const medianMs = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { medianMs, minMs: sorted[0], maxMs: sorted[sorted.length - 1], samples: sorted.length };
 }
 
 /** A result row from a timing; `convert` maps milliseconds per call to the row's unit. For a rate the

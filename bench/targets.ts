@@ -63,11 +63,17 @@ export function formatTargets(results: BenchResult[]): string {
     else if (id === 'W2') {
       const tokens = TRAIN.W2.T * TRAIN.W2.B;
       const gflops = (charLmFlops('W2') * ours.median) / tokens / 1e9;
-      // The ceiling of the same build measured in this run (mul + add for simd, FMA for relaxed), else the
-      // documented machine-class figure.
-      const measured = results.find((r) => r.workload === 'ceiling' && r.system === ours.system);
+      // The ceiling of the same build (mul + add for simd, FMA for relaxed) sampled between W2's samples, else
+      // measured elsewhere in this run, else the documented machine-class figure.
+      const between = results.find((r) => r.workload === 'ceiling@W2' && r.system === ours.system);
+      const apart = results.find((r) => r.workload === 'ceiling' && r.system === ours.system);
+      const measured = between ?? apart;
       const ceiling = measured?.median ?? SIMD128_CEILING;
-      const where = measured ? `${ours.system} ceiling measured in this run` : 'BENCHMARKS.md';
+      const where = between
+        ? `${ours.system} ceiling sampled between the W2 samples`
+        : apart
+          ? `${ours.system} ceiling measured in this run`
+          : 'BENCHMARKS.md';
       const share = gflops / ceiling;
       lines.push(
         `W2   ≥ 60 % of the SIMD128 ceiling: ${gflops.toFixed(1)} GFLOP/s (${ours.system}) = ${(100 * share).toFixed(0)} % of ${ceiling.toFixed(1)} (${where}); ${(100 * (gflops / SIMD128_CEILING)).toFixed(0)} % of BENCHMARKS.md's ${SIMD128_CEILING}  ${mark(share >= 0.6)}`,

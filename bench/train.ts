@@ -1,6 +1,7 @@
 // W1–W4 (training steps, tokens/s) for our systems and the TF.js peers, one workload per suite.
 
 import { init } from '../bindings/index.node.ts';
+import { ceilingProbe } from './ceiling.ts';
 import { measure, rateRow } from './measure.ts';
 import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
 import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
@@ -27,7 +28,10 @@ export async function benchTraining(id: TrainId, options: BenchOptions): Promise
     const rt = await ourRuntime(system, id);
     if (!rt) continue;
     const s = makeStep(rt, w);
-    const t = await measure(`${id} ${system}`, s.step, options.quick);
+    // W2's target is a share of the ceiling: sample it between W2's own samples (see ceilingProbe).
+    const probe = id === 'W2' && system !== 'ts' ? await ceilingProbe(system, id) : undefined;
+    const t = await measure(`${id} ${system}`, s.step, options.quick, probe?.between);
+    if (probe) results.push(probe.row());
     if (!Number.isFinite(s.loss())) throw new Error(`bench ${id} ${system}: loss is ${s.loss()}`);
     options.memory.push({
       workload: id,
