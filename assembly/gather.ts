@@ -37,6 +37,29 @@ export function gather_cols_f32(out: usize, w: usize, idx: usize, count: i32, ro
   }
 }
 
+// out [cols, rows], w [rows, *] (ldw), bias [rows] or 0: out[c, r] = w[r, c] + bias[r] (a copy without bias).
+// Turns the column gather of many tokens into row copies: gather_rows_f32 from out equals gather_cols_f32 from w
+// followed by bias_add_f32, bit for bit, and reads each row contiguously instead of one float per cache line.
+// Writes run along out's rows: a store stride of a power-of-two row length would fall into a few cache sets.
+export function transpose_bias_f32(out: usize, w: usize, bias: usize, rows: i32, cols: i32, ldw: i32): void {
+  const stride = <usize>ldw << 2;
+  for (let c = 0; c < cols; c++) {
+    let src = w + (<usize>c << 2);
+    const dst = out + (<usize>(c * rows) << 2);
+    if (bias == 0) {
+      for (let r = 0; r < rows; r++) {
+        store<f32>(dst + (<usize>r << 2), load<f32>(src));
+        src += stride;
+      }
+    } else {
+      for (let r = 0; r < rows; r++) {
+        store<f32>(dst + (<usize>r << 2), load<f32>(src) + load<f32>(bias + (<usize>r << 2)));
+        src += stride;
+      }
+    }
+  }
+}
+
 // w [rows, *] (ldw), src [count, rows]: w[r, idx[i]] += src[i, r]
 export function scatter_add_cols_f32(w: usize, src: usize, idx: usize, count: i32, rows: i32, ldw: i32): void {
   const stride = <usize>ldw << 2;

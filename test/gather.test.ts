@@ -91,6 +91,42 @@ describe.each(BACKENDS)('gather kernels on %s', (backend) => {
     for (const r of [table, src, idx]) rt.arena.free(r);
   });
 
+  it.each(SHAPES)('transpose_bias_f32 rows=%i cols=%i, with and without bias, padded w', (rows, cols) => {
+    const rt = runtimes[backend];
+    for (const withBias of [false, true]) {
+      const ldw = cols + 2;
+      const w = uniform(rows * ldw, rows + 3 * cols);
+      const bias = uniform(rows, 5 + rows);
+      const want = new Float32Array(rows * cols);
+      for (let c = 0; c < cols; c++) {
+        for (let r = 0; r < rows; r++) want[c * rows + r] = w[r * ldw + c] + (withBias ? bias[r] : 0);
+      }
+      const [out, pw, pb] = [put(rt, new Float32Array(rows * cols)), put(rt, w), put(rt, bias)];
+      rt.kernels.transpose_bias_f32(out.ptr, pw.ptr, withBias ? pb.ptr : 0, rows, cols, ldw);
+      expect(get(rt, out)).toEqual(want);
+      for (const r of [out, pw, pb]) rt.arena.free(r);
+    }
+  });
+
+  it('transpose_bias_f32 then gather_rows_f32 equals gather_cols_f32 then bias_add_f32, bit for bit', () => {
+    const rt = runtimes[backend];
+    const [G, I, N] = [17, 9, 30];
+    const idx = putI32(rt, ids(N, I, 3));
+    const w = put(rt, uniform(G * I, 8));
+    const bias = put(rt, uniform(G, 9));
+    const [table, a, b] = [
+      put(rt, new Float32Array(I * G)),
+      put(rt, new Float32Array(N * G)),
+      put(rt, new Float32Array(N * G)),
+    ];
+    rt.kernels.transpose_bias_f32(table.ptr, w.ptr, bias.ptr, G, I, I);
+    rt.kernels.gather_rows_f32(a.ptr, table.ptr, idx.ptr, N, G, G);
+    rt.kernels.gather_cols_f32(b.ptr, w.ptr, idx.ptr, N, G, I);
+    rt.kernels.bias_add_f32(b.ptr, bias.ptr, N, G, G);
+    expect(get(rt, a)).toEqual(get(rt, b));
+    for (const r of [idx, w, bias, table, a, b]) rt.arena.free(r);
+  });
+
   it('count = 0 leaves every buffer untouched', () => {
     for (const kernel of KERNELS) {
       const r = run(runtimes[backend], kernel, 0, 4, 3, 1);

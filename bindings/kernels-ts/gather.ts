@@ -73,3 +73,22 @@ export function scatter_add_cols_f32(
     for (let r = 0; r < rows; r++) f[col + r * ldw] = f[col + r * ldw] + f[s + r];
   }
 }
+
+export function transpose_bias_f32(
+  h: Heap,
+  out: number,
+  w: number,
+  bias: number,
+  rows: number,
+  cols: number,
+  ldw: number,
+): void {
+  const f = h.f32;
+  const b = bias >> 2;
+  for (let c = 0; c < cols; c++) {
+    const src = (w >> 2) + c;
+    const dst = (out >> 2) + c * rows;
+    if (bias === 0) for (let r = 0; r < rows; r++) f[dst + r] = f[src + r * ldw];
+    else for (let r = 0; r < rows; r++) f[dst + r] = f[src + r * ldw] + f[b + r];
+  }
+}

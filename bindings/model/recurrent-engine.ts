@@ -35,6 +35,9 @@ export function dropoutArgs(p: number): [number, number] {
   return [keep | 0, 1 / (1 - p)];
 }
 
+/** Token inputs go through a transposed W_ih table once there are at least as many tokens as table rows. */
+const tableGather = (tokens: boolean, N: number, I: number) => tokens && N >= I;
+
 export class RecurrentEngine {
   readonly rt: Runtime;
   readonly config: Config;
@@ -53,13 +56,15 @@ export class RecurrentEngine {
     this.#ws = new Workspace(rt);
   }
 
-  /** Sizes every block a forward (and, with `backward`, a backward) pass over (T, B) needs. */
-  reserve(T: number, B: number, backward: boolean): void {
+  /** Sizes every block a forward (and, with `backward`, a backward) pass over (T, B) needs; `tokens` as in
+   * SequencePass. */
+  reserve(T: number, B: number, backward: boolean, tokens: boolean): void {
     const { I, H, L, D, G } = this.config;
     const ws = this.#ws;
     const N = T * B;
     const LDBH = L * D * B * H;
     ws.need('hproj', B * G * H);
+    if (tableGather(tokens, N, I)) ws.need('table', I * G * H);
     for (let k = 0; k < L; k++) ws.need(`out${k}`, N * D * H);
     if (this.dropout > 0) {
       for (let k = 0; k + 1 < L; k++) {
@@ -206,21 +211,29 @@ export class RecurrentEngine {
     const { T, B } = p;
     const N = T * B;
     const buf = this.buffers(u.index);
-    if (u.k === 0 && p.tokens) kernels.gather_cols_f32(buf.gates, u.wih, p.x, N, G * H, I);
-    else
-      kernels.gemm_nt_f32(
-        buf.gates,
-        this.#input(u, p),
-        u.wih,
-        N,
-        G * H,
-        u.inSize,
-        u.inSize,
-        u.inSize,
-        G * H,
-        0,
-      );
-    kernels.bias_add_f32(buf.gates, u.bih, N, G * H, G * H);
+    if (u.k === 0 && tableGather(p.tokens, N, I)) {
+      // Many tokens: one transposed table W_ihᵀ + b_ih, then a contiguous row per token (a column gather reads
+      // one float per cache line). Same values as the branch below, bit for bit.
+      const table = this.#ws.ptr('table');
+      kernels.transpose_bias_f32(table, u.wih, u.bih, G * H, I, I);
+      kernels.gather_rows_f32(buf.gates, table, p.x, N, G * H, G * H);
+    } else {
+      if (u.k === 0 && p.tokens) kernels.gather_cols_f32(buf.gates, u.wih, p.x, N, G * H, I);
+      else
+        kernels.gemm_nt_f32(
+          buf.gates,
+          this.#input(u, p),
+          u.wih,
+          N,
+          G * H,
+          u.inSize,
+          u.inSize,
+          u.inSize,
+          G * H,
+          0,
+        );
+      kernels.bias_add_f32(buf.gates, u.bih, N, G * H, G * H);
+    }
     const offset = u.index * B * H * 4;
     this.cell.forward(kernels, {
       T,

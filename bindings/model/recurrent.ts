@@ -92,7 +92,7 @@ export class Recurrent {
     if (lengths) io.need('lengths', B);
     if (h0) io.need('init_h', LDBH);
     if (c0) io.need('init_c', LDBH);
-    this.engine.reserve(T, B, false);
+    this.engine.reserve(T, B, false, tokens);
     const view = tokens ? this.#i32(io.ptr('x'), T * B) : this.#f32(io.ptr('x'), T * B * c.I);
     writeSeq(view, input.data, T, B, tokens ? 1 : c.I, c.batchFirst);
     if (h0) this.#f32(io.ptr('init_h'), LDBH).set(h0);
@@ -131,7 +131,7 @@ export class Recurrent {
     }
     const io = this.#io;
     if (dOut) io.need('dout', dOut.length);
-    this.engine.reserve(T, B, true);
+    this.engine.reserve(T, B, true, tokens);
     const e = this.engine;
     const LDBH = c.L * c.D * B * c.H;
     if (dOut) writeSeq(this.#f32(io.ptr('dout'), dOut.length), dOut, T, B, c.D * c.H, c.batchFirst);

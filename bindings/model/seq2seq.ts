@@ -152,8 +152,8 @@ export class Seq2Seq extends SlabModel {
     for (const r of [this.encoder, this.decoder]) {
       r.engine.dropout = c.recurrent.dropout;
     }
-    this.encoder.engine.reserve(Ts, B, backward);
-    this.decoder.engine.reserve(Tt, B, backward);
+    this.encoder.engine.reserve(Ts, B, backward, c.source.kind === 'tokens');
+    this.decoder.engine.reserve(Tt, B, backward, c.target.kind === 'tokens');
     const heap = this.#heap;
     if (srcIds) heap.i32.set(source.data, ws.ptr('src') >> 2);
     else heap.f32.set(source.data, ws.ptr('src') >> 2);

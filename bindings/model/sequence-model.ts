@@ -159,7 +159,7 @@ export class SequenceModel extends SlabModel {
     if (lengths) ws.need('lengths', B);
     this.#top.reserve(T, B, backward, training);
     this.#engine.dropout = c.recurrent.dropout;
-    this.#engine.reserve(T, B, backward);
+    this.#engine.reserve(T, B, backward, c.input.kind === 'tokens');
     const at = ws.ptr('x') >> 2;
     if (ids) this.#heap.i32.set(inputs.data, at);
     else this.#heap.f32.set(inputs.data, at);

@@ -262,6 +262,9 @@ export interface Kernels {
   gather_cols_f32(out: number, w: number, idx: number, count: number, rows: number, ldw: number): void;
   /** w[r, idx[i]] += src[i, r] in order of i; src [count, rows]: the weight gradient of gather_cols_f32. */
   scatter_add_cols_f32(w: number, src: number, idx: number, count: number, rows: number, ldw: number): void;
+  /** out[c, r] = w[r, c] + bias[r] (bias 0: a copy); out [cols, rows]: the table that makes gather_cols_f32 +
+   * bias_add_f32 a gather_rows_f32, bit for bit. */
+  transpose_bias_f32(out: number, w: number, bias: number, rows: number, cols: number, ldw: number): void;
 
   // --- Recurrent sequence kernels: one direction of one layer, the time loop inside (assembly/cell-*.ts).
   // gates/xproj [T·B, G·H] hold x·W_ihᵀ + b_ih on entry; hs, cs [(T+1)·B, H] are the state histories in time
@@ -471,6 +474,7 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   scatter_add_rows_f32: 6,
   gather_cols_f32: 6,
   scatter_add_cols_f32: 6,
+  transpose_bias_f32: 6,
   lstm_seq_fwd_f32: 15,
   lstm_seq_bwd_f32: 13,
   gru_seq_fwd_f32: 14,
@@ -486,4 +490,4 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   isa_relaxed: 0,
 };
 
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
