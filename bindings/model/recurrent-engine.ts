@@ -79,6 +79,7 @@ export class RecurrentEngine {
       if (this.cell.splitGrad) ws.need(`n${u.index}`, N * H);
     }
     if (!backward) return;
+    if (tableGather(tokens, N, I)) ws.need('table_t', I * G * H);
     ws.need('dxg', N * G * H);
     if (this.cell.splitGrad) ws.need('dhg', N * G * H);
     ws.need('dh', LDBH);
@@ -283,7 +284,16 @@ export class RecurrentEngine {
     const hPrev = buf.hs + (u.d === 1 ? B * H * 4 : 0);
     kernels.gemm_tn_f32(u.gwhh, dhg, hPrev, GH, H, N, GH, H, H, 1);
     kernels.colsum_f32(u.gbhh, dhg, N, GH, GH, 1);
-    if (u.k === 0 && p.tokens) kernels.scatter_add_cols_f32(u.gwih, dxg, p.x, N, GH, I);
+    if (u.k === 0 && tableGather(p.tokens, N, I)) {
+      // The forward's table in reverse: rows of dW_ihᵀ accumulated contiguously per token, then transposed and
+      // added once. Into a zeroed gradient this equals the column scatter bit for bit (the same sums, in order).
+      const table = ws.ptr('table');
+      const transposed = ws.ptr('table_t');
+      kernels.fill_f32(table, 0, I * GH);
+      kernels.scatter_add_rows_f32(table, dxg, p.x, N, GH, GH);
+      kernels.transpose_bias_f32(transposed, table, 0, I, GH, GH);
+      kernels.add_f32(u.gwih, u.gwih, transposed, GH * I);
+    } else if (u.k === 0 && p.tokens) kernels.scatter_add_cols_f32(u.gwih, dxg, p.x, N, GH, I);
     else {
       const x = this.#input(u, p);
       kernels.gemm_tn_f32(u.gwih, dxg, x, GH, u.inSize, N, GH, u.inSize, u.inSize, 1);
