@@ -1,6 +1,6 @@
 // W5a (streaming: one LSTM step at a time, state carried, µs per step) and W5b (batched LSTM forward, tokens/s)
 // of ../shared/BENCHMARKS.md. The input is W1's: I = 65 one-hot characters, which our layers take as token ids
-// (a gather of W_ih's columns, identical in value to multiplying the one-hot vector) and TF.js as one-hot floats.
+// (a gather from W_ih, identical in value to multiplying the one-hot vector) and TF.js as one-hot floats.
 
 import { LSTM } from '../bindings/model/lstm.ts';
 import { measure, perStepRow, rateRow, type Timing } from './measure.ts';

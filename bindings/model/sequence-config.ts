@@ -15,7 +15,7 @@ import { AttentionPooling } from './pooling.ts';
 import { RNN } from './rnn.ts';
 import type { TensorSpec } from './slab.ts';
 
-/** Token ids fed as one-hot vectors (a gather of W_ih's columns), ids through an Embedding, float features, or
+/** Token ids fed as one-hot vectors (a gather from W_ih), ids through an Embedding, float features, or
  * one vector per sequence (one-to-many). */
 export type ModelInput =
   | { tokens: number }
