@@ -285,11 +285,7 @@ export function summarize(report: CrashReport): CrashSummary {
   return {
     trials: t.length,
     killed: count((x) => !x.finished),
-    kinds: {
-      any: count((x) => x.kind === 'any'),
-      aimed: count((x) => x.kind === 'aimed'),
-      inside: count((x) => x.kind === 'inside'),
-    },
+    kinds: Object.fromEntries(KINDS.map((k) => [k, count((x) => x.kind === k)])) as Record<KillKind, number>,
     killMs: { min: ms[0], median: ms[Math.floor(ms.length / 2)], max: ms[ms.length - 1] },
     withCheckpoint: count((x) => x.onDisk),
     duringWrite: count((x) => x.duringWrite),
