@@ -3,7 +3,7 @@
 // Backward writes two gradients per step because the n gate differs: dXproj_n = dn, dHproj_n = r⊙dn.
 
 import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, oneMinus, padded, prevRow, timeOf } from './cell';
-import { sigmoid1, sigmoid4, tanh1, tanh4 } from './math';
+import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
 
@@ -40,11 +40,11 @@ function rowFwd(g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize
   let j = 0;
   for (; j + 4 <= n2; j += 4) {
     const k = <usize>j << 2;
-    v128.store(g + k, sigmoid4(f32x4.add(v128.load(g + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)))));
+    v128.store(g + k, sigmoidGate4(f32x4.add(v128.load(g + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)))));
   }
   for (; j < n2; j++) {
     const k = <usize>j << 2;
-    store<f32>(g + k, sigmoid1(load<f32>(g + k) + (load<f32>(hp + k) + load<f32>(bh + k))));
+    store<f32>(g + k, sigmoidGate1(load<f32>(g + k) + (load<f32>(hp + k) + load<f32>(bh + k))));
   }
   j = 0;
   for (; j + 4 <= H; j += 4) {
@@ -52,7 +52,7 @@ function rowFwd(g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize
     const vr = v128.load(g + k);
     const vz = v128.load(g + gb + k);
     const vh = f32x4.add(v128.load(hp + 2 * gb + k), v128.load(bh + 2 * gb + k));
-    const vn = tanh4(madd(vr, vh, v128.load(g + 2 * gb + k)));
+    const vn = tanhGate4(madd(vr, vh, v128.load(g + 2 * gb + k)));
     const h = madd(vz, v128.load(hp0 + k), f32x4.mul(oneMinus(vz), vn));
     v128.store(g + 2 * gb + k, vn);
     v128.store(hn + k, vh);
@@ -64,7 +64,7 @@ function rowFwd(g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize
     const sr = load<f32>(g + k);
     const sz = load<f32>(g + gb + k);
     const sh = load<f32>(hp + 2 * gb + k) + load<f32>(bh + 2 * gb + k);
-    const sn = tanh1(maddScalar(sr, sh, load<f32>(g + 2 * gb + k)));
+    const sn = tanhGate1(maddScalar(sr, sh, load<f32>(g + 2 * gb + k)));
     const h = maddScalar(sz, load<f32>(hp0 + k), (<f32>1 - sz) * sn);
     store<f32>(g + 2 * gb + k, sn);
     store<f32>(hn + k, sh);

@@ -3,7 +3,7 @@
 // Backward: the reverse loop carries only dh and dc; the weight gradients are single GEMMs done by the layer.
 
 import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, padded, prevRow, timeOf } from './cell';
-import { sigmoid1, sigmoid4, tanh1, tanh4 } from './math';
+import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
 
@@ -49,12 +49,12 @@ function rowFwd(g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize,
   let j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
-    const vi = sigmoid4(pre4(g + k, hp + k, bh + k));
-    const vf = sigmoid4(pre4(g + gb + k, hp + gb + k, bh + gb + k));
-    const vg = tanh4(pre4(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
-    const vo = sigmoid4(pre4(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
+    const vi = sigmoidGate4(pre4(g + k, hp + k, bh + k));
+    const vf = sigmoidGate4(pre4(g + gb + k, hp + gb + k, bh + gb + k));
+    const vg = tanhGate4(pre4(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
+    const vo = sigmoidGate4(pre4(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
     const c = madd(vf, v128.load(cp + k), f32x4.mul(vi, vg));
-    const h = f32x4.mul(vo, tanh4(c));
+    const h = f32x4.mul(vo, tanhGate4(c));
     v128.store(g + k, vi);
     v128.store(g + gb + k, vf);
     v128.store(g + 2 * gb + k, vg);
@@ -65,12 +65,12 @@ function rowFwd(g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize,
   }
   for (; j < H; j++) {
     const k = <usize>j << 2;
-    const si = sigmoid1(pre1(g + k, hp + k, bh + k));
-    const sf = sigmoid1(pre1(g + gb + k, hp + gb + k, bh + gb + k));
-    const sg = tanh1(pre1(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
-    const so = sigmoid1(pre1(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
+    const si = sigmoidGate1(pre1(g + k, hp + k, bh + k));
+    const sf = sigmoidGate1(pre1(g + gb + k, hp + gb + k, bh + gb + k));
+    const sg = tanhGate1(pre1(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
+    const so = sigmoidGate1(pre1(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
     const c = maddScalar(sf, load<f32>(cp + k), si * sg);
-    const h = so * tanh1(c);
+    const h = so * tanhGate1(c);
     store<f32>(g + k, si);
     store<f32>(g + gb + k, sf);
     store<f32>(g + 2 * gb + k, sg);
@@ -118,7 +118,7 @@ function rowBwd(dg: usize, dh: usize, dc: usize, dout: usize, g: usize, cp: usiz
     const vf = v128.load(g + gb + k);
     const vg = v128.load(g + 2 * gb + k);
     const vo = v128.load(g + 3 * gb + k);
-    const tc = tanh4(v128.load(cn + k));
+    const tc = tanhGate4(v128.load(cn + k));
     const dcv = madd(f32x4.mul(dhv, vo), dtanh(tc), v128.load(dc + k));
     v128.store(dg + k, f32x4.mul(f32x4.mul(dcv, vg), dsigmoid(vi)));
     v128.store(dg + gb + k, f32x4.mul(f32x4.mul(dcv, v128.load(cp + k)), dsigmoid(vf)));
@@ -133,7 +133,7 @@ function rowBwd(dg: usize, dh: usize, dc: usize, dout: usize, g: usize, cp: usiz
     const sf = load<f32>(g + gb + k);
     const sg = load<f32>(g + 2 * gb + k);
     const so = load<f32>(g + 3 * gb + k);
-    const tc = tanh1(load<f32>(cn + k));
+    const tc = tanhGate1(load<f32>(cn + k));
     const dcv = maddScalar(dhv * so, dtanh1(tc), load<f32>(dc + k));
     store<f32>(dg + k, (dcv * sg) * dsigmoid1(si));
     store<f32>(dg + gb + k, (dcv * load<f32>(cp + k)) * dsigmoid1(sf));

@@ -2,7 +2,7 @@
 // φ = tanh (relu = 0) or relu (relu = 1). relu is x > 0 ? x : 0 in every backend (NaN and −0 give +0).
 
 import { at, curRow, dtanh, dtanh1, holdState, loadState, padded, prevRow, timeOf } from './cell';
-import { tanh1, tanh4 } from './math';
+import { tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 
 // out [T·B] rows of ldo floats; hs [(T+1)·B, H] history (see cell.ts); xproj [T·B, H] = x·W_ihᵀ + b_ih (read only);
@@ -34,14 +34,14 @@ function rowFwd(x: usize, hp: usize, bh: usize, h1: usize, o: usize, H: i32, rel
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
     const p = f32x4.add(v128.load(x + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)));
-    const h = relu ? v128.and(p, f32x4.gt(p, zero)) : tanh4(p);
+    const h = relu ? v128.and(p, f32x4.gt(p, zero)) : tanhGate4(p);
     v128.store(h1 + k, h);
     v128.store(o + k, h);
   }
   for (; j < H; j++) {
     const k = <usize>j << 2;
     const p = load<f32>(x + k) + (load<f32>(hp + k) + load<f32>(bh + k));
-    const h: f32 = relu ? (p > 0 ? p : 0) : tanh1(p);
+    const h: f32 = relu ? (p > 0 ? p : 0) : tanhGate1(p);
     store<f32>(h1 + k, h);
     store<f32>(o + k, h);
   }

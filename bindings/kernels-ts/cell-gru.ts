@@ -1,9 +1,9 @@
 // Twin of assembly/cell-gru.ts: the same f32 operations per element in the same order, each rounded.
 
 import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import { sigmoidGate1, tanhGate1 } from './gate.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
-import { sigmoid1, tanh1 } from './math.ts';
 
 export function gru_seq_fwd_f32(
   h: Heap,
@@ -49,10 +49,10 @@ export function gru_seq_fwd_f32(
         const a = g + j;
         const p = hp + j;
         const q = bh + j;
-        const sr = sigmoid1(fround(f[a] + fround(f[p] + f[q])));
-        const sz = sigmoid1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
+        const sr = sigmoidGate1(fround(f[a] + fround(f[p] + f[q])));
+        const sz = sigmoidGate1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
         const sh = fround(f[p + 2 * H] + f[q + 2 * H]);
-        const sn = tanh1(fround(fround(sr * sh) + f[a + 2 * H]));
+        const sn = tanhGate1(fround(fround(sr * sh) + f[a + 2 * H]));
         const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
         f[a] = sr;
         f[a + H] = sz;

@@ -2,9 +2,9 @@
 // Float indices are byte pointers >> 2.
 
 import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import { sigmoidGate1, tanhGate1 } from './gate.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
-import { sigmoid1, tanh1 } from './math.ts';
 
 export function lstm_seq_fwd_f32(
   h: Heap,
@@ -53,12 +53,12 @@ export function lstm_seq_fwd_f32(
         const a = g + j;
         const p = hp + j;
         const q = bh + j;
-        const si = sigmoid1(fround(f[a] + fround(f[p] + f[q])));
-        const sf = sigmoid1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
-        const sg = tanh1(fround(f[a + 2 * H] + fround(f[p + 2 * H] + f[q + 2 * H])));
-        const so = sigmoid1(fround(f[a + 3 * H] + fround(f[p + 3 * H] + f[q + 3 * H])));
+        const si = sigmoidGate1(fround(f[a] + fround(f[p] + f[q])));
+        const sf = sigmoidGate1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
+        const sg = tanhGate1(fround(f[a + 2 * H] + fround(f[p + 2 * H] + f[q + 2 * H])));
+        const so = sigmoidGate1(fround(f[a + 3 * H] + fround(f[p + 3 * H] + f[q + 3 * H])));
         const c = fround(fround(sf * f[cp + j]) + fround(si * sg));
-        const hv = fround(so * tanh1(c));
+        const hv = fround(so * tanhGate1(c));
         f[g + j] = si;
         f[g + H + j] = sf;
         f[g + 2 * H + j] = sg;
@@ -113,7 +113,7 @@ export function lstm_seq_bwd_f32(
         const sf = f[g + H + j];
         const sg = f[g + 2 * H + j];
         const so = f[g + 3 * H + j];
-        const tc = tanh1(f[cn + j]);
+        const tc = tanhGate1(f[cn + j]);
         const dcv = fround(fround(fround(dhv * so) * dtanh(tc)) + f[dcb + j]);
         f[dg + j] = fround(fround(dcv * sg) * dsigmoid(si));
         f[dg + H + j] = fround(fround(dcv * f[cp + j]) * dsigmoid(sf));

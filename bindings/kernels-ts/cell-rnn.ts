@@ -1,9 +1,9 @@
 // Twin of assembly/cell-rnn.ts: the same f32 operations per element in the same order, each rounded.
 
 import { curRow, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import { tanhGate1 } from './gate.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
-import { tanh1 } from './math.ts';
 
 export function rnn_seq_fwd_f32(
   h: Heap,
@@ -45,7 +45,7 @@ export function rnn_seq_fwd_f32(
       for (let j = 0; j < H; j++) {
         const p = fround(f[x + j] + fround(f[hp + j] + f[bh + j]));
         // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; the wasm lanes (and the mask) give 0.
-        const hv = relu ? (p > 0 ? p : 0) : tanh1(p);
+        const hv = relu ? (p > 0 ? p : 0) : tanhGate1(p);
         f[h1 + j] = hv;
         f[o + j] = hv;
       }
