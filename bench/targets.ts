@@ -18,6 +18,10 @@ export const PYTORCH: Record<string, number> = {
   W5b: 182_000,
 };
 
+/** PyTorch 1.13 CPU with 2 threads (BENCHMARKS.md): "best of 1 or 2 threads each side" compares against the
+ * larger of this and PYTORCH. */
+export const PYTORCH_2_THREADS: Record<string, number> = { W1: 53_000, W2: 8_840, W3: 180_000, W5b: 221_000 };
+
 /** 128-bit multiply + add on one core of this machine class, measured natively (BENCHMARKS.md), GFLOP/s. */
 export const SIMD128_CEILING = 32;
 
@@ -46,7 +50,9 @@ export function best(rows: BenchResult[], systems: ReadonlySet<string>): BenchRe
 export function formatTargets(results: BenchResult[]): string {
   const lines = ['targets (ours = faster of wasm-relaxed / wasm-simd)'];
   for (const id of ['W1', 'W2', 'W3', 'W4', 'W5a', 'W5b']) {
-    const rows = results.filter((r) => r.workload === id);
+    const all = results.filter((r) => r.workload === id);
+    // Ratios to TF.js and ts (one thread each) and the one-thread PyTorch figure take our one-thread rows.
+    const rows = all.filter((r) => r.threads === 1);
     const ours = best(rows, OURS);
     if (!ours) continue;
     const lower = ours.unit === 'us/step';
@@ -83,6 +89,13 @@ export function formatTargets(results: BenchResult[]): string {
       lines.push(
         `${id.padEnd(4)} ≥ ${fmt(goal)} tokens/s (PyTorch): ${fmt(ours.median)}  ${mark(ours.median >= goal)}`,
       );
+      const threaded = best(all, OURS);
+      if (threaded && threaded.threads > 1) {
+        const top = Math.max(goal, PYTORCH_2_THREADS[id] ?? 0);
+        lines.push(
+          `${id.padEnd(4)} ≥ ${fmt(top)} tokens/s (PyTorch's best of 1 and 2 threads): ${fmt(threaded.median)} (${threaded.system} ×${threaded.threads} threads)  ${mark(threaded.median >= top)}`,
+        );
+      }
     }
   }
   return lines.join('\n');

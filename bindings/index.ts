@@ -38,6 +38,7 @@ export type { RecurrentOptions } from './model/recurrent-config.ts';
 export { RNN, type RNNOptions } from './model/rnn.ts';
 export { ParamSlab, type SlabEntry, type TensorSpec } from './model/slab.ts';
 export { Stepper, type StepperState } from './model/stepper.ts';
+export { ParallelForward, type ParallelForwardOptions } from './parallel/parallel-forward.ts';
 export type { ParallelOptions, ParallelTrainerOptions } from './parallel/parallel-options.ts';
 export { ParallelTrainer } from './parallel/parallel-trainer.ts';
 export { Random } from './random.ts';

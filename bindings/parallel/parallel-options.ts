@@ -2,6 +2,7 @@
 // batch size against the shard count (every batch must give each shard at least one row).
 
 import { describe, ValueError } from '../errors.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import type { FitData, FitOptions } from '../train/fit.ts';
 import type { TrainerOptions } from '../train/trainer.ts';
 import { MAX_TASKS } from './task-loop.ts';
@@ -24,7 +25,8 @@ export type ParallelTrainerOptions = TrainerOptions & ParallelOptions;
 
 export const DEFAULT_SHARDS = 4;
 
-function count(name: string, value: unknown, max: number): number {
+/** An integer option from 1 to max, or a ValueError naming it. */
+export function count(name: string, value: unknown, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
     throw new ValueError(`${name} must be an integer from 1 to ${max} but got ${describe(value)}`);
   }
@@ -42,6 +44,36 @@ export function parallelOptions(
       ? Math.max(1, Math.min(cores, shards))
       : count('threads', options.threads, 1024);
   return { threads, shards };
+}
+
+/**
+ * The threads that will run, of those asked for: 1 where `rt` has no shared memory, else at most `shards`; and
+ * the notes that say why fewer run (also given once as a console warning). `owner` names whose runtime it is
+ * ("model's"), `work` what then runs on one thread ("training").
+ */
+export function threadPlan(
+  rt: Runtime,
+  asked: { threads: number; shards: number },
+  shared: boolean,
+  owner: string,
+  work: string,
+): { threads: number; notes: string[] } {
+  const notes: string[] = [];
+  if (asked.threads > 1 && !shared) {
+    const why = rt.notes.find((n) => n.startsWith('shared memory is not available'));
+    notes.push(
+      `threads: ${asked.threads} was asked for, but the ${owner} runtime has no shared memory ` +
+        `(${why ?? 'it was not made by init({ shared: true })'}); ${work} runs on one thread, with the same results`,
+    );
+  }
+  const threads = shared ? Math.min(asked.threads, asked.shards) : 1;
+  if (threads < asked.threads && shared) {
+    notes.push(
+      `threads: ${asked.threads} was asked for, but ${asked.shards} shards keep at most ${threads} busy`,
+    );
+  }
+  if (notes.length > 0) console.warn(`wasm-rnn: ${notes.join('; ')}`);
+  return { threads, notes };
 }
 
 /** A batch of B rows cut into `shards` parts: at least one row each. */

@@ -23,8 +23,9 @@ import {
   type ParallelTrainerOptions,
   parallelOptions,
   smallestBatch,
+  threadPlan,
 } from './parallel-options.ts';
-import { ThreadPool } from './pool.ts';
+import { noteFailedStart, ThreadPool } from './pool.ts';
 import { Shard, shardRows } from './shard.ts';
 import { joinDropout, splitDropout } from './shard-dropout.ts';
 import { poolSourceOf } from './shared-runtime.ts';
@@ -64,22 +65,9 @@ export class ParallelTrainer extends Trainer {
     const asked = parallelOptions(options ?? {}, source?.threads.cores() ?? 1);
     super(model, options);
     this.shards = asked.shards;
-    const notes: string[] = [];
-    if (asked.threads > 1 && source === undefined) {
-      const why = model.rt.notes.find((n) => n.startsWith('shared memory is not available'));
-      notes.push(
-        `threads: ${asked.threads} was asked for, but the model's runtime has no shared memory ` +
-          `(${why ?? 'it was not made by init({ shared: true })'}); training runs on one thread, with the same results`,
-      );
-    }
-    this.threads = source === undefined ? 1 : Math.min(asked.threads, asked.shards);
-    if (this.threads < asked.threads && source !== undefined) {
-      notes.push(
-        `threads: ${asked.threads} was asked for, but ${asked.shards} shards keep at most ${this.threads} busy`,
-      );
-    }
-    this.notes = notes;
-    if (notes.length > 0) console.warn(`wasm-rnn: ${notes.join('; ')}`);
+    const plan = threadPlan(model.rt, asked, source !== undefined, "model's", 'training');
+    this.threads = plan.threads;
+    this.notes = plan.notes;
     this.#recorder = new TapeRecorder(model.rt);
     this.#shards = Array.from({ length: this.shards }, () => new Shard(model, this.#recorder, options.loss));
     this.#step = new Launch(model.rt);
@@ -88,11 +76,7 @@ export class ParallelTrainer extends Trainer {
     this.#reduceTable = this.#reduce.publish();
     this.#pool = new ThreadPool(model.rt, this.threads - 1, source);
     this.ready = this.#pool.ready;
-    this.ready.catch((error: Error) => {
-      const note = `a worker thread could not start (${error.message}); the others share the work`;
-      (this.notes as string[]).push(note);
-      console.warn(`wasm-rnn: ${note}`);
-    });
+    noteFailedStart(this.ready, this.notes as string[]);
   }
 
   /** Tasks (shard steps and reduction chunks) the worker threads have run so far. */

@@ -72,6 +72,15 @@ function canBlock(control: Int32Array): boolean {
   }
 }
 
+/** Adds a note (and a console warning) to `notes` if a worker of a pool whose `ready` this is cannot start. */
+export function noteFailedStart(ready: Promise<void>, notes: string[]): void {
+  ready.catch((error: Error) => {
+    const note = `a worker thread could not start (${error.message}); the others share the work`;
+    notes.push(note);
+    console.warn(`wasm-rnn: ${note}`);
+  });
+}
+
 export class ThreadPool {
   readonly #rt: Runtime;
   readonly #control: Region;

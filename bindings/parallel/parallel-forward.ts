@@ -1,0 +1,261 @@
+// Batched inference on several threads: a recurrent layer's forward with the batch cut into shards by rows, each
+// shard run by an engine of its own (the layer's parameters, its own workspace) on whichever thread takes it.
+// No kernel mixes batch rows (the per-step GEMMs compute every row of h·W_hhᵀ alike, the gate loops go row by
+// row), so the outputs and final states are bit-identical to layer.forward's for any number of threads and
+// shards. The kernels read the weights from the layer's slab at each call: training between calls is seen.
+
+import { describe, ValueError } from '../errors.ts';
+import { Recurrent } from '../model/recurrent.ts';
+import { RecurrentEngine } from '../model/recurrent-engine.ts';
+import {
+  checkArray,
+  checkInput,
+  noCell,
+  type RecurrentOutput,
+  type RecurrentState,
+} from '../model/recurrent-io.ts';
+import { checkLengths } from '../model/sequence-input.ts';
+import { Workspace } from '../model/workspace.ts';
+import type { Tensor } from '../tensor.ts';
+import { Launch } from './launch.ts';
+import { count, threadPlan } from './parallel-options.ts';
+import { noteFailedStart, ThreadPool } from './pool.ts';
+import { shardRows } from './shard.ts';
+import { poolSourceOf } from './shared-runtime.ts';
+import { TapeRecorder } from './tape-recorder.ts';
+import { MAX_TASKS } from './task-loop.ts';
+
+export interface ParallelForwardOptions {
+  /** Threads that run each forward, the calling thread included. Default: the cores the engine reports. */
+  threads?: number;
+  /** Parts each batch is cut into, by rows (default: `threads`; a batch of fewer rows gets one part a row). */
+  shards?: number;
+}
+
+interface Part {
+  engine: RecurrentEngine;
+  io: Workspace;
+}
+
+export class ParallelForward {
+  /** Threads that work on each forward (1 where memory cannot be shared), the calling thread included. */
+  readonly threads: number;
+  readonly shards: number;
+  /** Why fewer threads run than were asked for, if they do. */
+  readonly notes: readonly string[];
+  /** Settles when every worker has started (forwards before then run on the threads already up). */
+  readonly ready: Promise<void>;
+  readonly #layer: Recurrent;
+  readonly #recorder: TapeRecorder;
+  readonly #parts: Part[];
+  readonly #pool: ThreadPool;
+  readonly #launch: Launch;
+  #disposed = false;
+
+  constructor(layer: Recurrent, options: ParallelForwardOptions = {}) {
+    if (!(layer instanceof Recurrent)) {
+      throw new ValueError(`ParallelForward runs an RNN, LSTM or GRU layer but got ${describe(layer)}`);
+    }
+    if (layer.disposed) throw new ValueError('ParallelForward: the layer was disposed');
+    if (options === null || typeof options !== 'object') {
+      throw new ValueError(`options must be an object but got ${describe(options)}`);
+    }
+    const source = poolSourceOf(layer.rt);
+    const threads =
+      options.threads === undefined
+        ? (source?.threads.cores() ?? 1)
+        : count('threads', options.threads, 1024);
+    this.shards = options.shards === undefined ? threads : count('shards', options.shards, MAX_TASKS);
+    const plan = threadPlan(
+      layer.rt,
+      { threads, shards: this.shards },
+      source !== undefined,
+      "layer's",
+      'the forward',
+    );
+    this.threads = plan.threads;
+    this.notes = plan.notes;
+    this.#layer = layer;
+    this.#recorder = new TapeRecorder(layer.rt);
+    this.#parts = Array.from({ length: this.shards }, () => ({
+      engine: new RecurrentEngine(this.#recorder.rt, layer.config, layer.units),
+      io: new Workspace(layer.rt),
+    }));
+    this.#launch = new Launch(layer.rt);
+    this.#pool = new ThreadPool(layer.rt, this.threads - 1, source);
+    this.ready = this.#pool.ready;
+    noteFailedStart(this.ready, this.notes as string[]);
+  }
+
+  /** Shard forwards the worker threads have run so far (the rest ran on the calling thread). */
+  get workerTasks(): number {
+    return this.#pool.workerTasks;
+  }
+
+  /** Worker threads still running (0 after dispose). */
+  get liveWorkers(): number {
+    return this.#pool.liveWorkers;
+  }
+
+  /** layer.forward's arguments and results (bit for bit), the batch's rows shared out among the threads. */
+  forward(
+    x: Tensor<Float32Array> | Tensor<Int32Array>,
+    state: RecurrentState = {},
+    options: { lengths?: ArrayLike<number> } = {},
+  ): RecurrentOutput {
+    this.#live('forward');
+    const layer = this.#layer;
+    const c = layer.config;
+    const input = checkInput(c, x);
+    const { T, B, tokens } = input;
+    const shape = [c.L * c.D, B, c.H];
+    const h0 = checkArray('h0', state?.h0, shape);
+    const c0 = layer.cell.hasCell ? checkArray('c0', state?.c0, shape) : noCell('c0', state?.c0);
+    const lengths = checkLengths(options?.lengths, T, B);
+    const parts = Math.min(this.shards, B);
+    const W = tokens ? 1 : c.I;
+    const LD = c.L * c.D;
+    // Every block first: a reallocation may grow memory, and no pointer taken before it stays valid.
+    for (let s = 0; s < parts; s++) {
+      const [start, end] = shardRows(B, parts, s);
+      const n = end - start;
+      const { engine, io } = this.#parts[s];
+      io.need('x', T * n * W);
+      if (lengths) io.need('lengths', n);
+      if (h0) io.need('init_h', LD * n * c.H);
+      if (c0) io.need('init_c', LD * n * c.H);
+      engine.reserve(T, n, false, tokens);
+    }
+    const launch = this.#launch;
+    launch.clear();
+    for (let s = 0; s < parts; s++) {
+      const [start, end] = shardRows(B, parts, s);
+      const n = end - start;
+      const { engine, io } = this.#parts[s];
+      const memory = layer.rt.memory.buffer;
+      const xs = tokens
+        ? new Int32Array(memory, io.ptr('x'), T * n)
+        : new Float32Array(memory, io.ptr('x'), T * n * W);
+      copyRows(input.data, xs, T, B, W, start, end, c.batchFirst, false);
+      if (lengths) new Int32Array(memory, io.ptr('lengths'), n).set(lengths.subarray(start, end));
+      if (h0)
+        copyStateRows(new Float32Array(memory, io.ptr('init_h'), LD * n * c.H), h0, LD, B, c.H, start, end);
+      if (c0)
+        copyStateRows(new Float32Array(memory, io.ptr('init_c'), LD * n * c.H), c0, LD, B, c.H, start, end);
+      const tape = this.#recorder.record(() =>
+        engine.forward({
+          T,
+          B: n,
+          tokens,
+          x: io.ptr('x'),
+          h0: h0 ? io.ptr('init_h') : 0,
+          c0: c0 ? io.ptr('init_c') : 0,
+          lengths: lengths ? io.ptr('lengths') : 0,
+          dropout: 0,
+        }),
+      );
+      launch.add(tape);
+    }
+    this.#pool.launch(launch.publish(), launch.count);
+    return this.#gather(T, B, parts);
+  }
+
+  /** Ends the worker threads and returns every block; the layer is left as it was. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.#pool.dispose();
+    for (const { engine, io } of this.#parts) {
+      engine.free();
+      io.free();
+    }
+    this.#launch.free();
+  }
+
+  /** Each part's outputs and final states put back at its rows, in the user's layout. */
+  #gather(T: number, B: number, parts: number): RecurrentOutput {
+    const c = this.#layer.config;
+    const memory = this.#layer.rt.memory.buffer;
+    const DH = c.D * c.H;
+    const outputs = new Float32Array(T * B * DH);
+    const hN = new Float32Array(c.L * c.D * B * c.H);
+    const cN = this.#layer.cell.hasCell ? new Float32Array(hN.length) : undefined;
+    for (let s = 0; s < parts; s++) {
+      const [start, end] = shardRows(B, parts, s);
+      const n = end - start;
+      const { engine } = this.#parts[s];
+      copyRows(
+        outputs,
+        new Float32Array(memory, engine.outputs, T * n * DH),
+        T,
+        B,
+        DH,
+        start,
+        end,
+        c.batchFirst,
+        true,
+      );
+      for (const u of engine.units) {
+        const at = (u.index * B + start) * c.H;
+        hN.set(new Float32Array(memory, engine.finalState(u.index, 'h'), n * c.H), at);
+        if (cN) cN.set(new Float32Array(memory, engine.finalState(u.index, 'c'), n * c.H), at);
+      }
+    }
+    const states = [c.L * c.D, B, c.H];
+    const out = { data: outputs, shape: c.batchFirst ? [B, T, DH] : [T, B, DH] };
+    return cN
+      ? { outputs: out, hN: { data: hN, shape: states }, cN: { data: cN, shape: states } }
+      : { outputs: out, hN: { data: hN, shape: states } };
+  }
+
+  #live(method: string): void {
+    if (this.#disposed) throw new ValueError(`${method}: this ParallelForward was disposed`);
+    if (this.#layer.disposed) throw new ValueError(`${method}: the ParallelForward's layer was disposed`);
+  }
+}
+
+/**
+ * Rows [start, end) of a [T, B, W] batch (or [B, T, W] when batchFirst) and a time-major [T, end − start, W] part:
+ * from the batch into the part, or (`back`) from the part into the batch.
+ */
+function copyRows(
+  batch: Float32Array | Int32Array,
+  part: Float32Array | Int32Array,
+  T: number,
+  B: number,
+  W: number,
+  start: number,
+  end: number,
+  batchFirst: boolean,
+  back: boolean,
+): void {
+  const n = end - start;
+  for (let t = 0; t < T; t++) {
+    if (!batchFirst) {
+      const at = (t * B + start) * W;
+      if (back) batch.set(part.subarray(t * n * W, (t + 1) * n * W), at);
+      else part.set(batch.subarray(at, at + n * W), t * n * W);
+      continue;
+    }
+    for (let b = start; b < end; b++) {
+      const at = (b * T + t) * W;
+      const local = (t * n + b - start) * W;
+      if (back) batch.set(part.subarray(local, local + W), at);
+      else part.set(batch.subarray(at, at + W), local);
+    }
+  }
+}
+
+/** Rows [start, end) of every [B, H] block of an [LD, B, H] state, into an [LD, end − start, H] part. */
+function copyStateRows(
+  part: Float32Array,
+  state: Float32Array,
+  LD: number,
+  B: number,
+  H: number,
+  start: number,
+  end: number,
+): void {
+  const n = end - start;
+  for (let k = 0; k < LD; k++) part.set(state.subarray((k * B + start) * H, (k * B + end) * H), k * n * H);
+}
