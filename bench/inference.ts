@@ -5,7 +5,7 @@
 import { init } from '../bindings/index.node.ts';
 import { LSTM } from '../bindings/model/lstm.ts';
 import { ParallelForward } from '../bindings/parallel/parallel-forward.ts';
-import { measure, perStepRow, rateRow, type Timing } from './measure.ts';
+import { measure, onWallClock, perStepRow, rateRow, type Timing } from './measure.ts';
 import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
 import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
 import { type PeerStep, tfjsBatched, tfjsStreaming } from './tfjs-models.ts';
@@ -66,7 +66,8 @@ export async function benchBatchedInference(options: BenchOptions): Promise<Benc
   ];
 }
 
-/** W5b rows for each thread count above 1 (--threads): a ParallelForward (one shard a thread) on our wasm builds. */
+/** W5b rows for each thread count above 1 (--threads): a ParallelForward (one shard a thread) on our wasm builds,
+ * timed by the wall clock. */
 async function batchedThreads(
   options: BenchOptions,
   x: { data: Int32Array; shape: number[] },
@@ -82,7 +83,9 @@ async function batchedThreads(
       const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
       const pf = new ParallelForward(lstm, { threads });
       await pf.ready;
-      const t = await measure(`W5b ${system} ${threads} threads`, () => pf.forward(x), options.quick);
+      const t = await onWallClock(() =>
+        measure(`W5b ${system} ${threads} threads`, () => pf.forward(x), options.quick),
+      );
       await pf.dispose();
       lstm.dispose();
       results.push({ ...rateRow('W5b', system, t, T * B), threads });

@@ -1,5 +1,6 @@
 // npm run bench [-- --quick] [--only G,W1,W5a] [--json FILE] [--clock wall|cpu] [--threads 1,2]: every workload of
 // ../shared/BENCHMARKS.md, for our systems and the TF.js peers, in this one process, and the SIMD128 ceiling.
+// Rows on more than one thread (--threads) are timed by the wall clock whatever --clock says.
 
 import { parseArgs } from 'node:util';
 import { benchCeiling } from './ceiling.ts';

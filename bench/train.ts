@@ -2,7 +2,7 @@
 
 import { init } from '../bindings/index.node.ts';
 import { ceilingProbe } from './ceiling.ts';
-import { measure, rateRow } from './measure.ts';
+import { measure, onWallClock, rateRow } from './measure.ts';
 import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
 import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
 import { tfjsTrainStep } from './tfjs-models.ts';
@@ -57,7 +57,8 @@ export async function benchTraining(id: TrainId, options: BenchOptions): Promise
 /** Shards of a batch for the threaded rows: fixed, so that the weights do not depend on the thread count. */
 const SHARDS = 4;
 
-/** Rows for each thread count above 1 (--threads): a ParallelTrainer on our WebAssembly systems. W4 has B = 1. */
+/** Rows for each thread count above 1 (--threads): a ParallelTrainer on our WebAssembly systems, timed by the wall
+ * clock. W4 has B = 1. */
 async function benchThreads(id: TrainId, options: BenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const w = TRAIN[id];
@@ -70,7 +71,7 @@ async function benchThreads(id: TrainId, options: BenchOptions): Promise<BenchRe
       if (!rt) continue;
       const s = makeStep(rt, w, { threads, shards: SHARDS });
       await s.ready;
-      const t = await measure(`${id} ${system} ${threads} threads`, s.step, options.quick);
+      const t = await onWallClock(() => measure(`${id} ${system} ${threads} threads`, s.step, options.quick));
       if (!Number.isFinite(s.loss())) throw new Error(`bench ${id} ${system}: loss is ${s.loss()}`);
       await s.dispose();
       results.push({ ...rateRow(id, system, t, tokensPerStep(w)), threads });
