@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { best, PYTORCH } from './targets.ts';
+import { best, PYTORCH, PYTORCH_2_THREADS } from './targets.ts';
 import type { BenchResult, BenchSystem } from './types.ts';
 
 const SYSTEMS: BenchSystem[] = ['wasm-relaxed', 'wasm-simd', 'ts', 'tfjs-wasm', 'tfjs-cpu'];
@@ -29,7 +29,7 @@ export function markdownTable(results: BenchResult[]): string {
   const head = ['workload', 'unit', ...SYSTEMS, 'PyTorch CPU (BENCHMARKS.md)', 'ours ÷ TF.js', 'ours ÷ ts'];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const w of WORKLOADS) {
-    const rows = results.filter((r) => r.workload === w);
+    const rows = results.filter((r) => r.workload === w && r.threads === 1);
     if (rows.length === 0) continue;
     const lower = rows[0].unit === 'us/step';
     const ours = best(rows, new Set(['wasm-relaxed', 'wasm-simd']));
@@ -50,7 +50,33 @@ export function markdownTable(results: BenchResult[]): string {
   return lines.join('\n');
 }
 
+/** Rows on more than one thread (--threads), against each one's 1-thread row and PyTorch's 2-thread figure. */
+export function threadsTable(results: BenchResult[]): string {
+  const threaded = results.filter((r) => r.threads > 1);
+  if (threaded.length === 0) return '';
+  const head = [
+    'workload',
+    'system',
+    'threads',
+    'unit',
+    'median',
+    '÷ 1 thread',
+    'PyTorch CPU 2 threads (BENCHMARKS.md)',
+  ];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of threaded) {
+    const one = results.find((o) => o.workload === r.workload && o.system === r.system && o.threads === 1);
+    const torch = PYTORCH_2_THREADS[r.workload];
+    lines.push(
+      `| ${r.workload} | ${r.system} | ${r.threads} | ${r.unit} | ${fmt(r.median)} | ${one ? `${(r.median / one.median).toFixed(2)}×` : '—'} | ${torch === undefined ? '—' : fmt(torch)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const doc = JSON.parse(await readFile(process.argv[2], 'utf8')) as { results: BenchResult[] };
   console.log(markdownTable(doc.results));
+  const threads = threadsTable(doc.results);
+  if (threads) console.log(`\n${threads}`);
 }
