@@ -4,6 +4,7 @@
 import { describe, ShapeError, ValueError } from '../errors.ts';
 import { checkTensor, requireFinite, type Tensor } from '../tensor.ts';
 import type { Config } from './recurrent-config.ts';
+import { checkLengths } from './sequence-input.ts';
 
 export interface RecurrentState {
   /** [L·D, B, H] initial hidden state; absent = zeros. */
@@ -123,4 +124,19 @@ export function readSeq(src: Float32Array, T: number, B: number, W: number, batc
 export function noCell(name: string, value: unknown): undefined {
   if (value !== undefined) throw new ValueError(`${name} is only for LSTM layers, which have a cell state`);
   return undefined;
+}
+
+/** The checked arguments of a recurrent forward: x's layout and data, initial states and lengths. */
+export function checkForward(
+  c: Config,
+  hasCell: boolean,
+  x: unknown,
+  state: RecurrentState | undefined,
+  options: { lengths?: ArrayLike<number> } | undefined,
+) {
+  const input = checkInput(c, x);
+  const shape = [c.L * c.D, input.B, c.H];
+  const h0 = checkArray('h0', state?.h0, shape);
+  const c0 = hasCell ? checkArray('c0', state?.c0, shape) : noCell('c0', state?.c0);
+  return { input, h0, c0, lengths: checkLengths(options?.lengths, input.T, input.B) };
 }

@@ -8,7 +8,7 @@ import { CELLS, type Cell, type CellType, type UnitBuffers } from './cells.ts';
 import { type Config, configure, type RecurrentOptions, specsOf } from './recurrent-config.ts';
 import {
   checkArray,
-  checkInput,
+  checkForward,
   noCell,
   type RecurrentGrads,
   type RecurrentInputGrads,
@@ -29,7 +29,6 @@ import {
   type UnitParams,
   unitParams,
 } from './recurrent-params.ts';
-import { checkLengths } from './sequence-input.ts';
 import { type ParamSlab, prefixed, type TensorSpec } from './slab.ts';
 import { Stepper } from './stepper.ts';
 import { Workspace } from './workspace.ts';
@@ -80,12 +79,8 @@ export class Recurrent {
   ): RecurrentOutput {
     const c = this.config;
     this.#live('forward');
-    const input = checkInput(c, x);
+    const { input, h0, c0, lengths } = checkForward(c, this.cell.hasCell, x, state, options);
     const { T, B, tokens } = input;
-    const shape = [c.L * c.D, B, c.H];
-    const h0 = checkArray('h0', state?.h0, shape);
-    const c0 = this.cell.hasCell ? checkArray('c0', state?.c0, shape) : noCell('c0', state?.c0);
-    const lengths = checkLengths(options?.lengths, T, B);
     const io = this.#io;
     const LDBH = c.L * c.D * B * c.H;
     io.need('x', T * B * (tokens ? 1 : c.I));

@@ -7,14 +7,7 @@
 import { describe, ValueError } from '../errors.ts';
 import { Recurrent } from '../model/recurrent.ts';
 import { RecurrentEngine } from '../model/recurrent-engine.ts';
-import {
-  checkArray,
-  checkInput,
-  noCell,
-  type RecurrentOutput,
-  type RecurrentState,
-} from '../model/recurrent-io.ts';
-import { checkLengths } from '../model/sequence-input.ts';
+import { checkForward, type RecurrentOutput, type RecurrentState } from '../model/recurrent-io.ts';
 import { Workspace } from '../model/workspace.ts';
 import type { Tensor } from '../tensor.ts';
 import { Launch } from './launch.ts';
@@ -106,12 +99,8 @@ export class ParallelForward {
     this.#live('forward');
     const layer = this.#layer;
     const c = layer.config;
-    const input = checkInput(c, x);
+    const { input, h0, c0, lengths } = checkForward(c, layer.cell.hasCell, x, state, options);
     const { T, B, tokens } = input;
-    const shape = [c.L * c.D, B, c.H];
-    const h0 = checkArray('h0', state?.h0, shape);
-    const c0 = layer.cell.hasCell ? checkArray('c0', state?.c0, shape) : noCell('c0', state?.c0);
-    const lengths = checkLengths(options?.lengths, T, B);
     const parts = Math.min(this.shards, B);
     const W = tokens ? 1 : c.I;
     const LD = c.L * c.D;
