@@ -2,11 +2,10 @@
 // of ../shared/BENCHMARKS.md. The input is W1's: I = 65 one-hot characters, which our layers take as token ids
 // (a gather from W_ih, identical in value to multiplying the one-hot vector) and TF.js as one-hot floats.
 
-import { init } from '../bindings/index.node.ts';
 import { LSTM } from '../bindings/model/lstm.ts';
 import { ParallelForward } from '../bindings/parallel/parallel-forward.ts';
 import { measure, onWallClock, perStepRow, rateRow, type Timing } from './measure.ts';
-import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
+import { OUR_SYSTEMS, ourRuntime, threadedRuntimes } from './systems.ts';
 import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
 import { type PeerStep, tfjsBatched, tfjsStreaming } from './tfjs-models.ts';
 import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
@@ -73,23 +72,16 @@ async function batchedThreads(
   x: { data: Int32Array; shape: number[] },
 ): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  for (const threads of options.threads ?? [1]) {
-    if (threads === 1) continue;
-    for (const system of OUR_SYSTEMS.filter((s) => s !== 'ts')) {
-      const rt = await init({ shared: true, backend: system }).catch((error: Error) => {
-        console.warn(`bench W5b: skipping ${system} on ${threads} threads: ${error.message}`);
-      });
-      if (!rt) continue;
-      const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
-      const pf = new ParallelForward(lstm, { threads });
-      await pf.ready;
-      const t = await onWallClock(() =>
-        measure(`W5b ${system} ${threads} threads`, () => pf.forward(x), options.quick),
-      );
-      await pf.dispose();
-      lstm.dispose();
-      results.push({ ...rateRow('W5b', system, t, T * B), threads });
-    }
+  for await (const { threads, system, rt } of threadedRuntimes(options.threads ?? [1], 'W5b')) {
+    const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
+    const pf = new ParallelForward(lstm, { threads });
+    await pf.ready;
+    const t = await onWallClock(() =>
+      measure(`W5b ${system} ${threads} threads`, () => pf.forward(x), options.quick),
+    );
+    await pf.dispose();
+    lstm.dispose();
+    results.push({ ...rateRow('W5b', system, t, T * B), threads });
   }
   return results;
 }

@@ -15,3 +15,22 @@ export async function ourRuntime(system: Backend, suite: string): Promise<Runtim
     return undefined;
   }
 }
+
+/**
+ * For each thread count above 1 in `threads` (--threads), each of our WebAssembly systems with a fresh runtime over
+ * shared memory; a system this engine cannot run so is left out after a warning.
+ */
+export async function* threadedRuntimes(
+  threads: readonly number[],
+  suite: string,
+): AsyncGenerator<{ threads: number; system: Backend; rt: Runtime }> {
+  for (const n of threads) {
+    if (n === 1) continue;
+    for (const system of OUR_SYSTEMS.filter((s) => s !== 'ts')) {
+      const rt = await init({ shared: true, backend: system }).catch((error: Error) => {
+        console.warn(`bench ${suite}: skipping ${system} on ${n} threads: ${error.message}`);
+      });
+      if (rt) yield { threads: n, system, rt };
+    }
+  }
+}

@@ -1,9 +1,8 @@
 // W1–W4 (training steps, tokens/s) for our systems and the TF.js peers, one workload per suite.
 
-import { init } from '../bindings/index.node.ts';
 import { ceilingProbe } from './ceiling.ts';
 import { measure, onWallClock, rateRow } from './measure.ts';
-import { OUR_SYSTEMS, ourRuntime } from './systems.ts';
+import { OUR_SYSTEMS, ourRuntime, threadedRuntimes } from './systems.ts';
 import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
 import { tfjsTrainStep } from './tfjs-models.ts';
 import { makeStep } from './train-step.ts';
@@ -62,20 +61,14 @@ const SHARDS = 4;
 async function benchThreads(id: TrainId, options: BenchOptions): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const w = TRAIN[id];
-  for (const threads of options.threads ?? [1]) {
-    if (threads === 1 || w.B < SHARDS) continue;
-    for (const system of OUR_SYSTEMS.filter((s) => s !== 'ts')) {
-      const rt = await init({ shared: true, backend: system }).catch((error: Error) => {
-        console.warn(`bench ${id}: skipping ${system} on ${threads} threads: ${error.message}`);
-      });
-      if (!rt) continue;
-      const s = makeStep(rt, w, { threads, shards: SHARDS });
-      await s.ready;
-      const t = await onWallClock(() => measure(`${id} ${system} ${threads} threads`, s.step, options.quick));
-      if (!Number.isFinite(s.loss())) throw new Error(`bench ${id} ${system}: loss is ${s.loss()}`);
-      await s.dispose();
-      results.push({ ...rateRow(id, system, t, tokensPerStep(w)), threads });
-    }
+  if (w.B < SHARDS) return results;
+  for await (const { threads, system, rt } of threadedRuntimes(options.threads ?? [1], id)) {
+    const s = makeStep(rt, w, { threads, shards: SHARDS });
+    await s.ready;
+    const t = await onWallClock(() => measure(`${id} ${system} ${threads} threads`, s.step, options.quick));
+    if (!Number.isFinite(s.loss())) throw new Error(`bench ${id} ${system}: loss is ${s.loss()}`);
+    await s.dispose();
+    results.push({ ...rateRow(id, system, t, tokensPerStep(w)), threads });
   }
   return results;
 }

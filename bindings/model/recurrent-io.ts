@@ -4,7 +4,9 @@
 import { describe, ShapeError, ValueError } from '../errors.ts';
 import { checkTensor, requireFinite, type Tensor } from '../tensor.ts';
 import type { Config } from './recurrent-config.ts';
+import type { SequencePass } from './recurrent-engine.ts';
 import { checkLengths } from './sequence-input.ts';
+import type { Workspace } from './workspace.ts';
 
 export interface RecurrentState {
   /** [L·D, B, H] initial hidden state; absent = zeros. */
@@ -139,4 +141,43 @@ export function checkForward(
   const h0 = checkArray('h0', state?.h0, shape);
   const c0 = hasCell ? checkArray('c0', state?.c0, shape) : noCell('c0', state?.c0);
   return { input, h0, c0, lengths: checkLengths(options?.lengths, input.T, input.B) };
+}
+
+/** Which of a forward's optional inputs were given. */
+interface Given {
+  h0?: unknown;
+  c0?: unknown;
+  lengths?: unknown;
+}
+
+/**
+ * Sizes the blocks of `io` that a forward over B rows stages its inputs in: x ([T·B, width]), and init_h and
+ * init_c (stateLength floats each) and lengths (B) when given.
+ */
+export function needInputs(
+  io: Workspace,
+  T: number,
+  B: number,
+  width: number,
+  stateLength: number,
+  given: Given,
+): void {
+  io.need('x', T * B * width);
+  if (given.lengths) io.need('lengths', B);
+  if (given.h0) io.need('init_h', stateLength);
+  if (given.c0) io.need('init_c', stateLength);
+}
+
+/** The (evaluation) pass over inputs staged in the blocks of needInputs. */
+export function stagedPass(io: Workspace, T: number, B: number, tokens: boolean, given: Given): SequencePass {
+  return {
+    T,
+    B,
+    tokens,
+    x: io.ptr('x'),
+    h0: given.h0 ? io.ptr('init_h') : 0,
+    c0: given.c0 ? io.ptr('init_c') : 0,
+    lengths: given.lengths ? io.ptr('lengths') : 0,
+    dropout: 0,
+  };
 }

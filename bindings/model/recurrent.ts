@@ -9,12 +9,14 @@ import { type Config, configure, type RecurrentOptions, specsOf } from './recurr
 import {
   checkArray,
   checkForward,
+  needInputs,
   noCell,
   type RecurrentGrads,
   type RecurrentInputGrads,
   type RecurrentOutput,
   type RecurrentState,
   readSeq,
+  stagedPass,
   writeSeq,
 } from './recurrent-io.ts';
 
@@ -83,26 +85,15 @@ export class Recurrent {
     const { T, B, tokens } = input;
     const io = this.#io;
     const LDBH = c.L * c.D * B * c.H;
-    io.need('x', T * B * (tokens ? 1 : c.I));
-    if (lengths) io.need('lengths', B);
-    if (h0) io.need('init_h', LDBH);
-    if (c0) io.need('init_c', LDBH);
+    const given = { h0, c0, lengths };
+    needInputs(io, T, B, tokens ? 1 : c.I, LDBH, given);
     this.engine.reserve(T, B, false, tokens);
     const view = tokens ? this.#i32(io.ptr('x'), T * B) : this.#f32(io.ptr('x'), T * B * c.I);
     writeSeq(view, input.data, T, B, tokens ? 1 : c.I, c.batchFirst);
     if (h0) this.#f32(io.ptr('init_h'), LDBH).set(h0);
     if (c0) this.#f32(io.ptr('init_c'), LDBH).set(c0);
     if (lengths) this.#i32(io.ptr('lengths'), B).set(lengths);
-    this.engine.forward({
-      T,
-      B,
-      tokens,
-      x: io.ptr('x'),
-      h0: h0 ? io.ptr('init_h') : 0,
-      c0: c0 ? io.ptr('init_c') : 0,
-      lengths: lengths ? io.ptr('lengths') : 0,
-      dropout: 0,
-    });
+    this.engine.forward(stagedPass(io, T, B, tokens, given));
     const DH = c.D * c.H;
     const outputs = readSeq(this.#f32(this.engine.outputs, T * B * DH), T, B, DH, c.batchFirst);
     const hN = this.#finalState(B, 'h');

@@ -7,13 +7,19 @@
 import { describe, ValueError } from '../errors.ts';
 import { Recurrent } from '../model/recurrent.ts';
 import { RecurrentEngine } from '../model/recurrent-engine.ts';
-import { checkForward, type RecurrentOutput, type RecurrentState } from '../model/recurrent-io.ts';
+import {
+  checkForward,
+  needInputs,
+  type RecurrentOutput,
+  type RecurrentState,
+  stagedPass,
+} from '../model/recurrent-io.ts';
 import { Workspace } from '../model/workspace.ts';
 import type { Tensor } from '../tensor.ts';
 import { Launch } from './launch.ts';
 import { count, threadPlan } from './parallel-options.ts';
 import { noteFailedStart, ThreadPool } from './pool.ts';
-import { shardRows } from './shard.ts';
+import { copyRows, shardRows } from './shard.ts';
 import { poolSourceOf } from './shared-runtime.ts';
 import { TapeRecorder } from './tape-recorder.ts';
 import { MAX_TASKS } from './task-loop.ts';
@@ -104,15 +110,13 @@ export class ParallelForward {
     const parts = Math.min(this.shards, B);
     const W = tokens ? 1 : c.I;
     const LD = c.L * c.D;
+    const given = { h0, c0, lengths };
     // Every block first: a reallocation may grow memory, and no pointer taken before it stays valid.
     for (let s = 0; s < parts; s++) {
       const [start, end] = shardRows(B, parts, s);
       const n = end - start;
       const { engine, io } = this.#parts[s];
-      io.need('x', T * n * W);
-      if (lengths) io.need('lengths', n);
-      if (h0) io.need('init_h', LD * n * c.H);
-      if (c0) io.need('init_c', LD * n * c.H);
+      needInputs(io, T, n, W, LD * n * c.H, given);
       engine.reserve(T, n, false, tokens);
     }
     const launch = this.#launch;
@@ -127,23 +131,10 @@ export class ParallelForward {
         : new Float32Array(memory, io.ptr('x'), T * n * W);
       copyRows(input.data, xs, T, B, W, start, end, c.batchFirst, false);
       if (lengths) new Int32Array(memory, io.ptr('lengths'), n).set(lengths.subarray(start, end));
-      if (h0)
-        copyStateRows(new Float32Array(memory, io.ptr('init_h'), LD * n * c.H), h0, LD, B, c.H, start, end);
-      if (c0)
-        copyStateRows(new Float32Array(memory, io.ptr('init_c'), LD * n * c.H), c0, LD, B, c.H, start, end);
-      const tape = this.#recorder.record(() =>
-        engine.forward({
-          T,
-          B: n,
-          tokens,
-          x: io.ptr('x'),
-          h0: h0 ? io.ptr('init_h') : 0,
-          c0: c0 ? io.ptr('init_c') : 0,
-          lengths: lengths ? io.ptr('lengths') : 0,
-          dropout: 0,
-        }),
-      );
-      launch.add(tape);
+      // An [L·D, B, H] state is a time-major batch of L·D steps.
+      if (h0) copyRows(h0, new Float32Array(memory, io.ptr('init_h'), LD * n * c.H), LD, B, c.H, start, end);
+      if (c0) copyRows(c0, new Float32Array(memory, io.ptr('init_c'), LD * n * c.H), LD, B, c.H, start, end);
+      launch.add(this.#recorder.record(() => engine.forward(stagedPass(io, T, n, tokens, given))));
     }
     this.#pool.launch(launch.publish(), launch.count);
     return this.#gather(T, B, parts);
@@ -201,50 +192,4 @@ export class ParallelForward {
     if (this.#disposed) throw new ValueError(`${method}: this ParallelForward was disposed`);
     if (this.#layer.disposed) throw new ValueError(`${method}: the ParallelForward's layer was disposed`);
   }
-}
-
-/**
- * Rows [start, end) of a [T, B, W] batch (or [B, T, W] when batchFirst) and a time-major [T, end − start, W] part:
- * from the batch into the part, or (`back`) from the part into the batch.
- */
-function copyRows(
-  batch: Float32Array | Int32Array,
-  part: Float32Array | Int32Array,
-  T: number,
-  B: number,
-  W: number,
-  start: number,
-  end: number,
-  batchFirst: boolean,
-  back: boolean,
-): void {
-  const n = end - start;
-  for (let t = 0; t < T; t++) {
-    if (!batchFirst) {
-      const at = (t * B + start) * W;
-      if (back) batch.set(part.subarray(t * n * W, (t + 1) * n * W), at);
-      else part.set(batch.subarray(at, at + n * W), t * n * W);
-      continue;
-    }
-    for (let b = start; b < end; b++) {
-      const at = (b * T + t) * W;
-      const local = (t * n + b - start) * W;
-      if (back) batch.set(part.subarray(local, local + W), at);
-      else part.set(batch.subarray(at, at + W), local);
-    }
-  }
-}
-
-/** Rows [start, end) of every [B, H] block of an [LD, B, H] state, into an [LD, end − start, H] part. */
-function copyStateRows(
-  part: Float32Array,
-  state: Float32Array,
-  LD: number,
-  B: number,
-  H: number,
-  start: number,
-  end: number,
-): void {
-  const n = end - start;
-  for (let k = 0; k < LD; k++) part.set(state.subarray((k * B + start) * H, (k * B + end) * H), k * n * H);
 }

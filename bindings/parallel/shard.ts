@@ -27,12 +27,35 @@ function room<A extends Rows>(have: A | undefined, like: A, length: number): A {
   return new (like.constructor as new (n: number) => A)(length);
 }
 
-/** out[t, 0 : end - start, :] = src[t, start : end, :] of a time-major [T, B, width] array. */
-function copyColumns(out: Rows, src: Rows, T: number, B: number, width: number, start: number, end: number) {
-  const span = (end - start) * width;
+/**
+ * Rows [start, end) of a [T, B, W] batch (or [B, T, W] when batchFirst) and a time-major [T, end − start, W] part:
+ * from the batch into the part, or (`back`) from the part into the batch.
+ */
+export function copyRows(
+  batch: Rows,
+  part: Rows,
+  T: number,
+  B: number,
+  W: number,
+  start: number,
+  end: number,
+  batchFirst = false,
+  back = false,
+): void {
+  const n = end - start;
   for (let t = 0; t < T; t++) {
-    const from = (t * B + start) * width;
-    out.set(src.subarray(from, from + span), t * span);
+    if (!batchFirst) {
+      const at = (t * B + start) * W;
+      if (back) batch.set(part.subarray(t * n * W, (t + 1) * n * W), at);
+      else part.set(batch.subarray(at, at + n * W), t * n * W);
+      continue;
+    }
+    for (let b = start; b < end; b++) {
+      const at = (b * T + t) * W;
+      const local = (t * n + b - start) * W;
+      if (back) batch.set(part.subarray(local, local + W), at);
+      else part.set(batch.subarray(at, at + W), local);
+    }
   }
 }
 
@@ -67,7 +90,7 @@ export class Shard {
     const width = x.length / (T * B);
     const n = end - start;
     const inputs = room(this.#inputs, x, T * n * width);
-    copyColumns(inputs, x, T, B, width, start, end);
+    copyRows(x, inputs, T, B, width, start, end);
     this.#inputs = inputs;
     const lengths = src.lengths?.subarray(start, end);
     const shape =
@@ -80,12 +103,12 @@ export class Shard {
     let mask: Float32Array | undefined;
     if (model.perStep) {
       targets = room(this.#targets, y, T * n * perRow);
-      copyColumns(targets, y, T, B, perRow, start, end);
+      copyRows(y, targets, T, B, perRow, start, end);
       this.#targets = targets;
       let given: Float32Array | undefined;
       if (src.mask !== undefined) {
         given = room(this.#mask, src.mask, T * n);
-        copyColumns(given, src.mask, T, B, 1, start, end);
+        copyRows(src.mask, given, T, B, 1, start, end);
         this.#mask = given;
       }
       mask = this.#masks.make(given, lengths, T, n, 0);
