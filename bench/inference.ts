@@ -4,9 +4,11 @@
 
 import { LSTM } from '../bindings/model/lstm.ts';
 import { ParallelForward } from '../bindings/parallel/parallel-forward.ts';
+import type { Backend, Runtime } from '../bindings/runtime/runtime.ts';
 import { measure, onWallClock, perStepRow, rateRow, type Timing } from './measure.ts';
+import { type PairSide, pairWithTfjs } from './paired.ts';
 import { OUR_SYSTEMS, ourRuntime, threadedRuntimes } from './systems.ts';
-import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
+import { isTfjs, TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
 import { type PeerStep, tfjsBatched, tfjsStreaming } from './tfjs-models.ts';
 import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
 import { INFERENCE, tokenData } from './workloads.ts';
@@ -28,41 +30,63 @@ async function peers(
   return results;
 }
 
-export async function benchStreaming(options: BenchOptions): Promise<BenchResult[]> {
-  const row = (system: BenchSystem, t: Timing) => perStepRow('W5a', system, t, streamSteps);
-  const results: BenchResult[] = [];
+/** W5a on our runtime `rt`: one call runs `streamSteps` steps of batch 1, the state carried between them. */
+function ourStreaming(rt: Runtime): PairSide {
   const ids = tokenData(streamSteps, 1, I).ids;
   const xs = Array.from(ids, (id) => Int32Array.of(id));
-  for (const system of OUR_SYSTEMS) {
-    const rt = await ourRuntime(system, 'W5a');
-    if (!rt) continue;
-    const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
-    const stepper = lstm.stepper({ batchSize: 1 });
-    const run = () => {
+  const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
+  const stepper = lstm.stepper({ batchSize: 1 });
+  return {
+    run: () => {
       for (let s = 0; s < streamSteps; s++) stepper.step(xs[s]);
-    };
-    results.push(row(system, await measure(`W5a ${system}`, run, options.quick)));
-    lstm.dispose();
-  }
-  return [...results, ...(await peers(options, tfjsStreaming, row, 'W5a'))];
+    },
+    dispose: () => lstm.dispose(),
+  };
 }
 
-export async function benchBatchedInference(options: BenchOptions): Promise<BenchResult[]> {
-  const row = (system: BenchSystem, t: Timing) => rateRow('W5b', system, t, T * B);
+const batchedInput = () => ({ data: tokenData(T, B, I).ids, shape: [T, B] });
+
+/** W5b on our runtime `rt`: one call is one forward over [T, B] token ids. */
+function ourBatched(rt: Runtime): PairSide {
+  const x = batchedInput();
+  const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
+  return { run: () => lstm.forward(x), dispose: () => lstm.dispose() };
+}
+
+/** Rows of our one-thread systems, TF.js's and (`extra`) any others, then their pairing with TF.js. */
+async function suite(
+  id: 'W5a' | 'W5b',
+  options: BenchOptions,
+  ours: (rt: Runtime) => PairSide,
+  peer: (tf: Awaited<ReturnType<typeof useTfjs>>) => PeerStep,
+  row: (system: BenchSystem, t: Timing) => BenchResult,
+  extra: () => Promise<BenchResult[]>,
+): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const x = { data: tokenData(T, B, I).ids, shape: [T, B] };
   for (const system of OUR_SYSTEMS) {
-    const rt = await ourRuntime(system, 'W5b');
+    const rt = await ourRuntime(system, id);
     if (!rt) continue;
-    const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
-    results.push(row(system, await measure(`W5b ${system}`, () => lstm.forward(x), options.quick)));
-    lstm.dispose();
+    const side = ours(rt);
+    results.push(row(system, await measure(`${id} ${system}`, side.run, options.quick)));
+    await side.dispose();
   }
-  return [
-    ...results,
-    ...(await batchedThreads(options, x)),
-    ...(await peers(options, tfjsBatched, row, 'W5b')),
-  ];
+  results.push(...(await extra()), ...(await peers(options, peer, row, id)));
+  await pairWithTfjs(id, results, options, async (system) => {
+    if (isTfjs(system)) return peer(await useTfjs(system));
+    const rt = await ourRuntime(system as Backend, id);
+    return rt && ours(rt);
+  });
+  return results;
+}
+
+export function benchStreaming(options: BenchOptions): Promise<BenchResult[]> {
+  const row = (system: BenchSystem, t: Timing) => perStepRow('W5a', system, t, streamSteps);
+  return suite('W5a', options, ourStreaming, tfjsStreaming, row, async () => []);
+}
+
+export function benchBatchedInference(options: BenchOptions): Promise<BenchResult[]> {
+  const row = (system: BenchSystem, t: Timing) => rateRow('W5b', system, t, T * B);
+  return suite('W5b', options, ourBatched, tfjsBatched, row, () => batchedThreads(options, batchedInput()));
 }
 
 /** W5b rows for each thread count above 1 (--threads): a ParallelForward (one shard a thread) on our wasm builds,

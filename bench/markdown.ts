@@ -1,11 +1,11 @@
 // The README's results table from a bench JSON: node --import tsx bench/markdown.ts bench/results/latest.json
 // One row per workload: every system's median, PyTorch's figure from BENCHMARKS.md, and our best against TF.js's
-// best and against our own ts backend.
+// best (the ratio of the medians, and the paired ratio of bench/paired.ts) and against our own ts backend.
 
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { best, PYTORCH, PYTORCH_2_THREADS } from './targets.ts';
-import type { BenchResult, BenchSystem } from './types.ts';
+import type { BenchResult, BenchSystem, PairedResult } from './types.ts';
 
 const SYSTEMS: BenchSystem[] = ['wasm-relaxed', 'wasm-simd', 'ts', 'tfjs-wasm', 'tfjs-cpu'];
 const WORKLOADS = [
@@ -25,8 +25,16 @@ const WORKLOADS = [
 const fmt = (v: number) =>
   v >= 1000 ? Math.round(v).toLocaleString('en-US') : v >= 100 ? v.toFixed(0) : v.toFixed(1);
 
-export function markdownTable(results: BenchResult[]): string {
-  const head = ['workload', 'unit', ...SYSTEMS, 'PyTorch CPU (BENCHMARKS.md)', 'ours ÷ TF.js', 'ours ÷ ts'];
+export function markdownTable(results: BenchResult[], paired: readonly PairedResult[] = []): string {
+  const head = [
+    'workload',
+    'unit',
+    ...SYSTEMS,
+    'PyTorch CPU (BENCHMARKS.md)',
+    'ours ÷ TF.js (medians)',
+    'ours ÷ TF.js (paired)',
+    'ours ÷ ts',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const w of WORKLOADS) {
     const rows = results.filter((r) => r.workload === w && r.threads === 1);
@@ -45,7 +53,13 @@ export function markdownTable(results: BenchResult[]): string {
     const unit = rows[0].unit.replace('us/step', 'µs/step');
     const tf = best(rows, new Set(['tfjs-wasm', 'tfjs-cpu']));
     const ts = rows.find((r) => r.system === 'ts');
-    lines.push(`| ${w} | ${unit} | ${cells.join(' | ')} | ${torch} | ${ratio(tf)} | ${ratio(ts)} |`);
+    const pair = paired.find((p) => p.workload === w);
+    const together = pair
+      ? `${pair.speedup.toFixed(1)}× (${pair.min.toFixed(1)}–${pair.max.toFixed(1)})`
+      : '—';
+    lines.push(
+      `| ${w} | ${unit} | ${cells.join(' | ')} | ${torch} | ${ratio(tf)} | ${together} | ${ratio(ts)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -75,8 +89,11 @@ export function threadsTable(results: BenchResult[]): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const doc = JSON.parse(await readFile(process.argv[2], 'utf8')) as { results: BenchResult[] };
-  console.log(markdownTable(doc.results));
+  const doc = JSON.parse(await readFile(process.argv[2], 'utf8')) as {
+    results: BenchResult[];
+    paired?: PairedResult[];
+  };
+  console.log(markdownTable(doc.results, doc.paired));
   const threads = threadsTable(doc.results);
   if (threads) console.log(`\n${threads}`);
 }

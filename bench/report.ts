@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { clockName } from './measure.ts';
 import { best } from './targets.ts';
-import type { BenchResult, MemoryResult } from './types.ts';
+import type { BenchResult, MemoryResult, PairedResult } from './types.ts';
 
 const OURS = new Set(['wasm-simd', 'wasm-relaxed']);
 const lowerIsBetter = (r: BenchResult) => r.unit === 'us/step';
@@ -43,8 +43,24 @@ export function formatMemory(memory: MemoryResult[]): string {
   return lines.join('\n');
 }
 
+/** Our speed against TF.js's in alternating blocks (bench/paired.ts), one line per workload. */
+export function formatPaired(paired: PairedResult[]): string {
+  const lines = ['paired with TF.js (alternating blocks, one ratio a round; median, min–max)'];
+  for (const p of paired) {
+    lines.push(
+      `  ${p.workload.padEnd(4)} ${p.ours} ÷ ${p.peer}: ${p.speedup.toFixed(1)}× (${p.min.toFixed(1)}–${p.max.toFixed(1)}, ${p.rounds} rounds; ${fmt(p.oursMs)} vs ${fmt(p.peerMs)} ms a call)`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** Writes the JSON atomically: a temporary file beside the target, then a rename. */
-export async function writeJson(file: string, results: BenchResult[], memory: MemoryResult[]): Promise<void> {
+export async function writeJson(
+  file: string,
+  results: BenchResult[],
+  memory: MemoryResult[],
+  paired: PairedResult[] = [],
+): Promise<void> {
   const require = createRequire(import.meta.url);
   const doc = {
     date: new Date().toISOString(),
@@ -56,6 +72,7 @@ export async function writeJson(file: string, results: BenchResult[], memory: Me
     clock: clockName(),
     results,
     memory,
+    paired,
   };
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -7,10 +7,10 @@ import { benchCeiling } from './ceiling.ts';
 import { benchGemm } from './gemm.ts';
 import { benchBatchedInference, benchStreaming } from './inference.ts';
 import { type Clock, setClock } from './measure.ts';
-import { formatMemory, formatTable, writeJson } from './report.ts';
+import { formatMemory, formatPaired, formatTable, writeJson } from './report.ts';
 import { formatTargets } from './targets.ts';
 import { benchTraining } from './train.ts';
-import type { BenchOptions, BenchResult, MemoryResult } from './types.ts';
+import type { BenchOptions, BenchResult, MemoryResult, PairedResult } from './types.ts';
 
 type Suite = (options: BenchOptions) => Promise<BenchResult[]>;
 
@@ -57,17 +57,19 @@ if (unknown.length > 0) {
 
 const results: BenchResult[] = [];
 const memory: MemoryResult[] = [];
+const paired: PairedResult[] = [];
 const started = performance.now();
 for (const [id, suite] of Object.entries(SUITES)) {
   if (only && !only.includes(id)) continue;
   console.error(`bench: running ${id}${values.quick ? ' (quick)' : ''}…`);
-  results.push(...(await suite({ quick: values.quick, memory, threads })));
+  results.push(...(await suite({ quick: values.quick, memory, threads, paired })));
 }
 console.log(formatTable(results));
 if (memory.length > 0) console.log(`\n${formatMemory(memory)}`);
-console.log(`\n${formatTargets(results)}`);
+if (paired.length > 0) console.log(`\n${formatPaired(paired)}`);
+console.log(`\n${formatTargets(results, paired)}`);
 console.error(`bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 if (values.json) {
-  await writeJson(values.json, results, memory);
+  await writeJson(values.json, results, memory, paired);
   console.error(`bench: wrote ${values.json}`);
 }

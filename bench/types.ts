@@ -32,4 +32,21 @@ export interface BenchOptions {
   memory: MemoryResult[];
   /** Thread counts for W1–W3 (--threads): counts above 1 add ParallelTrainer rows. Default [1]. */
   threads?: readonly number[];
+  /** Where suites add their paired comparisons with TF.js (absent: none are measured). */
+  paired?: PairedResult[];
+}
+
+/** Our fastest system against TF.js's fastest on one workload, timed in alternating blocks (bench/paired.ts). */
+export interface PairedResult {
+  workload: string;
+  ours: BenchSystem;
+  peer: BenchSystem;
+  /** Median over rounds of (peer's time per call ÷ ours): how many times faster ours is. */
+  speedup: number;
+  min: number;
+  max: number;
+  rounds: number;
+  /** Medians over rounds of each side's milliseconds per call. */
+  oursMs: number;
+  peerMs: number;
 }
