@@ -4,11 +4,11 @@
 
 import { LSTM } from '../bindings/model/lstm.ts';
 import { ParallelForward } from '../bindings/parallel/parallel-forward.ts';
-import type { Backend, Runtime } from '../bindings/runtime/runtime.ts';
+import type { Runtime } from '../bindings/runtime/runtime.ts';
 import { measure, onWallClock, perStepRow, rateRow, type Timing } from './measure.ts';
 import { type PairSide, pairWithTfjs } from './paired.ts';
 import { OUR_SYSTEMS, ourRuntime, threadedRuntimes } from './systems.ts';
-import { isTfjs, TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
+import { TFJS_SYSTEMS, type Tf, useTfjs } from './tfjs.ts';
 import { type PeerStep, tfjsBatched, tfjsStreaming } from './tfjs-models.ts';
 import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
 import { INFERENCE, tokenData } from './workloads.ts';
@@ -17,7 +17,7 @@ const { I, H, streamSteps, B, T } = INFERENCE;
 
 async function peers(
   options: BenchOptions,
-  make: (tf: Awaited<ReturnType<typeof useTfjs>>) => PeerStep,
+  make: (tf: Tf) => PeerStep,
   row: (system: BenchSystem, t: Timing) => BenchResult,
   id: string,
 ): Promise<BenchResult[]> {
@@ -58,7 +58,7 @@ async function suite(
   id: 'W5a' | 'W5b',
   options: BenchOptions,
   ours: (rt: Runtime) => PairSide,
-  peer: (tf: Awaited<ReturnType<typeof useTfjs>>) => PeerStep,
+  peer: (tf: Tf) => PeerStep,
   row: (system: BenchSystem, t: Timing) => BenchResult,
   extra: () => Promise<BenchResult[]>,
 ): Promise<BenchResult[]> {
@@ -71,11 +71,7 @@ async function suite(
     await side.dispose();
   }
   results.push(...(await extra()), ...(await peers(options, peer, row, id)));
-  await pairWithTfjs(id, results, options, async (system) => {
-    if (isTfjs(system)) return peer(await useTfjs(system));
-    const rt = await ourRuntime(system as Backend, id);
-    return rt && ours(rt);
-  });
+  await pairWithTfjs(id, results, options, ours, peer);
   return results;
 }
 

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { best, PYTORCH, PYTORCH_2_THREADS } from './targets.ts';
+import { best, OURS, PYTORCH, PYTORCH_2_THREADS, TFJS } from './targets.ts';
 import type { BenchResult, BenchSystem, PairedResult } from './types.ts';
 
 const SYSTEMS: BenchSystem[] = ['wasm-relaxed', 'wasm-simd', 'ts', 'tfjs-wasm', 'tfjs-cpu'];
@@ -40,7 +40,7 @@ export function markdownTable(results: BenchResult[], paired: readonly PairedRes
     const rows = results.filter((r) => r.workload === w && r.threads === 1);
     if (rows.length === 0) continue;
     const lower = rows[0].unit === 'us/step';
-    const ours = best(rows, new Set(['wasm-relaxed', 'wasm-simd']));
+    const ours = best(rows, OURS);
     const ratio = (other: BenchResult | undefined) => {
       if (!ours || !other) return '—';
       return `${(lower ? other.median / ours.median : ours.median / other.median).toFixed(1)}×`;
@@ -51,7 +51,7 @@ export function markdownTable(results: BenchResult[], paired: readonly PairedRes
     });
     const torch = PYTORCH[w] === undefined ? '—' : fmt(PYTORCH[w]);
     const unit = rows[0].unit.replace('us/step', 'µs/step');
-    const tf = best(rows, new Set(['tfjs-wasm', 'tfjs-cpu']));
+    const tf = best(rows, TFJS);
     const ts = rows.find((r) => r.system === 'ts');
     const pair = paired.find((p) => p.workload === w);
     const together = pair

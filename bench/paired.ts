@@ -3,18 +3,18 @@
 // so a ratio of two such medians says as much about the host as about the code. Here the two sides alternate in
 // short blocks, the order swapped every round, and each round gives one ratio; the median of those is the figure.
 
-import { now } from './measure.ts';
-import { best } from './targets.ts';
-import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
+import type { Backend, Runtime } from '../bindings/runtime/runtime.ts';
+import { now, timingOf } from './measure.ts';
+import { ourRuntime } from './systems.ts';
+import { best, OURS, TFJS } from './targets.ts';
+import { type Tf, type TfjsSystem, useTfjs } from './tfjs.ts';
+import type { BenchOptions, BenchResult } from './types.ts';
 
 /** One side of a pair: one call = one unit of work (a training step, a forward, a run of streaming steps). */
 export interface PairSide {
   run: () => unknown;
   dispose: () => void | Promise<void>;
 }
-
-const OURS = new Set<string>(['wasm-relaxed', 'wasm-simd']);
-const TFJS = new Set<string>(['tfjs-wasm', 'tfjs-cpu']);
 
 /** A block lasts at least this long, so that a 5 ms call is timed over many calls and a 10 s call once. */
 const BLOCK_MS = 250;
@@ -35,30 +35,28 @@ async function block(side: PairSide, lastMs: number, blockMs: number): Promise<n
   return elapsed / calls;
 }
 
-const median = (values: readonly number[]) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
 /**
  * Pairs our fastest system with TF.js's fastest on one workload, both chosen from `rows` (this suite's one-thread
- * rows), and adds the result to options.paired. `make` builds a fresh side of the system it is given.
+ * rows), and adds the result to options.paired. `ours` and `peer` build a fresh side on a new runtime of ours and
+ * on TF.js with the chosen backend.
  */
 export async function pairWithTfjs(
   workload: string,
-  rows: readonly BenchResult[],
+  rows: BenchResult[],
   options: BenchOptions,
-  make: (system: BenchSystem) => Promise<PairSide | undefined>,
+  ours: (rt: Runtime) => PairSide,
+  peer: (tf: Tf) => PairSide,
 ): Promise<void> {
   if (!options.paired) return;
   const single = rows.filter((r) => r.workload === workload && r.threads === 1);
-  const ours = best(single, OURS);
-  const peer = best(single, TFJS);
-  if (!ours || !peer) return;
-  const a = await make(ours.system);
-  const b = await make(peer.system);
-  if (!a || !b) throw new Error(`bench ${workload}: cannot build ${a ? peer.system : ours.system} to pair`);
+  const mine = best(single, OURS);
+  const theirs = best(single, TFJS);
+  if (!mine || !theirs) return;
+  // The rows came from these systems in this process, so their runtimes load.
+  const rt = await ourRuntime(mine.system as Backend, workload);
+  if (!rt) throw new Error(`bench ${workload}: cannot load ${mine.system} to pair`);
+  const a = ours(rt);
+  const b = peer(await useTfjs(theirs.system as TfjsSystem));
   const rounds = options.quick ? 3 : 7;
   const blockMs = options.quick ? BLOCK_MS / 2 : BLOCK_MS;
   let lastA = await block(a, 0, blockMs);
@@ -82,13 +80,13 @@ export async function pairWithTfjs(
   await b.dispose();
   options.paired.push({
     workload,
-    ours: ours.system,
-    peer: peer.system,
-    speedup: median(speedups),
+    ours: mine.system,
+    peer: theirs.system,
+    speedup: timingOf(speedups).medianMs,
     min: Math.min(...speedups),
     max: Math.max(...speedups),
     rounds,
-    oursMs: median(oursMs),
-    peerMs: median(peerMs),
+    oursMs: timingOf(oursMs).medianMs,
+    peerMs: timingOf(peerMs).medianMs,
   });
 }

@@ -5,10 +5,9 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { clockName } from './measure.ts';
-import { best } from './targets.ts';
+import { best, OURS } from './targets.ts';
 import type { BenchResult, MemoryResult, PairedResult } from './types.ts';
 
-const OURS = new Set(['wasm-simd', 'wasm-relaxed']);
 const lowerIsBetter = (r: BenchResult) => r.unit === 'us/step';
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));

@@ -5,8 +5,9 @@
 import type { BenchResult, PairedResult } from './types.ts';
 import { TRAIN } from './workloads.ts';
 
-const OURS = new Set(['wasm-relaxed', 'wasm-simd']);
-const TFJS = new Set(['tfjs-wasm', 'tfjs-cpu']);
+/** The systems "ours" and "TF.js" take their best of. */
+export const OURS: ReadonlySet<string> = new Set(['wasm-relaxed', 'wasm-simd']);
+export const TFJS: ReadonlySet<string> = new Set(['tfjs-wasm', 'tfjs-cpu']);
 
 /** PyTorch 1.13 CPU, 1 thread (BENCHMARKS.md): tokens/s, W5a µs/step. */
 export const PYTORCH: Record<string, number> = {

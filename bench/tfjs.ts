@@ -9,9 +9,6 @@ export type Tf = typeof import('@tensorflow/tfjs');
 export type TfjsSystem = Extract<BenchSystem, 'tfjs-wasm' | 'tfjs-cpu'>;
 export const TFJS_SYSTEMS: readonly TfjsSystem[] = ['tfjs-wasm', 'tfjs-cpu'];
 
-export const isTfjs = (system: BenchSystem): system is TfjsSystem =>
-  (TFJS_SYSTEMS as readonly BenchSystem[]).includes(system);
-
 let loaded: Promise<Tf> | undefined;
 
 async function load(): Promise<Tf> {

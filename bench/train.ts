@@ -1,11 +1,10 @@
 // W1–W4 (training steps, tokens/s) for our systems and the TF.js peers, one workload per suite.
 
-import type { Backend } from '../bindings/runtime/runtime.ts';
 import { ceilingProbe } from './ceiling.ts';
 import { measure, onWallClock, rateRow } from './measure.ts';
 import { pairWithTfjs } from './paired.ts';
 import { OUR_SYSTEMS, ourRuntime, threadedRuntimes } from './systems.ts';
-import { isTfjs, TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
+import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
 import { tfjsTrainStep } from './tfjs-models.ts';
 import { makeStep } from './train-step.ts';
 import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
@@ -52,13 +51,16 @@ export async function benchTraining(id: TrainId, options: BenchOptions): Promise
     s.dispose();
     results.push(rateRow(id, system, t, tokens));
   }
-  await pairWithTfjs(id, results, options, async (system) => {
-    if (isTfjs(system)) return tfjsTrainStep(await useTfjs(system), w);
-    const rt = await ourRuntime(system as Backend, id);
-    if (!rt) return undefined;
-    const s = makeStep(rt, w);
-    return { run: s.step, dispose: s.dispose };
-  });
+  await pairWithTfjs(
+    id,
+    results,
+    options,
+    (rt) => {
+      const s = makeStep(rt, w);
+      return { run: s.step, dispose: s.dispose };
+    },
+    (tf) => tfjsTrainStep(tf, w),
+  );
   return results;
 }
 
