@@ -11,6 +11,9 @@ beforeAll(async () => {
   rt = await init({ backend: 'wasm-simd' });
 });
 
+// These tests judge the forecaster on rows it did not fit: the old default split, holding the last 20 % out.
+const HELD_OUT = { train: 0.7, validation: 0.1, test: 0.2 };
+
 const rng = new Random(3);
 const seasonal = Float32Array.from(
   { length: 480 },
@@ -28,6 +31,7 @@ describe('Forecaster', () => {
       season: 12,
       epochs: 25,
       seed: 1,
+      split: HELD_OUT,
     });
     const r = f.evaluate();
     // Seasonal naive is off by 12 × 0.05 = 0.6 at every lead (plus noise); the trend is learnable.
@@ -49,6 +53,7 @@ describe('Forecaster', () => {
       target: 'level',
       epochs: 25,
       seed: 2,
+      split: HELD_OUT,
     });
     expect(f.strategy).toBe('recursive');
     const r = f.evaluate({ horizon: 10 });
@@ -66,6 +71,7 @@ describe('Forecaster', () => {
       mask: true,
       scaler: 'minmax',
       steps: 20,
+      split: HELD_OUT,
     });
     const g = Forecaster.load(rt, f.save());
     expect([...g.forecast(6)]).toEqual([...f.forecast(6)]);
@@ -93,6 +99,7 @@ describe('Forecaster', () => {
       mask: true,
       epochs: 15,
       seed: 4,
+      split: HELD_OUT,
     });
     expect(f.series!.missing).toBe(4);
     const a = f.anomalies({ threshold: 6 });
@@ -105,8 +112,10 @@ describe('Forecaster', () => {
 
   it('says what is wrong with the series and the options', async () => {
     const short = seasonal.subarray(0, 30);
-    await expect(Forecaster.fit(short, { runtime: rt, lookback: 24 })).rejects.toThrow(DataError);
-    await expect(Forecaster.fit(short, { runtime: rt, lookback: 24 })).rejects.toThrow(
+    await expect(Forecaster.fit(short, { runtime: rt, lookback: 24, split: HELD_OUT })).rejects.toThrow(
+      DataError,
+    );
+    await expect(Forecaster.fit(short, { runtime: rt, lookback: 24, split: HELD_OUT })).rejects.toThrow(
       /training split holds 21, but lookback 24 \+ horizon 1 needs more than 25/,
     );
     await expect(Forecaster.fit(seasonal, {} as never)).rejects.toThrow(/options.runtime must be a Runtime/);

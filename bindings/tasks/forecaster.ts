@@ -1,7 +1,9 @@
 // The high-level forecaster: a series in (one or more columns, NaN for missing), a model out that forecasts any
-// number of steps, judges itself by walk-forward evaluation on the test split against naive and seasonal-naive,
-// and saves with its scaler and the last rows it needs to forecast from. Underneath: windows → LSTM/GRU → last
-// state → Dense(horizon · targets), trained with MSE by the Trainer.
+// number of steps with prediction intervals, judges itself by walk-forward evaluation against naive and
+// seasonal-naive, and saves with its scaler and the last rows it needs to forecast from. Underneath, by default
+// (method 'auto'): a network (windows → LSTM/GRU → last state → Dense(horizon · targets), trained with MSE on
+// the training rows) competes on the validation rows with statistical members (naive, seasonal naive, AR,
+// exponential smoothing); the mean of the winners, refitted on every row, is the forecast (forecast-ensemble.ts).
 
 import { asMatrix, positiveInt, type SeriesInput } from '../data/args.ts';
 import { makeDataset } from '../data/dataset.ts';
@@ -9,6 +11,7 @@ import type { ScalerJSON } from '../data/scalers.ts';
 import type { SplitFractions, SplitRanges } from '../data/split.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
+import { optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { type AnomalyScores, anomalyScores } from './anomaly.ts';
@@ -25,6 +28,8 @@ import {
   type TargetKind,
   trainingWindows,
 } from './forecast-data.ts';
+import { type EnsembleJSON, ForecastEnsemble } from './forecast-ensemble.ts';
+import { imputeGaps } from './impute.ts';
 import { type ForecastStrategy, forecastSteps, type WindowPredictor } from './multistep.ts';
 import {
   type BudgetOptions,
@@ -54,8 +59,16 @@ export interface ForecasterOptions extends NetworkOptions, BudgetOptions {
   strategy?: ForecastStrategy;
   /** Season length in rows, for seasonal naive and MASE (e.g. 52 for weekly data with a yearly cycle). */
   season?: number;
-  /** Default { train: 0.7, validation: 0.1, test: 0.2 }, in time order. */
+  /**
+   * In time order. Default { train: 0.75, validation: 0.25, test: 0 }: every row is used for fitting, as R's
+   * ets(y) does; give a test fraction to hold rows out for evaluate().
+   */
   split?: SplitFractions;
+  /**
+   * 'auto' (default): the network and statistical members compete on the validation rows and the mean of the
+   * winners forecasts; 'network': the network alone (the behaviour before the ensemble).
+   */
+  method?: ForecastMethodChoice;
   /** Fitted on the training rows only (default 'standard'). */
   scaler?: ScalerKind;
   /** 'change' (default): predict changes from the last row, which extrapolates trends; 'level': raw values. */
@@ -70,11 +83,26 @@ export interface ForecasterOptions extends NetworkOptions, BudgetOptions {
   clip?: number;
 }
 
+export type ForecastMethodChoice = 'auto' | 'network';
+
 export interface ForecastEvaluateOptions {
   /** Rows ahead of each forecast origin (default: the direct horizon, else one season). */
   horizon?: number;
   /** Rows between origins (default: horizon). */
   stride?: number;
+  /** The first origin row (default: the first test row of the split). */
+  start?: number;
+}
+
+export interface IntervalOptions {
+  /** Coverage levels in percent, each in (0, 100), e.g. [80, 95]. */
+  level: number[];
+}
+
+/** Point forecasts with lower and upper bounds per level, each [steps · targets] like the mean. */
+export interface ForecastWithIntervals {
+  mean: Float32Array;
+  intervals: { level: number; lower: Float32Array; upper: Float32Array }[];
 }
 
 interface SavedState {
@@ -88,6 +116,9 @@ interface SavedState {
   tailObserved: number[];
   /** The same rows as the network reads them (scaled, with the mask channel). */
   tailInputs: number[];
+  /** Absent in files written before the ensemble: those forecast with the network alone. */
+  ensemble?: EnsembleJSON;
+  notes?: string[];
 }
 
 const TASK = 'forecast';
@@ -104,6 +135,9 @@ export class Forecaster {
   series: PreparedSeries | undefined;
   ranges: SplitRanges | undefined;
   summary: FitSummary | undefined;
+  /** What fitting fell back to or left out, in words (a short series, no validation rows, …). */
+  readonly notes: string[];
+  #ensemble: ForecastEnsemble | undefined;
   readonly #tail: PreparedSeries;
   readonly #predictor: WindowPredictor;
 
@@ -113,6 +147,8 @@ export class Forecaster {
     state: Pick<SavedState, 'layout' | 'strategy' | 'season' | 'split'>,
     scaler: ReturnType<typeof scalerFor>,
     tail: PreparedSeries,
+    ensemble: ForecastEnsemble | undefined,
+    notes: string[],
   ) {
     this.rt = rt;
     this.model = model;
@@ -122,6 +158,8 @@ export class Forecaster {
     this.split = state.split;
     this.scaler = scaler;
     this.#tail = tail;
+    this.#ensemble = ensemble;
+    this.notes = notes;
     this.#predictor = levelPredictor(this.layout, (w) => this.#net(w));
   }
 
@@ -142,12 +180,21 @@ export class Forecaster {
     if (target !== 'change' && target !== 'level') {
       throw new ValueError(`target must be 'change' or 'level' but got ${describe(target)}`);
     }
+    const method = options.method ?? 'auto';
+    if (method !== 'auto' && method !== 'network') {
+      throw new ValueError(`method must be 'auto' or 'network' but got ${describe(method)}`);
+    }
+    const split = options.split ?? { train: 0.75, validation: 0.25, test: 0 };
+    const notes: string[] = [];
     const layout: SeriesLayout = {
       columns: m.cols,
       targetColumns: options.targetColumns ?? Array.from({ length: m.cols }, (_, c) => c),
       mask: options.mask ?? false,
       target,
-      lookback: positiveInt('lookback', options.lookback ?? Math.max(24, 2 * season)),
+      lookback:
+        options.lookback === undefined
+          ? defaultLookback(m.rows, split, season, horizon, notes)
+          : positiveInt('lookback', options.lookback),
       horizon,
     };
     if (strategy === 'recursive' && futureRowFor(layout) === undefined) {
@@ -155,7 +202,6 @@ export class Forecaster {
         `recursive forecasting feeds every column back, but only columns ${layout.targetColumns.join(', ')} of ${m.cols} are forecast; use strategy 'direct'`,
       );
     }
-    const split = options.split ?? { train: 0.7, validation: 0.1, test: 0.2 };
     const ranges = splitSeries(m.rows, split, layout);
     const scaler = scalerFor(options.scaler ?? 'standard').fit({
       data: m.data.subarray(0, ranges.train[1] * m.cols),
@@ -176,6 +222,8 @@ export class Forecaster {
       { layout, strategy, season, split },
       scaler,
       tailOf(prepared, layout.lookback),
+      undefined,
+      notes,
     );
     f.series = prepared;
     f.ranges = ranges;
@@ -191,8 +239,33 @@ export class Forecaster {
       clip: { norm: options.clip ?? 1 },
     };
     const budget = { epochs: 10, ...options, batchSize: options.batchSize ?? 32 };
-    f.summary = await fitOnce(model, trainer, train, validation, budget, layout.lookback);
+    try {
+      f.summary = await fitOnce(model, trainer, train, validation, budget, layout.lookback);
+      f.#ensemble = ForecastEnsemble.fit(
+        {
+          filled: prepared.filled,
+          observed: prepared.observed,
+          targetColumns: layout.targetColumns,
+          trainEnd: ranges.train[1],
+          fitEnd: ranges.validation[1],
+          horizon,
+          season,
+          lags: Math.min(layout.lookback, season > 1 ? 2 * season : 10),
+          network: (origins, steps) => f.#networkAt(prepared.inputs, origins, steps),
+          statistical: method === 'auto',
+        },
+        notes,
+      );
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
     return f;
+  }
+
+  /** What forecasts: the members averaged per target column, e.g. 'ets(A,A,M)+ar(24)' ('network' alone). */
+  get method(): string {
+    return this.#ensemble?.method ?? 'network';
   }
 
   /** The last `lookback` rows the next forecast starts from, filled, in data units [lookback · columns]. */
@@ -200,21 +273,38 @@ export class Forecaster {
     return this.#tail.filled.data.slice();
   }
 
-  /** `steps` rows after the end of the fitted series: [steps · targets] in data units (row-major). */
-  forecast(steps: number): Float32Array {
-    return this.#forecastAt(this.#tail.inputs, Int32Array.of(this.#tail.inputs.rows), steps);
+  /**
+   * `steps` rows after the end of the fitted series: [steps · targets] in data units (row-major); with
+   * `{ level: [80, 95] }`, the mean and the bounds of each level's prediction interval.
+   */
+  forecast(steps: number): Float32Array;
+  forecast(steps: number, options: IntervalOptions): ForecastWithIntervals;
+  forecast(steps: number, options?: IntervalOptions): Float32Array | ForecastWithIntervals {
+    positiveInt('steps', steps);
+    const levels = this.#levels(options);
+    const mean = this.#forecastAt(undefined, Int32Array.of(this.#tail.inputs.rows), steps);
+    return this.#withIntervals(mean, steps, levels);
   }
 
   /** `steps` rows after the end of `history` (at least lookback rows, same columns; NaN = missing). */
-  forecastFrom(history: SeriesInput, steps: number): Float32Array {
+  forecastFrom(history: SeriesInput, steps: number): Float32Array;
+  forecastFrom(history: SeriesInput, steps: number, options: IntervalOptions): ForecastWithIntervals;
+  forecastFrom(
+    history: SeriesInput,
+    steps: number,
+    options?: IntervalOptions,
+  ): Float32Array | ForecastWithIntervals {
     const m = asMatrix('history', history);
+    positiveInt('steps', steps);
+    const levels = this.#levels(options);
     if (m.rows < this.layout.lookback) {
       throw new DataError(
         `history has ${m.rows} rows but the forecaster reads the last ${this.layout.lookback} (lookback)`,
       );
     }
     const prepared = prepareSeries({ data: m.data, shape: [m.rows, m.cols] }, this.scaler, this.layout);
-    return this.#forecastAt(prepared.inputs, Int32Array.of(m.rows), steps);
+    const mean = this.#forecastAt(prepared, Int32Array.of(m.rows), steps);
+    return this.#withIntervals(mean, steps, levels);
   }
 
   /**
@@ -228,9 +318,16 @@ export class Forecaster {
       'horizon',
       options.horizon ?? (this.strategy === 'direct' ? this.layout.horizon : Math.max(1, this.season)),
     );
-    const [start, end] = ranges.test;
+    const [testStart, end] = ranges.test;
+    const start = options.start === undefined ? testStart : positiveInt('start', options.start);
+    if (options.start === undefined && end - testStart < horizon) {
+      throw new DataError(
+        `the split holds out ${end - testStart} test rows, fewer than horizon ${horizon}: fit with split ` +
+          `{ train: 0.7, validation: 0.1, test: 0.2 } to hold rows out, or pass { start } and a longer series`,
+      );
+    }
     const methods: Record<string, ForecastMethod> = {
-      model: ({ origins, horizon: h }) => this.#forecastAt(prepared.inputs, origins, h),
+      model: ({ origins, horizon: h }) => Float32Array.from(this.#forecastAt(prepared, origins, h)),
       naive: naiveMethod(),
     };
     if (this.season <= start) methods.seasonalNaive = seasonalNaiveMethod(this.season);
@@ -250,6 +347,43 @@ export class Forecaster {
   }
 
   /**
+   * `values` (same columns as fitted, NaN = missing) with every gap of a forecast column filled by the model:
+   * forecast forward from the rows before the gap and backward from the rows after it, blended across the gap
+   * (impute.ts). Other columns are filled by linear interpolation. Returns [rows · columns] like the input.
+   */
+  impute(values: SeriesInput): Float32Array {
+    const m = asMatrix('values', values);
+    if (m.cols !== this.layout.columns) {
+      throw new DataError(
+        `values has ${m.cols} columns but the forecaster was fitted on ${this.layout.columns}`,
+      );
+    }
+    const prepared = prepareSeries({ data: m.data, shape: [m.rows, m.cols] }, this.scaler, this.layout);
+    const out = Float32Array.from(prepared.filled.data);
+    const ensemble = this.#ensemble;
+    if (ensemble === undefined) {
+      throw new ValueError('this forecaster was saved before imputation existed; refit it to impute');
+    }
+    const Ft = this.layout.targetColumns.length;
+    this.layout.targetColumns.forEach((c, j) => {
+      const y = Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
+      const linear = Float64Array.from({ length: m.rows }, (_, r) => prepared.filled.data[r * m.cols + c]);
+      const backward = ensemble.backward(j, linear.slice().reverse(), this.season);
+      const forward = (history: Float64Array, steps: number) => {
+        if (history.length < this.layout.lookback) return undefined;
+        // A direct network alone cannot forecast a gap longer than its horizon: the backward side fills it.
+        if (ensemble.networkOnly && this.strategy === 'direct' && steps > this.layout.horizon)
+          return undefined;
+        const f = this.#forecastAt(prepared, Int32Array.of(history.length), steps);
+        return Float64Array.from({ length: steps }, (_, h) => f[h * Ft + j]);
+      };
+      const filled = imputeGaps(y, linear, forward, backward);
+      for (let r = 0; r < m.rows; r++) out[r * m.cols + c] = filled[r];
+    });
+    return out;
+  }
+
+  /**
    * Anomaly scores of one-step-ahead forecast errors over the validation and test rows (first target column):
    * errors on the validation rows define normal, so an anomaly in the test rows cannot hide itself. Rows just
    * after an anomaly may score high too: their forecasts start from the anomalous value.
@@ -261,7 +395,7 @@ export class Forecaster {
     const { prepared, ranges } = this.#seriesFor(series);
     const from = Math.max(ranges.validation[0], this.layout.lookback);
     const origins = Int32Array.from({ length: prepared.filled.rows - from }, (_, i) => from + i);
-    const predicted = this.#forecastAt(prepared.inputs, origins, 1);
+    const predicted = this.#forecastAt(prepared, origins, 1);
     const Ft = this.layout.targetColumns.length;
     const c = this.layout.targetColumns[0];
     const F = prepared.filled.cols;
@@ -293,6 +427,8 @@ export class Forecaster {
       tail: [...this.#tail.filled.data],
       tailObserved: [...this.#tail.observed],
       tailInputs: [...this.#tail.inputs.data],
+      ...(this.#ensemble ? { ensemble: this.#ensemble.toJSON() } : {}),
+      notes: this.notes,
     };
     return saveTask(this.model, TASK, state as unknown as Record<string, unknown>);
   }
@@ -318,7 +454,12 @@ export class Forecaster {
         inputs: { data: Float32Array.from(s.tailInputs), rows, cols: W },
         missing: 0,
       };
-      return new Forecaster(rt, model, s, scaler, tail);
+      const ensemble =
+        s.ensemble === undefined
+          ? undefined
+          : ForecastEnsemble.fromJSON(s.ensemble, s.layout.targetColumns.length);
+      const notes = Array.isArray(s.notes) ? s.notes.filter((n) => typeof n === 'string') : [];
+      return new Forecaster(rt, model, s, scaler, tail, ensemble, notes);
     } catch (error) {
       model.dispose();
       throw error;
@@ -341,8 +482,61 @@ export class Forecaster {
     return { prepared, ranges: splitSeries(m.rows, this.split, this.layout) };
   }
 
-  /** Forecasts from the rows before each origin of model-input rows, mapped back to data units. */
-  #forecastAt(inputs: PreparedSeries['inputs'], origins: Int32Array, steps: number): Float32Array {
+  /**
+   * Forecasts [origins, steps, targets] from the rows before each origin of `prepared` (undefined: from the end
+   * of the fitted series), by the ensemble when there is one, else by the network.
+   */
+  #forecastAt(prepared: PreparedSeries | undefined, origins: Int32Array, steps: number): Float64Array {
+    const inputs = prepared?.inputs ?? this.#tail.inputs;
+    const network = (n: number) => this.#networkAt(inputs, origins, n);
+    if (this.#ensemble === undefined) return Float64Array.from(network(steps));
+    const reach = this.strategy === 'direct' ? this.layout.horizon : Number.POSITIVE_INFINITY;
+    return this.#ensemble.forecast(
+      prepared?.filled,
+      this.layout.targetColumns,
+      origins,
+      steps,
+      network,
+      reach,
+    );
+  }
+
+  #levels(options: IntervalOptions | undefined): number[] | undefined {
+    if (options === undefined) return undefined;
+    const o = optionsObject('forecast options ({ level })', options);
+    const levels = o.level;
+    if (
+      !Array.isArray(levels) ||
+      levels.length === 0 ||
+      levels.some((l) => !(typeof l === 'number' && l > 0 && l < 100))
+    ) {
+      throw new ValueError(
+        `level must be a non-empty array of percentages in (0, 100) but got ${describe(levels)}`,
+      );
+    }
+    if (this.#ensemble === undefined || !this.#ensemble.hasIntervals) {
+      throw new ValueError(
+        'this forecaster has no prediction intervals (a file written before them, or too few validation rows to fit them)',
+      );
+    }
+    return levels;
+  }
+
+  #withIntervals(
+    mean: Float64Array,
+    steps: number,
+    levels: number[] | undefined,
+  ): Float32Array | ForecastWithIntervals {
+    if (levels === undefined) return Float32Array.from(mean);
+    const ensemble = this.#ensemble as ForecastEnsemble;
+    return {
+      mean: Float32Array.from(mean),
+      intervals: levels.map((level) => ({ level, ...ensemble.bounds(mean, steps, level) })),
+    };
+  }
+
+  /** The network's forecasts from the rows before each origin of model-input rows, in data units. */
+  #networkAt(inputs: PreparedSeries['inputs'], origins: Int32Array, steps: number): Float32Array {
     const windows = contextWindows(inputs, origins, this.layout.lookback);
     const scaled = forecastSteps(this.#predictor, windows, steps, {
       strategy: this.strategy,
@@ -364,6 +558,27 @@ export class Forecaster {
     }
     return this.model.predict({ data: x, shape: [L, N, F] }).data;
   }
+}
+
+/**
+ * The default lookback: two seasons, at least 24 rows — or, when the training rows cannot hold that and the
+ * horizon, as many as they can (said in `notes`), so that a short series still gets a forecaster.
+ */
+function defaultLookback(
+  rows: number,
+  split: SplitFractions,
+  season: number,
+  horizon: number,
+  notes: string[],
+): number {
+  const wanted = Math.max(24, 2 * season);
+  const train = Math.floor(rows * (split?.train ?? 0) + 1e-9);
+  const room = train - horizon - 1;
+  if (room >= wanted || room < 2) return wanted;
+  notes.push(
+    `lookback ${room} instead of ${wanted}: the ${train} training rows hold no more with horizon ${horizon}`,
+  );
+  return room;
 }
 
 function dataset(w: ReturnType<typeof trainingWindows>, layout: SeriesLayout) {

@@ -2,7 +2,14 @@
 
 export { type AnomalyOptions, type AnomalyScores, anomalyScores } from './anomaly.ts';
 export type { ScalerKind, SeriesLayout, TargetKind } from './forecast-data.ts';
-export { type ForecastEvaluateOptions, Forecaster, type ForecasterOptions } from './forecaster.ts';
+export {
+  type ForecastEvaluateOptions,
+  Forecaster,
+  type ForecasterOptions,
+  type ForecastMethodChoice,
+  type ForecastWithIntervals,
+  type IntervalOptions,
+} from './forecaster.ts';
 export {
   type ForecastStrategy,
   forecastSteps,

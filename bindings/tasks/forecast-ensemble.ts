@@ -1,0 +1,286 @@
+// The forecaster's ensemble, one per target column: statistical members (naive, seasonal naive, AR, exponential
+// smoothing) and the network, the plain mean of whichever of them won on the validation rows, refitted on every
+// row used for fitting; and the conformal intervals of that mean. It never sees the network itself, only its
+// forecasts, so the network's plumbing (windows, scaling, strategy) stays in the Forecaster.
+
+import type { Matrix } from '../data/args.ts';
+import { DataError, describe } from '../errors.ts';
+import { fitCandidates, refit, restoreModel } from './stats/candidates.ts';
+import { chooseCombination } from './stats/combination.ts';
+import { fitIntervals, halfWidth, type IntervalModel } from './stats/intervals.ts';
+import type { UnivariateModel, UnivariateModelJSON } from './stats/model.ts';
+
+/** Network forecasts [origins, steps, targets] (row-major) at the given origins of the fitted rows. */
+export type NetworkForecasts = (origins: Int32Array, steps: number) => Float32Array;
+
+export type MemberJSON = UnivariateModelJSON | { kind: 'network' };
+
+export interface ColumnEnsembleJSON {
+  members: MemberJSON[];
+  /** Each statistical member's state at the end of the fitted series (empty for the network). */
+  states: number[][];
+  intervals?: IntervalModel;
+}
+
+export interface EnsembleJSON {
+  columns: ColumnEnsembleJSON[];
+}
+
+type Member = { kind: 'stat'; model: UnivariateModel } | { kind: 'network' };
+
+interface ColumnEnsemble {
+  members: Member[];
+  states: Float64Array[];
+  intervals: IntervalModel | undefined;
+}
+
+export interface EnsembleFitInput {
+  /** Filled series in data units [rows, cols]. */
+  filled: Matrix;
+  /** 1 observed, 0 filled [rows · cols]: filled values are not scored on validation. */
+  observed: Float32Array;
+  targetColumns: readonly number[];
+  /** Members are fitted on rows [0, trainEnd), chosen on [trainEnd, fitEnd), refitted on [0, fitEnd). */
+  trainEnd: number;
+  fitEnd: number;
+  horizon: number;
+  season: number;
+  lags: number;
+  network: NetworkForecasts;
+  /** Whether statistical members compete with the network (false: the network alone). */
+  statistical: boolean;
+}
+
+export class ForecastEnsemble {
+  readonly #columns: ColumnEnsemble[];
+
+  private constructor(columns: ColumnEnsemble[]) {
+    this.#columns = columns;
+  }
+
+  static fit(input: EnsembleFitInput, notes: string[]): ForecastEnsemble {
+    const { filled, targetColumns, trainEnd, fitEnd, horizon } = input;
+    const origins = Int32Array.from({ length: Math.max(0, fitEnd - trainEnd) }, (_, i) => trainEnd + i);
+    const network = origins.length > 0 ? input.network(origins, horizon) : undefined;
+    if (origins.length === 0)
+      notes.push('no validation rows: the ensemble could not be chosen on validation');
+    const columns = targetColumns.map((c, j) => {
+      const y = column(filled, c);
+      const train = y.subarray(0, trainEnd);
+      const stats = input.statistical ? fitCandidates(train, { season: input.season, lags: input.lags }) : [];
+      const forecasts = stats.map((model) => atOrigins(model, train.length, y, origins, horizon, fitEnd));
+      const members: Member[] = stats.map((model) => ({ kind: 'stat', model }));
+      members.push({ kind: 'network' });
+      if (network) {
+        forecasts.push(
+          Float64Array.from({ length: origins.length * horizon }, (_, k) =>
+            origins[Math.floor(k / horizon)] + (k % horizon) < fitEnd
+              ? network[k * targetColumns.length + j]
+              : Number.NaN,
+          ),
+        );
+      }
+      const actual = Float64Array.from({ length: origins.length * horizon }, (_, k) => {
+        const row = origins[Math.floor(k / horizon)] + (k % horizon);
+        return row < fitEnd && input.observed[row * filled.cols + c] > 0 ? y[row] : Number.NaN;
+      });
+      const chosen =
+        origins.length > 0
+          ? chooseCombination(forecasts, actual)
+          : // Without validation: the last statistical member (exponential smoothing when it fitted), else the network.
+            { members: [Math.max(0, stats.length - 1)], errors: new Float64Array() };
+      const kept = chosen.members.map((i) => members[i]);
+      const refitted = kept.map(
+        (m): Member =>
+          m.kind === 'stat' ? { kind: 'stat', model: refit(m.model, y.subarray(0, fitEnd)) } : m,
+      );
+      return {
+        members: refitted,
+        states: refitted.map((m) => (m.kind === 'stat' ? m.model.filter(y) : new Float64Array())),
+        intervals: fitIntervals(chosen.errors, horizon),
+      };
+    });
+    if (columns.some((c) => c.intervals === undefined)) {
+      notes.push('fewer than 5 validation errors: no prediction intervals');
+    }
+    return new ForecastEnsemble(columns);
+  }
+
+  static fromJSON(json: EnsembleJSON, targets: number): ForecastEnsemble {
+    if (!json || !Array.isArray(json.columns) || json.columns.length !== targets) {
+      throw new DataError(
+        `model file: the ensemble must hold ${targets} columns but holds ${describe(json?.columns)}`,
+      );
+    }
+    for (const c of json.columns) {
+      const states = c?.states;
+      if (
+        !Array.isArray(c?.members) ||
+        c.members.length === 0 ||
+        !Array.isArray(states) ||
+        states.length !== c.members.length ||
+        !states.every((s) => Array.isArray(s) && s.length <= 1e5 && s.every(Number.isFinite))
+      ) {
+        throw new DataError('model file: each ensemble column needs members and one finite state per member');
+      }
+      const iv = c.intervals;
+      if (
+        iv !== undefined &&
+        !(
+          Array.isArray(iv.scale) &&
+          iv.scale.length > 0 &&
+          iv.scale.every((v) => Number.isFinite(v) && v >= 0) &&
+          Array.isArray(iv.scores) &&
+          iv.scores.length > 0 &&
+          iv.scores.every((v) => Number.isFinite(v) && v >= 0)
+        )
+      ) {
+        throw new DataError('model file: ensemble intervals need finite non-negative scales and scores');
+      }
+    }
+    return new ForecastEnsemble(
+      json.columns.map((c) => ({
+        members: c.members.map(
+          (m): Member => (m.kind === 'network' ? m : { kind: 'stat', model: restoreModel(m) }),
+        ),
+        states: c.states.map((s) => Float64Array.from(s)),
+        intervals: c.intervals,
+      })),
+    );
+  }
+
+  toJSON(): EnsembleJSON {
+    return {
+      columns: this.#columns.map((c) => ({
+        members: c.members.map((m) => (m.kind === 'network' ? m : m.model.toJSON())),
+        states: c.states.map((s) => [...s]),
+        ...(c.intervals ? { intervals: c.intervals } : {}),
+      })),
+    };
+  }
+
+  /** What was chosen, per target column: 'ets(A,A,M)+ar(24)'. */
+  get method(): string {
+    return this.#columns.map((c) => c.members.map(nameOf).join('+')).join('; ');
+  }
+
+  get usesNetwork(): boolean {
+    return this.#columns.some((c) => c.members.some((m) => m.kind === 'network'));
+  }
+
+  /** Some column forecasts by the network alone. */
+  get networkOnly(): boolean {
+    return this.#columns.some((c) => c.members.every((m) => m.kind === 'network'));
+  }
+
+  get hasIntervals(): boolean {
+    return this.#columns.every((c) => c.intervals !== undefined);
+  }
+
+  /**
+   * Forecasts [origins, steps, targets] from the rows before each origin of `filled` (or, without `filled`,
+   * from the end of the fitted series). `network(steps)` is asked only when a member is the network, for at
+   * most `reach` steps (a direct network's horizon): leads past it are the mean of the statistical members
+   * alone, and a column whose only member is the network cannot go past it (the network's own error says so).
+   */
+  forecast(
+    filled: Matrix | undefined,
+    targetColumns: readonly number[],
+    origins: Int32Array,
+    steps: number,
+    network: (steps: number) => Float32Array,
+    reach: number,
+  ): Float64Array {
+    const Ft = targetColumns.length;
+    const out = new Float64Array(origins.length * steps * Ft);
+    const netSteps = this.networkOnly ? steps : Math.min(steps, reach);
+    const net = this.usesNetwork ? network(netSteps) : undefined;
+    this.#columns.forEach((col, j) => {
+      const y = filled ? column(filled, targetColumns[j]) : undefined;
+      const stats = col.members.filter((m) => m.kind === 'stat').length;
+      const hasNetwork = stats < col.members.length;
+      col.members.forEach((m, k) => {
+        origins.forEach((o, i) => {
+          const f =
+            m.kind === 'network'
+              ? undefined
+              : m.model.forecast(y ? m.model.filter(y.subarray(0, o)) : col.states[k], steps);
+          for (let h = 0; h < steps; h++) {
+            const withNetwork = hasNetwork && h < netSteps;
+            if (!f && !withNetwork) continue;
+            const weight = 1 / (withNetwork ? col.members.length : stats);
+            const at = (i * steps + h) * Ft + j;
+            out[at] += weight * (f ? f[h] : (net as Float32Array)[(i * netSteps + h) * Ft + j]);
+          }
+        });
+      });
+    });
+    return out;
+  }
+
+  /**
+   * A forecaster of column j's reversed series, for filling gaps backward: the column's statistical members
+   * refitted on `reversed` (exponential smoothing when the network was the only member).
+   */
+  backward(
+    j: number,
+    reversed: Float64Array,
+    season: number,
+  ): (history: Float64Array, steps: number) => Float64Array | undefined {
+    const stats = this.#columns[j].members.flatMap((m) =>
+      m.kind === 'stat' ? [refit(m.model, reversed)] : [],
+    );
+    const models = stats.length > 0 ? stats : fitCandidates(reversed, { season, lags: 0 }).slice(-1);
+    const need = Math.max(1, ...models.map((m) => m.minHistory));
+    return (history, steps) => {
+      if (history.length < need) return undefined;
+      const out = new Float64Array(steps);
+      for (const model of models) {
+        const f = model.forecast(model.filter(history), steps);
+        for (let h = 0; h < steps; h++) out[h] += f[h] / models.length;
+      }
+      return out;
+    };
+  }
+
+  /** Lower and upper bounds around `mean` [origins, steps, targets] at `level` percent. */
+  bounds(mean: Float64Array, steps: number, level: number): { lower: Float32Array; upper: Float32Array } {
+    const Ft = this.#columns.length;
+    const lower = new Float32Array(mean.length);
+    const upper = new Float32Array(mean.length);
+    for (let i = 0; i < mean.length; i++) {
+      const intervals = this.#columns[i % Ft].intervals as IntervalModel;
+      const w = halfWidth(intervals, level, Math.floor(i / Ft) % steps);
+      lower[i] = mean[i] - w;
+      upper[i] = mean[i] + w;
+    }
+    return { lower, upper };
+  }
+}
+
+function nameOf(m: Member): string {
+  return m.kind === 'network' ? 'network' : m.model.name;
+}
+
+/** One column of the filled series in float64. */
+function column(m: Matrix, c: number): Float64Array {
+  return Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
+}
+
+/** A member's forecasts at the validation origins [origins · horizon], NaN past `end`. */
+function atOrigins(
+  model: UnivariateModel,
+  fittedRows: number,
+  y: Float64Array,
+  origins: Int32Array,
+  horizon: number,
+  end: number,
+): Float64Array {
+  const out = new Float64Array(origins.length * horizon).fill(Number.NaN);
+  if (fittedRows < model.minHistory) return out;
+  origins.forEach((o, i) => {
+    const f = model.forecast(model.filter(y.subarray(0, o)), horizon);
+    for (let h = 0; h < horizon && o + h < end; h++) out[i * horizon + h] = f[h];
+  });
+  return out;
+}
