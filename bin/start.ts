@@ -1,14 +1,18 @@
 // `npm start`: the main job on the bundled data, in about two minutes. A character-level LSTM learns Tiny
 // Shakespeare with a progress bar, printing samples as they improve; then a forecaster learns the Mauna Loa
-// weekly CO2 series (with its missing weeks) and is scored on the test split against seasonal naive, with a
-// chart in the terminal. `npm start -- --quick` runs a few seconds of each (for a smoke test).
+// weekly CO2 series (with its missing weeks), says which of its network and statistical members it chose, is
+// scored on the test split against naive, seasonal naive and AR with a chart in the terminal, and forecasts
+// the year after the data with 80 % and 95 % intervals. `npm start -- --quick` runs a few seconds of each.
 
 import { readFile } from 'node:fs/promises';
 import { Forecaster, type Runtime, readNumericCsv, TextModel } from 'wasm-rnn';
+import { aheadChart, aheadTable, forecastAhead } from './cli/ahead.ts';
+import { nextDates } from './cli/dates.ts';
 import { describeFailure } from './cli/fail.ts';
 import { line, runtime } from './cli/io.ts';
 import { createProgress, formatDuration, type Progress } from './cli/progress.ts';
 import { evaluationChart, evaluationTable, sampleBlock, textScores, verdict } from './cli/report.ts';
+import { HELD_OUT_SPLIT } from './cli/split.ts';
 
 const quick = process.argv.includes('--quick');
 const out = process.stdout;
@@ -91,8 +95,9 @@ async function co2(rt: Runtime): Promise<void> {
   );
   line(
     out,
-    `     GRU with ${CO2.hiddenSize} hidden units reads ${CO2.lookback} weeks and predicts the next ${CO2.horizon} at once; ` +
-      `split 70/10/20 in time order\n`,
+    `     GRU with ${CO2.hiddenSize} hidden units reads ${CO2.lookback} weeks and predicts the next ${CO2.horizon} at once;\n` +
+      `     on the validation weeks it competes with seasonal naive, AR and exponential smoothing, and the best forecast\n` +
+      `     together (split 70/10/20 in time order)\n`,
   );
   let b: ReturnType<typeof bar> | undefined;
   const forecaster = await Forecaster.fit(csv.values, {
@@ -104,11 +109,14 @@ async function co2(rt: Runtime): Promise<void> {
     season: CO2.season,
     epochs: CO2.epochs,
     seed: 1,
+    split: HELD_OUT_SPLIT,
     onProgress: (p) => {
       b ??= bar(p.totalSteps);
       b.make().update({ step: p.step, loss: p.averageLoss, tokens: p.tokens });
     },
   }).finally(() => b?.progress?.stop());
+  line(out, `\n     the forecaster chose: ${forecaster.method}`);
+  for (const note of forecaster.notes) line(out, `     note: ${note}`);
   const r = forecaster.evaluate();
   const [from, to] = forecaster.ranges!.test;
   line(
@@ -118,7 +126,20 @@ async function co2(rt: Runtime): Promise<void> {
   line(out, evaluationTable(r).replace(/^/gm, '     '));
   line(out, `\n${evaluationChart(r, out)}\n`);
   line(out, `     ${verdict(r)}`);
+  future(forecaster, dates);
   forecaster.dispose();
+}
+
+/** The year after the data, every fourth week in the table, every week in the chart. */
+function future(forecaster: Forecaster, dates: readonly string[]): void {
+  const ahead = forecastAhead(forecaster, undefined, CO2.horizon);
+  const after = nextDates(dates, CO2.horizon);
+  const bands = ahead.intervals.length > 0 ? ' with 80 % and 95 % prediction intervals' : '';
+  line(out, `\n     the ${CO2.horizon} weeks after ${dates.at(-1)}${bands} (ppm, every 4th week):\n`);
+  line(out, aheadTable(ahead, after, 4).replace(/^/gm, '     '));
+  const history = forecaster.lastRows();
+  const tail = Array.from(history.subarray(Math.max(0, history.length - 2 * CO2.season)));
+  line(out, `\n${aheadChart(tail, ahead, out)}`);
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,10 @@
-// The command line's parts on their own: progress lines, the terminal chart, failure lines and input checks.
+// The command line's parts on their own: progress lines, the terminal chart, failure lines, input checks and the
+// AR baseline.
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import asciichart from 'asciichart';
 import { describe, expect, it } from 'vitest';
 import { DataError, ShapeError } from 'wasm-rnn';
 import { drawChart, resample } from '../bin/cli/chart.ts';
@@ -53,6 +55,24 @@ describe('chart', () => {
     expect(Math.max(...rows.slice(0, -1).map((r) => r.length))).toBeLessThanOrEqual(60);
     expect(rows.at(-1)).toContain('1. truth');
     expect(rows.at(-1)).toContain('2. forecast');
+  });
+
+  it('gives lines of one name (the bounds of an interval) one legend entry, and draws the first line on top', () => {
+    const ramp = Array.from({ length: 20 }, (_, i) => i / 2);
+    const chart = drawChart(
+      [
+        { name: 'forecast', values: ramp },
+        { name: '80 % interval', values: ramp },
+        { name: '80 % interval', values: ramp },
+      ],
+      { width: 60, height: 8, color: true },
+    );
+    const rows = chart.split('\n');
+    expect(rows.at(-1)!.match(/80 % interval/g)).toHaveLength(1);
+    // The lines coincide, so only the one on top shows: the forecast's light gray, never the bounds' green.
+    const plot = rows.slice(0, -1).join('\n');
+    expect(plot).toContain(asciichart.lightgray);
+    expect(plot).not.toContain(asciichart.green);
   });
 });
 

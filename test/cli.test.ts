@@ -105,6 +105,8 @@ describe('bad input', () => {
       /training split holds 21, but lookback 24 \+ horizon 1 needs more than 25; use a longer series or a shorter lookback/,
       'train',
       short,
+      '--lookback',
+      '24',
     );
   });
 });
@@ -170,20 +172,51 @@ describe('train, then use the model', () => {
       model,
     );
     expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/the forecaster chose: \S+/);
     expect(t.out).toMatch(/forecaster\s+[\d.]+\s+[\d.]+/);
     expect(t.out).toMatch(/seasonal naive\s+[\d.]+/);
+    expect(t.out).toMatch(/AR \(least squares\)\s+[\d.]+/);
+    expect(t.out).toMatch(/exponential smoothing\s+[\d.]+/);
     const f = await cli('forecast', model, '--steps', '6', '--csv');
     expect(f.code, f.err).toBe(0);
     const lines = f.out.trim().split('\n');
-    expect(lines[0]).toBe('step,value');
+    expect(lines[0]).toBe('step,value,lower80,upper80,lower95,upper95');
     expect(lines).toHaveLength(7);
-    expect(lines.slice(1).every((l) => Number.isFinite(Number(l.split(',')[1])))).toBe(true);
-    const chart = await cli('forecast', model, csv, '--steps', '6');
-    expect(chart.out).toContain('history → forecast');
+    for (const l of lines.slice(1)) {
+      const [, value, lo80, hi80, lo95, hi95] = l.split(',').map(Number);
+      expect(Number.isFinite(value), l).toBe(true);
+      expect(lo95 <= lo80 && lo80 <= value && value <= hi80 && hi80 <= hi95, l).toBe(true);
+    }
+    // After the CSV, the steps are labelled with the rows that follow its time column (0 … 159).
+    const table = await cli('forecast', model, csv, '--steps', '6');
+    expect(table.code, table.err).toBe(0);
+    expect(table.out).toMatch(/step\s+date\s+forecast\s+lo 80\s+hi 80\s+lo 95\s+hi 95/);
+    expect(table.out).toMatch(/^1\s+160\s+[\d.-]+/m);
+    expect(table.out).toMatch(/^6\s+165\s+[\d.-]+/m);
+    expect(table.out).toContain('history → forecast');
+    expect(table.out).toContain('80 % interval');
+    const dated = await cli('forecast', model, csv, '--steps', '2', '--csv');
+    expect(dated.out.split('\n')[1]).toMatch(/^1,160,[\d.-]+,/);
     const e = await cli('evaluate', model, csv, '--no-chart');
     expect(e.code, e.err).toBe(0);
+    expect(e.out).toMatch(/AR \(least squares\)\s+[\d.]+\s+[\d.]+/);
     expect(e.out).toMatch(/MAE [\d.]+ against seasonal naive's [\d.]+/);
     await refused(2, /holds a forecaster .*generate needs a text model/, 'generate', model);
+  });
+
+  it('forecast: a short series still trains (with a shorter lookback said in a note) and forecasts without intervals', async () => {
+    const csv = await file('short-ok.csv', `v\n${Array.from({ length: 30 }, (_, i) => i).join('\n')}\n`);
+    const model = join(dir, 'short.safetensors');
+    const t = await cli('train', csv, '--hidden', '4', '--epochs', '1', '--out', model);
+    expect(t.code, t.err).toBe(0);
+    expect(t.out).toMatch(/note: .*lookback/);
+    // Without a season, seasonal naive would repeat naive: only naive is printed.
+    expect(t.out).not.toMatch(/seasonal naive\s+[\d.]/);
+    // 21 rows before the test split are too few for AR(10) (2 rows per coefficient): its row is left out.
+    expect(t.out).not.toMatch(/AR \(least squares\)/);
+    const f = await cli('forecast', model, '--steps', '3', '--csv');
+    expect(f.code, f.err).toBe(0);
+    expect(f.out.trim().split('\n')[0]).toBe('step,value');
   });
 
   it('bench prints tokens/s per backend', async () => {

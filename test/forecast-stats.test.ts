@@ -54,6 +54,15 @@ describe('AR and exponential smoothing', () => {
     expect(json.coefficients[2]).toBeCloseTo(-0.3, 1);
   });
 
+  it('recovers an exact AR(2) (a sine around 300) and forecasts it recursively', () => {
+    const w = (2 * Math.PI) / 12;
+    const y = Float64Array.from({ length: 120 }, (_, t) => 300 + Math.sin(w * t));
+    const ar = fitAutoregressive(y.subarray(0, 96), 2)!;
+    const f = forecastAfter(ar, y.subarray(0, 96), 24);
+    for (let h = 0; h < 24; h++) expect(f[h]).toBeCloseTo(y[96 + h], 3);
+    expect(fitAutoregressive(new Float64Array(20), 10)).toBeUndefined();
+  });
+
   it('forecasts a noiseless line plus an additive season exactly', () => {
     const y = Float64Array.from({ length: 96 }, (_, t) => 5 + 0.2 * t + [1, -2, 0.5, 0.5][t % 4]);
     const fit = fitEts(y, { trend: 'A', season: 'A', period: 4 });

@@ -1,6 +1,8 @@
 // A line chart drawn in the terminal (asciichart): forecast against truth and baseline. Series longer than the
 // terminal is wide are averaged down to one point per column; the lines are told apart by colour, so the
-// legend names each colour (without a terminal there is no colour, and the legend says so).
+// legend names each colour (without a terminal there is no colour, and the legend says so). Lines of one name
+// share a colour and a legend entry (an interval's lower and upper bounds), and the first line is drawn on top
+// where lines cross (the truth, or the forecast over its bounds).
 
 import asciichart from 'asciichart';
 
@@ -43,17 +45,21 @@ export function resample(values: ArrayLike<number>, columns: number): number[] {
 
 export function drawChart(lines: readonly ChartLine[], options: ChartOptions = {}): string {
   const columns = Math.max(10, (options.width ?? 80) - LABEL_WIDTH - 2);
-  const series = lines.map((l) => resample(l.values, columns));
+  const names = [...new Set(lines.map((l) => l.name))];
+  const colorOf = (name: string) => COLORS[names.indexOf(name) % COLORS.length];
   const color = options.color ?? false;
-  const plot = asciichart.plot(series, {
-    height: options.height ?? 12,
-    colors: color ? COLORS : [],
-    format: (x: number) => x.toFixed(1).padStart(LABEL_WIDTH - 2),
-  });
-  const legend = lines
-    .map((l, i) =>
-      color ? `${COLORS[i % COLORS.length]}━━${asciichart.reset} ${l.name}` : `${i + 1}. ${l.name}`,
-    )
+  // asciichart draws each series over the ones before it: reversed, the first line ends on top.
+  const drawn = [...lines].reverse();
+  const plot = asciichart.plot(
+    drawn.map((l) => resample(l.values, columns)),
+    {
+      height: options.height ?? 12,
+      colors: color ? drawn.map((l) => colorOf(l.name)) : [],
+      format: (x: number) => x.toFixed(1).padStart(LABEL_WIDTH - 2),
+    },
+  );
+  const legend = names
+    .map((name, i) => (color ? `${colorOf(name)}━━${asciichart.reset} ${name}` : `${i + 1}. ${name}`))
     .join('   ');
   return `${plot}\n${' '.repeat(LABEL_WIDTH)}${legend}${color ? '' : '   (colours tell them apart on a terminal)'}`;
 }

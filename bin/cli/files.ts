@@ -20,15 +20,19 @@ export async function readTextFile(path: string): Promise<string> {
 
 /**
  * One numeric column of a CSV file. Without `column`, a file of one column, or of a date and a value, is
- * unambiguous; anything wider must say which column to use.
+ * unambiguous; anything wider must say which column to use. The first column comes along as the dates (to
+ * label forecasts) when the file is a date and a value, or when its name says it is the time.
  */
 export async function readSeriesFile(path: string, column: string | undefined): Promise<NumericSeries> {
   const text = await readFile(path, 'utf8');
   const header = firstRecord(text);
   const chosen = column ?? defaultColumn(header, path);
-  const dateColumn = header.length === 2 && chosen !== header[0] ? header[0] : undefined;
+  const timeLike = header.length === 2 || TIME_NAMES.test(header[0]);
+  const dateColumn = header.length > 1 && timeLike && chosen !== header[0] ? header[0] : undefined;
   return readNumericCsv(text, { column: chosen, ...(dateColumn ? { dateColumn } : {}) });
 }
+
+const TIME_NAMES = /^(date|time|timestamp|datetime|day|week|month|quarter|year|period|ds)$/i;
 
 function firstRecord(text: string): string[] {
   const line = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#'));

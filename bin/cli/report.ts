@@ -10,6 +10,8 @@ const NAMES: Record<string, string> = {
   model: 'forecaster',
   seasonalNaive: 'seasonal naive',
   naive: 'naive',
+  ar: 'AR (least squares)',
+  ets: 'exponential smoothing',
 };
 
 export function evaluationTable(r: WalkForwardResult): string {

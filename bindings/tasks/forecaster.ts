@@ -31,6 +31,7 @@ import {
 import { type EnsembleJSON, ForecastEnsemble } from './forecast-ensemble.ts';
 import { imputeGaps } from './impute.ts';
 import { type ForecastStrategy, forecastSteps, type WindowPredictor } from './multistep.ts';
+import { statisticalBaselines } from './statistical-baselines.ts';
 import {
   type BudgetOptions,
   type FitSummary,
@@ -309,8 +310,9 @@ export class Forecaster {
 
   /**
    * Walk-forward evaluation on the test split of the fitted series (or of `series`, split the same way), against
-   * naive and seasonal-naive: forecasts named model, naive and seasonalNaive, each scored by MAE, RMSE, MAPE, MASE.
-   * Filled-in missing values are not scored.
+   * the classical methods: forecasts named model, naive, seasonalNaive (season > 1), ar and ets (fitted on the
+   * rows before the first origin, where they can be), each scored by MAE, RMSE, MAPE, MASE. Filled-in missing
+   * values are not scored. `stride: 1` puts an origin at every test row.
    */
   evaluate(options: ForecastEvaluateOptions = {}, series?: SeriesInput): WalkForwardResult {
     const { prepared, ranges } = this.#seriesFor(series);
@@ -330,7 +332,11 @@ export class Forecaster {
       model: ({ origins, horizon: h }) => Float32Array.from(this.#forecastAt(prepared, origins, h)),
       naive: naiveMethod(),
     };
-    if (this.season <= start) methods.seasonalNaive = seasonalNaiveMethod(this.season);
+    if (this.season > 1 && this.season <= start) methods.seasonalNaive = seasonalNaiveMethod(this.season);
+    Object.assign(
+      methods,
+      statisticalBaselines(prepared.filled, this.layout.targetColumns, start, this.season),
+    );
     return walkForward(
       { data: prepared.filled.data, shape: [prepared.filled.rows, prepared.filled.cols] },
       {

@@ -126,15 +126,27 @@ function drawForecast(m: ForecastResult): void {
   const from = Math.max(0, m.testStart - 260);
   const history = m.series.slice(from);
   const offset = m.testStart - from;
+  const band =
+    m.lower.length > 0
+      ? [
+          {
+            lower: m.lower,
+            upper: m.upper,
+            color: 'rgba(22, 163, 74, 0.25)',
+            label: '80 % interval',
+            start: offset,
+          },
+        ]
+      : [];
   plot(
     $<HTMLCanvasElement>('forecast-chart'),
     [
       { values: history, color: '#9ca3af', label: 'truth' },
       { values: m.baseline, color: '#f59e0b', label: 'seasonal naive', start: offset },
-      { values: m.forecast, color: '#16a34a', label: 'LSTM forecast', start: offset, width: 2 },
+      { values: m.forecast, color: '#16a34a', label: 'forecast', start: offset, width: 2 },
     ],
-    { marker: { x: offset, label: 'test split' } },
+    { marker: { x: offset, label: 'test split' }, bands: band },
   );
   $('forecast-score').textContent =
-    `MAE ${m.mae.toFixed(2)} ppm vs seasonal naive ${m.baselineMae.toFixed(2)} ppm (${m.horizon}-week horizon)`;
+    `MAE ${m.mae.toFixed(2)} ppm vs seasonal naive ${m.baselineMae.toFixed(2)} ppm (${m.horizon}-week horizon) · ${m.method}`;
 }

@@ -1,5 +1,6 @@
 // A small canvas line chart: enough for a live loss curve and a forecast against the truth, with axes and a
-// legend. Each line may start at its own x (a forecast begins where the history ends); NaN leaves a gap.
+// legend. Each line may start at its own x (a forecast begins where the history ends); NaN leaves a gap. A band
+// (a prediction interval) is a shaded area between two lines, drawn under them.
 
 export interface PlotLine {
   values: ArrayLike<number>;
@@ -10,7 +11,18 @@ export interface PlotLine {
   width?: number;
 }
 
+export interface PlotBand {
+  lower: ArrayLike<number>;
+  upper: ArrayLike<number>;
+  /** A translucent fill, e.g. 'rgba(22, 163, 74, 0.25)'. */
+  color: string;
+  label: string;
+  start?: number;
+}
+
 export interface PlotOptions {
+  /** Shaded areas under the lines, in the legend after them. */
+  bands?: readonly PlotBand[];
   /** Vertical marker, e.g. where the test split begins. */
   marker?: { x: number; label: string };
   /** Log-scale y (a loss curve reads better so). */
@@ -25,10 +37,18 @@ export function plot(canvas: HTMLCanvasElement, lines: readonly PlotLine[], opti
   const { width: W, height: H } = canvas;
   ctx.clearRect(0, 0, W, H);
   const ty = (v: number) => (options.logY ? Math.log10(Math.max(v, 1e-12)) : v);
+  const bands = options.bands ?? [];
+  const extents = [
+    ...lines,
+    ...bands.flatMap((b) => [
+      { values: b.lower, start: b.start },
+      { values: b.upper, start: b.start },
+    ]),
+  ];
   let xMax = 1;
   let yMin = Infinity;
   let yMax = -Infinity;
-  for (const l of lines) {
+  for (const l of extents) {
     xMax = Math.max(xMax, (l.start ?? 0) + l.values.length - 1);
     for (let i = 0; i < l.values.length; i++) {
       const v = l.values[i];
@@ -55,6 +75,7 @@ export function plot(canvas: HTMLCanvasElement, lines: readonly PlotLine[], opti
     ctx.fillStyle = '#6b7280';
     ctx.fillText(options.marker.label, sx(options.marker.x) + 4, PAD.top + 10);
   }
+  for (const b of bands) fillBand(ctx, b, sx, sy);
   for (const l of lines) {
     ctx.strokeStyle = l.color;
     ctx.lineWidth = l.width ?? 1.5;
@@ -73,7 +94,30 @@ export function plot(canvas: HTMLCanvasElement, lines: readonly PlotLine[], opti
     }
     ctx.stroke();
   }
-  legend(ctx, lines);
+  legend(ctx, [...lines, ...bands]);
+}
+
+/** The area between lower and upper, one polygon per run of finite values (NaN ends a run). */
+function fillBand(
+  ctx: CanvasRenderingContext2D,
+  b: PlotBand,
+  sx: (x: number) => number,
+  sy: (y: number) => number,
+): void {
+  ctx.fillStyle = b.color;
+  const n = Math.min(b.lower.length, b.upper.length);
+  const finite = (i: number) => Number.isFinite(b.lower[i]) && Number.isFinite(b.upper[i]);
+  for (let from = 0; from < n; from++) {
+    if (!finite(from)) continue;
+    let to = from;
+    while (to + 1 < n && finite(to + 1)) to++;
+    ctx.beginPath();
+    for (let i = from; i <= to; i++) ctx.lineTo(sx((b.start ?? 0) + i), sy(b.upper[i]));
+    for (let i = to; i >= from; i--) ctx.lineTo(sx((b.start ?? 0) + i), sy(b.lower[i]));
+    ctx.closePath();
+    ctx.fill();
+    from = to;
+  }
 }
 
 function axes(
@@ -100,11 +144,13 @@ function axes(
   }
 }
 
-function legend(ctx: CanvasRenderingContext2D, lines: readonly PlotLine[]): void {
+/** A stroke per line, a swatch per band. */
+function legend(ctx: CanvasRenderingContext2D, entries: readonly (PlotLine | PlotBand)[]): void {
   let x = PAD.left;
-  for (const l of lines) {
+  for (const l of entries) {
     ctx.fillStyle = l.color;
-    ctx.fillRect(x, 6, 14, 3);
+    if ('lower' in l) ctx.fillRect(x, 2, 14, 11);
+    else ctx.fillRect(x, 6, 14, 3);
     ctx.fillStyle = '#374151';
     ctx.fillText(l.label, x + 18, 11);
     x += 26 + ctx.measureText(l.label).width;

@@ -23,7 +23,12 @@ export interface ForecastResult {
   testStart: number;
   /** Walk-forward forecasts over the test rows, aligned with series[testStart...]. */
   forecast: number[];
+  /** The 80 % prediction interval around each forecast (empty when the forecaster has none). */
+  lower: number[];
+  upper: number[];
   baseline: number[];
+  /** What the forecaster chose, e.g. 'ets(A,A,N)+network'. */
+  method: string;
   mae: number;
   baselineMae: number;
   horizon: number;

@@ -26,7 +26,16 @@ interface DemoState {
   backend: string;
   losses: number[];
   samples: string[];
-  forecast?: { mae: number; baselineMae: number; forecast: number[] };
+  forecast?: {
+    mae: number;
+    baselineMae: number;
+    forecast: number[];
+    lower: number[];
+    upper: number[];
+    series: number[];
+    testStart: number;
+    method: string;
+  };
   error?: string;
   pings: number;
 }
@@ -140,7 +149,7 @@ describe('browser demo', () => {
     await page.close();
   });
 
-  it('forecasts the CO2 series and draws it against the truth and seasonal naive', async () => {
+  it('forecasts the CO2 series and draws it, in its 80 % band, against the truth and seasonal naive', async () => {
     const page = await openDemo();
     await page.selectOption('#task', 'forecast');
     await page.fill('#steps', '300');
@@ -157,6 +166,16 @@ describe('browser demo', () => {
     expect(s.forecast!.forecast.length).toBeGreaterThan(52);
     expect(s.losses.at(-1)!).toBeLessThan(s.losses[0]);
     expect(Number.isFinite(s.forecast!.mae)).toBe(true);
+    const f = s.forecast!;
+    expect(f.method).not.toBe('');
+    // The band surrounds every forecast and holds most of what happened (80 % nominal; half is a loose floor).
+    expect(f.lower).toHaveLength(f.forecast.length);
+    expect(f.forecast.every((v, i) => f.lower[i] <= v && v <= f.upper[i])).toBe(true);
+    const inside = f.forecast.filter((_, i) => {
+      const truth = f.series[f.testStart + i];
+      return f.lower[i] <= truth && truth <= f.upper[i];
+    }).length;
+    expect(inside / f.forecast.length, `${inside} of ${f.forecast.length} inside`).toBeGreaterThan(0.5);
     await page.screenshot({ path: join(results, 'demo-forecast.png') });
     await page.close();
   });

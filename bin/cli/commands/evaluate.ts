@@ -1,5 +1,5 @@
 // `wasm-rnn evaluate MODEL DATA`: a text model's loss, bits per character and perplexity on a text file, or a
-// forecaster's walk-forward scores on a CSV's test split against naive and seasonal naive.
+// forecaster's walk-forward scores on a CSV's test split against naive, seasonal naive and AR(L).
 
 import type { Command } from 'commander';
 import { readSeriesFile, readTextFile } from '../files.ts';
@@ -23,7 +23,8 @@ export function evaluateCommand(program: Command, io: CliIO): void {
     .description(
       'Text model: loss, bits per character and perplexity on a text file.\n' +
         'Forecaster: walk-forward forecasts over the test split of a CSV column (split as in training), scored by\n' +
-        'MAE, RMSE, MAPE and MASE next to the naive and seasonal-naive baselines.',
+        'MAE, RMSE, MAPE and MASE next to the naive, seasonal-naive and AR baselines (AR(L) by least squares on\n' +
+        'the rows before the test split, L = 2 seasons, or 10 without a season).',
     )
     .argument('<model>', 'a model file written by wasm-rnn train')
     .argument('<data>', 'a text file (text model) or a CSV file (forecaster)')
@@ -47,13 +48,15 @@ export function evaluateCommand(program: Command, io: CliIO): void {
         line(io.stdout, textScores(opened.model.evaluate(await readTextFile(data))));
       } else if (opened.task === 'forecast') {
         const series = await readSeriesFile(data, flags.column);
-        const r = opened.model.evaluate(
+        const evaluated = opened.model.evaluate(
           {
             ...(flags.horizon ? { horizon: flags.horizon } : {}),
             ...(flags.stride ? { stride: flags.stride } : {}),
           },
           series.values,
         );
+        const r = evaluated;
+        line(io.stdout, `forecaster: ${opened.model.method}`);
         line(io.stdout, evaluationTable(r));
         line(io.stdout, verdict(r));
         if (flags.chart) line(io.stdout, `\n${evaluationChart(r, io.stdout)}`);

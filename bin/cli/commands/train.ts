@@ -17,6 +17,7 @@ import {
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { evaluationTable, sampleBlock, verdict } from '../report.ts';
+import { HELD_OUT_SPLIT } from '../split.ts';
 
 interface TrainFlags {
   out: string;
@@ -50,7 +51,9 @@ export function trainCommand(program: Command, io: CliIO): void {
     .summary('train a model on a text file or a CSV column')
     .description(
       'Train a character-level language model on a text file, or a forecaster on one numeric column of a CSV file\n' +
-        '(the task follows the file: .csv or --column means forecasting). The model is written to --out.',
+        '(the task follows the file: .csv or --column means forecasting). The model is written to --out.\n' +
+        'A forecaster fits on the first 80 % of the rows (70 % train, 10 % validation, where the network and\n' +
+        'statistical models compete) and is scored on the last 20 %, which wasm-rnn evaluate scores again.',
     )
     .argument('<file>', 'a UTF-8 text file, or a CSV file with a header row')
     .option('-o, --out <file>', 'where to write the model', 'model.safetensors')
@@ -201,9 +204,12 @@ async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promis
     scaler: flags.scaler,
     mask: flags.mask,
     target: flags.level ? 'level' : 'change',
+    split: HELD_OUT_SPLIT,
     onProgress: (p) => progress.update(p),
   }).finally(() => progress.stop());
   await writeModelFile(flags.out, forecaster.save());
+  line(io.stdout, `the forecaster chose: ${forecaster.method}`);
+  for (const note of forecaster.notes) line(io.stdout, `note: ${note}`);
   const evaluation = forecaster.evaluate();
   line(
     io.stdout,

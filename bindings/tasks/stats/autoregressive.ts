@@ -9,7 +9,10 @@ import type { UnivariateModel } from './model.ts';
 export function fitAutoregressive(y: Float64Array, lags: number, log = false): UnivariateModel | undefined {
   const rows = y.length - lags;
   if (rows < 2 * (lags + 1)) return undefined;
-  const x = log ? y.map(Math.log) : y;
+  const raw = log ? y.map(Math.log) : y;
+  // Centred, so that the ridge that keeps XᵀX solvable is small against the lags' spread, not their mean.
+  const mean = raw.reduce((s, v) => s + v, 0) / raw.length;
+  const x = raw.map((v) => v - mean);
   const cols = lags + 1;
   const X = new Float64Array(rows * cols);
   const target = new Float64Array(rows);
@@ -21,6 +24,10 @@ export function fitAutoregressive(y: Float64Array, lags: number, log = false): U
   }
   const b = leastSquares(X, target, cols);
   if (b === undefined || !b.every(Number.isFinite)) return undefined;
+  // Back to uncentred values: x_t − μ = c + Σ b_k (x_{t−k} − μ)  ⇔  x_t = c + μ(1 − Σ b_k) + Σ b_k x_{t−k}.
+  let sum = 0;
+  for (let k = 1; k <= lags; k++) sum += b[k];
+  b[0] += mean * (1 - sum);
   return autoregressiveModel(lags, b, log);
 }
 
@@ -68,7 +75,9 @@ export function chooseLagsByAicc(y: Float64Array, maxLags: number): number {
 }
 
 /** Residual sum of squares of AR(p) fitted on the rows after `start` (so every order sees the same rows). */
-function fitOnRows(y: Float64Array, p: number, start: number): number | undefined {
+function fitOnRows(values: Float64Array, p: number, start: number): number | undefined {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const y = values.map((v) => v - mean);
   const rows = y.length - start;
   const cols = p + 1;
   const X = new Float64Array(rows * cols);

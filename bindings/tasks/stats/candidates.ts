@@ -4,6 +4,7 @@
 
 import { DataError, describe } from '../../errors.ts';
 import { autoregressiveModel, chooseLagsByAicc, fitAutoregressive } from './autoregressive.ts';
+import { differencedModel, differences } from './differenced.ts';
 import { chooseEts, etsModel, fitEts } from './exponential-smoothing.ts';
 import type { UnivariateModel, UnivariateModelJSON } from './model.ts';
 import { naiveModel } from './naive.ts';
@@ -33,6 +34,11 @@ export function fitCandidates(y: Float64Array, options: CandidateOptions): Univa
       if (short) out.push(short);
     }
   }
+  // ARIMA(p,1,0) with drift, p by AICc: for series that wander (a random walk's best forecast is its last value).
+  const d = differences(y, 1);
+  const dLags = chooseLagsByAicc(d, Math.max(1, Math.min(lags, Math.floor((d.length - 2) / 3))));
+  const dAr = d.length > 8 ? fitAutoregressive(d, dLags) : undefined;
+  if (dAr) out.push(differencedModel(1, dAr));
   const ets = chooseEts(y, season);
   if (ets) out.push(ets.model);
   return out;
@@ -43,6 +49,12 @@ export function refit(model: UnivariateModel, y: Float64Array): UnivariateModel 
   const json = model.toJSON();
   if (json.kind === 'naive') return model;
   if (json.kind === 'ar') return fitAutoregressive(y, json.lags, json.log) ?? model;
+  if (json.kind === 'diff') {
+    const inner = json.inner;
+    if (inner.kind !== 'ar') return model;
+    const ar = fitAutoregressive(differences(y, json.lag), inner.lags, inner.log);
+    return ar ? differencedModel(json.lag, ar) : model;
+  }
   return fitEts(y, { trend: json.trend, season: json.season, period: json.period })?.model ?? model;
 }
 
@@ -87,5 +99,9 @@ export function restoreModel(json: UnivariateModelJSON): UnivariateModel {
       },
     );
   }
-  throw bad("kind must be 'naive', 'ar' or 'ets'");
+  if (json?.kind === 'diff' && json.inner?.kind !== 'diff') {
+    if (!count(json.lag, 1e4)) throw bad('diff needs a lag in 1..1e4');
+    return differencedModel(json.lag, restoreModel(json.inner));
+  }
+  throw bad("kind must be 'naive', 'ar', 'diff' or 'ets'");
 }

@@ -17,6 +17,7 @@ export interface UnivariateModel {
 export type UnivariateModelJSON =
   | { kind: 'naive'; season: number }
   | { kind: 'ar'; lags: number; coefficients: number[]; log: boolean }
+  | { kind: 'diff'; lag: number; inner: UnivariateModelJSON }
   | {
       kind: 'ets';
       trend: 'N' | 'A' | 'Ad';
