@@ -127,7 +127,7 @@ describe('combination and intervals', () => {
 });
 
 describe('gap filling', () => {
-  it('blends forward and backward forecasts so each end meets its neighbour', () => {
+  it('bridges forward and backward forecasts onto the far side and blends them', () => {
     const y = Float64Array.of(0, 0, Number.NaN, Number.NaN, Number.NaN, 10, 10);
     expect(gapsOf(y)).toEqual([[2, 5]]);
     const linear = Float64Array.of(0, 0, 2.5, 5, 7.5, 10, 10);
@@ -144,6 +144,15 @@ describe('gap filling', () => {
       (_h, steps) => new Float64Array(steps).fill(1),
       () => undefined,
     );
-    expect([...onlyForward.subarray(2, 5)]).toEqual([1, 1, 1]);
+    // One side alone: its forecast (1, 1, 1, then 1 where 10 was seen) is bridged onto the far value.
+    expect([...onlyForward.subarray(2, 5)]).toEqual([3.25, 5.5, 7.75]);
+    const atEnd = Float64Array.of(4, 4, Number.NaN, Number.NaN);
+    const tail = imputeGaps(
+      atEnd,
+      Float64Array.of(4, 4, 4, 4),
+      (_h, steps) => new Float64Array(steps).fill(6),
+      () => undefined,
+    );
+    expect([...tail]).toEqual([4, 4, 6, 6]);
   });
 });

@@ -179,6 +179,32 @@ describe('old files and fallbacks', () => {
     f.dispose();
   });
 
+  it('trains the network until its validation loss stops improving, or as long as told', async () => {
+    const y = series('uk_gas');
+    const f = await Forecaster.fit(y, {
+      runtime: rt,
+      season: 4,
+      horizon: 4,
+      seed: 0,
+      epochs: 300,
+      patience: 3,
+    });
+    expect(f.summary!.earlyStopped).toBe(true);
+    expect(f.summary!.epochs).toBeLessThan(300);
+    const g = await Forecaster.fit(y, {
+      runtime: rt,
+      season: 4,
+      horizon: 4,
+      seed: 0,
+      epochs: 4,
+      clip: false,
+    });
+    expect(g.summary!.epochs).toBe(4);
+    expect(g.summary!.earlyStopped).toBeUndefined();
+    f.dispose();
+    g.dispose();
+  });
+
   it('past a direct network horizon, the statistical members forecast alone', async () => {
     const y = series('uk_gas');
     const f = await Forecaster.fit(y, { runtime: rt, season: 4, horizon: 4, seed: 0 });

@@ -80,8 +80,8 @@ export interface ForecasterOptions extends NetworkOptions, BudgetOptions {
   targetColumns?: number[];
   /** Adam's learning rate (default 3e-3). */
   lr?: number;
-  /** Global gradient-norm clip (default 1). */
-  clip?: number;
+  /** Global gradient-norm clip (default 1); false trains without clipping. */
+  clip?: number | false;
 }
 
 export type ForecastMethodChoice = 'auto' | 'network';
@@ -228,18 +228,19 @@ export class Forecaster {
     );
     f.series = prepared;
     f.ranges = ranges;
-    const train = dataset(trainingWindows(prepared, ranges.train, layout), layout);
-    const [v0, v1] = ranges.validation;
-    const validation =
-      v1 - v0 >= layout.horizon
-        ? dataset(trainingWindows(prepared, [Math.max(0, v0 - layout.lookback), v1], layout), layout)
-        : undefined;
+    const { train, validation } = networkData(prepared, ranges, layout, method);
     const trainer = {
       loss: 'mse' as const,
       optimizer: { kind: 'adam' as const, lr: options.lr ?? 3e-3 },
-      clip: { norm: options.clip ?? 1 },
+      ...(options.clip === false ? {} : { clip: { norm: options.clip ?? 1 } }),
     };
-    const budget = { epochs: 10, ...options, batchSize: options.batchSize ?? 32 };
+    // Training length by validation unless the user sets it: up to 100 epochs, ended 10 epochs after the best.
+    const chosenLength = options.steps === undefined && options.epochs === undefined;
+    const budget = {
+      ...options,
+      ...(chosenLength ? { epochs: 100, patience: options.patience ?? 10 } : {}),
+      batchSize: options.batchSize ?? 32,
+    };
     try {
       f.summary = await fitOnce(model, trainer, train, validation, budget, layout.lookback);
       f.#ensemble = ForecastEnsemble.fit(
@@ -585,6 +586,38 @@ function defaultLookback(
     `lookback ${room} instead of ${wanted}: the ${train} training rows hold no more with horizon ${horizon}`,
   );
   return room;
+}
+
+/**
+ * The network's training and early-stopping windows. With method 'network' it stops on the validation rows.
+ * With 'auto' those rows judge the network against the statistical members, so it must not have chosen its
+ * weights on them too (its validation score would flatter it): it stops on the last fifth of the training rows
+ * instead, and trains on the rest.
+ */
+function networkData(
+  prepared: PreparedSeries,
+  ranges: SplitRanges,
+  layout: SeriesLayout,
+  method: ForecastMethodChoice,
+) {
+  const windows = ([from, to]: [number, number]) =>
+    dataset(trainingWindows(prepared, [Math.max(0, from - layout.lookback), to], layout), layout);
+  const [t0, t1] = ranges.train;
+  const [v0, v1] = ranges.validation;
+  if (method === 'network') {
+    return {
+      train: dataset(trainingWindows(prepared, [t0, t1], layout), layout),
+      validation: v1 - v0 >= layout.horizon ? windows([v0, v1]) : undefined,
+    };
+  }
+  const inner = t1 - Math.max(layout.horizon, Math.floor(0.2 * (t1 - t0)));
+  if (inner - t0 < layout.lookback + layout.horizon + 1) {
+    return { train: dataset(trainingWindows(prepared, [t0, t1], layout), layout), validation: undefined };
+  }
+  return {
+    train: dataset(trainingWindows(prepared, [t0, inner], layout), layout),
+    validation: windows([inner, t1]),
+  };
 }
 
 function dataset(w: ReturnType<typeof trainingWindows>, layout: SeriesLayout) {

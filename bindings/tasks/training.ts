@@ -2,6 +2,7 @@
 // Trainer's fit() with a budget in steps or epochs, progress in one shape, Stop (an AbortSignal) as a normal
 // end rather than an error, Keras's restore-best-weights on the validation loss, and files tagged with the task.
 
+import { nonNegativeInt } from '../data/args.ts';
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { loadModel, saveModel } from '../io/model-save.ts';
 import type { SequenceModelOptions } from '../model/sequence-config.ts';
@@ -48,6 +49,11 @@ export interface BudgetOptions {
   onProgress?: (p: TrainingProgress) => void | Promise<void>;
   /** Aborting stops after the current step; fit then resolves with `stopped: true`. */
   signal?: AbortSignal;
+  /**
+   * With validation data: stop after this many epochs without a lower validation loss (the best epoch's weights
+   * are kept either way). Default: train the whole budget.
+   */
+  patience?: number;
 }
 
 export interface FitSummary {
@@ -57,6 +63,8 @@ export interface FitSummary {
   loss: number;
   /** Best validation loss seen (its weights are the ones kept), when there was validation data. */
   valLoss?: number;
+  /** Training ended before its budget because the validation loss stopped improving (`patience`). */
+  earlyStopped?: boolean;
   stopped: boolean;
   seconds: number;
 }
@@ -111,10 +119,14 @@ export async function fitWithBudget(
     epochs: trainer.epochs,
     loss: lastLoss,
     ...(best ? { valLoss: best.loss } : {}),
+    ...(earlyStopped ? { earlyStopped } : {}),
     stopped,
     seconds: (now() - started) / 1000,
   });
   let stopped = false;
+  let bestEpoch = 0;
+  let earlyStopped = false;
+  const patience = budget.patience === undefined ? undefined : nonNegativeInt('patience', budget.patience);
   try {
     await trainer.fit(data, {
       epochs,
@@ -143,6 +155,11 @@ export async function fitWithBudget(
         onEpochEnd: (e) => {
           if (e.valLoss !== undefined && Number.isFinite(e.valLoss) && !(best && best.loss <= e.valLoss)) {
             best = { loss: e.valLoss, weights: model.getWeights() };
+            bestEpoch = e.epoch;
+          }
+          if (patience !== undefined && best && e.epoch - bestEpoch >= patience) {
+            earlyStopped = true;
+            trainer.stop();
           }
         },
       },

