@@ -14,6 +14,7 @@ import { fitIntervals, halfWidth } from '../bindings/tasks/stats/intervals.ts';
 import { leastSquares } from '../bindings/tasks/stats/least-squares.ts';
 import { forecastAfter } from '../bindings/tasks/stats/model.ts';
 import { nelderMead } from '../bindings/tasks/stats/nelder-mead.ts';
+import { detectSeason } from '../bindings/tasks/stats/season.ts';
 
 describe('least squares and Nelder–Mead', () => {
   it('solves an exact overdetermined system', () => {
@@ -92,6 +93,24 @@ describe('AR and exponential smoothing', () => {
         ...forecastAfter(model, y.subarray(0, 70), 5),
       ]);
     }
+  });
+});
+
+describe('season detection', () => {
+  it('finds the period of a trending seasonal series, not its multiple, and none in noise', () => {
+    const rng = new Random(8);
+    const monthly = Float64Array.from(
+      { length: 240 },
+      (_, t) => 0.3 * t + 5 * Math.sin((2 * Math.PI * t) / 12) + rng.normal(0, 1),
+    );
+    expect(detectSeason(monthly)).toBe(12);
+    const quarterly = Float64Array.from(
+      { length: 100 },
+      (_, t) => [3, -1, 0, -2][t % 4] + rng.normal(0, 0.3),
+    );
+    expect(detectSeason(quarterly)).toBe(4);
+    expect(detectSeason(Float64Array.from({ length: 300 }, () => rng.normal(0, 1)))).toBe(1);
+    expect(detectSeason(Float64Array.of(1, 2, 3))).toBe(1);
   });
 });
 

@@ -53,6 +53,13 @@ describe('Forecaster defaults on real series', () => {
     f.dispose();
   });
 
+  it('without a season given, finds the yearly cycle of monthly data and says so', async () => {
+    const f = await Forecaster.fit(series('air_passengers'), { runtime: rt, horizon: 12, seed: 0 });
+    expect(f.season).toBe(12);
+    expect(f.notes.join(' ')).toMatch(/season 12 detected/);
+    f.dispose();
+  });
+
   it('UK gas (growing seasonal swings): within 5 % of the best of naive, AR, auto.arima and ets', async () => {
     const { mae, f } = await rollingMae('uk_gas', 4, 4);
     const best = Math.min(
@@ -171,6 +178,26 @@ describe('old files and fallbacks', () => {
     await expect(Forecaster.fit(short, { runtime: rt, method: 'arima' as never })).rejects.toThrow(
       /method must be 'auto' or 'network'/,
     );
+  });
+
+  it('takes the split as row counts, and evaluates the held-out rows at every origin with the classical rows', async () => {
+    const y = series('uk_gas');
+    const f = await Forecaster.fit(y, {
+      runtime: rt,
+      season: 4,
+      horizon: 4,
+      seed: 0,
+      split: { trainRows: 70, validationRows: 18, testRows: 20 },
+    });
+    expect(f.ranges).toEqual({ train: [0, 70], validation: [70, 88], test: [88, 108] });
+    const r = f.evaluate({ stride: 1 });
+    expect(r.origins).toHaveLength(17);
+    expect(Object.keys(r.scores).sort()).toEqual(['ar', 'ets', 'model', 'naive', 'seasonalNaive']);
+    expect(r.scores.model.mae).toBeLessThan(r.scores.seasonalNaive.mae);
+    f.dispose();
+    await expect(
+      Forecaster.fit(y, { runtime: rt, season: 4, split: { trainRows: 100, validationRows: 20 } }),
+    ).rejects.toThrow(/trainRows \+ validationRows \+ testRows must be ≤ the 108 rows/);
   });
 
   it('a constant series forecasts its constant', async () => {

@@ -41,6 +41,8 @@ export {
   type SplitFractions,
   type SplitOptions,
   type SplitRanges,
+  type SplitRows,
+  type SplitSpec,
   splitRanges,
 } from './split.ts';
 export {

@@ -14,6 +14,16 @@ export interface SplitFractions {
   test?: number;
 }
 
+/** The same split by row counts: train, then validation (default 0), then test (default: the rest). */
+export interface SplitRows {
+  trainRows: number;
+  validationRows?: number;
+  testRows?: number;
+}
+
+/** A chronological split given by fractions of the rows or by row counts. */
+export type SplitSpec = SplitFractions | SplitRows;
+
 /** Half-open row ranges [start, end). */
 export interface SplitRanges {
   train: [number, number];
@@ -37,9 +47,14 @@ export interface SeriesSplit<S> {
   ranges: SplitRanges;
 }
 
-/** Row ranges for `n` rows: train = ⌊n·train⌋ rows, validation = ⌊n·(train+validation)⌋ − that, test the rest. */
-export function splitRanges(n: number, fractions: SplitFractions): SplitRanges {
+/**
+ * Row ranges for `n` rows: train = ⌊n·train⌋ rows, validation = ⌊n·(train+validation)⌋ − that, test the rest;
+ * or, given row counts, exactly those rows.
+ */
+export function splitRanges(n: number, fractions: SplitSpec): SplitRanges {
   nonNegativeInt('n', n);
+  if (fractions !== null && typeof fractions === 'object' && 'trainRows' in fractions)
+    return rowRanges(n, fractions);
   optionsObject('fractions ({ train, validation, test })', fractions, true);
   const train = fraction('train', fractions.train);
   const validation = fraction('validation', fractions.validation ?? 0);
@@ -55,6 +70,23 @@ export function splitRanges(n: number, fractions: SplitFractions): SplitRanges {
   return { train: [0, a], validation: [a, b], test: [b, c] };
 }
 
+function rowRanges(n: number, rows: SplitRows): SplitRanges {
+  const train = nonNegativeInt('trainRows', rows.trainRows);
+  const validation = nonNegativeInt('validationRows', rows.validationRows ?? 0);
+  const test = nonNegativeInt('testRows', rows.testRows ?? Math.max(0, n - train - validation));
+  if (train === 0) throw new ValueError('trainRows must be > 0: the split needs training rows');
+  if (train + validation + test > n) {
+    throw new ValueError(
+      `trainRows + validationRows + testRows must be ≤ the ${n} rows but got ${train} + ${validation} + ${test}`,
+    );
+  }
+  return {
+    train: [0, train],
+    validation: [train, train + validation],
+    test: [train + validation, train + validation + test],
+  };
+}
+
 function fraction(name: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
     throw new ValueError(`${name} must be a fraction in [0, 1] but got ${describe(value)}`);
@@ -65,17 +97,17 @@ function fraction(name: string, value: unknown): number {
 /** Splits a series by rows; the parts are views (no copy) of the same kind as the input. */
 export function chronologicalSplit(
   series: Tensor<Float32Array>,
-  fractions: SplitFractions,
+  fractions: SplitSpec,
   options?: SplitOptions,
 ): SeriesSplit<Tensor<Float32Array>>;
 export function chronologicalSplit(
   series: Float32Array | readonly number[],
-  fractions: SplitFractions,
+  fractions: SplitSpec,
   options?: SplitOptions,
 ): SeriesSplit<Float32Array>;
 export function chronologicalSplit(
   series: SeriesInput,
-  fractions: SplitFractions,
+  fractions: SplitSpec,
   options: SplitOptions = {},
 ): SeriesSplit<Float32Array | Tensor<Float32Array>> {
   const m = asMatrix('series', series);

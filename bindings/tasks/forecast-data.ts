@@ -7,7 +7,7 @@ import { asMatrix, type Matrix, type SeriesInput } from '../data/args.ts';
 import { interpolateMissing } from '../data/missing.ts';
 import { MinMaxScaler, type ScalerJSON, StandardScaler } from '../data/scalers.ts';
 import { makeWindows } from '../data/series.ts';
-import { type SplitFractions, type SplitRanges, splitRanges } from '../data/split.ts';
+import { type SplitRanges, type SplitSpec, splitRanges } from '../data/split.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
 import type { WindowPredictor } from './multistep.ts';
@@ -48,7 +48,7 @@ export function restoreScaler(json: ScalerJSON): StandardScaler | MinMaxScaler {
 }
 
 /** Rows by split, checked to give the lookback and horizon room in train and test. */
-export function splitSeries(rows: number, fractions: SplitFractions, layout: SeriesLayout): SplitRanges {
+export function splitSeries(rows: number, fractions: SplitSpec, layout: SeriesLayout): SplitRanges {
   const ranges = splitRanges(rows, fractions);
   const need = layout.lookback + layout.horizon;
   const train = ranges.train[1] - ranges.train[0];

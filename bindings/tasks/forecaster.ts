@@ -5,10 +5,11 @@
 // the training rows) competes on the validation rows with statistical members (naive, seasonal naive, AR,
 // exponential smoothing); the mean of the winners, refitted on every row, is the forecast (forecast-ensemble.ts).
 
-import { asMatrix, positiveInt, type SeriesInput } from '../data/args.ts';
+import { asMatrix, type Matrix, positiveInt, type SeriesInput } from '../data/args.ts';
 import { makeDataset } from '../data/dataset.ts';
+import { interpolateMissing } from '../data/missing.ts';
 import type { ScalerJSON } from '../data/scalers.ts';
-import type { SplitFractions, SplitRanges } from '../data/split.ts';
+import { type SplitRanges, type SplitSpec, splitRanges } from '../data/split.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import { optionsObject } from '../options.ts';
@@ -32,6 +33,7 @@ import { type EnsembleJSON, ForecastEnsemble } from './forecast-ensemble.ts';
 import { imputeGaps } from './impute.ts';
 import { type ForecastStrategy, forecastSteps, type WindowPredictor } from './multistep.ts';
 import { statisticalBaselines } from './statistical-baselines.ts';
+import { detectSeason } from './stats/season.ts';
 import {
   type BudgetOptions,
   type FitSummary,
@@ -58,13 +60,17 @@ export interface ForecasterOptions extends NetworkOptions, BudgetOptions {
   horizon?: number;
   /** Default: 'direct' when horizon > 1, else 'recursive'. */
   strategy?: ForecastStrategy;
-  /** Season length in rows, for seasonal naive and MASE (e.g. 52 for weekly data with a yearly cycle). */
+  /**
+   * Season length in rows (e.g. 52 for weekly data with a yearly cycle): seasonal models, seasonal naive, MASE.
+   * Default: detected from the autocorrelation of the first target column (1 when there is no clear peak).
+   */
   season?: number;
   /**
-   * In time order. Default { train: 0.75, validation: 0.25, test: 0 }: every row is used for fitting, as R's
-   * ets(y) does; give a test fraction to hold rows out for evaluate().
+   * In time order, as fractions or row counts ({ trainRows, validationRows, testRows }). Default { train: 0.75,
+   * validation: 0.25, test: 0 }: every row is used for fitting, as R's ets(y) does; give a test fraction (or
+   * testRows) to hold rows out for evaluate().
    */
-  split?: SplitFractions;
+  split?: SplitSpec;
   /**
    * 'auto' (default): the network and statistical members compete on the validation rows and the mean of the
    * winners forecasts; 'network': the network alone (the behaviour before the ensemble).
@@ -111,7 +117,7 @@ interface SavedState {
   strategy: ForecastStrategy;
   season: number;
   scaler: ScalerJSON;
-  split: SplitFractions;
+  split: SplitSpec;
   /** The last `lookback` rows of the fitted series (filled, data units) and their observed flags. */
   tail: number[];
   tailObserved: number[];
@@ -130,7 +136,7 @@ export class Forecaster {
   readonly layout: SeriesLayout;
   readonly strategy: ForecastStrategy;
   readonly season: number;
-  readonly split: SplitFractions;
+  readonly split: SplitSpec;
   readonly scaler: ReturnType<typeof scalerFor>;
   /** The fitted series and its split, while the forecaster that fitted it lives (not saved). */
   series: PreparedSeries | undefined;
@@ -171,7 +177,11 @@ export class Forecaster {
   ): Promise<Forecaster> {
     const rt = requireRuntime(options);
     const m = asMatrix('series', series);
-    const season = positiveInt('season', options.season ?? 1);
+    const notes: string[] = [];
+    const season =
+      options.season === undefined
+        ? seasonOf(m, options.targetColumns?.[0] ?? 0, notes)
+        : positiveInt('season', options.season);
     const horizon = positiveInt('horizon', options.horizon ?? 1);
     const strategy = options.strategy ?? (horizon > 1 ? 'direct' : 'recursive');
     if (strategy !== 'direct' && strategy !== 'recursive') {
@@ -186,7 +196,6 @@ export class Forecaster {
       throw new ValueError(`method must be 'auto' or 'network' but got ${describe(method)}`);
     }
     const split = options.split ?? { train: 0.75, validation: 0.25, test: 0 };
-    const notes: string[] = [];
     const layout: SeriesLayout = {
       columns: m.cols,
       targetColumns: options.targetColumns ?? Array.from({ length: m.cols }, (_, c) => c),
@@ -567,19 +576,29 @@ export class Forecaster {
   }
 }
 
+/** The season read off the autocorrelation of a column (stats/season.ts), said in `notes` when one is found. */
+function seasonOf(m: Matrix, column: number, notes: string[]): number {
+  if (!(Number.isInteger(column) && column >= 0 && column < m.cols)) return 1;
+  const filled = interpolateMissing({ data: m.data, shape: [m.rows, m.cols] });
+  const y = Float64Array.from({ length: m.rows }, (_, r) => filled.values[r * m.cols + column]);
+  const season = detectSeason(y);
+  if (season > 1) notes.push(`season ${season} detected from the autocorrelation (pass season to set it)`);
+  return season;
+}
+
 /**
  * The default lookback: two seasons, at least 24 rows — or, when the training rows cannot hold that and the
  * horizon, as many as they can (said in `notes`), so that a short series still gets a forecaster.
  */
 function defaultLookback(
   rows: number,
-  split: SplitFractions,
+  split: SplitSpec,
   season: number,
   horizon: number,
   notes: string[],
 ): number {
   const wanted = Math.max(24, 2 * season);
-  const train = Math.floor(rows * (split?.train ?? 0) + 1e-9);
+  const train = splitRanges(rows, split).train[1];
   const room = train - horizon - 1;
   if (room >= wanted || room < 2) return wanted;
   notes.push(
