@@ -119,6 +119,55 @@ describe('prediction intervals', () => {
   });
 });
 
+describe('inputs known in advance', () => {
+  // Sales driven by a price that changes by steps, set in advance: y = 50 − 4·price + AR(1) noise.
+  const rng = new Random(21);
+  const rows = 300;
+  const price = Float32Array.from({ length: rows }, (_, t) => 5 + (Math.floor(t / 37) % 3));
+  const y = new Float32Array(rows);
+  let noise = 0;
+  for (let t = 0; t < rows; t++) {
+    noise = 0.5 * noise + rng.normal(0, 0.5);
+    y[t] = 50 - 4 * price[t] + noise;
+  }
+  const matrix = (n: number) => {
+    const data = new Float32Array(n * 2);
+    for (let t = 0; t < n; t++) data.set([y[t], price[t]], 2 * t);
+    return { data, shape: [n, 2] };
+  };
+
+  it('follow a price change they are told of, where past-only inputs cannot', async () => {
+    const options = { runtime: rt, targetColumns: [0], horizon: 6, seed: 0 };
+    const known = await Forecaster.fit(matrix(240), { ...options, covariates: 'known' });
+    const past = await Forecaster.fit(matrix(240), options);
+    let knownError = 0;
+    let pastError = 0;
+    for (let origin = 240; origin + 6 <= rows; origin += 2) {
+      const future = price.subarray(origin, origin + 6);
+      const a = known.forecastFrom(matrix(origin), 6, { future });
+      const b = past.forecastFrom(matrix(origin), 6);
+      for (let h = 0; h < 6; h++) {
+        knownError += Math.abs(y[origin + h] - a[h]);
+        pastError += Math.abs(y[origin + h] - b[h]);
+      }
+    }
+    expect(knownError).toBeLessThan(0.6 * pastError);
+    const saved = Forecaster.load(rt, known.save());
+    const future = { data: Float32Array.of(7, 7, 7), shape: [3, 1] };
+    expect([...saved.forecast(3, { future })]).toEqual([...known.forecast(3, { future })]);
+    expect(saved.forecast(3, { future, level: [80] }).intervals[0].upper).toHaveLength(3);
+    expect(() => known.forecast(3)).toThrow(/future must give the 1 known input/);
+    expect(() => known.forecast(3, { future: Float32Array.of(7) })).toThrow(/future must be \[3, 1\]/);
+    expect(() => past.forecast(3, { future })).toThrow(/only for a forecaster fitted with covariates/);
+    await expect(Forecaster.fit(matrix(240), { ...options, covariates: 'soon' as never })).rejects.toThrow(
+      /covariates must be 'past' or 'known'/,
+    );
+    known.dispose();
+    past.dispose();
+    saved.dispose();
+  });
+});
+
 describe('imputation', () => {
   it('fills a seasonal series better than linear interpolation, keeping observed values', async () => {
     const rng = new Random(4);

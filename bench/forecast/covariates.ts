@@ -1,5 +1,5 @@
 // Several columns at once, where there are no R anchors: (a) Seatbelts' DriversKilled forecast with PetrolPrice
-// and the seat-belt law as inputs, against seasonal naive and against the forecaster on DriversKilled alone, to
+// and the seat-belt law as inputs known in advance (covariates: 'known', their future passed to forecastFrom), against seasonal naive and against the forecaster on DriversKilled alone, to
 // see whether the covariates pay; (b) the four EuStockMarkets indices together, each against naive.
 // Same 70/15/15 split as the anchors, rolling H-step MAE over origins o..N−H.
 
@@ -36,7 +36,13 @@ async function rollingPerColumn(
   rt: Runtime,
   mat: Matrix,
   o: number,
-  options: { season: number; horizon: number; seed: number; targetColumns: number[] },
+  options: {
+    season: number;
+    horizon: number;
+    seed: number;
+    targetColumns: number[];
+    covariates?: 'known';
+  },
 ): Promise<number[]> {
   const { F, x, x32 } = mat;
   const Ft = options.targetColumns.length;
@@ -46,7 +52,16 @@ async function rollingPerColumn(
   const sums = new Float64Array(Ft);
   let count = 0;
   for (let oo = o; oo <= mat.N - H; oo++) {
-    const p = f.forecastFrom({ data: x32.subarray(0, oo * F), shape: [oo, F] }, H);
+    const history = { data: x32.subarray(0, oo * F), shape: [oo, F] };
+    const known = Array.from({ length: F }, (_, c) => c).filter((c) => !options.targetColumns.includes(c));
+    const future = {
+      data: Float32Array.from(
+        { length: H * known.length },
+        (_, i) => x32[(oo + Math.floor(i / known.length)) * F + known[i % known.length]],
+      ),
+      shape: [H, known.length],
+    };
+    const p = options.covariates ? f.forecastFrom(history, H, { future }) : f.forecastFrom(history, H);
     for (let k = 0; k < H; k++)
       for (let j = 0; j < Ft; j++)
         sums[j] += Math.abs(x[(oo + k) * F + options.targetColumns[j]] - p[k * Ft + j]);
@@ -68,7 +83,15 @@ export async function seatbelts(rt: Runtime, seeds: number[]): Promise<MultiRun>
   const aloneScores: number[] = [];
   for (const seed of seeds) {
     withInputs.push(
-      (await rollingPerColumn(rt, mat, o, { season: m, horizon: H, seed, targetColumns: [0] }))[0],
+      (
+        await rollingPerColumn(rt, mat, o, {
+          season: m,
+          horizon: H,
+          seed,
+          targetColumns: [0],
+          covariates: 'known',
+        })
+      )[0],
     );
     aloneScores.push(
       (await rollingPerColumn(rt, alone, o, { season: m, horizon: H, seed, targetColumns: [0] }))[0],

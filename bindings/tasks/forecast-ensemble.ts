@@ -9,6 +9,13 @@ import { fitCandidates, refit, restoreModel } from './stats/candidates.ts';
 import { chooseCombination } from './stats/combination.ts';
 import { fitIntervals, halfWidth, type IntervalModel } from './stats/intervals.ts';
 import type { UnivariateModel, UnivariateModelJSON } from './stats/model.ts';
+import {
+  fitRegression,
+  type InputsAt,
+  type Regression,
+  regressionAt,
+  residuals,
+} from './stats/regression.ts';
 
 /** Network forecasts [origins, steps, targets] (row-major) at the given origins of the fitted rows. */
 export type NetworkForecasts = (origins: Int32Array, steps: number) => Float32Array;
@@ -20,10 +27,14 @@ export interface ColumnEnsembleJSON {
   /** Each statistical member's state at the end of the fitted series (empty for the network). */
   states: number[][];
   intervals?: IntervalModel;
+  /** On inputs known in advance: the statistical members model what it leaves. */
+  regression?: Regression;
 }
 
 export interface EnsembleJSON {
   columns: ColumnEnsembleJSON[];
+  /** Columns known in advance (absent: none). */
+  knownInputs?: number[];
 }
 
 type Member = { kind: 'stat'; model: UnivariateModel } | { kind: 'network' };
@@ -38,7 +49,11 @@ interface ColumnEnsemble {
   members: Member[];
   states: Float64Array[];
   intervals: IntervalModel | undefined;
+  regression: Regression | undefined;
 }
+
+/** The known inputs (covariate columns) of the row after `origins[i]` by `h` rows. */
+export type FutureInputs = (i: number, h: number) => ArrayLike<number>;
 
 export interface EnsembleFitInput {
   /** Filled series in data units [rows, cols]. */
@@ -55,13 +70,18 @@ export interface EnsembleFitInput {
   network: NetworkForecasts;
   /** Whether statistical members compete with the network (false: the network alone). */
   statistical: boolean;
+  /** Columns known in advance (their future is given when forecasting): regressors of the statistical members. */
+  knownInputs: readonly number[];
 }
 
 export class ForecastEnsemble {
   readonly #columns: ColumnEnsemble[];
+  /** Columns known in advance, whose future values forecasts are given. */
+  readonly knownInputs: readonly number[];
 
-  private constructor(columns: ColumnEnsemble[]) {
+  private constructor(columns: ColumnEnsemble[], knownInputs: readonly number[]) {
     this.#columns = columns;
+    this.knownInputs = knownInputs;
   }
 
   static fit(input: EnsembleFitInput, notes: string[]): ForecastEnsemble {
@@ -70,11 +90,22 @@ export class ForecastEnsemble {
     const network = origins.length > 0 ? input.network(origins, horizon) : undefined;
     if (origins.length === 0)
       notes.push('no validation rows: the ensemble could not be chosen on validation');
+    const inputs = inputsOf(filled, input.knownInputs);
+    const count = input.knownInputs.length;
     const columns = targetColumns.map((c, j) => {
       const y = column(filled, c);
-      const train = y.subarray(0, trainEnd);
+      // With known inputs the members model what the regression leaves, and forecasts add it back.
+      const trainReg = count > 0 ? fitRegression(y, inputs, count, trainEnd) : undefined;
+      const base = trainReg ? residuals(y, trainReg, inputs) : y;
+      const train = base.subarray(0, trainEnd);
       const stats = input.statistical ? fitCandidates(train, { season: input.season, lags: input.lags }) : [];
-      const forecasts = stats.map((model) => atOrigins(model, train.length, y, origins, horizon, fitEnd));
+      const forecasts = stats.map((model) => {
+        const f = atOrigins(model, train.length, base, origins, horizon, fitEnd);
+        if (trainReg)
+          for (let k = 0; k < f.length; k++)
+            f[k] += regressionAt(trainReg, inputs(origins[Math.floor(k / horizon)] + (k % horizon)));
+        return f;
+      });
       const members: Member[] = stats.map((model) => ({ kind: 'stat', model }));
       members.push({ kind: 'network' });
       if (network) {
@@ -96,37 +127,45 @@ export class ForecastEnsemble {
           : // Without validation: the last statistical member (exponential smoothing when it fitted), else the network.
             { members: [Math.max(0, stats.length - 1)], errors: new Float64Array() };
       const kept = chosen.members.map((i) => members[i]);
+      const regression = count > 0 ? fitRegression(y, inputs, count, fitEnd) : undefined;
+      const finalBase = regression ? residuals(y, regression, inputs) : y;
       const refitted = kept.map(
         (m): Member =>
-          m.kind === 'stat' ? { kind: 'stat', model: refit(m.model, y.subarray(0, fitEnd)) } : m,
+          m.kind === 'stat' ? { kind: 'stat', model: refit(m.model, finalBase.subarray(0, fitEnd)) } : m,
       );
       // A series whose level grows (or falls) by half or more has errors in proportion to it: its intervals are
       // fitted on errors relative to the forecast and scaled by the forecast they surround.
       const relative = changesLevel(y.subarray(0, fitEnd));
       const toScored = (errors: Float64Array, truth: Float64Array) =>
         relative ? errors.map((e, k) => e / Math.abs(truth[k] - e)) : errors;
-      const early = earlierErrors(kept, y, trainEnd, fitEnd - trainEnd, horizon, input.season);
+      const early =
+        count > 0 ? undefined : earlierErrors(kept, y, trainEnd, fitEnd - trainEnd, horizon, input.season);
       const errors = concat(
         toScored(chosen.errors, actual),
         early ? toScored(early.errors, early.actual) : new Float64Array(),
       );
       return {
         members: refitted,
-        states: refitted.map((m) => (m.kind === 'stat' ? m.model.filter(y) : new Float64Array())),
+        states: refitted.map((m) => (m.kind === 'stat' ? m.model.filter(finalBase) : new Float64Array())),
         intervals: fitIntervals(errors, horizon, relative),
+        regression,
       };
     });
     if (columns.some((c) => c.intervals === undefined)) {
       notes.push('fewer than 5 validation errors: no prediction intervals');
     }
-    return new ForecastEnsemble(columns);
+    return new ForecastEnsemble(columns, input.knownInputs);
   }
 
-  static fromJSON(json: EnsembleJSON, targets: number): ForecastEnsemble {
+  static fromJSON(json: EnsembleJSON, targets: number, columns: number): ForecastEnsemble {
     if (!json || !Array.isArray(json.columns) || json.columns.length !== targets) {
       throw new DataError(
         `model file: the ensemble must hold ${targets} columns but holds ${describe(json?.columns)}`,
       );
+    }
+    const known = json.knownInputs ?? [];
+    if (!Array.isArray(known) || !known.every((k) => Number.isInteger(k) && k >= 0 && k < columns)) {
+      throw new DataError(`model file: knownInputs must be column indices below ${columns}`);
     }
     for (const c of json.columns) {
       const states = c?.states;
@@ -154,6 +193,19 @@ export class ForecastEnsemble {
       ) {
         throw new DataError('model file: ensemble intervals need finite non-negative scales and scores');
       }
+      const reg = c.regression;
+      if (
+        reg !== undefined &&
+        !(
+          Array.isArray(reg.coefficients) &&
+          reg.coefficients.length === known.length + 1 &&
+          reg.coefficients.every(Number.isFinite)
+        )
+      ) {
+        throw new DataError(
+          'model file: a regression needs one finite coefficient per known input and an intercept',
+        );
+      }
     }
     return new ForecastEnsemble(
       json.columns.map((c) => ({
@@ -162,7 +214,9 @@ export class ForecastEnsemble {
         ),
         states: c.states.map((s) => Float64Array.from(s)),
         intervals: c.intervals,
+        regression: c.regression,
       })),
+      known,
     );
   }
 
@@ -172,7 +226,9 @@ export class ForecastEnsemble {
         members: c.members.map((m) => (m.kind === 'network' ? m : m.model.toJSON())),
         states: c.states.map((s) => [...s]),
         ...(c.intervals ? { intervals: c.intervals } : {}),
+        ...(c.regression ? { regression: c.regression } : {}),
       })),
+      ...(this.knownInputs.length > 0 ? { knownInputs: [...this.knownInputs] } : {}),
     };
   }
 
@@ -199,6 +255,7 @@ export class ForecastEnsemble {
    * from the end of the fitted series). `network(steps)` is asked only when a member is the network, for at
    * most `reach` steps (a direct network's horizon): leads past it are the mean of the statistical members
    * alone, and a column whose only member is the network cannot go past it (the network's own error says so).
+   * With known inputs, `future(i, h)` gives their values in the row h after origin i.
    */
   forecast(
     filled: Matrix | undefined,
@@ -207,13 +264,16 @@ export class ForecastEnsemble {
     steps: number,
     network: (steps: number) => Float32Array,
     reach: number,
+    future?: FutureInputs,
   ): Float64Array {
     const Ft = targetColumns.length;
     const out = new Float64Array(origins.length * steps * Ft);
     const netSteps = this.networkOnly ? steps : Math.min(steps, reach);
     const net = this.usesNetwork ? network(netSteps) : undefined;
     this.#columns.forEach((col, j) => {
-      const y = filled ? column(filled, targetColumns[j]) : undefined;
+      const reg = col.regression;
+      const raw = filled ? column(filled, targetColumns[j]) : undefined;
+      const y = raw && reg && filled ? residuals(raw, reg, inputsOf(filled, this.knownInputs)) : raw;
       const stats = col.members.filter((m) => m.kind === 'stat').length;
       const hasNetwork = stats < col.members.length;
       col.members.forEach((m, k) => {
@@ -227,7 +287,10 @@ export class ForecastEnsemble {
             if (!f && !withNetwork) continue;
             const weight = 1 / (withNetwork ? col.members.length : stats);
             const at = (i * steps + h) * Ft + j;
-            out[at] += weight * (f ? f[h] : (net as Float32Array)[(i * netSteps + h) * Ft + j]);
+            const value = f
+              ? f[h] + (reg && future ? regressionAt(reg, future(i, h)) : 0)
+              : (net as Float32Array)[(i * netSteps + h) * Ft + j];
+            out[at] += weight * value;
           }
         });
       });
@@ -328,6 +391,11 @@ function changesLevel(y: Float64Array): boolean {
 
 function nameOf(m: Member): string {
   return m.kind === 'network' ? 'network' : m.model.name;
+}
+
+/** The known inputs of a row of `m`, in the order of `columns`. */
+function inputsOf(m: Matrix, columns: readonly number[]): InputsAt {
+  return (row) => columns.map((c) => m.data[row * m.cols + c]);
 }
 
 /** One column of the filled series in float64. */

@@ -5,12 +5,12 @@
 // the training rows) competes on the validation rows with statistical members (naive, seasonal naive, AR,
 // exponential smoothing); the mean of the winners, refitted on every row, is the forecast (forecast-ensemble.ts).
 
-import { asMatrix, type Matrix, positiveInt, type SeriesInput } from '../data/args.ts';
+import { asMatrix, type Matrix, positiveInt, requireFiniteMatrix, type SeriesInput } from '../data/args.ts';
 import { makeDataset } from '../data/dataset.ts';
 import { interpolateMissing } from '../data/missing.ts';
 import type { ScalerJSON } from '../data/scalers.ts';
 import { type SplitRanges, type SplitSpec, splitRanges } from '../data/split.ts';
-import { DataError, describe, ValueError } from '../errors.ts';
+import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import { optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -29,7 +29,7 @@ import {
   type TargetKind,
   trainingWindows,
 } from './forecast-data.ts';
-import { type EnsembleJSON, ForecastEnsemble } from './forecast-ensemble.ts';
+import { type EnsembleJSON, ForecastEnsemble, type FutureInputs } from './forecast-ensemble.ts';
 import { imputeGaps } from './impute.ts';
 import { type ForecastStrategy, forecastSteps, type WindowPredictor } from './multistep.ts';
 import { statisticalBaselines } from './statistical-baselines.ts';
@@ -84,6 +84,12 @@ export interface ForecasterOptions extends NetworkOptions, BudgetOptions {
   mask?: boolean;
   /** Columns to forecast (default all). */
   targetColumns?: number[];
+  /**
+   * The columns not forecast: 'past' (default), the network reads their history; 'known', their values are
+   * known in advance (a price list, the date a law takes effect), a regression on them goes under the
+   * statistical members, and forecasts need their future values (`forecast(steps, { future })`).
+   */
+  covariates?: 'past' | 'known';
   /** Adam's learning rate (default 3e-3). */
   lr?: number;
   /** Global gradient-norm clip (default 1); false trains without clipping. */
@@ -104,6 +110,13 @@ export interface ForecastEvaluateOptions {
 export interface IntervalOptions {
   /** Coverage levels in percent, each in (0, 100), e.g. [80, 95]. */
   level: number[];
+  /** With covariates: 'known': the inputs' values in the forecast rows [steps, inputs] (or one per step). */
+  future?: SeriesInput;
+}
+
+export interface ForecastOptions {
+  /** With covariates: 'known': the inputs' values in the forecast rows [steps, inputs] (or one per step). */
+  future?: SeriesInput;
 }
 
 /** Point forecasts with lower and upper bounds per level, each [steps · targets] like the mean. */
@@ -192,6 +205,10 @@ export class Forecaster {
       throw new ValueError(`target must be 'change' or 'level' but got ${describe(target)}`);
     }
     const method = options.method ?? 'auto';
+    const covariates = options.covariates ?? 'past';
+    if (covariates !== 'past' && covariates !== 'known') {
+      throw new ValueError(`covariates must be 'past' or 'known' but got ${describe(covariates)}`);
+    }
     if (method !== 'auto' && method !== 'network') {
       throw new ValueError(`method must be 'auto' or 'network' but got ${describe(method)}`);
     }
@@ -264,6 +281,10 @@ export class Forecaster {
           lags: Math.min(layout.lookback, season > 1 ? 2 * season : 10),
           network: (origins, steps) => f.#networkAt(prepared.inputs, origins, steps),
           statistical: method === 'auto',
+          knownInputs:
+            covariates === 'known'
+              ? Array.from({ length: m.cols }, (_, c) => c).filter((c) => !layout.targetColumns.includes(c))
+              : [],
         },
         notes,
       );
@@ -288,33 +309,35 @@ export class Forecaster {
    * `steps` rows after the end of the fitted series: [steps · targets] in data units (row-major); with
    * `{ level: [80, 95] }`, the mean and the bounds of each level's prediction interval.
    */
-  forecast(steps: number): Float32Array;
   forecast(steps: number, options: IntervalOptions): ForecastWithIntervals;
-  forecast(steps: number, options?: IntervalOptions): Float32Array | ForecastWithIntervals {
+  forecast(steps: number, options?: ForecastOptions): Float32Array;
+  forecast(steps: number, options?: IntervalOptions | ForecastOptions): Float32Array | ForecastWithIntervals {
     positiveInt('steps', steps);
     const levels = this.#levels(options);
-    const mean = this.#forecastAt(undefined, Int32Array.of(this.#tail.inputs.rows), steps);
+    const future = this.#future(options, steps);
+    const mean = this.#forecastAt(undefined, Int32Array.of(this.#tail.inputs.rows), steps, future);
     return this.#withIntervals(mean, steps, levels);
   }
 
   /** `steps` rows after the end of `history` (at least lookback rows, same columns; NaN = missing). */
-  forecastFrom(history: SeriesInput, steps: number): Float32Array;
   forecastFrom(history: SeriesInput, steps: number, options: IntervalOptions): ForecastWithIntervals;
+  forecastFrom(history: SeriesInput, steps: number, options?: ForecastOptions): Float32Array;
   forecastFrom(
     history: SeriesInput,
     steps: number,
-    options?: IntervalOptions,
+    options?: IntervalOptions | ForecastOptions,
   ): Float32Array | ForecastWithIntervals {
     const m = asMatrix('history', history);
     positiveInt('steps', steps);
     const levels = this.#levels(options);
+    const future = this.#future(options, steps);
     if (m.rows < this.layout.lookback) {
       throw new DataError(
         `history has ${m.rows} rows but the forecaster reads the last ${this.layout.lookback} (lookback)`,
       );
     }
     const prepared = prepareSeries({ data: m.data, shape: [m.rows, m.cols] }, this.scaler, this.layout);
-    const mean = this.#forecastAt(prepared, Int32Array.of(m.rows), steps);
+    const mean = this.#forecastAt(prepared, Int32Array.of(m.rows), steps, future);
     return this.#withIntervals(mean, steps, levels);
   }
 
@@ -339,7 +362,8 @@ export class Forecaster {
       );
     }
     const methods: Record<string, ForecastMethod> = {
-      model: ({ origins, horizon: h }) => Float32Array.from(this.#forecastAt(prepared, origins, h)),
+      model: ({ origins, horizon: h }) =>
+        Float32Array.from(this.#forecastAt(prepared, origins, h, this.#inputsAfter(prepared, origins))),
       naive: naiveMethod(),
     };
     if (this.season > 1 && this.season <= start) methods.seasonalNaive = seasonalNaiveMethod(this.season);
@@ -390,7 +414,8 @@ export class Forecaster {
         // A direct network alone cannot forecast a gap longer than its horizon: the backward side fills it.
         if (ensemble.networkOnly && this.strategy === 'direct' && steps > this.layout.horizon)
           return undefined;
-        const f = this.#forecastAt(prepared, Int32Array.of(history.length), steps);
+        const origin = Int32Array.of(history.length);
+        const f = this.#forecastAt(prepared, origin, steps, this.#inputsAfter(prepared, origin));
         return Float64Array.from({ length: steps }, (_, h) => f[h * Ft + j]);
       };
       const filled = imputeGaps(y, linear, forward, backward);
@@ -411,7 +436,7 @@ export class Forecaster {
     const { prepared, ranges } = this.#seriesFor(series);
     const from = Math.max(ranges.validation[0], this.layout.lookback);
     const origins = Int32Array.from({ length: prepared.filled.rows - from }, (_, i) => from + i);
-    const predicted = this.#forecastAt(prepared, origins, 1);
+    const predicted = this.#forecastAt(prepared, origins, 1, this.#inputsAfter(prepared, origins));
     const Ft = this.layout.targetColumns.length;
     const c = this.layout.targetColumns[0];
     const F = prepared.filled.cols;
@@ -473,7 +498,7 @@ export class Forecaster {
       const ensemble =
         s.ensemble === undefined
           ? undefined
-          : ForecastEnsemble.fromJSON(s.ensemble, s.layout.targetColumns.length);
+          : ForecastEnsemble.fromJSON(s.ensemble, s.layout.targetColumns.length, s.layout.columns);
       const notes = Array.isArray(s.notes) ? s.notes.filter((n) => typeof n === 'string') : [];
       return new Forecaster(rt, model, s, scaler, tail, ensemble, notes);
     } catch (error) {
@@ -502,7 +527,12 @@ export class Forecaster {
    * Forecasts [origins, steps, targets] from the rows before each origin of `prepared` (undefined: from the end
    * of the fitted series), by the ensemble when there is one, else by the network.
    */
-  #forecastAt(prepared: PreparedSeries | undefined, origins: Int32Array, steps: number): Float64Array {
+  #forecastAt(
+    prepared: PreparedSeries | undefined,
+    origins: Int32Array,
+    steps: number,
+    future?: FutureInputs,
+  ): Float64Array {
     const inputs = prepared?.inputs ?? this.#tail.inputs;
     const network = (n: number) => this.#networkAt(inputs, origins, n);
     if (this.#ensemble === undefined) return Float64Array.from(network(steps));
@@ -514,12 +544,49 @@ export class Forecaster {
       steps,
       network,
       reach,
+      future,
     );
   }
 
-  #levels(options: IntervalOptions | undefined): number[] | undefined {
+  /** Known inputs after each origin, read from the series itself (evaluation, imputation, anomalies). */
+  #inputsAfter(prepared: PreparedSeries, origins: Int32Array): FutureInputs | undefined {
+    const known = this.#ensemble?.knownInputs ?? [];
+    if (known.length === 0) return undefined;
+    const { data, cols, rows } = prepared.filled;
+    return (i, h) => {
+      const row = Math.min(rows - 1, origins[i] + h);
+      return known.map((c) => data[row * cols + c]);
+    };
+  }
+
+  /** options.future checked: [≥ steps rows, one column per known input], finite; required with known inputs. */
+  #future(options: IntervalOptions | ForecastOptions | undefined, steps: number): FutureInputs | undefined {
+    const known = this.#ensemble?.knownInputs ?? [];
+    const given = options?.future;
+    if (known.length === 0) {
+      if (given !== undefined)
+        throw new ValueError("future is only for a forecaster fitted with covariates: 'known'");
+      return undefined;
+    }
+    if (given === undefined) {
+      throw new ValueError(
+        `future must give the ${known.length} known input(s) (columns ${known.join(', ')}) for each of the ${steps} forecast rows`,
+      );
+    }
+    const f = asMatrix('future', given);
+    if (f.cols !== known.length || f.rows < steps) {
+      throw new ShapeError(
+        `future must be [${steps}, ${known.length}] (rows × known inputs) but got [${f.rows}, ${f.cols}]`,
+      );
+    }
+    requireFiniteMatrix('future', f, 'known inputs cannot be missing in the forecast rows');
+    return (_i, h) => f.data.subarray(h * f.cols, (h + 1) * f.cols);
+  }
+
+  #levels(options: IntervalOptions | ForecastOptions | undefined): number[] | undefined {
     if (options === undefined) return undefined;
-    const o = optionsObject('forecast options ({ level })', options);
+    const o = optionsObject('forecast options ({ level, future })', options) as Partial<IntervalOptions>;
+    if (!('level' in o) && 'future' in o) return undefined;
     const levels = o.level;
     if (
       !Array.isArray(levels) ||

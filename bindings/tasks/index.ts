@@ -7,6 +7,7 @@ export {
   Forecaster,
   type ForecasterOptions,
   type ForecastMethodChoice,
+  type ForecastOptions,
   type ForecastWithIntervals,
   type IntervalOptions,
 } from './forecaster.ts';
