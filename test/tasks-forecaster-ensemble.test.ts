@@ -249,6 +249,23 @@ describe('old files and fallbacks', () => {
     ).rejects.toThrow(/trainRows \+ validationRows \+ testRows must be ≤ the 108 rows/);
   });
 
+  it('scores a number[] series in float64: seasonal naive exact to 1e-12, not to float32', async () => {
+    const pattern = [0.1, 0.7, 0.3, 0.9];
+    const values = Array.from({ length: 120 }, (_, t) => 1000.1 + 0.3 * t + pattern[t % 4]);
+    const f = await Forecaster.fit(values, {
+      runtime: rt,
+      season: 4,
+      horizon: 4,
+      seed: 0,
+      split: { train: 0.6, validation: 0.2, test: 0.2 },
+    });
+    const r = f.evaluate({ stride: 1 });
+    // Seasonal naive is off by one season of trend, 4 × 0.3 = 1.2, at every lead; float32 rounds 1000.x by 6e-5.
+    expect(Math.abs(r.scores.seasonalNaive.mae - 1.2)).toBeLessThan(1e-12);
+    expect(r.actual).toBeInstanceOf(Float64Array);
+    f.dispose();
+  });
+
   it('a constant series forecasts its constant', async () => {
     const f = await Forecaster.fit(new Float32Array(100).fill(7), { runtime: rt, horizon: 4, seed: 0 });
     for (const v of f.forecast(4)) expect(v).toBeCloseTo(7, 4);

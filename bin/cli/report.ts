@@ -31,7 +31,7 @@ export function evaluationTable(r: WalkForwardResult): string {
 /** The evaluated rows in time order: with stride = horizon the origins tile the test span exactly. */
 export function evaluationChart(r: WalkForwardResult, out: Output): string {
   const Ft = r.targetColumns.length;
-  const column = (values: Float32Array) =>
+  const column = (values: ArrayLike<number>) =>
     Float32Array.from({ length: values.length / Ft }, (_, i) => values[i * Ft]);
   const lines = [{ name: 'truth', values: column(r.actual) }];
   lines.push({ name: 'forecaster', values: column(r.forecasts.model) });

@@ -158,6 +158,8 @@ export class Forecaster {
   /** What fitting fell back to or left out, in words (a short series, no validation rows, …). */
   readonly notes: string[];
   #ensemble: ForecastEnsemble | undefined;
+  /** The series fitted on, as given (number[] keeps float64 values for exact scores). */
+  #fitted: SeriesInput | undefined;
   readonly #tail: PreparedSeries;
   readonly #predictor: WindowPredictor;
 
@@ -254,6 +256,7 @@ export class Forecaster {
     );
     f.series = prepared;
     f.ranges = ranges;
+    f.#fitted = series;
     const { train, validation } = networkData(prepared, ranges, layout, method);
     const trainer = {
       loss: 'mse' as const,
@@ -348,7 +351,7 @@ export class Forecaster {
    * values are not scored. `stride: 1` puts an origin at every test row.
    */
   evaluate(options: ForecastEvaluateOptions = {}, series?: SeriesInput): WalkForwardResult {
-    const { prepared, ranges } = this.#seriesFor(series);
+    const { prepared, ranges, exact } = this.#seriesFor(series);
     const horizon = positiveInt(
       'horizon',
       options.horizon ?? (this.strategy === 'direct' ? this.layout.horizon : Math.max(1, this.season)),
@@ -363,16 +366,14 @@ export class Forecaster {
     }
     const methods: Record<string, ForecastMethod> = {
       model: ({ origins, horizon: h }) =>
-        Float32Array.from(this.#forecastAt(prepared, origins, h, this.#inputsAfter(prepared, origins))),
+        this.#forecastAt(prepared, origins, h, this.#inputsAfter(prepared, origins)),
       naive: naiveMethod(),
     };
     if (this.season > 1 && this.season <= start) methods.seasonalNaive = seasonalNaiveMethod(this.season);
-    Object.assign(
-      methods,
-      statisticalBaselines(prepared.filled, this.layout.targetColumns, start, this.season),
-    );
+    const series64 = { data: exact, rows: prepared.filled.rows, cols: prepared.filled.cols };
+    Object.assign(methods, statisticalBaselines(series64, this.layout.targetColumns, start, this.season));
     return walkForward(
-      { data: prepared.filled.data, shape: [prepared.filled.rows, prepared.filled.cols] },
+      { data: exact, shape: [series64.rows, series64.cols] },
       {
         start,
         end,
@@ -511,16 +512,29 @@ export class Forecaster {
     this.model.dispose();
   }
 
-  #seriesFor(series: SeriesInput | undefined): { prepared: PreparedSeries; ranges: SplitRanges } {
+  /** The series to evaluate on, prepared, split, and its values in float64 (exact for number[] input). */
+  #seriesFor(series: SeriesInput | undefined): {
+    prepared: PreparedSeries;
+    ranges: SplitRanges;
+    exact: Float64Array;
+  } {
     if (series === undefined) {
-      if (!this.series || !this.ranges) {
+      if (!this.series || !this.ranges || !this.#fitted) {
         throw new ValueError('this forecaster was loaded from a file; pass the series to evaluate it on');
       }
-      return { prepared: this.series, ranges: this.ranges };
+      return {
+        prepared: this.series,
+        ranges: this.ranges,
+        exact: exactValues(this.#fitted, this.series.filled),
+      };
     }
     const m = asMatrix('series', series);
     const prepared = prepareSeries({ data: m.data, shape: [m.rows, m.cols] }, this.scaler, this.layout);
-    return { prepared, ranges: splitSeries(m.rows, this.split, this.layout) };
+    return {
+      prepared,
+      ranges: splitSeries(m.rows, this.split, this.layout),
+      exact: exactValues(series, prepared.filled),
+    };
   }
 
   /**
@@ -641,6 +655,20 @@ export class Forecaster {
     }
     return this.model.predict({ data: x, shape: [L, N, F] }).data;
   }
+}
+
+/**
+ * The series' values in float64 for scoring: a number[] keeps its own values (a Float32Array has only its own),
+ * and missing values take the filled ones (they are masked out of the scores anyway).
+ */
+function exactValues(series: SeriesInput, filled: Matrix): Float64Array {
+  const out = Float64Array.from(filled.data);
+  if (Array.isArray(series)) {
+    series.forEach((v, i) => {
+      if (typeof v === 'number' && Number.isFinite(v)) out[i] = v;
+    });
+  }
+  return out;
 }
 
 /** The season read off the autocorrelation of a column (stats/season.ts), said in `notes` when one is found. */

@@ -10,7 +10,7 @@ import type { ForecastMethod } from './walk-forward.ts';
 
 /** `ar` and `ets` methods for walkForward; a row whose model cannot be fitted on so few rows is left out. */
 export function statisticalBaselines(
-  series: { data: Float32Array; rows: number; cols: number },
+  series: { data: ArrayLike<number>; rows: number; cols: number },
   targetColumns: readonly number[],
   start: number,
   season: number,

@@ -5,10 +5,10 @@
 
 import {
   asMatrix,
+  firstNonFinite,
   type Matrix,
   nonNegativeInt,
   positiveInt,
-  requireFiniteMatrix,
   type SeriesInput,
 } from '../data/args.ts';
 import { mae, mape, mase, rmse } from '../data/metrics.ts';
@@ -16,9 +16,20 @@ import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
 import { forecastSteps, type MultiStepOptions, type WindowPredictor } from './multistep.ts';
 
+/** A series in float64, rows × cols row-major: what methods read and what scores are computed in. */
+export interface Matrix64 {
+  readonly data: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** walkForward's series: any series input, or float64 values (one column, or a tensor [N, F]). */
+export type SeriesInput64 = SeriesInput | Float64Array | { data: Float64Array; shape: number[] };
+
 /** What a method is asked: forecasts for every origin, from the rows before it. */
 export interface ForecastRequest {
-  readonly series: Matrix;
+  /** In float64, so that baselines and scores are exact in the series' own units. */
+  readonly series: Matrix64;
   /** Rows where each forecast starts [N]; the method may read only rows < origin. */
   readonly origins: Int32Array;
   readonly horizon: number;
@@ -27,7 +38,7 @@ export interface ForecastRequest {
 }
 
 /** A forecaster under evaluation: returns [N, horizon, Ft] row-major, in the series' units. */
-export type ForecastMethod = (request: ForecastRequest) => Float32Array;
+export type ForecastMethod = (request: ForecastRequest) => Float32Array | Float64Array;
 
 export interface WalkForwardOptions {
   /** The first origin; rows before it are the history (and MASE's training series). */
@@ -63,14 +74,19 @@ export interface WalkForwardResult {
   readonly horizon: number;
   readonly targetColumns: readonly number[];
   /** [N, horizon, Ft] */
-  readonly actual: Float32Array;
-  readonly forecasts: Readonly<Record<string, Float32Array>>;
+  readonly actual: Float64Array;
+  readonly forecasts: Readonly<Record<string, Float64Array>>;
   readonly scores: Readonly<Record<string, ForecastScores>>;
 }
 
-export function walkForward(series: SeriesInput, options: WalkForwardOptions): WalkForwardResult {
-  const m = asMatrix('series', series);
-  requireFiniteMatrix('series', m, 'fill missing values first (interpolateMissing) and pass its mask');
+export function walkForward(series: SeriesInput64, options: WalkForwardOptions): WalkForwardResult {
+  const m = asMatrix64('series', series);
+  const bad = firstNonFinite(m.data);
+  if (bad >= 0) {
+    throw new DataError(
+      `series holds ${m.data[bad]} at row ${Math.floor(bad / m.cols)}; fill missing values first (interpolateMissing) and pass its mask`,
+    );
+  }
   const start = positiveInt('start', options?.start);
   const end = nonNegativeInt('end', options.end ?? m.rows);
   const horizon = positiveInt('horizon', options.horizon);
@@ -95,20 +111,38 @@ export function walkForward(series: SeriesInput, options: WalkForwardOptions): W
   const request: ForecastRequest = { series: m, origins, horizon, targetColumns: columns };
   const actual = gather(m, origins, horizon, columns);
   const weight = options.mask ? gather({ ...m, data: options.mask }, origins, horizon, columns) : undefined;
-  const forecasts: Record<string, Float32Array> = {};
+  const forecasts: Record<string, Float64Array> = {};
   const scores: Record<string, ForecastScores> = {};
   for (const [name, method] of methods) {
     if (typeof method !== 'function') throw new ValueError(`methods.${name} must be a function`);
-    const f = method(request);
-    if (!(f instanceof Float32Array) || f.length !== actual.length) {
+    const returned = method(request);
+    if (
+      !(returned instanceof Float32Array || returned instanceof Float64Array) ||
+      returned.length !== actual.length
+    ) {
       throw new ShapeError(
-        `method ${name} must return [${count}, ${horizon}, ${columns.length}] (${actual.length} floats) but returned ${describe(f)}`,
+        `method ${name} must return [${count}, ${horizon}, ${columns.length}] (${actual.length} floats) but returned ${describe(returned)}`,
       );
     }
+    const f = returned instanceof Float64Array ? returned : Float64Array.from(returned);
     forecasts[name] = f;
     scores[name] = score(actual, f, weight, horizon, columns.length, training(m, start, columns), season);
   }
   return { origins, horizon, targetColumns: columns, actual, forecasts, scores };
+}
+
+/** Any series input as a float64 matrix: float64 values are kept as they are, float32 ones widened exactly. */
+export function asMatrix64(name: string, series: SeriesInput64): Matrix64 {
+  if (series instanceof Float64Array) return { data: series, rows: series.length, cols: 1 };
+  const t = series as { data?: unknown; shape?: unknown };
+  if (t && t.data instanceof Float64Array && Array.isArray(t.shape)) {
+    const [rows, cols = 1] = t.shape as number[];
+    if (t.shape.length <= 2 && rows * cols === t.data.length) return { data: t.data, rows, cols };
+    throw new ShapeError(`${name} must be a tensor [N, F] but got shape [${t.shape.join(', ')}]`);
+  }
+  if (Array.isArray(series)) return { data: Float64Array.from(series), rows: series.length, cols: 1 };
+  const m = asMatrix(name, series as SeriesInput);
+  return { data: Float64Array.from(m.data), rows: m.rows, cols: m.cols };
 }
 
 function columnsOf(columns: readonly number[] | undefined, cols: number): number[] {
@@ -126,9 +160,14 @@ function columnsOf(columns: readonly number[] | undefined, cols: number): number
 }
 
 /** Rows o..o+horizon−1 of the chosen columns for each origin: [N, horizon, Ft]. */
-function gather(m: Matrix, origins: Int32Array, horizon: number, columns: readonly number[]): Float32Array {
+function gather(
+  m: { data: ArrayLike<number>; cols: number },
+  origins: Int32Array,
+  horizon: number,
+  columns: readonly number[],
+): Float64Array {
   const Ft = columns.length;
-  const out = new Float32Array(origins.length * horizon * Ft);
+  const out = new Float64Array(origins.length * horizon * Ft);
   origins.forEach((o, i) => {
     for (let h = 0; h < horizon; h++) {
       for (let c = 0; c < Ft; c++) out[(i * horizon + h) * Ft + c] = m.data[(o + h) * m.cols + columns[c]];
@@ -138,17 +177,17 @@ function gather(m: Matrix, origins: Int32Array, horizon: number, columns: readon
 }
 
 /** One array per target column of the rows before `start`: MASE's in-sample scale. */
-function training(m: Matrix, start: number, columns: readonly number[]): Float32Array[] {
-  return columns.map((c) => Float32Array.from({ length: start }, (_, r) => m.data[r * m.cols + c]));
+function training(m: Matrix64, start: number, columns: readonly number[]): Float64Array[] {
+  return columns.map((c) => Float64Array.from({ length: start }, (_, r) => m.data[r * m.cols + c]));
 }
 
 function score(
-  actual: Float32Array,
-  forecast: Float32Array,
-  weight: Float32Array | undefined,
+  actual: Float64Array,
+  forecast: Float64Array,
+  weight: Float64Array | undefined,
   horizon: number,
   Ft: number,
-  train: Float32Array[],
+  train: Float64Array[],
   season: number,
 ): ForecastScores {
   const keep = (i: number) => weight === undefined || weight[i] > 0;
@@ -190,7 +229,7 @@ export function seasonalNaiveMethod(season: number): ForecastMethod {
   const s = positiveInt('season', season);
   return ({ series, origins, horizon, targetColumns }) => {
     const Ft = targetColumns.length;
-    const out = new Float32Array(origins.length * horizon * Ft);
+    const out = new Float64Array(origins.length * horizon * Ft);
     origins.forEach((o, i) => {
       if (o < s) throw new DataError(`origin ${o} has fewer than season = ${s} rows of history`);
       for (let h = 0; h < horizon; h++) {
@@ -204,8 +243,12 @@ export function seasonalNaiveMethod(season: number): ForecastMethod {
   };
 }
 
-/** The `lookback` rows before each origin as model windows [N, lookback, cols]. */
-export function contextWindows(series: Matrix, origins: Int32Array, lookback: number): Tensor<Float32Array> {
+/** The `lookback` rows before each origin as model windows [N, lookback, cols] (float32, as models read them). */
+export function contextWindows(
+  series: Matrix | Matrix64,
+  origins: Int32Array,
+  lookback: number,
+): Tensor<Float32Array> {
   const L = positiveInt('lookback', lookback);
   const F = series.cols;
   const out = new Float32Array(origins.length * L * F);
