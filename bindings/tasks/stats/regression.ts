@@ -28,7 +28,7 @@ export function fitRegression(
     for (let k = 0; k < count; k++) X[r * cols + 1 + k] = x[k];
   }
   const b = leastSquares(X, y.subarray(0, rows), cols);
-  return b && b.every(Number.isFinite) ? { coefficients: [...b] } : undefined;
+  return b?.every(Number.isFinite) ? { coefficients: [...b] } : undefined;
 }
 
 export function regressionAt(reg: Regression, x: ArrayLike<number>): number {
