@@ -243,6 +243,14 @@ describe('old files and fallbacks', () => {
     expect(r.origins).toHaveLength(17);
     expect(Object.keys(r.scores).sort()).toEqual(['ar', 'ets', 'model', 'naive', 'seasonalNaive']);
     expect(r.scores.model.mae).toBeLessThan(r.scores.seasonalNaive.mae);
+    // Coverage counted by hand from the same forecasts and the bounds the forecaster gives at each origin.
+    let inside = 0;
+    r.origins.forEach((o, i) => {
+      const b = f.forecastFrom(y.subarray(0, o), 4, { level: [80] }).intervals[0];
+      for (let h = 0; h < 4; h++) if (y[o + h] >= b.lower[h] && y[o + h] <= b.upper[h]) inside++;
+    });
+    expect(r.coverage?.[80]).toBeCloseTo(inside / (4 * r.origins.length), 10);
+    expect(r.coverage?.[95]).toBeGreaterThanOrEqual(r.coverage?.[80] as number);
     f.dispose();
     await expect(
       Forecaster.fit(y, { runtime: rt, season: 4, split: { trainRows: 100, validationRows: 20 } }),

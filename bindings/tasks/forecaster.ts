@@ -105,6 +105,13 @@ export interface ForecastEvaluateOptions {
   stride?: number;
   /** The first origin row (default: the first test row of the split). */
   start?: number;
+  /** Interval levels whose coverage is reported (default [80, 95]). */
+  levels?: number[];
+}
+
+/** Walk-forward scores, and the share of values inside the model's intervals per level (when it has them). */
+export interface ForecastEvaluation extends WalkForwardResult {
+  readonly coverage?: Readonly<Record<number, number>>;
 }
 
 export interface IntervalOptions {
@@ -348,9 +355,10 @@ export class Forecaster {
    * Walk-forward evaluation on the test split of the fitted series (or of `series`, split the same way), against
    * the classical methods: forecasts named model, naive, seasonalNaive (season > 1), ar and ets (fitted on the
    * rows before the first origin, where they can be), each scored by MAE, RMSE, MAPE, MASE. Filled-in missing
-   * values are not scored. `stride: 1` puts an origin at every test row.
+   * values are not scored. `stride: 1` puts an origin at every test row. With intervals, `coverage` gives the
+   * share of scored values inside the model's 80 % and 95 % intervals (or the `levels` asked).
    */
-  evaluate(options: ForecastEvaluateOptions = {}, series?: SeriesInput): WalkForwardResult {
+  evaluate(options: ForecastEvaluateOptions = {}, series?: SeriesInput): ForecastEvaluation {
     const { prepared, ranges, exact } = this.#seriesFor(series);
     const horizon = positiveInt(
       'horizon',
@@ -372,7 +380,7 @@ export class Forecaster {
     if (this.season > 1 && this.season <= start) methods.seasonalNaive = seasonalNaiveMethod(this.season);
     const series64 = { data: exact, rows: prepared.filled.rows, cols: prepared.filled.cols };
     Object.assign(methods, statisticalBaselines(series64, this.layout.targetColumns, start, this.season));
-    return walkForward(
+    const result = walkForward(
       { data: exact, shape: [series64.rows, series64.cols] },
       {
         start,
@@ -385,6 +393,30 @@ export class Forecaster {
         methods,
       },
     );
+    const ensemble = this.#ensemble;
+    if (ensemble === undefined || !ensemble.hasIntervals) return result;
+    const levels = this.#levels({ level: options.levels ?? [80, 95] }) as number[];
+    const weight = (i: number) => {
+      const o = result.origins[Math.floor(i / (horizon * result.targetColumns.length))];
+      const rest = i % (horizon * result.targetColumns.length);
+      const row = o + Math.floor(rest / result.targetColumns.length);
+      return prepared.observed[
+        row * prepared.filled.cols + result.targetColumns[rest % result.targetColumns.length]
+      ];
+    };
+    const coverage: Record<number, number> = {};
+    for (const level of levels) {
+      const { lower, upper } = ensemble.bounds(result.forecasts.model, horizon, level);
+      let inside = 0;
+      let scored = 0;
+      result.actual.forEach((a, i) => {
+        if (weight(i) === 0) return;
+        scored++;
+        if (a >= lower[i] && a <= upper[i]) inside++;
+      });
+      coverage[level] = inside / scored;
+    }
+    return { ...result, coverage };
   }
 
   /**

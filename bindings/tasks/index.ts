@@ -4,6 +4,7 @@ export { type AnomalyOptions, type AnomalyScores, anomalyScores } from './anomal
 export type { ScalerKind, SeriesLayout, TargetKind } from './forecast-data.ts';
 export {
   type ForecastEvaluateOptions,
+  type ForecastEvaluation,
   Forecaster,
   type ForecasterOptions,
   type ForecastMethodChoice,
