@@ -204,6 +204,45 @@ describe('train, then use the model', () => {
     await refused(2, /holds a forecaster .*generate needs a text model/, 'generate', model);
   });
 
+  it('forecast: --test-from holds out the rows from a date of the time column on', async () => {
+    const months = Array.from(
+      { length: 120 },
+      (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+    );
+    const csv = await file(
+      'dated.csv',
+      `month,v\n${months.map((m, i) => `${m},${(10 + Math.sin(i / 2) + i / 20).toFixed(3)}`).join('\n')}\n`,
+    );
+    const model = join(dir, 'dated.safetensors');
+    const t = await cli(
+      'train',
+      csv,
+      '--hidden',
+      '4',
+      '--epochs',
+      '1',
+      '--season',
+      '12',
+      '--test-from',
+      '2008-01',
+      '--out',
+      model,
+    );
+    expect(t.code, t.err).toBe(0);
+    // 2008-01 is row 96: the test split is rows 96–119.
+    expect(t.out).toMatch(/walk-forward on the test split \(rows 96–119\)/);
+    await refused(
+      2,
+      /--test-from 1990-01 must fall inside the time column \(2000-01 … 2009-12\)/,
+      'train',
+      csv,
+      '--test-from',
+      '1990-01',
+      '--out',
+      model,
+    );
+  });
+
   it('forecast: a short series still trains (with a shorter lookback said in a note) and forecasts without intervals', async () => {
     const csv = await file('short-ok.csv', `v\n${Array.from({ length: 30 }, (_, i) => i).join('\n')}\n`);
     const model = join(dir, 'short.safetensors');

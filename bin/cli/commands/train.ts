@@ -17,7 +17,7 @@ import {
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { evaluationTable, sampleBlock, verdict } from '../report.ts';
-import { HELD_OUT_SPLIT } from '../split.ts';
+import { HELD_OUT_SPLIT, splitAtDate } from '../split.ts';
 
 interface TrainFlags {
   out: string;
@@ -39,6 +39,7 @@ interface TrainFlags {
   lookback?: number;
   horizon: number;
   season?: number;
+  testFrom?: string;
   strategy?: 'recursive' | 'direct';
   scaler: 'standard' | 'minmax';
   mask: boolean;
@@ -65,7 +66,7 @@ export function trainCommand(program: Command, io: CliIO): void {
     .option('--steps <n>', 'optimizer steps (default: --epochs passes)', wholeNumber())
     .option(
       '--epochs <n>',
-      'passes over the data when --steps is not given (default: text 1, forecast 10)',
+      'passes over the data when --steps is not given (default: text 1; forecast: until the validation loss stops improving, at most 100)',
       wholeNumber(),
     )
     .option('--batch-size <n>', 'sequences per step (default 32)', wholeNumber())
@@ -101,6 +102,10 @@ export function trainCommand(program: Command, io: CliIO): void {
       'standard',
     )
     .option('--mask', 'forecast: give the network a 0/1 flag for filled-in missing values', false)
+    .option(
+      '--test-from <date>',
+      "forecast: hold out the rows from this value of the CSV's time column on (default: the last 20 %)",
+    )
     .option('--level', 'forecast: predict levels instead of changes from the last value', false)
     .action(async (file: string, flags: TrainFlags) => {
       await checkWritable(flags.out);
@@ -194,7 +199,7 @@ async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promis
     ...(flags.hidden ? { hiddenSize: flags.hidden } : {}),
     numLayers: flags.layers,
     seed: flags.seed,
-    ...(flags.steps ? { steps: flags.steps } : { epochs: flags.epochs ?? 10 }),
+    ...(flags.steps ? { steps: flags.steps } : flags.epochs ? { epochs: flags.epochs } : {}),
     ...(flags.batchSize ? { batchSize: flags.batchSize } : {}),
     ...(flags.lr ? { lr: flags.lr } : {}),
     ...(flags.lookback ? { lookback: flags.lookback } : {}),
@@ -204,7 +209,7 @@ async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promis
     scaler: flags.scaler,
     mask: flags.mask,
     target: flags.level ? 'level' : 'change',
-    split: HELD_OUT_SPLIT,
+    split: flags.testFrom ? splitAtDate(series, flags.testFrom) : HELD_OUT_SPLIT,
     onProgress: (p) => progress.update(p),
   }).finally(() => progress.stop());
   await writeModelFile(flags.out, forecaster.save());
