@@ -245,7 +245,7 @@ describe('old files and fallbacks', () => {
     expect(r.scores.model.mae).toBeLessThan(r.scores.seasonalNaive.mae);
     // Coverage counted by hand from the same forecasts and the bounds the forecaster gives at each origin.
     let inside = 0;
-    r.origins.forEach((o, i) => {
+    r.origins.forEach((o) => {
       const b = f.forecastFrom(y.subarray(0, o), 4, { level: [80] }).intervals[0];
       for (let h = 0; h < 4; h++) if (y[o + h] >= b.lower[h] && y[o + h] <= b.upper[h]) inside++;
     });
