@@ -5,14 +5,11 @@
 // the training rows) competes on the validation rows with statistical members (naive, seasonal naive, AR,
 // exponential smoothing); the mean of the winners, refitted on every row, is the forecast (forecast-ensemble.ts).
 
-import { asMatrix, type Matrix, positiveInt, requireFiniteMatrix, type SeriesInput } from '../data/args.ts';
-import { makeDataset } from '../data/dataset.ts';
-import { interpolateMissing } from '../data/missing.ts';
+import { asMatrix, positiveInt, type SeriesInput } from '../data/args.ts';
 import type { ScalerJSON } from '../data/scalers.ts';
-import { type SplitRanges, type SplitSpec, splitRanges } from '../data/split.ts';
-import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import type { SplitRanges, SplitSpec } from '../data/split.ts';
+import { DataError, describe, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
-import { optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { type AnomalyScores, anomalyScores } from './anomaly.ts';
@@ -22,115 +19,32 @@ import {
   type PreparedSeries,
   prepareSeries,
   restoreScaler,
-  type ScalerKind,
   type SeriesLayout,
   scalerFor,
   splitSeries,
-  type TargetKind,
-  trainingWindows,
 } from './forecast-data.ts';
 import { type EnsembleJSON, ForecastEnsemble, type FutureInputs } from './forecast-ensemble.ts';
+import { futureInputs, intervalCoverage, intervalLevels, withIntervals } from './forecast-requests.ts';
+import type {
+  ForecastEvaluateOptions,
+  ForecastEvaluation,
+  ForecasterOptions,
+  ForecastOptions,
+  ForecastWithIntervals,
+  IntervalOptions,
+} from './forecaster-options.ts';
+import { defaultLookback, exactValues, networkData, seasonOf, tailOf } from './forecaster-setup.ts';
 import { imputeGaps } from './impute.ts';
 import { type ForecastStrategy, forecastSteps, type WindowPredictor } from './multistep.ts';
 import { statisticalBaselines } from './statistical-baselines.ts';
-import { detectSeason } from './stats/season.ts';
-import {
-  type BudgetOptions,
-  type FitSummary,
-  fitOnce,
-  loadTask,
-  type NetworkOptions,
-  recurrentSpec,
-  requireRuntime,
-  saveTask,
-} from './training.ts';
+import { type FitSummary, fitOnce, loadTask, recurrentSpec, requireRuntime, saveTask } from './training.ts';
 import {
   contextWindows,
   type ForecastMethod,
   naiveMethod,
   seasonalNaiveMethod,
-  type WalkForwardResult,
   walkForward,
 } from './walk-forward.ts';
-
-export interface ForecasterOptions extends NetworkOptions, BudgetOptions {
-  /** Past rows each forecast reads (default 2 seasons, at least 24). */
-  lookback?: number;
-  /** Rows the network predicts at once (default 1; with 'direct', the longest forecast). */
-  horizon?: number;
-  /** Default: 'direct' when horizon > 1, else 'recursive'. */
-  strategy?: ForecastStrategy;
-  /**
-   * Season length in rows (e.g. 52 for weekly data with a yearly cycle): seasonal models, seasonal naive, MASE.
-   * Default: detected from the autocorrelation of the first target column (1 when there is no clear peak).
-   */
-  season?: number;
-  /**
-   * In time order, as fractions or row counts ({ trainRows, validationRows, testRows }). Default { train: 0.75,
-   * validation: 0.25, test: 0 }: every row is used for fitting, as R's ets(y) does; give a test fraction (or
-   * testRows) to hold rows out for evaluate().
-   */
-  split?: SplitSpec;
-  /**
-   * 'auto' (default): the network and statistical members compete on the validation rows and the mean of the
-   * winners forecasts; 'network': the network alone (the behaviour before the ensemble).
-   */
-  method?: ForecastMethodChoice;
-  /** Fitted on the training rows only (default 'standard'). */
-  scaler?: ScalerKind;
-  /** 'change' (default): predict changes from the last row, which extrapolates trends; 'level': raw values. */
-  target?: TargetKind;
-  /** Add a 0/1 observed flag per column to the inputs, so the network can discount filled gaps. */
-  mask?: boolean;
-  /** Columns to forecast (default all). */
-  targetColumns?: number[];
-  /**
-   * The columns not forecast: 'past' (default), the network reads their history; 'known', their values are
-   * known in advance (a price list, the date a law takes effect), a regression on them goes under the
-   * statistical members, and forecasts need their future values (`forecast(steps, { future })`).
-   */
-  covariates?: 'past' | 'known';
-  /** Adam's learning rate (default 3e-3). */
-  lr?: number;
-  /** Global gradient-norm clip (default 1); false trains without clipping. */
-  clip?: number | false;
-}
-
-export type ForecastMethodChoice = 'auto' | 'network';
-
-export interface ForecastEvaluateOptions {
-  /** Rows ahead of each forecast origin (default: the direct horizon, else one season). */
-  horizon?: number;
-  /** Rows between origins (default: horizon). */
-  stride?: number;
-  /** The first origin row (default: the first test row of the split). */
-  start?: number;
-  /** Interval levels whose coverage is reported (default [80, 95]). */
-  levels?: number[];
-}
-
-/** Walk-forward scores, and the share of values inside the model's intervals per level (when it has them). */
-export interface ForecastEvaluation extends WalkForwardResult {
-  readonly coverage?: Readonly<Record<number, number>>;
-}
-
-export interface IntervalOptions {
-  /** Coverage levels in percent, each in (0, 100), e.g. [80, 95]. */
-  level: number[];
-  /** With covariates: 'known': the inputs' values in the forecast rows [steps, inputs] (or one per step). */
-  future?: SeriesInput;
-}
-
-export interface ForecastOptions {
-  /** With covariates: 'known': the inputs' values in the forecast rows [steps, inputs] (or one per step). */
-  future?: SeriesInput;
-}
-
-/** Point forecasts with lower and upper bounds per level, each [steps · targets] like the mean. */
-export interface ForecastWithIntervals {
-  mean: Float32Array;
-  intervals: { level: number; lower: Float32Array; upper: Float32Array }[];
-}
 
 interface SavedState {
   layout: SeriesLayout;
@@ -323,10 +237,10 @@ export class Forecaster {
   forecast(steps: number, options?: ForecastOptions): Float32Array;
   forecast(steps: number, options?: IntervalOptions | ForecastOptions): Float32Array | ForecastWithIntervals {
     positiveInt('steps', steps);
-    const levels = this.#levels(options);
-    const future = this.#future(options, steps);
+    const levels = intervalLevels(options, this.#ensemble);
+    const future = futureInputs(options, steps, this.#ensemble?.knownInputs ?? []);
     const mean = this.#forecastAt(undefined, Int32Array.of(this.#tail.inputs.rows), steps, future);
-    return this.#withIntervals(mean, steps, levels);
+    return withIntervals(mean, steps, levels, this.#ensemble);
   }
 
   /** `steps` rows after the end of `history` (at least lookback rows, same columns; NaN = missing). */
@@ -339,8 +253,8 @@ export class Forecaster {
   ): Float32Array | ForecastWithIntervals {
     const m = asMatrix('history', history);
     positiveInt('steps', steps);
-    const levels = this.#levels(options);
-    const future = this.#future(options, steps);
+    const levels = intervalLevels(options, this.#ensemble);
+    const future = futureInputs(options, steps, this.#ensemble?.knownInputs ?? []);
     if (m.rows < this.layout.lookback) {
       throw new DataError(
         `history has ${m.rows} rows but the forecaster reads the last ${this.layout.lookback} (lookback)`,
@@ -348,7 +262,7 @@ export class Forecaster {
     }
     const prepared = prepareSeries({ data: m.data, shape: [m.rows, m.cols] }, this.scaler, this.layout);
     const mean = this.#forecastAt(prepared, Int32Array.of(m.rows), steps, future);
-    return this.#withIntervals(mean, steps, levels);
+    return withIntervals(mean, steps, levels, this.#ensemble);
   }
 
   /**
@@ -395,28 +309,11 @@ export class Forecaster {
     );
     const ensemble = this.#ensemble;
     if (ensemble === undefined || !ensemble.hasIntervals) return result;
-    const levels = this.#levels({ level: options.levels ?? [80, 95] }) as number[];
-    const weight = (i: number) => {
-      const o = result.origins[Math.floor(i / (horizon * result.targetColumns.length))];
-      const rest = i % (horizon * result.targetColumns.length);
-      const row = o + Math.floor(rest / result.targetColumns.length);
-      return prepared.observed[
-        row * prepared.filled.cols + result.targetColumns[rest % result.targetColumns.length]
-      ];
+    const levels = intervalLevels({ level: options.levels ?? [80, 95] }, ensemble) as number[];
+    return {
+      ...result,
+      coverage: intervalCoverage(result, ensemble, levels, prepared.observed, prepared.filled.cols),
     };
-    const coverage: Record<number, number> = {};
-    for (const level of levels) {
-      const { lower, upper } = ensemble.bounds(result.forecasts.model, horizon, level);
-      let inside = 0;
-      let scored = 0;
-      result.actual.forEach((a, i) => {
-        if (weight(i) === 0) return;
-        scored++;
-        if (a >= lower[i] && a <= upper[i]) inside++;
-      });
-      coverage[level] = inside / scored;
-    }
-    return { ...result, coverage };
   }
 
   /**
@@ -605,65 +502,6 @@ export class Forecaster {
     };
   }
 
-  /** options.future checked: [≥ steps rows, one column per known input], finite; required with known inputs. */
-  #future(options: IntervalOptions | ForecastOptions | undefined, steps: number): FutureInputs | undefined {
-    const known = this.#ensemble?.knownInputs ?? [];
-    const given = options?.future;
-    if (known.length === 0) {
-      if (given !== undefined)
-        throw new ValueError("future is only for a forecaster fitted with covariates: 'known'");
-      return undefined;
-    }
-    if (given === undefined) {
-      throw new ValueError(
-        `future must give the ${known.length} known input(s) (columns ${known.join(', ')}) for each of the ${steps} forecast rows`,
-      );
-    }
-    const f = asMatrix('future', given);
-    if (f.cols !== known.length || f.rows < steps) {
-      throw new ShapeError(
-        `future must be [${steps}, ${known.length}] (rows × known inputs) but got [${f.rows}, ${f.cols}]`,
-      );
-    }
-    requireFiniteMatrix('future', f, 'known inputs cannot be missing in the forecast rows');
-    return (_i, h) => f.data.subarray(h * f.cols, (h + 1) * f.cols);
-  }
-
-  #levels(options: IntervalOptions | ForecastOptions | undefined): number[] | undefined {
-    if (options === undefined) return undefined;
-    const o = optionsObject('forecast options ({ level, future })', options) as Partial<IntervalOptions>;
-    if (!('level' in o) && 'future' in o) return undefined;
-    const levels = o.level;
-    if (
-      !Array.isArray(levels) ||
-      levels.length === 0 ||
-      levels.some((l) => !(typeof l === 'number' && l > 0 && l < 100))
-    ) {
-      throw new ValueError(
-        `level must be a non-empty array of percentages in (0, 100) but got ${describe(levels)}`,
-      );
-    }
-    if (this.#ensemble === undefined || !this.#ensemble.hasIntervals) {
-      throw new ValueError(
-        'this forecaster has no prediction intervals (a file written before them, or too few validation rows to fit them)',
-      );
-    }
-    return levels;
-  }
-
-  #withIntervals(
-    mean: Float64Array,
-    steps: number,
-    levels: number[] | undefined,
-  ): Float32Array | ForecastWithIntervals {
-    if (levels === undefined) return Float32Array.from(mean);
-    const ensemble = this.#ensemble as ForecastEnsemble;
-    return {
-      mean: Float32Array.from(mean),
-      intervals: levels.map((level) => ({ level, ...ensemble.bounds(mean, steps, level) })),
-    };
-  }
-
   /** The network's forecasts from the rows before each origin of model-input rows, in data units. */
   #networkAt(inputs: PreparedSeries['inputs'], origins: Int32Array, steps: number): Float32Array {
     const windows = contextWindows(inputs, origins, this.layout.lookback);
@@ -687,102 +525,4 @@ export class Forecaster {
     }
     return this.model.predict({ data: x, shape: [L, N, F] }).data;
   }
-}
-
-/**
- * The series' values in float64 for scoring: a number[] keeps its own values (a Float32Array has only its own),
- * and missing values take the filled ones (they are masked out of the scores anyway).
- */
-function exactValues(series: SeriesInput, filled: Matrix): Float64Array {
-  const out = Float64Array.from(filled.data);
-  if (Array.isArray(series)) {
-    series.forEach((v, i) => {
-      if (typeof v === 'number' && Number.isFinite(v)) out[i] = v;
-    });
-  }
-  return out;
-}
-
-/** The season read off the autocorrelation of a column (stats/season.ts), said in `notes` when one is found. */
-function seasonOf(m: Matrix, column: number, notes: string[]): number {
-  if (!(Number.isInteger(column) && column >= 0 && column < m.cols)) return 1;
-  const filled = interpolateMissing({ data: m.data, shape: [m.rows, m.cols] });
-  const y = Float64Array.from({ length: m.rows }, (_, r) => filled.values[r * m.cols + column]);
-  const season = detectSeason(y);
-  if (season > 1) notes.push(`season ${season} detected from the autocorrelation (pass season to set it)`);
-  return season;
-}
-
-/**
- * The default lookback: two seasons, at least 24 rows — or, when the training rows cannot hold that and the
- * horizon, as many as they can (said in `notes`), so that a short series still gets a forecaster.
- */
-function defaultLookback(
-  rows: number,
-  split: SplitSpec,
-  season: number,
-  horizon: number,
-  notes: string[],
-): number {
-  const wanted = Math.max(24, 2 * season);
-  const train = splitRanges(rows, split).train[1];
-  const room = train - horizon - 1;
-  if (room >= wanted || room < 2) return wanted;
-  notes.push(
-    `lookback ${room} instead of ${wanted}: the ${train} training rows hold no more with horizon ${horizon}`,
-  );
-  return room;
-}
-
-/**
- * The network's training and early-stopping windows. With method 'network' it stops on the validation rows.
- * With 'auto' those rows judge the network against the statistical members, so it must not have chosen its
- * weights on them too (its validation score would flatter it): it stops on the last fifth of the training rows
- * instead, and trains on the rest.
- */
-function networkData(
-  prepared: PreparedSeries,
-  ranges: SplitRanges,
-  layout: SeriesLayout,
-  method: ForecastMethodChoice,
-) {
-  const windows = ([from, to]: [number, number]) =>
-    dataset(trainingWindows(prepared, [Math.max(0, from - layout.lookback), to], layout), layout);
-  const [t0, t1] = ranges.train;
-  const [v0, v1] = ranges.validation;
-  if (method === 'network') {
-    return {
-      train: dataset(trainingWindows(prepared, [t0, t1], layout), layout),
-      validation: v1 - v0 >= layout.horizon ? windows([v0, v1]) : undefined,
-    };
-  }
-  const inner = t1 - Math.max(layout.horizon, Math.floor(0.2 * (t1 - t0)));
-  if (inner - t0 < layout.lookback + layout.horizon + 1) {
-    return { train: dataset(trainingWindows(prepared, [t0, t1], layout), layout), validation: undefined };
-  }
-  return {
-    train: dataset(trainingWindows(prepared, [t0, inner], layout), layout),
-    validation: windows([inner, t1]),
-  };
-}
-
-function dataset(w: ReturnType<typeof trainingWindows>, layout: SeriesLayout) {
-  const [n, L, F] = w.inputs.shape;
-  const out = layout.horizon * layout.targetColumns.length;
-  const inputs = Array.from({ length: n }, (_, i) => w.inputs.data.subarray(i * L * F, (i + 1) * L * F));
-  const targets = Array.from({ length: n }, (_, i) => w.targets.data.subarray(i * out, (i + 1) * out));
-  return makeDataset(inputs, targets, { features: F, targetFeatures: out, targetsPer: 'sequence' });
-}
-
-/** The last `rows` rows of a prepared series, as its own prepared series (what a saved model forecasts from). */
-function tailOf(p: PreparedSeries, rows: number): PreparedSeries {
-  const F = p.filled.cols;
-  const W = p.inputs.cols;
-  const from = p.filled.rows - rows;
-  return {
-    filled: { data: p.filled.data.slice(from * F), rows, cols: F },
-    observed: p.observed.slice(from * F),
-    inputs: { data: p.inputs.data.slice(from * W), rows, cols: W },
-    missing: 0,
-  };
 }

@@ -2,16 +2,16 @@
 
 export { type AnomalyOptions, type AnomalyScores, anomalyScores } from './anomaly.ts';
 export type { ScalerKind, SeriesLayout, TargetKind } from './forecast-data.ts';
-export {
-  type ForecastEvaluateOptions,
-  type ForecastEvaluation,
-  Forecaster,
-  type ForecasterOptions,
-  type ForecastMethodChoice,
-  type ForecastOptions,
-  type ForecastWithIntervals,
-  type IntervalOptions,
-} from './forecaster.ts';
+export { Forecaster } from './forecaster.ts';
+export type {
+  ForecastEvaluateOptions,
+  ForecastEvaluation,
+  ForecasterOptions,
+  ForecastMethodChoice,
+  ForecastOptions,
+  ForecastWithIntervals,
+  IntervalOptions,
+} from './forecaster-options.ts';
 export {
   type ForecastStrategy,
   forecastSteps,
