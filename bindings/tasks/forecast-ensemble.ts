@@ -5,6 +5,7 @@
 
 import type { Matrix } from '../data/args.ts';
 import { DataError, describe } from '../errors.ts';
+import { atOrigins, changesLevel, concat, earlierErrors } from './ensemble-errors.ts';
 import { fitCandidates, refit, restoreModel } from './stats/candidates.ts';
 import { chooseCombination } from './stats/combination.ts';
 import { fitIntervals, halfWidth, type IntervalModel } from './stats/intervals.ts';
@@ -138,8 +139,12 @@ export class ForecastEnsemble {
       const relative = changesLevel(y.subarray(0, fitEnd));
       const toScored = (errors: Float64Array, truth: Float64Array) =>
         relative ? errors.map((e, k) => e / Math.abs(truth[k] - e)) : errors;
+      // Not with known inputs (the regression would need refitting too), nor with the network among the members
+      // (its forecasts on rows it trained on would be in-sample).
       const early =
-        count > 0 ? undefined : earlierErrors(kept, y, trainEnd, fitEnd - trainEnd, horizon, input.season);
+        count > 0 || kept.some((m) => m.kind === 'network')
+          ? undefined
+          : earlierErrors(statModels(kept), y, trainEnd, fitEnd - trainEnd, horizon, input.season);
       const errors = concat(
         toScored(chosen.errors, actual),
         early ? toScored(early.errors, early.actual) : new Float64Array(),
@@ -340,53 +345,8 @@ export class ForecastEnsemble {
   }
 }
 
-/**
- * The chosen statistical members' errors on the stretch of the same length before the validation rows, refitted
- * on what precedes it: a second look at how the mean errs, so the intervals rest on twice the errors and on two
- * stretches of the series rather than one. Undefined when a member is the network (its forecasts there would be
- * in-sample) or the rows before that stretch are too few to fit on.
- */
-function earlierErrors(
-  members: Member[],
-  y: Float64Array,
-  trainEnd: number,
-  length: number,
-  horizon: number,
-  season: number,
-): { errors: Float64Array; actual: Float64Array } | undefined {
-  const start = trainEnd - length;
-  if (length < 1 || start < Math.max(20, 3 * season) || members.some((m) => m.kind === 'network'))
-    return undefined;
-  const models = members.map((m) => refit((m as { model: UnivariateModel }).model, y.subarray(0, start)));
-  const errors = new Float64Array(length * horizon).fill(Number.NaN);
-  const actual = new Float64Array(length * horizon).fill(Number.NaN);
-  for (let i = 0; i < length; i++) {
-    const o = start + i;
-    if (models.some((m) => o < m.minHistory)) continue;
-    const forecasts = models.map((m) => m.forecast(m.filter(y.subarray(0, o)), horizon));
-    for (let h = 0; h < horizon && o + h < trainEnd; h++) {
-      const mean = forecasts.reduce((s, f) => s + f[h], 0) / forecasts.length;
-      actual[i * horizon + h] = y[o + h];
-      errors[i * horizon + h] = y[o + h] - mean;
-    }
-  }
-  return { errors, actual };
-}
-
-function concat(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-/** Positive throughout, and the mean of its last quarter at least 1.5× (or at most 2/3 of) its first quarter's. */
-function changesLevel(y: Float64Array): boolean {
-  if (y.length < 8 || !y.every((v) => v > 0)) return false;
-  const q = Math.floor(y.length / 4);
-  const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
-  const ratio = mean(y.subarray(y.length - q)) / mean(y.subarray(0, q));
-  return ratio >= 1.5 || ratio <= 1 / 1.5;
+function statModels(members: Member[]): UnivariateModel[] {
+  return members.flatMap((m) => (m.kind === 'stat' ? [m.model] : []));
 }
 
 function nameOf(m: Member): string {
@@ -401,22 +361,4 @@ function inputsOf(m: Matrix, columns: readonly number[]): InputsAt {
 /** One column of the filled series in float64. */
 function column(m: Matrix, c: number): Float64Array {
   return Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
-}
-
-/** A member's forecasts at the validation origins [origins · horizon], NaN past `end`. */
-function atOrigins(
-  model: UnivariateModel,
-  fittedRows: number,
-  y: Float64Array,
-  origins: Int32Array,
-  horizon: number,
-  end: number,
-): Float64Array {
-  const out = new Float64Array(origins.length * horizon).fill(Number.NaN);
-  if (fittedRows < model.minHistory) return out;
-  origins.forEach((o, i) => {
-    const f = model.forecast(model.filter(y.subarray(0, o)), horizon);
-    for (let h = 0; h < horizon && o + h < end; h++) out[i * horizon + h] = f[h];
-  });
-  return out;
 }
