@@ -15,6 +15,7 @@ import { leastSquares } from '../bindings/tasks/stats/least-squares.ts';
 import { forecastAfter } from '../bindings/tasks/stats/model.ts';
 import { nelderMead } from '../bindings/tasks/stats/nelder-mead.ts';
 import { detectSeason } from '../bindings/tasks/stats/season.ts';
+import { fitTheta } from '../bindings/tasks/stats/theta.ts';
 
 describe('least squares and Nelder–Mead', () => {
   it('solves an exact overdetermined system', () => {
@@ -70,6 +71,22 @@ describe('AR and exponential smoothing', () => {
     const f = forecastAfter(fit!.model, y, 8);
     for (let h = 0; h < 8; h++)
       expect(f[h]).toBeCloseTo(5 + 0.2 * (96 + h) + [1, -2, 0.5, 0.5][(96 + h) % 4], 3);
+  });
+
+  it('Theta forecasts a level times a season exactly, and tells its season by the autocorrelation test', () => {
+    const pattern = [0.8, 1.1, 1.3, 0.8];
+    const y = Float64Array.from({ length: 48 }, (_, t) => 20 * pattern[t % 4]);
+    const theta = fitTheta(y, 4)!;
+    expect(theta.name).toBe('theta(4)');
+    const f = forecastAfter(theta, y, 8);
+    for (let h = 0; h < 8; h++) expect(f[h]).toBeCloseTo(20 * pattern[(48 + h) % 4], 6);
+    const rng = new Random(3);
+    expect(
+      fitTheta(
+        Float64Array.from({ length: 60 }, () => 5 + rng.normal(0, 1)),
+        4,
+      )?.name,
+    ).toBe('theta');
   });
 
   it('chooses a multiplicative season for swings that grow with the level', () => {

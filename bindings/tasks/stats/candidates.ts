@@ -1,6 +1,7 @@
 // The statistical members of the forecaster's ensemble, fitted on one column: naive, seasonal naive, AR(L) by
-// least squares (on log values too when the series is positive and its seasonal swing grows with its level)
-// and the exponential-smoothing form with the lowest AICc. Each is cheap (milliseconds for hundreds of points).
+// least squares (on log values too when the series is positive and its seasonal swing grows with its level, and
+// at the order AICc picks), ARIMA(p,1,0) without a season, Theta, and the exponential-smoothing form with the
+// lowest AICc. Each is cheap (milliseconds for hundreds of points).
 
 import { DataError, describe } from '../../errors.ts';
 import { autoregressiveModel, chooseLagsByAicc, fitAutoregressive } from './autoregressive.ts';
@@ -8,6 +9,7 @@ import { differencedModel, differences } from './differenced.ts';
 import { chooseEts, etsModel, fitEts } from './exponential-smoothing.ts';
 import type { UnivariateModel, UnivariateModelJSON } from './model.ts';
 import { naiveModel } from './naive.ts';
+import { fitTheta, thetaModel } from './theta.ts';
 
 export interface CandidateOptions {
   /** Rows per season (1: none). */
@@ -43,6 +45,8 @@ export function fitCandidates(y: Float64Array, options: CandidateOptions): Univa
     const dAr = d.length > 8 ? fitAutoregressive(d, dLags) : undefined;
     if (dAr) out.push(differencedModel(1, dAr));
   }
+  const theta = fitTheta(y, season);
+  if (theta) out.push(theta);
   const ets = chooseEts(y, season);
   if (ets) out.push(ets.model);
   return out;
@@ -53,6 +57,7 @@ export function refit(model: UnivariateModel, y: Float64Array): UnivariateModel 
   const json = model.toJSON();
   if (json.kind === 'naive') return model;
   if (json.kind === 'ar') return fitAutoregressive(y, json.lags, json.log) ?? model;
+  if (json.kind === 'theta') return fitTheta(y, json.seasonal.length || 1) ?? model;
   if (json.kind === 'diff') {
     const inner = json.inner;
     if (inner.kind !== 'ar') return model;
@@ -103,9 +108,27 @@ export function restoreModel(json: UnivariateModelJSON): UnivariateModel {
       },
     );
   }
+  if (json?.kind === 'theta') {
+    const ok =
+      finite(json.alpha) &&
+      json.alpha > 0 &&
+      json.alpha <= 1 &&
+      finite(json.drift) &&
+      Array.isArray(json.seasonal) &&
+      json.seasonal.length <= 1e4 &&
+      json.seasonal.every(finite) &&
+      typeof json.multiplicative === 'boolean';
+    if (!ok) throw bad('theta needs alpha in (0, 1], a finite drift and finite seasonal indices');
+    return thetaModel({
+      alpha: json.alpha,
+      drift: json.drift,
+      seasonal: json.seasonal,
+      multiplicative: json.multiplicative,
+    });
+  }
   if (json?.kind === 'diff' && json.inner?.kind !== 'diff') {
     if (!count(json.lag, 1e4)) throw bad('diff needs a lag in 1..1e4');
     return differencedModel(json.lag, restoreModel(json.inner));
   }
-  throw bad("kind must be 'naive', 'ar', 'diff' or 'ets'");
+  throw bad("kind must be 'naive', 'ar', 'diff', 'theta' or 'ets'");
 }

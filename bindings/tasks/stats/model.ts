@@ -18,6 +18,7 @@ export type UnivariateModelJSON =
   | { kind: 'naive'; season: number }
   | { kind: 'ar'; lags: number; coefficients: number[]; log: boolean }
   | { kind: 'diff'; lag: number; inner: UnivariateModelJSON }
+  | { kind: 'theta'; alpha: number; drift: number; seasonal: number[]; multiplicative: boolean }
   | {
       kind: 'ets';
       trend: 'N' | 'A' | 'Ad';
