@@ -13,15 +13,7 @@ export function fitAutoregressive(y: Float64Array, lags: number, log = false): U
   // Centred, so that the ridge that keeps XᵀX solvable is small against the lags' spread, not their mean.
   const mean = raw.reduce((s, v) => s + v, 0) / raw.length;
   const x = raw.map((v) => v - mean);
-  const cols = lags + 1;
-  const X = new Float64Array(rows * cols);
-  const target = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const t = lags + i;
-    X[i * cols] = 1;
-    for (let k = 1; k <= lags; k++) X[i * cols + k] = x[t - k];
-    target[i] = x[t];
-  }
+  const { X, target, cols } = lagDesign(x, lags, lags);
   const b = leastSquares(X, target, cols);
   if (b === undefined || !b.every(Number.isFinite)) return undefined;
   // Back to uncentred values: x_t − μ = c + Σ b_k (x_{t−k} − μ)  ⇔  x_t = c + μ(1 − Σ b_k) + Σ b_k x_{t−k}.
@@ -78,16 +70,7 @@ export function chooseLagsByAicc(y: Float64Array, maxLags: number): number {
 function fitOnRows(values: Float64Array, p: number, start: number): number | undefined {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const y = values.map((v) => v - mean);
-  const rows = y.length - start;
-  const cols = p + 1;
-  const X = new Float64Array(rows * cols);
-  const target = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const t = start + i;
-    X[i * cols] = 1;
-    for (let k = 1; k <= p; k++) X[i * cols + k] = y[t - k];
-    target[i] = y[t];
-  }
+  const { X, target, rows, cols } = lagDesign(y, p, start);
   const b = leastSquares(X, target, cols);
   if (b === undefined) return undefined;
   let sse = 0;
@@ -97,4 +80,19 @@ function fitOnRows(values: Float64Array, p: number, start: number): number | und
     sse += e * e;
   }
   return sse > 0 ? sse : undefined;
+}
+
+/** The regression of x_t on [1, x_{t−1} … x_{t−lags}] for every t from `start` on: design X and target. */
+function lagDesign(x: Float64Array, lags: number, start: number) {
+  const rows = x.length - start;
+  const cols = lags + 1;
+  const X = new Float64Array(rows * cols);
+  const target = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const t = start + i;
+    X[i * cols] = 1;
+    for (let k = 1; k <= lags; k++) X[i * cols + k] = x[t - k];
+    target[i] = x[t];
+  }
+  return { X, target, rows, cols };
 }
