@@ -1,6 +1,7 @@
 // The command line's parts on their own: progress lines, the terminal chart, failure lines, input checks and the
 // AR baseline.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { DataError, ShapeError } from 'wasm-rnn';
 import { drawChart, resample } from '../bin/cli/chart.ts';
 import { describeFailure, EXIT_FAILURE, EXIT_USAGE, UsageError } from '../bin/cli/fail.ts';
-import { checkWritable, readSeriesFile, readTextFile } from '../bin/cli/files.ts';
+import {
+  checkWritable,
+  looksLikeModel,
+  readModelFile,
+  readSeriesFile,
+  readTextFile,
+} from '../bin/cli/files.ts';
 import { createProgress, formatDuration } from '../bin/cli/progress.ts';
+import { bundledPackages, CLI_IMPORTS, NOTICES_PATH, notices } from '../bin/third-party-notices.ts';
 
 describe('progress', () => {
   it('prints a line every tenth of the run with loss, tokens/s and ETA when not on a terminal', () => {
@@ -48,13 +56,39 @@ describe('chart', () => {
         { name: 'truth', values: Array.from({ length: 500 }, (_, i) => Math.sin(i / 20)) },
         { name: 'forecast', values: Array.from({ length: 500 }, (_, i) => Math.sin(i / 20) * 0.9) },
       ],
-      { width: 60, height: 8 },
+      { width: 60, height: 8, color: true },
     );
     const rows = chart.split('\n');
     expect(rows).toHaveLength(10); // 9 plot rows + legend
-    expect(Math.max(...rows.slice(0, -1).map((r) => r.length))).toBeLessThanOrEqual(60);
-    expect(rows.at(-1)).toContain('1. truth');
-    expect(rows.at(-1)).toContain('2. forecast');
+    const plain = (r: string) =>
+      r
+        .split('\u001b')
+        .map((part, i) => (i ? part.replace(/^\[[\d;]*m/, '') : part))
+        .join('');
+    expect(Math.max(...rows.slice(0, -1).map((r) => plain(r).length))).toBeLessThanOrEqual(60);
+    expect(rows.at(-1)).toContain('truth');
+    expect(rows.at(-1)).toContain('forecast');
+  });
+
+  it('without a terminal, draws each line on its own titled plot on one scale, with no escape codes', () => {
+    const ramp = Array.from({ length: 30 }, (_, i) => i);
+    const chart = drawChart(
+      [
+        { name: 'history → forecast', values: ramp },
+        { name: '80 % interval', values: ramp.map((v) => v - 5) },
+        { name: '80 % interval', values: ramp.map((v) => v + 5) },
+        { name: 'baseline', values: ramp.map((v) => v / 2) },
+      ],
+      { width: 60, height: 8, color: false },
+    );
+    expect(chart).not.toContain('\u001b');
+    const rows = chart.split('\n');
+    expect(rows.filter((r) => r.trim() === 'history → forecast')).toHaveLength(1);
+    expect(rows.filter((r) => r.trim() === 'baseline')).toHaveLength(1);
+    expect(rows.at(-1)).toContain('(80 % interval: in the table above)');
+    // One scale for every plot, the interval's bounds included: both plots' top labels read 34.0.
+    expect(rows.filter((r) => /^\s+34\.0 /.test(r))).toHaveLength(2);
+    expect(Math.max(...rows.map((r) => r.length))).toBeLessThanOrEqual(60);
   });
 
   it('gives lines of one name (the bounds of an interval) one legend entry, and draws the first line on top', () => {
@@ -122,6 +156,23 @@ describe('input files', () => {
     await expect(readSeriesFile(bad, 'x')).rejects.toThrow(/line 3.*"abc" is not a number/);
   });
 
+  it('names a model file given as data, data given as a model, and a folder given as a file', async () => {
+    const model = new Uint8Array(16);
+    new DataView(model.buffer).setBigUint64(0, 2n, true);
+    model.set([0x7b, 0x7d], 8);
+    expect(looksLikeModel(model)).toBe(true);
+    expect(looksLikeModel(new TextEncoder().encode('date,value\n1,2\n'))).toBe(false);
+    const path = join(await dir, 'm.safetensors');
+    await writeFile(path, model);
+    await expect(readTextFile(path)).rejects.toThrow(/m\.safetensors is a model file, not a text file/);
+    await expect(readSeriesFile(path, undefined)).rejects.toThrow(/is a model file, not a CSV file/);
+    await expect(readModelFile(await file('d.csv', 'date,value\n1,2\n'))).rejects.toThrow(
+      /d\.csv is not a wasm-rnn model file/,
+    );
+    await expect(readTextFile(await dir)).rejects.toThrow(/is a directory; give a text file/);
+    await expect(readModelFile(await dir)).rejects.toThrow(/is a directory; give a model file/);
+  });
+
   it('refuses an empty text and an output folder that does not exist', async () => {
     await expect(readTextFile(await file('empty.txt', ' \n\n'))).rejects.toThrow(/is empty/);
     expect(await readTextFile(await file('t.txt', 'hello'))).toBe('hello');
@@ -130,5 +181,34 @@ describe('input files', () => {
     );
     await expect(checkWritable(await dir)).rejects.toThrow(/it is a folder/);
     await expect(checkWritable(join(await dir, 'ok.safetensors'))).resolves.toBeUndefined();
+  });
+});
+
+describe('third-party notices', () => {
+  it('names every package the CLI bundles, with its version and licence text, and is up to date', () => {
+    // Every package bin/ imports by name is one that the notices follow (and the bundle carries).
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const bin = new URL('../bin/', import.meta.url).pathname;
+    const imported = new Set<string>();
+    for (const path of [...sources(join(bin, 'cli')), join(bin, 'wasm-rnn.ts')]) {
+      for (const [, spec] of readFileSync(path, 'utf8').matchAll(/from '([^'.][^']*)'/g)) {
+        if (!spec.startsWith('node:') && spec !== 'wasm-rnn') imported.add(spec.split('/')[0]);
+      }
+    }
+    expect([...imported].sort()).toEqual([...CLI_IMPORTS].sort());
+    const text = readFileSync(NOTICES_PATH, 'utf8');
+    const packages = bundledPackages();
+    expect(packages.map((p) => p.name)).toEqual(
+      expect.arrayContaining([...CLI_IMPORTS, 'string-width', 'strip-ansi', 'ansi-regex']),
+    );
+    for (const p of packages) {
+      expect(text, p.name).toContain(`## ${p.name} ${p.version}`);
+      expect(text, p.name).toContain(`Licence: ${p.license}`);
+    }
+    expect(text.match(/Permission is hereby granted/g)?.length).toBe(packages.length);
+    expect(text, 'run npx tsx bin/third-party-notices.ts').toBe(notices());
   });
 });

@@ -73,7 +73,7 @@ describe('bad input', () => {
       '--steps',
       'many',
     );
-    await refused(2, /missing required argument 'file'/, 'train');
+    await refused(2, /train needs a FILE to learn from, or --example text\|forecast/, 'train');
     await refused(
       2,
       /the folder .*nowhere does not exist/,
@@ -139,15 +139,15 @@ describe('train, then use the model', () => {
       g.out,
     );
     await refused(
-      1,
-      /prompt: character "Z" \(U\+005A\) at index 0 is not one of the \d+ characters/,
+      2,
+      /--prompt: character "Z" \(U\+005A\) at index 0 is not one of the \d+ characters .*text\.safetensors was trained on/,
       'generate',
       model,
       '--prompt',
       'Zed',
     );
     // At train time the prompt is checked before the first step, and no model is written.
-    await refused(1, /prompt: character "Z"/, 'train', text, '--steps', '5', '--prompt', 'Zed');
+    await refused(2, /--prompt: character "Z"/, 'train', text, '--steps', '5', '--prompt', 'Zed');
     const e = await cli('evaluate', model, text);
     expect(e.code, e.err).toBe(0);
     expect(e.out).toMatch(/bits\/char · perplexity/);
@@ -264,6 +264,204 @@ describe('train, then use the model', () => {
     expect(b.code, b.err).toBe(0);
     expect(b.out).toMatch(/W1 char-LM.*\d/);
     expect(b.out).toMatch(/W3 forecasting.*\d/);
+  });
+});
+
+describe("a user's mistakes, each one line in the command line's terms", () => {
+  it('a file of the wrong kind: a model as data, data as a model, a folder, a text model given a CSV', async () => {
+    const text = await file('mistakes.txt', 'hello world. '.repeat(100));
+    const model = join(dir, 'mistakes.safetensors');
+    expect((await cli('train', text, '--steps', '2', '--hidden', '4', '--out', model)).code).toBe(0);
+    const csv = await file('mistakes.csv', seasonalCsv());
+    await refused(
+      2,
+      /mistakes\.safetensors is a model file, not a text file; give the data file here/,
+      'train',
+      model,
+    );
+    await refused(
+      2,
+      /mistakes\.safetensors is a model file, not a CSV file/,
+      'train',
+      model,
+      '--task',
+      'forecast',
+    );
+    await refused(2, /mistakes\.txt is not a wasm-rnn model file/, 'generate', text);
+    await refused(2, /mistakes\.csv is not a wasm-rnn model file/, 'evaluate', csv, text);
+    await refused(2, /wasm-rnn: \S*wasm-rnn-cli-\w+ is a directory; give a text file\n$/, 'train', dir);
+    await refused(2, /is a directory; give a model file written by wasm-rnn train/, 'forecast', dir);
+    await refused(
+      2,
+      /mistakes\.safetensors holds a text model, which is scored on a text file, but .*mistakes\.csv is a CSV/,
+      'evaluate',
+      model,
+      csv,
+    );
+    // A text file where a forecaster wants a CSV: the CSV error names the likely cause, or the header is prose.
+    const forecaster = join(dir, 'mistakes-forecast.safetensors');
+    const f = await cli('train', csv, '--hidden', '4', '--epochs', '1', '--out', forecaster);
+    expect(f.code, f.err).toBe(0);
+    const poem = await file('poem.txt', 'Roses:\nred, blue\n');
+    await refused(
+      1,
+      /poem\.txt: CSV line 2 has 2 fields but the header has 1 \(a forecaster reads a CSV file with a header row\)/,
+      'evaluate',
+      forecaster,
+      poem,
+    );
+    const prose = await file(
+      'prose.txt',
+      `${'a long first line of prose, not names of columns '.repeat(2)}\n`,
+    );
+    await refused(2, /prose\.txt does not look like a CSV file/, 'forecast', forecaster, prose);
+    const other = await file('other.txt', 'Quite different.\n');
+    await refused(
+      2,
+      /other\.txt: character "Q" \(U\+0051\) at line 1, column 1 is not one of the \d+ characters .*mistakes\.safetensors was trained on/,
+      'evaluate',
+      model,
+      other,
+    );
+  });
+
+  it('a flag of the other task is refused, not ignored', async () => {
+    const text = await file('flags.txt', 'hello world. '.repeat(100));
+    const csv = await file('flags.csv', seasonalCsv());
+    await refused(
+      2,
+      /--season is for forecasting a CSV column, but .*flags\.txt trains a text model/,
+      'train',
+      text,
+      '--season',
+      '12',
+    );
+    await refused(2, /--horizon is for forecasting/, 'train', text, '--horizon', '1');
+    await refused(2, /--test-from is for forecasting/, 'train', text, '--test-from', '3');
+    await refused(
+      2,
+      /--prompt is for text models, but .*flags\.csv trains a forecaster/,
+      'train',
+      csv,
+      '--prompt',
+      'a',
+    );
+    await refused(2, /--seq-length is for text models/, 'train', csv, '--seq-length', '64');
+    await refused(
+      2,
+      /--temperature is for text models/,
+      'train',
+      text,
+      '--task',
+      'forecast',
+      '--temperature',
+      '1',
+    );
+  });
+
+  it('training that diverges exits 1 and writes no model', async () => {
+    /** The progress lines, then the failure as the last line; exit 1 and no model file. */
+    async function diverges(pattern: RegExp, ...argv: string[]) {
+      const out = join(dir, `diverged-${Math.random().toString(36).slice(2)}.safetensors`);
+      const r = await cli('train', ...argv, '--out', out);
+      expect(r.code, r.err).toBe(1);
+      expect(r.err.trim().split('\n').at(-1)).toMatch(pattern);
+      expect(existsSync(out)).toBe(false);
+    }
+    const text = await file('diverge.txt', 'hello world. '.repeat(300));
+    await diverges(
+      /^wasm-rnn: training diverged: the loss went from [\d.]+ to \S+ by step \d+; --lr 1e\+9 is too high; try 2e-3, the default\. .* was not written$/,
+      text,
+      '--lr',
+      '1e9',
+      '--steps',
+      '20',
+      '--hidden',
+      '8',
+      '--seq-length',
+      '16',
+    );
+    const csv = await file('diverge.csv', seasonalCsv());
+    await diverges(
+      /^wasm-rnn: training diverged: .*try 3e-3, the default\. .* was not written$/,
+      csv,
+      '--lr',
+      '1e9',
+      '--epochs',
+      '2',
+      '--hidden',
+      '8',
+    );
+    // A sane rate trains and writes (the check does not fire on ordinary noise).
+    const ok = await cli(
+      'train',
+      text,
+      '--steps',
+      '20',
+      '--hidden',
+      '8',
+      '--seq-length',
+      '16',
+      '--out',
+      join(dir, 'sane.safetensors'),
+    );
+    expect(ok.code, ok.err).toBe(0);
+  });
+});
+
+describe('the samples the package carries', () => {
+  it("train --example text and --example forecast train on them; flags given win over the example's", async () => {
+    const text = join(dir, 'example-text.safetensors');
+    const t = await cli('train', '--example', 'text', '--steps', '3', '--hidden', '8', '--out', text);
+    expect(t.code, t.err).toBe(0);
+    expect(t.err).toMatch(/training a LSTM on 99843 characters/);
+    expect(t.out).toMatch(/sample after 3 steps:\n {2}│ ROMEO:/);
+    const g = await cli('generate', text, '--prompt', 'JULIET:', '--length', '5');
+    expect(g.code, g.err).toBe(0);
+    const forecast = join(dir, 'example-forecast.safetensors');
+    const f = await cli(
+      'train',
+      '--example',
+      'forecast',
+      '--epochs',
+      '1',
+      '--hidden',
+      '4',
+      '--out',
+      forecast,
+    );
+    expect(f.code, f.err).toBe(0);
+    expect(f.err).toMatch(/forecasting "value": 144 rows/);
+    expect(f.out).toMatch(/seasonal naive\s+[\d.]+/);
+    await refused(
+      2,
+      /give FILE \(x\.txt\) or --example text, not both/,
+      'train',
+      'x.txt',
+      '--example',
+      'text',
+    );
+    await refused(2, /--example.*must be one of text, forecast/, 'train', '--example', 'poems');
+  });
+
+  it('wasm-rnn demo forecast trains, writes the model into --out-dir and prints the commands to try next', async () => {
+    const out = await mkdtemp(join(dir, 'demo-'));
+    const d = await cli('demo', 'forecast', '--out-dir', out);
+    expect(d.code, d.err).toBe(0);
+    expect(d.out).toMatch(/== forecast: monthly airline passengers/);
+    expect(d.out).toMatch(/wrote .*air-passengers\.safetensors/);
+    expect(d.out).toMatch(
+      /next, try:\n {2}wasm-rnn forecast .*air-passengers\.safetensors .*air_passengers\.csv --steps 24/,
+    );
+    expect(await readdir(out)).toEqual(['air-passengers.safetensors']);
+    const f = await cli(
+      'forecast',
+      join(out, 'air-passengers.safetensors'),
+      join(root, 'data/series/air_passengers.csv'),
+      '--steps',
+      '2',
+    );
+    expect(f.out).toMatch(/^1\s+1961-01\s+[\d.]+/m);
   });
 });
 

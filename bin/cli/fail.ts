@@ -9,6 +9,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The run failed for a reason the message explains in full (training diverged). */
+export class CliFailure extends Error {
+  override name = 'CliFailure';
+}
+
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
@@ -29,6 +34,7 @@ const SYSTEM_HINTS: Record<string, string> = {
 /** The one line printed for `error`, and the exit code. */
 export function describeFailure(error: unknown): { line: string; code: number } {
   if (error instanceof UsageError) return { line: `wasm-rnn: ${error.message}`, code: EXIT_USAGE };
+  if (error instanceof CliFailure) return { line: `wasm-rnn: ${error.message}`, code: EXIT_FAILURE };
   if (error instanceof WasmRnnError)
     return { line: `wasm-rnn: ${error.name}: ${error.message}`, code: EXIT_FAILURE };
   const sys = error as SystemError;

@@ -3,13 +3,40 @@
 
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { DataError, type NumericSeries, readNumericCsv, writeFileAtomic } from 'wasm-rnn';
 import { UsageError } from './fail.ts';
 
+/**
+ * True when `bytes` start like a safetensors file (what wasm-rnn train writes): a little-endian 64-bit header
+ * length that fits the file, then the header's JSON.
+ */
+export function looksLikeModel(bytes: Uint8Array): boolean {
+  if (bytes.length < 10) return false;
+  const length = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  return length > 0n && length <= BigInt(bytes.length - 8) && bytes[8] === 0x7b;
+}
+
+/** The bytes of `path`, refused in plain words when it is a folder. */
+async function readInput(path: string, what: string): Promise<Buffer> {
+  if ((await stat(path)).isDirectory()) throw new UsageError(`${path} is a directory; give ${what}`);
+  return readFile(path);
+}
+
+/** A data file as text; a model file given in its place is named as one, not parsed as data. */
+async function readData(path: string, what: string): Promise<string> {
+  const bytes = await readInput(path, what);
+  if (looksLikeModel(bytes)) {
+    throw new UsageError(
+      `${path} is a model file, not ${what}; give the data file here (generate, forecast and evaluate read models)`,
+    );
+  }
+  return bytes.toString('utf8');
+}
+
 /** A UTF-8 text file that holds something to learn from. */
 export async function readTextFile(path: string): Promise<string> {
-  const text = await readFile(path, 'utf8');
+  const text = await readData(path, 'a text file');
   if (text.trim().length === 0) {
     throw new DataError(
       `${path} is empty (or only whitespace); give a text file with something to learn from`,
@@ -24,12 +51,18 @@ export async function readTextFile(path: string): Promise<string> {
  * label forecasts) when the file is a date and a value, or when its name says it is the time.
  */
 export async function readSeriesFile(path: string, column: string | undefined): Promise<NumericSeries> {
-  const text = await readFile(path, 'utf8');
+  const text = await readData(path, 'a CSV file');
   const header = firstRecord(text);
   const chosen = column ?? defaultColumn(header, path);
   const timeLike = header.length === 2 || TIME_NAMES.test(header[0]);
   const dateColumn = header.length > 1 && timeLike && chosen !== header[0] ? header[0] : undefined;
-  return readNumericCsv(text, { column: chosen, ...(dateColumn ? { dateColumn } : {}) });
+  try {
+    return readNumericCsv(text, { column: chosen, ...(dateColumn ? { dateColumn } : {}) });
+  } catch (error) {
+    // A text file given where a CSV is expected fails on its second line; name the likely cause.
+    if (!(error instanceof DataError) || extname(path).toLowerCase() === '.csv') throw error;
+    throw new DataError(`${path}: ${error.message} (a forecaster reads a CSV file with a header row)`);
+  }
 }
 
 const TIME_NAMES = /^(date|time|timestamp|datetime|day|week|month|quarter|year|period|ds)$/i;
@@ -44,6 +77,12 @@ function firstRecord(text: string): string[] {
 }
 
 function defaultColumn(header: string[], path: string): string {
+  // A text file read as a CSV has a sentence, not names, for a header: say so instead of listing its words.
+  if (header.some((h) => h.length > 40) || header.length > 50) {
+    throw new UsageError(
+      `${path} does not look like a CSV file: its first line is not a header of column names; a forecaster reads a CSV with a header row`,
+    );
+  }
   if (header.length === 1) return header[0];
   if (header.length === 2) return header[1];
   throw new UsageError(
@@ -69,5 +108,11 @@ export async function writeModelFile(path: string, bytes: Uint8Array): Promise<v
 }
 
 export async function readModelFile(path: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(path));
+  const bytes = new Uint8Array(await readInput(path, 'a model file written by wasm-rnn train'));
+  if (!looksLikeModel(bytes)) {
+    throw new UsageError(
+      `${path} is not a wasm-rnn model file (it has no safetensors header); give a file written by wasm-rnn train`,
+    );
+  }
+  return bytes;
 }

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench.ts';
+import { demoCommand } from './commands/demo.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { forecastCommand } from './commands/forecast.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -36,14 +37,23 @@ function program(io: CliIO): Command {
     'after',
     `
 Examples:
-  wasm-rnn train data/tinyshakespeare.txt --steps 2000 --out shakespeare.safetensors
+  wasm-rnn demo                     (trains on samples the package carries, in under a minute)
+  wasm-rnn train --example forecast --out air.safetensors
   wasm-rnn generate shakespeare.safetensors --prompt "ROMEO:" --length 300 --temperature 0.7
-  wasm-rnn train data/co2-maunaloa-weekly.csv --season 52 --horizon 52 --out co2.safetensors
-  wasm-rnn forecast co2.safetensors --steps 52
-  wasm-rnn evaluate co2.safetensors data/co2-maunaloa-weekly.csv
+  wasm-rnn train my-text.txt --steps 2000 --out my-text.safetensors
+  wasm-rnn train sales.csv --column units --season 12 --horizon 12 --out sales.safetensors
+  wasm-rnn forecast sales.safetensors sales.csv --steps 12
+  wasm-rnn evaluate sales.safetensors sales.csv
   wasm-rnn bench`,
   );
-  for (const add of [trainCommand, generateCommand, forecastCommand, evaluateCommand, benchCommand])
+  for (const add of [
+    demoCommand,
+    trainCommand,
+    generateCommand,
+    forecastCommand,
+    evaluateCommand,
+    benchCommand,
+  ])
     add(p, io);
   for (const c of p.commands) c.exitOverride().configureOutput(p.configureOutput());
   return p;

@@ -115,9 +115,18 @@ describe('npm pack', () => {
       'dist/index.browser.js',
       'dist/index.browser.d.ts',
       'dist/runtime/load-browser.js',
+      'dist/bin/wasm-rnn.js',
+      'THIRD_PARTY_NOTICES.md',
+      'data/samples/shakespeare-100k.txt',
+      'data/series/air_passengers.csv',
     ]) {
       expect(files, need).toContain(need);
     }
+    // The samples the CLI trains on, and no other data (the full Tiny Shakespeare stays in the repository).
+    expect(files.filter((f) => f.startsWith('data/') && !f.endsWith('README.md')).sort()).toEqual([
+      'data/samples/shakespeare-100k.txt',
+      'data/series/air_passengers.csv',
+    ]);
     expect(files.filter((f) => /^(test|bench|node_modules)\/|debug\.wasm$|\.wat$/.test(f))).toEqual([]);
   });
 
@@ -138,6 +147,28 @@ describe('installed into a fresh project', () => {
       const installed = await readFile(fileURLToPath(wasm[i]));
       expect(installed.equals(await readFile(join(root, 'build', `${build}.wasm`)))).toBe(true);
     }
+  });
+
+  it('the installed wasm-rnn command trains on the samples the package carries (demo, --example)', async () => {
+    const cli = join(project, 'node_modules', '.bin', 'wasm-rnn');
+    const demo = await exec(cli, ['demo', 'forecast'], project);
+    expect(demo).toMatch(/wrote air-passengers\.safetensors/);
+    expect(demo).toMatch(
+      /next, try:\n {2}wasm-rnn forecast air-passengers\.safetensors node_modules\/wasm-rnn\/data\/series\/air_passengers\.csv --steps 24/,
+    );
+    const forecast = await exec(
+      cli,
+      ['forecast', 'air-passengers.safetensors', '--steps', '3', '--csv'],
+      project,
+    );
+    expect(forecast.trim().split('\n')).toHaveLength(4);
+    const text = await exec(
+      cli,
+      ['train', '--example', 'text', '--steps', '3', '--hidden', '8', '--out', 'tiny.safetensors'],
+      project,
+    );
+    expect(text).toMatch(/ {2}│ ROMEO:/);
+    expect(text).toMatch(/wrote tiny\.safetensors \(3 steps/);
   });
 
   it('Deno and Bun import it from node_modules and train', async () => {

@@ -1,10 +1,12 @@
 // `wasm-rnn evaluate MODEL DATA`: a text model's loss, bits per character and perplexity on a text file, or a
 // forecaster's walk-forward scores on a CSV's test split against naive, seasonal naive and AR(L).
 
+import { extname } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../fail.ts';
 import { readSeriesFile, readTextFile } from '../files.ts';
 import { type CliIO, line, runtime } from '../io.ts';
-import { openModel } from '../models.ts';
+import { checkCharacters, openModel } from '../models.ts';
 import { BACKENDS, type BackendChoice, oneOf, wholeNumber } from '../options.ts';
 import { evaluationChart, evaluationTable, textScores, verdict } from '../report.ts';
 
@@ -45,7 +47,15 @@ export function evaluateCommand(program: Command, io: CliIO): void {
       const rt = await runtime(flags.backend);
       const opened = await openModel(rt, path);
       if (opened.task === 'text') {
-        line(io.stdout, textScores(opened.model.evaluate(await readTextFile(data))));
+        if (extname(data).toLowerCase() === '.csv') {
+          opened.model.dispose();
+          throw new UsageError(
+            `${path} holds a text model, which is scored on a text file, but ${data} is a CSV; a forecaster (wasm-rnn train FILE.csv) reads CSV files`,
+          );
+        }
+        const text = await readTextFile(data);
+        checkCharacters(opened.model, text, data, path);
+        line(io.stdout, textScores(opened.model.evaluate(text)));
       } else if (opened.task === 'forecast') {
         const series = await readSeriesFile(data, flags.column);
         const evaluated = opened.model.evaluate(

@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { type CliIO, line, runtime } from '../io.ts';
-import { openTask } from '../models.ts';
+import { checkCharacters, openTask } from '../models.ts';
 import { BACKENDS, type BackendChoice, fraction, nonNegativeNumber, oneOf, wholeNumber } from '../options.ts';
 
 interface GenerateFlags {
@@ -40,6 +40,7 @@ export function generateCommand(program: Command, io: CliIO): void {
     .action(async (path: string, flags: GenerateFlags) => {
       const rt = await runtime(flags.backend);
       const model = await openTask(rt, path, 'text', 'generate');
+      checkCharacters(model, flags.prompt, '--prompt', path);
       const text = model.generate(flags.prompt, {
         length: flags.length,
         temperature: flags.temperature,

@@ -4,47 +4,16 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { Forecaster, TextModel, type TrainingProgress } from 'wasm-rnn';
-import { UsageError } from '../fail.ts';
 import { checkWritable, readSeriesFile, readTextFile, writeModelFile } from '../files.ts';
 import { type CliIO, line, runtime } from '../io.ts';
-import {
-  BACKENDS,
-  type BackendChoice,
-  nonNegativeNumber,
-  oneOf,
-  positiveNumber,
-  wholeNumber,
-} from '../options.ts';
+import { checkCharacters } from '../models.ts';
+import { BACKENDS, nonNegativeNumber, oneOf, positiveNumber, wholeNumber } from '../options.ts';
 import { createProgress } from '../progress.ts';
 import { evaluationTable, sampleBlock, verdict } from '../report.ts';
 import { HELD_OUT_SPLIT, splitAtDate } from '../split.ts';
+import { divergence, refuseOtherTaskFlags, type TrainFlags, withExample } from '../train-checks.ts';
 
-interface TrainFlags {
-  out: string;
-  task?: 'text' | 'forecast';
-  column?: string;
-  cell: 'lstm' | 'gru' | 'rnn';
-  hidden?: number;
-  layers: number;
-  steps?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  seed: number;
-  backend?: BackendChoice;
-  seqLength: number;
-  sampleEvery: number;
-  prompt?: string;
-  temperature: number;
-  lookback?: number;
-  horizon: number;
-  season?: number;
-  testFrom?: string;
-  strategy?: 'recursive' | 'direct';
-  scaler: 'standard' | 'minmax';
-  mask: boolean;
-  level: boolean;
-}
+export type { TrainFlags } from '../train-checks.ts';
 
 export function trainCommand(program: Command, io: CliIO): void {
   program
@@ -56,7 +25,12 @@ export function trainCommand(program: Command, io: CliIO): void {
         'A forecaster fits on the first 80 % of the rows (70 % train, 10 % validation, where the network and\n' +
         'statistical models compete) and is scored on the last 20 %, which wasm-rnn evaluate scores again.',
     )
-    .argument('<file>', 'a UTF-8 text file, or a CSV file with a header row')
+    .argument('[file]', 'a UTF-8 text file, or a CSV file with a header row')
+    .option(
+      '--example <name>',
+      'train on a sample the package carries instead of FILE: text (Shakespeare, 100 kB) or forecast (air passengers)',
+      oneOf('text', 'forecast'),
+    )
     .option('-o, --out <file>', 'where to write the model', 'model.safetensors')
     .option('--task <task>', 'text or forecast (default: from the file)', oneOf('text', 'forecast'))
     .option('-c, --column <name>', 'the CSV column to forecast (default: the only value column)')
@@ -107,10 +81,12 @@ export function trainCommand(program: Command, io: CliIO): void {
       "forecast: hold out the rows from this value of the CSV's time column on (default: the last 20 %)",
     )
     .option('--level', 'forecast: predict levels instead of changes from the last value', false)
-    .action(async (file: string, flags: TrainFlags) => {
-      await checkWritable(flags.out);
+    .action(async (given: string | undefined, flags: TrainFlags, command: Command) => {
+      const file = withExample(given, flags, command);
       const task =
         flags.task ?? (extname(file).toLowerCase() === '.csv' || flags.column ? 'forecast' : 'text');
+      refuseOtherTaskFlags(command, task, file);
+      await checkWritable(flags.out);
       if (task === 'text') await trainText(file, flags, io);
       else await trainForecast(file, flags, io);
     });
@@ -135,8 +111,7 @@ function progressFor(io: CliIO, label: string, heading: string) {
   };
 }
 
-async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<void> {
-  if (flags.column) throw new UsageError('--column is for CSV files; a text model reads the whole file');
+export async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<void> {
   const text = await readTextFile(file);
   const rt = await runtime(flags.backend);
   const model = new TextModel(rt, text, {
@@ -146,7 +121,8 @@ async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<vo
     seed: flags.seed,
   });
   // A prompt the vocabulary cannot encode fails now, not after the training it would have wasted.
-  model.generate(flags.prompt ?? '', { length: 1 });
+  checkCharacters(model, flags.prompt ?? '', '--prompt', file);
+  const watch = divergence(flags, '2e-3');
   const progress = progressFor(
     io,
     'train',
@@ -158,7 +134,9 @@ async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<vo
       ...(flags.steps ? { steps: flags.steps } : { epochs: flags.epochs ?? 1 }),
       ...(flags.batchSize ? { batchSize: flags.batchSize } : {}),
       ...(flags.lr ? { lr: flags.lr } : {}),
+      signal: watch.signal,
       onProgress: (p) => {
+        watch.see(p);
         progress.update(p);
         if (flags.sampleEvery > 0 && p.step % flags.sampleEvery === 0 && p.step < p.totalSteps) {
           progress.log(sampleBlock(`sample after ${p.step} steps:`, sample(model, flags, p.step)));
@@ -166,6 +144,7 @@ async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<vo
       },
     })
     .finally(() => progress.stop());
+  watch.check();
   await writeModelFile(flags.out, model.save());
   line(io.stdout, sampleBlock(`sample after ${summary.steps} steps:`, sample(model, flags, summary.steps)));
   if (summary.valLoss !== undefined) {
@@ -185,9 +164,10 @@ function sample(model: TextModel, flags: TrainFlags, seed: number): string {
   });
 }
 
-async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promise<void> {
+export async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promise<void> {
   const series = await readSeriesFile(file, flags.column);
   const rt = await runtime(flags.backend);
+  const watch = divergence(flags, '3e-3');
   const progress = progressFor(
     io,
     'train',
@@ -210,8 +190,12 @@ async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promis
     mask: flags.mask,
     target: flags.level ? 'level' : 'change',
     split: flags.testFrom ? splitAtDate(series, flags.testFrom) : HELD_OUT_SPLIT,
-    onProgress: (p) => progress.update(p),
+    onProgress: (p) => {
+      watch.see(p);
+      progress.update(p);
+    },
   }).finally(() => progress.stop());
+  watch.check();
   await writeModelFile(flags.out, forecaster.save());
   line(io.stdout, `the forecaster chose: ${forecaster.method}`);
   for (const note of forecaster.notes) line(io.stdout, `note: ${note}`);

@@ -1,0 +1,98 @@
+// The checks `wasm-rnn train` makes before and during training: --example in place of FILE, flags that belong to
+// the other task, and a loss that diverges (then no model file is written).
+
+import type { Command } from 'commander';
+import type { TrainingProgress } from 'wasm-rnn';
+import { CliFailure, UsageError } from './fail.ts';
+import type { BackendChoice } from './options.ts';
+import { EXAMPLES, type ExampleName, exampleFile } from './samples.ts';
+
+export interface TrainFlags {
+  out: string;
+  example?: ExampleName;
+  task?: 'text' | 'forecast';
+  column?: string;
+  cell: 'lstm' | 'gru' | 'rnn';
+  hidden?: number;
+  layers: number;
+  steps?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  seed: number;
+  backend?: BackendChoice;
+  seqLength: number;
+  sampleEvery: number;
+  prompt?: string;
+  temperature: number;
+  lookback?: number;
+  horizon: number;
+  season?: number;
+  testFrom?: string;
+  strategy?: 'recursive' | 'direct';
+  scaler: 'standard' | 'minmax';
+  mask: boolean;
+  level: boolean;
+}
+
+const given = (command: Command, key: string) => command.getOptionValueSource(key) === 'cli';
+
+/** FILE, or the sample named by --example with its settings under the flags the user gave. */
+export function withExample(file: string | undefined, flags: TrainFlags, command: Command): string {
+  if (flags.example === undefined) {
+    if (file === undefined)
+      throw new UsageError('train needs a FILE to learn from, or --example text|forecast for a sample');
+    return file;
+  }
+  if (file !== undefined) throw new UsageError(`give FILE (${file}) or --example ${flags.example}, not both`);
+  const example = EXAMPLES[flags.example];
+  for (const [key, value] of Object.entries(example.flags))
+    if (!given(command, key)) (flags as unknown as Record<string, unknown>)[key] = value;
+  return exampleFile(flags.example);
+}
+
+/** Flags read by one task only; given to the other, they would be ignored, so they are refused. */
+const TASK_FLAGS: Record<'text' | 'forecast', string[]> = {
+  text: ['seqLength', 'sampleEvery', 'prompt', 'temperature'],
+  forecast: ['column', 'lookback', 'horizon', 'season', 'strategy', 'scaler', 'mask', 'testFrom', 'level'],
+};
+
+export function refuseOtherTaskFlags(command: Command, task: 'text' | 'forecast', file: string): void {
+  const other = task === 'text' ? 'forecast' : 'text';
+  const wrong = command.options.find(
+    (o) => TASK_FLAGS[other].includes(o.attributeName()) && given(command, o.attributeName()),
+  );
+  if (wrong === undefined) return;
+  const trained = task === 'text' ? 'a text model' : 'a forecaster (it is a CSV file, or --task forecast)';
+  const use = other === 'text' ? 'text models' : 'forecasting a CSV column';
+  throw new UsageError(`${wrong.long} is for ${use}, but ${file} trains ${trained}; leave it out`);
+}
+
+/**
+ * Watches the running loss: a non-finite loss, or one ten times where it started, means the learning rate is
+ * too high and the weights are ruined, so the model file is not written.
+ */
+export function divergence(flags: TrainFlags, defaultLr: string) {
+  const controller = new AbortController();
+  let first: number | undefined;
+  let reason: string | undefined;
+  return {
+    signal: controller.signal,
+    see(p: TrainingProgress): void {
+      if (reason !== undefined) return;
+      first ??= p.averageLoss;
+      if (Number.isFinite(p.loss) && !(p.averageLoss > 10 * first)) return;
+      const now = Number.isFinite(p.loss) ? p.averageLoss.toPrecision(3) : String(p.loss);
+      reason = `the loss went from ${first.toPrecision(3)} to ${now} by step ${p.step}`;
+      controller.abort();
+    },
+    check(): void {
+      if (reason === undefined) return;
+      const lr =
+        flags.lr === undefined
+          ? `lower --lr (default ${defaultLr})`
+          : `--lr ${flags.lr >= 1e4 ? flags.lr.toExponential() : flags.lr} is too high; try ${defaultLr}, the default`;
+      throw new CliFailure(`training diverged: ${reason}; ${lr}. ${flags.out} was not written`);
+    },
+  };
+}
