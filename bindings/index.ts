@@ -11,6 +11,11 @@ export {
   ValueError,
   WasmRnnError,
 } from './errors.ts';
+export { OnnxUnsupportedError, TfjsUnsupportedError } from './interchange/import-errors.ts';
+export { ImportedModel, type ImportInputs, type ImportSignature } from './interchange/imported-model.ts';
+export { type ExportOnnxOptions, exportOnnx } from './interchange/onnx-export.ts';
+export { importOnnx, onnxToModelFile } from './interchange/onnx-import.ts';
+export { importTfjs, tfjsToModelFile } from './interchange/tfjs-import.ts';
 export { type Manifest, MODEL_FORMAT_VERSION } from './io/manifest.ts';
 export { type LayerKindName, type LoadedLayer, loadLayer, readManifest, saveLayer } from './io/model-file.ts';
 export { type Loaded, type LoadedModel, loadModel, loadSeq2Seq, saveModel } from './io/model-save.ts';
