@@ -258,6 +258,31 @@ describe('train, then use the model', () => {
     expect(f.out.trim().split('\n')[0]).toBe('step,value');
   });
 
+  it('import: an ONNX LSTM becomes a model file; an unsupported graph is refused by node and op', async () => {
+    const fixtures = new URL('./fixtures/onnx/', import.meta.url);
+    const out = join(dir, 'imported.safetensors');
+    const ok = await cli(
+      'import',
+      fileURLToPath(new URL('import/emb_lstm_bi_hn.onnx', fixtures)),
+      '--out',
+      out,
+    );
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(/wrote .*imported\.safetensors/);
+    expect(existsSync(out)).toBe(true);
+    const refusedOut = join(dir, 'refused-import.safetensors');
+    const bad = await cli(
+      'import',
+      fileURLToPath(new URL('refuse/gru_lbr0.onnx', fixtures)),
+      '--out',
+      refusedOut,
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    expect(bad.err).toMatch(/linear_before_reset/);
+    expect(existsSync(refusedOut)).toBe(false);
+  });
+
   it('bench prints tokens/s per backend', async () => {
     // The ts backend takes seconds per W1 step; npm run cli -- bench measures it with the others.
     const b = await cli('bench', '--seconds', '0.05', '--backends', 'wasm-simd');

@@ -18,7 +18,7 @@ export function looksLikeModel(bytes: Uint8Array): boolean {
 }
 
 /** The bytes of `path`, refused in plain words when it is a folder. */
-async function readInput(path: string, what: string): Promise<Buffer> {
+export async function readInput(path: string, what: string): Promise<Buffer> {
   if ((await stat(path)).isDirectory()) throw new UsageError(`${path} is a directory; give ${what}`);
   return readFile(path);
 }

@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { forecastCommand } from './commands/forecast.ts';
 import { generateCommand } from './commands/generate.ts';
+import { importCommand } from './commands/import.ts';
 import { trainCommand } from './commands/train.ts';
 import { describeFailure, EXIT_USAGE } from './fail.ts';
 import type { CliIO } from './io.ts';
@@ -44,6 +45,7 @@ Examples:
   wasm-rnn train sales.csv --column units --season 12 --horizon 12 --out sales.safetensors
   wasm-rnn forecast sales.safetensors sales.csv --steps 12
   wasm-rnn evaluate sales.safetensors sales.csv
+  wasm-rnn import lstm.onnx --out lstm.safetensors
   wasm-rnn bench`,
   );
   for (const add of [
@@ -52,6 +54,7 @@ Examples:
     generateCommand,
     forecastCommand,
     evaluateCommand,
+    importCommand,
     benchCommand,
   ])
     add(p, io);

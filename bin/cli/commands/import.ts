@@ -1,0 +1,35 @@
+// `wasm-rnn import MODEL.onnx --out MODEL.safetensors`: a recurrent model trained elsewhere (torch.onnx.export of
+// nn.RNN/LSTM/GRU with their heads) as a wasm-rnn model file, which generate-free code and loadModel then read.
+// What the importer cannot run exactly as the graph does is refused by node name and op type, in one line.
+
+import type { Command } from 'commander';
+import { onnxToModelFile } from 'wasm-rnn';
+import { checkWritable, readInput, writeModelFile } from '../files.ts';
+import { type CliIO, line, runtime } from '../io.ts';
+import { BACKENDS, type BackendChoice, oneOf } from '../options.ts';
+
+interface ImportFlags {
+  out: string;
+  backend?: BackendChoice;
+}
+
+export function importCommand(program: Command, io: CliIO): void {
+  program
+    .command('import')
+    .summary('convert an ONNX recurrent model into a wasm-rnn model file')
+    .description(
+      'Read an ONNX file made by torch.onnx.export from nn.RNN/LSTM/GRU (uni- or bidirectional, stacked, with an\n' +
+        'Embedding, a Linear head and a final activation) and write it as a wasm-rnn model file (PyTorch names).\n' +
+        'Graphs outside that subset are refused with the node and op type that is not supported.',
+    )
+    .argument('<model>', 'an .onnx file')
+    .requiredOption('-o, --out <file>', 'the model file to write (.safetensors)')
+    .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS))
+    .action(async (path: string, flags: ImportFlags) => {
+      await checkWritable(flags.out);
+      const rt = await runtime(flags.backend);
+      const bytes = await readInput(path, 'an .onnx file');
+      await writeModelFile(flags.out, onnxToModelFile(rt, bytes));
+      line(io.stdout, `wrote ${flags.out} (from ${path})`);
+    });
+}
