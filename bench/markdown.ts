@@ -1,13 +1,23 @@
 // The README's results table from a bench JSON: node --import tsx bench/markdown.ts bench/results/latest.json
-// One row per workload: every system's median, PyTorch's figure from BENCHMARKS.md, and our best against TF.js's
-// best (the ratio of the medians, and the paired ratio of bench/paired.ts) and against our own ts backend.
+// One row per workload: every system's median (the native peers' from their blocks in the same run), our best
+// against TF.js's best (the ratio of the medians, and the paired ratio of bench/paired.ts), against PyTorch on one
+// thread (paired) and against our own ts backend.
 
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { best, OURS, PYTORCH, PYTORCH_2_THREADS, TFJS } from './targets.ts';
+import { best, OURS, TFJS } from './targets.ts';
 import type { BenchResult, BenchSystem, PairedResult } from './types.ts';
 
-const SYSTEMS: BenchSystem[] = ['wasm-relaxed', 'wasm-simd', 'ts', 'tfjs-wasm', 'tfjs-cpu'];
+const SYSTEMS: BenchSystem[] = [
+  'wasm-relaxed',
+  'wasm-simd',
+  'ts',
+  'tfjs-wasm',
+  'tfjs-cpu',
+  'pytorch',
+  'ort-node',
+  'ort-web',
+];
 const WORKLOADS = [
   'W1',
   'W2',
@@ -15,6 +25,7 @@ const WORKLOADS = [
   'W4',
   'W5a',
   'W5b',
+  'W6',
   'G-nn-512',
   'G-nt-512',
   'G-tn-512',
@@ -30,7 +41,7 @@ export function markdownTable(results: BenchResult[], paired: readonly PairedRes
     'workload',
     'unit',
     ...SYSTEMS,
-    'PyTorch CPU (BENCHMARKS.md)',
+    'ours ÷ PyTorch 1 thread (paired)',
     'ours ÷ TF.js (medians)',
     'ours ÷ TF.js (paired)',
     'ours ÷ ts',
@@ -49,11 +60,12 @@ export function markdownTable(results: BenchResult[], paired: readonly PairedRes
       const r = rows.find((x) => x.system === s);
       return r ? fmt(r.median) : '—';
     });
-    const torch = PYTORCH[w] === undefined ? '—' : fmt(PYTORCH[w]);
+    const tp = paired.find((p) => p.workload === w && p.peer === 'pytorch' && (p.peerThreads ?? 1) === 1);
+    const torch = tp ? `${tp.speedup.toFixed(2)}× (${tp.min.toFixed(2)}–${tp.max.toFixed(2)})` : '—';
     const unit = rows[0].unit.replace('us/step', 'µs/step');
     const tf = best(rows, TFJS);
     const ts = rows.find((r) => r.system === 'ts');
-    const pair = paired.find((p) => p.workload === w);
+    const pair = paired.find((p) => p.workload === w && TFJS.has(p.peer));
     const together = pair
       ? `${pair.speedup.toFixed(1)}× (${pair.min.toFixed(1)}–${pair.max.toFixed(1)})`
       : '—';
@@ -64,9 +76,9 @@ export function markdownTable(results: BenchResult[], paired: readonly PairedRes
   return lines.join('\n');
 }
 
-/** Rows on more than one thread (--threads), against each one's 1-thread row and PyTorch's 2-thread figure. */
+/** Rows on more than one thread (--threads), against each one's 1-thread row and PyTorch's 2-thread row. */
 export function threadsTable(results: BenchResult[]): string {
-  const threaded = results.filter((r) => r.threads > 1);
+  const threaded = results.filter((r) => r.threads > 1 && OURS.has(r.system));
   if (threaded.length === 0) return '';
   const head = [
     'workload',
@@ -75,12 +87,14 @@ export function threadsTable(results: BenchResult[]): string {
     'unit',
     'median',
     '÷ 1 thread',
-    'PyTorch CPU 2 threads (BENCHMARKS.md)',
+    'PyTorch 2 threads (same run)',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of threaded) {
     const one = results.find((o) => o.workload === r.workload && o.system === r.system && o.threads === 1);
-    const torch = PYTORCH_2_THREADS[r.workload];
+    const torch = results.find(
+      (o) => o.workload === r.workload && o.system === 'pytorch' && o.threads === 2,
+    )?.median;
     lines.push(
       `| ${r.workload} | ${r.system} | ${r.threads} | ${r.unit} | ${fmt(r.median)} | ${one ? `${(r.median / one.median).toFixed(2)}×` : '—'} | ${torch === undefined ? '—' : fmt(torch)} |`,
     );

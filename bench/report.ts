@@ -42,12 +42,19 @@ export function formatMemory(memory: MemoryResult[]): string {
   return lines.join('\n');
 }
 
-/** Our speed against TF.js's in alternating blocks (bench/paired.ts), one line per workload. */
+const range = (r: { min: number; max: number } | undefined) => (r ? ` (${fmt(r.min)}–${fmt(r.max)})` : '');
+const ratio = (v: number) => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** Our speed against each peer's in alternating blocks (bench/paired.ts), one line per workload and peer: the
+ * median of the rounds' ratios with their min–max, and each side's milliseconds per call with its spread. */
 export function formatPaired(paired: PairedResult[]): string {
-  const lines = ['paired with TF.js (alternating blocks, one ratio a round; median, min–max)'];
+  const lines = [
+    'paired (alternating blocks, one ratio a round: peer time ÷ ours, > 1 = ours faster; median (min–max); ms a call median (min–max))',
+  ];
   for (const p of paired) {
+    const side = (system: string, threads = 1) => (threads > 1 ? `${system} ×${threads}` : system);
     lines.push(
-      `  ${p.workload.padEnd(4)} ${p.ours} ÷ ${p.peer}: ${p.speedup.toFixed(1)}× (${p.min.toFixed(1)}–${p.max.toFixed(1)}, ${p.rounds} rounds; ${fmt(p.oursMs)} vs ${fmt(p.peerMs)} ms a call)`,
+      `  ${p.workload.padEnd(4)} ${side(p.ours, p.oursThreads).padEnd(16)} ÷ ${side(p.peer, p.peerThreads).padEnd(12)} ${ratio(p.speedup)}× (${ratio(p.min)}–${ratio(p.max)}, ${p.rounds} rounds); ours ${fmt(p.oursMs)}${range(p.oursRangeMs)}, peer ${fmt(p.peerMs)}${range(p.peerRangeMs)}`,
     );
   }
   return lines.join('\n');
@@ -59,6 +66,7 @@ export async function writeJson(
   results: BenchResult[],
   memory: MemoryResult[],
   paired: PairedResult[] = [],
+  extra: Record<string, unknown> = {},
 ): Promise<void> {
   const require = createRequire(import.meta.url);
   const doc = {
@@ -72,6 +80,7 @@ export async function writeJson(
     results,
     memory,
     paired,
+    ...extra,
   };
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

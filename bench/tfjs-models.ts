@@ -2,6 +2,8 @@
 // optimizer and trained with model.trainOnBatch (its Keras-style fast path). W4 needs clipping by value, which
 // TF.js optimizers do not offer, so it is the documented custom loop: tf.variableGrads, tf.clipByValue,
 // optimizer.applyGradients. Inputs are one-hot float tensors [B, T, V] (TF.js layers are batch-first), made once.
+// W6 (two stateful LSTM layers, Adam, clip by global norm) is that custom loop too: TF.js optimizers have no
+// clipnorm, so the gradients are scaled by min(1, 5 / ‖g‖) as torch.nn.utils.clip_grad_norm_ does.
 
 import type { Optimizer, Sequential, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Tf } from './tfjs.ts';
@@ -28,6 +30,7 @@ function recurrentLayer(tf: Tf, w: TrainWorkload, returnSequences: boolean) {
 
 /** One training step of workload `w` on TF.js's active backend. */
 export function tfjsTrainStep(tf: Tf, w: TrainWorkload): PeerStep {
+  if ((w.layers ?? 1) > 1 || w.clipNorm !== undefined) return tfjsDeepCharLm(tf, w);
   const { T, B, I } = w;
   const model = tf.sequential();
   let x: Tensor;
@@ -72,6 +75,54 @@ export function tfjsTrainStep(tf: Tf, w: TrainWorkload): PeerStep {
     loss: w.task === 'tokens' ? 'categoricalCrossentropy' : 'meanSquaredError',
   });
   return { run: () => model.trainOnBatch(x, y), dispose: () => disposeAll(tf, model, optimizer, x, y) };
+}
+
+/**
+ * W6: stacked stateful LSTMs (the state carried from batch to batch, as Keras's stateful RNNs do), a logits head,
+ * softmax CE over B·T, gradients clipped by their global norm, Adam. A stateful layer called in training keeps
+ * every old state for backprop until its states are reset; they are released after each step here, as the
+ * next step no longer needs them.
+ */
+function tfjsDeepCharLm(tf: Tf, w: TrainWorkload): PeerStep {
+  const { T, B, I, H } = w;
+  const model = tf.sequential();
+  const lstms = Array.from({ length: w.layers ?? 1 }, (_, k) =>
+    tf.layers.lstm({
+      units: H,
+      returnSequences: true,
+      stateful: w.stateful === true,
+      ...(k === 0 ? { batchInputShape: [B, T, I] } : {}),
+    }),
+  );
+  for (const l of lstms) model.add(l);
+  model.add(tf.layers.dense({ units: I }));
+  const d = tokenData(T, B, I);
+  const x = tf.oneHot(tf.tensor2d(batchFirst(d.ids, T, B), [B, T], 'int32'), I).toFloat();
+  const y = tf.oneHot(tf.tensor2d(batchFirst(d.targets, T, B), [B, T], 'int32'), I).toFloat();
+  const optimizer = tf.train.adam(w.optimizer.lr);
+  const vars = model.trainableWeights.map((v) => v.read() as Variable);
+  const maxNorm = w.clipNorm ?? Number.POSITIVE_INFINITY;
+  const run = () => {
+    const loss = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as Tensor) as never,
+        vars,
+      );
+      const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+      const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+      optimizer.applyGradients(
+        Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })),
+      );
+      return value.dataSync()[0];
+    });
+    for (const l of lstms) {
+      const held = l as unknown as { keptStates: Tensor[][] };
+      tf.dispose(held.keptStates.flat());
+      held.keptStates = [];
+    }
+    return loss;
+  };
+  return { run, dispose: () => disposeAll(tf, model, optimizer, x, y) };
 }
 
 function disposeAll(tf: Tf, model: Sequential, optimizer: Optimizer, ...tensors: Tensor[]): void {

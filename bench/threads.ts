@@ -1,6 +1,7 @@
-// npm run bench:threads [-- --only W1,W2,W3] [--threads 1,2] [--shards 4] [--backend wasm-simd] [--quick]
+// npm run bench:threads [-- --only W1,W2,W3,W6] [--threads 1,2] [--shards 4] [--backend wasm-simd] [--quick]
 //   [--json FILE]; --shards takes a list too: every thread count is measured with every shard count.
-// Training steps of W1–W3 (../shared/BENCHMARKS.md) with the single-threaded Trainer and with a ParallelTrainer
+// Training steps of W1–W3 and W6 (../shared/BENCHMARKS.md; W6's ParallelTrainer rows train stateless, its Trainer
+// row stateful, see train-step.ts) with the single-threaded Trainer and with a ParallelTrainer
 // at each thread count, all on one backend (wasm-simd by default; its threads build for the ParallelTrainer),
 // measured in interleaved rounds so that the machine's load falls on every configuration alike. Prints medians
 // of tokens/s with min–max, the CPU time of all threads per step (and over wall time: the cores the
@@ -17,11 +18,11 @@ import { makeStep, type TrainStep } from './train-step.ts';
 import type { BenchResult } from './types.ts';
 import { TRAIN, type TrainId, tokensPerStep } from './workloads.ts';
 
-const WORKLOADS: readonly TrainId[] = ['W1', 'W2', 'W3'];
+const WORKLOADS: readonly TrainId[] = ['W1', 'W2', 'W3', 'W6'];
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'W1,W2,W3' },
+    only: { type: 'string', default: 'W1,W2,W3,W6' },
     threads: { type: 'string', default: '1,2' },
     shards: { type: 'string', default: '4' },
     backend: { type: 'string', default: 'wasm-simd' },

@@ -1,5 +1,8 @@
 // Our side of W1–W4: one full training step (forward over the whole sequence, BPTT, optimizer update) through
 // the library's SequenceModel + Trainer, built the way a user builds them: one trainer.step(batch) a step.
+// W6 (stateful truncated BPTT) steps with { stateful: true }: each batch starts from the last one's final state.
+// A ParallelTrainer cannot carry state across its shards, so W6's threaded rows train stateless (the same work
+// but for the copy of the initial state).
 
 import { SequenceModel } from '../bindings/model/sequence-model.ts';
 import { ParallelTrainer } from '../bindings/parallel/parallel-trainer.ts';
@@ -30,7 +33,7 @@ export function makeStep(
   const tokens = w.task === 'tokens';
   const model = new SequenceModel(rt, {
     input: tokens ? { tokens: I } : { features: I },
-    recurrent: { cell: w.cell === 'rnn' ? 'rnn_tanh' : w.cell, hiddenSize: H },
+    recurrent: { cell: w.cell === 'rnn' ? 'rnn_tanh' : w.cell, hiddenSize: H, numLayers: w.layers ?? 1 },
     pooling: tokens ? 'none' : 'last',
     head: { outputSize: tokens ? I : 1 },
     seed: 1,
@@ -39,8 +42,9 @@ export function makeStep(
   const options: TrainerOptions = {
     loss: tokens ? 'cross_entropy' : 'mse',
     optimizer: o.kind === 'adam' ? { kind: 'adam', lr: o.lr } : { kind: 'adagrad', lr: o.lr },
-    clip: o.kind === 'adagrad' ? { value: o.clip } : undefined,
+    clip: o.kind === 'adagrad' ? { value: o.clip } : w.clipNorm ? { norm: w.clipNorm } : undefined,
   };
+  const stateful = w.stateful === true && !parallel;
   const trainer = parallel
     ? new ParallelTrainer(model, { ...options, ...parallel })
     : new Trainer(model, options);
@@ -55,7 +59,7 @@ export function makeStep(
   let loss = Number.NaN;
   return {
     step: () => {
-      loss = trainer.step(batch);
+      loss = stateful ? trainer.step(batch, { stateful }) : trainer.step(batch);
     },
     loss: () => loss,
     ready: trainer instanceof ParallelTrainer ? trainer.ready : undefined,

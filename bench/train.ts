@@ -1,7 +1,9 @@
-// W1–W4 (training steps, tokens/s) for our systems and the TF.js peers, one workload per suite.
+// W1–W4 and W6 (training steps, tokens/s) for our systems, the TF.js peers and the native peers (PyTorch), one
+// workload per suite.
 
 import { ceilingProbe } from './ceiling.ts';
 import { measure, onWallClock, rateRow } from './measure.ts';
+import { pairWithNativePeers } from './native-peers.ts';
 import { pairWithTfjs } from './paired.ts';
 import { OUR_SYSTEMS, ourRuntime, threadedRuntimes } from './systems.ts';
 import { TFJS_SYSTEMS, useTfjs } from './tfjs.ts';
@@ -11,9 +13,10 @@ import type { BenchOptions, BenchResult, BenchSystem } from './types.ts';
 import { TRAIN, type TrainId, tokensPerStep } from './workloads.ts';
 
 /** Pairs too slow for --quick (one W2 step takes tens of seconds there). */
-const QUICK_SKIP = new Set(['W2 ts', 'W2 tfjs-cpu']);
+const QUICK_SKIP = new Set(['W2 ts', 'W2 tfjs-cpu', 'W6 ts', 'W6 tfjs-cpu']);
 
 function skipped(id: TrainId, system: BenchSystem, options: BenchOptions): boolean {
+  if (options.skip?.has(system)) return true;
   if (!options.quick || !QUICK_SKIP.has(`${id} ${system}`)) return false;
   console.warn(`bench ${id}: --quick skips ${system}`);
   return true;
@@ -28,8 +31,10 @@ export async function benchTraining(id: TrainId, options: BenchOptions): Promise
     const rt = await ourRuntime(system, id);
     if (!rt) continue;
     const s = makeStep(rt, w);
-    // W2's target is a share of the ceiling: sample it between W2's own samples (see ceilingProbe).
-    const probe = id === 'W2' && system !== 'ts' ? await ceilingProbe(system, id) : undefined;
+    // W2's target is a share of the ceiling: sample it between W2's own samples (see ceilingProbe); W6's share
+    // is reported too.
+    const probe =
+      (id === 'W2' || id === 'W6') && system !== 'ts' ? await ceilingProbe(system, id) : undefined;
     const t = await measure(`${id} ${system}`, s.step, options.quick, probe?.between);
     if (probe) results.push(probe.row());
     if (!Number.isFinite(s.loss())) throw new Error(`bench ${id} ${system}: loss is ${s.loss()}`);
@@ -61,6 +66,14 @@ export async function benchTraining(id: TrainId, options: BenchOptions): Promise
     },
     (tf) => tfjsTrainStep(tf, w),
   );
+  await pairWithNativePeers(id, results, options, {
+    ours: (rt, threads) => {
+      const s = makeStep(rt, w, threads > 1 ? { threads, shards: SHARDS } : undefined);
+      return { run: s.step, dispose: s.dispose, ready: s.ready };
+    },
+    threadable: w.B >= SHARDS,
+    row: (system, t) => rateRow(id, system, t, tokens),
+  });
   return results;
 }
 

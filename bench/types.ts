@@ -1,6 +1,14 @@
 // The result row of ../shared/BENCHMARKS.md "How the project reports them".
 
-export type BenchSystem = 'wasm-simd' | 'wasm-relaxed' | 'ts' | 'tfjs-wasm' | 'tfjs-cpu' | 'pytorch';
+export type BenchSystem =
+  | 'wasm-simd'
+  | 'wasm-relaxed'
+  | 'ts'
+  | 'tfjs-wasm'
+  | 'tfjs-cpu'
+  | 'pytorch'
+  | 'ort-node'
+  | 'ort-web';
 export type BenchUnit = 'tokens/s' | 'us/step' | 'GFLOP/s';
 
 export interface BenchResult {
@@ -32,15 +40,25 @@ export interface BenchOptions {
   memory: MemoryResult[];
   /** Thread counts for W1–W3 (--threads): counts above 1 add ParallelTrainer rows. Default [1]. */
   threads?: readonly number[];
-  /** Where suites add their paired comparisons with TF.js (absent: none are measured). */
+  /** Where suites add their paired comparisons with TF.js and the native peers (absent: none are measured). */
   paired?: PairedResult[];
+  /** Systems left out of every suite (--skip ts,tfjs-cpu: the slow references, for a full run on a busy host). */
+  skip?: ReadonlySet<string>;
+  /** The native peers (PyTorch, onnxruntime) to interleave with ours; absent or empty: none. */
+  peers?: readonly NativePeerId[];
 }
 
-/** Our fastest system against TF.js's fastest on one workload, timed in alternating blocks (bench/paired.ts). */
+/** Peers outside TF.js, measured in the same run by bench/native-peers.ts. */
+export type NativePeerId = 'pytorch' | 'onnxruntime';
+
+/** Our fastest system against a peer on one workload, timed in alternating blocks (bench/paired.ts). */
 export interface PairedResult {
   workload: string;
   ours: BenchSystem;
+  /** Threads of our side and of the peer's (absent in files from before the native peers: 1). */
+  oursThreads?: number;
   peer: BenchSystem;
+  peerThreads?: number;
   /** Median over rounds of (peer's time per call ÷ ours): how many times faster ours is. */
   speedup: number;
   min: number;
@@ -49,4 +67,7 @@ export interface PairedResult {
   /** Medians over rounds of each side's milliseconds per call. */
   oursMs: number;
   peerMs: number;
+  /** Fastest and slowest round of each side, milliseconds per call. */
+  oursRangeMs?: { min: number; max: number };
+  peerRangeMs?: { min: number; max: number };
 }

@@ -1,7 +1,7 @@
 // The standard workloads of ../shared/BENCHMARKS.md as data, shared by our harness and the TF.js peers, and the
 // synthetic inputs every system gets (the same ids and series for all, made here once per workload).
 
-export type TrainId = 'W1' | 'W2' | 'W3' | 'W4';
+export type TrainId = 'W1' | 'W2' | 'W3' | 'W4' | 'W6';
 
 export interface TrainWorkload {
   id: TrainId;
@@ -14,6 +14,12 @@ export interface TrainWorkload {
   /** 'tokens': char-LM with a dense head at every step and softmax CE; 'series': dense H→1 on the last state, MSE. */
   task: 'tokens' | 'series';
   optimizer: { kind: 'adam'; lr: number } | { kind: 'adagrad'; lr: number; clip: number };
+  /** Stacked recurrent layers (default 1). */
+  layers?: number;
+  /** Gradients clipped to this global L2 norm before the update (torch's clip_grad_norm_). */
+  clipNorm?: number;
+  /** Stateful truncated BPTT: each step starts from the previous step's final state, detached. */
+  stateful?: boolean;
 }
 
 export const TRAIN: Record<TrainId, TrainWorkload> = {
@@ -56,6 +62,19 @@ export const TRAIN: Record<TrainId, TrainWorkload> = {
     T: 25,
     task: 'tokens',
     optimizer: { kind: 'adagrad', lr: 0.1, clip: 5 },
+  },
+  W6: {
+    id: 'W6',
+    cell: 'lstm',
+    I: 96,
+    H: 256,
+    B: 32,
+    T: 64,
+    task: 'tokens',
+    optimizer: { kind: 'adam', lr: 2e-3 },
+    layers: 2,
+    clipNorm: 5,
+    stateful: true,
   },
 };
 

@@ -1,4 +1,4 @@
-"""PyTorch CPU as a measured peer for the standard workloads of BENCHMARKS.md (W1-W5b), on this machine.
+"""PyTorch CPU as a measured peer for the standard workloads of BENCHMARKS.md (W1-W6), on this machine.
 
 BENCHMARKS.md's PyTorch figures come from another run; this script measures PyTorch here, so that our figures can
 be set against it under the same load. It uses PyTorch's own idiomatic API (nn.LSTM/GRU/RNN + nn.Linear,
@@ -6,11 +6,18 @@ torch.optim, one-hot float inputs as the workloads define them) and the same clo
 cpu` (this process's CPU time; wall time with --threads above 1). Not part of `npm test`; needs torch (Debian: apt-get install python3-torch).
 
     npm run bench:pytorch -- [--threads 1] [--samples 15] [--only W1,W5b] [--json FILE]
+
+`npm run bench` starts it with --serve and interleaves it with its own measurements (bench/pytorch.ts): one JSON
+request a line on stdin, {"workload": "W2", "threads": 1, "ms": 250, "clock": "wall"}, answered by one JSON line,
+{"ms": <milliseconds per call over a block of at least that long>, "calls": n}. A call shorter than a second gets an
+untimed call first (the other side's block has just evicted the caches), as bench/paired.ts does for its sides.
 """
 
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 try:
@@ -21,10 +28,13 @@ except ModuleNotFoundError:
                      "apt-get install python3-torch, then PYTHON=/usr/bin/python3 npm run bench:pytorch)")
 
 TRAIN = {
-    "W1": dict(cell="lstm", I=65, H=128, B=32, T=32, task="tokens", opt="adam"),
-    "W2": dict(cell="lstm", I=65, H=512, B=32, T=64, task="tokens", opt="adam"),
-    "W3": dict(cell="gru", I=1, H=64, B=64, T=48, task="series", opt="adam"),
-    "W4": dict(cell="rnn", I=65, H=100, B=1, T=25, task="tokens", opt="adagrad"),
+    "W1": dict(cell="lstm", I=65, H=128, B=32, T=32, task="tokens", opt="adam", lr=1e-3),
+    "W2": dict(cell="lstm", I=65, H=512, B=32, T=64, task="tokens", opt="adam", lr=1e-3),
+    "W3": dict(cell="gru", I=1, H=64, B=64, T=48, task="series", opt="adam", lr=1e-3),
+    "W4": dict(cell="rnn", I=65, H=100, B=1, T=25, task="tokens", opt="adagrad", lr=0.1),
+    # 2-layer char-LM, stateful truncated BPTT: each step starts from the last one's final state, detached.
+    "W6": dict(cell="lstm", I=96, H=256, B=32, T=64, task="tokens", opt="adam", lr=2e-3, layers=2, clip_norm=5.0,
+               stateful=True),
 }
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
@@ -43,13 +53,14 @@ def timed(fn, samples, inner, clock):
 
 def train_step(w):
     torch.manual_seed(0)
-    rnn = CELLS[w["cell"]](w["I"], w["H"])
+    rnn = CELLS[w["cell"]](w["I"], w["H"], w.get("layers", 1))
     head = nn.Linear(w["H"], w["I"] if w["task"] == "tokens" else 1)
     params = list(rnn.parameters()) + list(head.parameters())
     if w["opt"] == "adam":
-        opt = torch.optim.Adam(params, lr=1e-3)
+        opt = torch.optim.Adam(params, lr=w["lr"])
     else:
-        opt = torch.optim.Adagrad(params, lr=0.1)
+        opt = torch.optim.Adagrad(params, lr=w["lr"])
+    state = [None]
     T, B, I = w["T"], w["B"], w["I"]
     if w["task"] == "tokens":
         ids = torch.randint(0, I, (T + 1, B))
@@ -63,7 +74,9 @@ def train_step(w):
 
     def step():
         opt.zero_grad()
-        out, _ = rnn(x)
+        out, hc = rnn(x, state[0])
+        if w.get("stateful"):
+            state[0] = tuple(s.detach() for s in hc)
         if w["task"] == "tokens":
             loss = loss_fn(head(out).reshape(-1, I), y)
         else:
@@ -71,6 +84,8 @@ def train_step(w):
         loss.backward()
         if w["opt"] == "adagrad":
             nn.utils.clip_grad_value_(params, 5.0)
+        if "clip_norm" in w:
+            nn.utils.clip_grad_norm_(params, w["clip_norm"])
         opt.step()
 
     return step, T * B
@@ -104,11 +119,74 @@ def batched():
     return run, 32 * 32
 
 
+def make(wid):
+    """(call, units, unit) of workload `wid`: one call is one training step, one forward or `units` streaming steps."""
+    if wid in TRAIN:
+        fn, tokens = train_step(TRAIN[wid])
+        return fn, tokens, "tokens/s"
+    if wid == "W5a":
+        fn, steps = streaming()
+        return fn, steps, "us/step"
+    if wid == "W5b":
+        fn, tokens = batched()
+        return fn, tokens, "tokens/s"
+    raise ValueError(f"unknown workload {wid!r}")
+
+
+REWARM_S = 1.0
+
+
+def serve():
+    """Blocks on request (see the module's doc): one JSON line in, one out, until stdin closes."""
+    built = {}
+    last = {}
+    print(json.dumps(dict(ready=True, torch=torch.__version__, blas=blas())), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            wid, threads = req["workload"], int(req.get("threads", 1))
+            torch.set_num_threads(threads)
+            if wid not in built:
+                built[wid] = make(wid)
+                built[wid][0]()  # warm-up: allocator, first-call dispatch
+            fn = built[wid][0]
+            cpu = req.get("clock") == "cpu" and threads == 1
+            clock = time.process_time if cpu else time.perf_counter
+            if last.get((wid, threads), 0) < REWARM_S:
+                fn()
+            calls, start = 0, clock()
+            while True:
+                fn()
+                calls += 1
+                elapsed = clock() - start
+                if elapsed * 1000 >= req.get("ms", 250):
+                    break
+            last[(wid, threads)] = elapsed / calls
+            print(json.dumps(dict(ms=elapsed / calls * 1000, calls=calls)), flush=True)
+        except Exception as e:  # the bench reports it and goes on without this peer
+            print(json.dumps(dict(error=f"{type(e).__name__}: {e}")), flush=True)
+
+
+def blas():
+    """The BLAS torch's matrix products reach, as far as this process can tell (the library it mapped)."""
+    try:
+        with open("/proc/self/maps") as f:
+            names = {line.split()[-1] for line in f if "blas" in line.lower()}
+        own = {n for n in names if os.path.basename(n).startswith("libopenblas")} or names
+        return ", ".join(sorted(os.path.basename(n) + " in " + os.path.dirname(n) for n in own))
+    except OSError:
+        return "unknown"
+
+
 def main():
+    if "--serve" in sys.argv:
+        return serve()
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--samples", type=int, default=15)
-    ap.add_argument("--only", default="W1,W2,W3,W4,W5a,W5b")
+    ap.add_argument("--only", default="W1,W2,W3,W4,W5a,W5b,W6")
     ap.add_argument("--json")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -116,21 +194,16 @@ def main():
     clock = time.process_time if a.threads == 1 else time.perf_counter
     rows = []
     for wid in a.only.split(","):
-        if wid in TRAIN:
-            fn, tokens = train_step(TRAIN[wid])
-            inner = 1 if wid == "W2" else 5
-            med, lo, hi = timed(fn, a.samples, inner, clock)
-            row = dict(unit="tokens/s", median=tokens / med, min=tokens / hi, max=tokens / lo)
-        elif wid == "W5a":
-            fn, steps = streaming()
-            med, lo, hi = timed(fn, a.samples, 5, clock)
-            row = dict(unit="us/step", median=med / steps * 1e6, min=lo / steps * 1e6, max=hi / steps * 1e6)
-        elif wid == "W5b":
-            fn, tokens = batched()
-            med, lo, hi = timed(fn, a.samples, 20, clock)
-            row = dict(unit="tokens/s", median=tokens / med, min=tokens / hi, max=tokens / lo)
+        try:
+            fn, units, unit = make(wid)
+        except ValueError as e:
+            raise SystemExit(f"--only: {e}")
+        inner = 1 if wid in ("W2", "W6") else 20 if wid == "W5b" else 5
+        med, lo, hi = timed(fn, a.samples, inner, clock)
+        if unit == "us/step":
+            row = dict(unit=unit, median=med / units * 1e6, min=lo / units * 1e6, max=hi / units * 1e6)
         else:
-            raise SystemExit(f"--only: unknown workload {wid!r}")
+            row = dict(unit=unit, median=units / med, min=units / hi, max=units / lo)
         row = dict(workload=wid, system="pytorch", threads=a.threads, **row)
         rows.append(row)
         print(f"{wid:5} pytorch {torch.__version__} threads {a.threads}: {row['median']:.4g} {row['unit']}"

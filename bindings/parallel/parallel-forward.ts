@@ -17,7 +17,7 @@ import {
 import { Workspace } from '../model/workspace.ts';
 import type { Tensor } from '../tensor.ts';
 import { Launch } from './launch.ts';
-import { count, threadPlan } from './parallel-options.ts';
+import { autoThreads, count, threadPlan } from './parallel-options.ts';
 import { noteFailedStart, ThreadPool } from './pool.ts';
 import { copyRows, shardRows } from './shard.ts';
 import { poolSourceOf } from './shared-runtime.ts';
@@ -25,8 +25,11 @@ import { TapeRecorder } from './tape-recorder.ts';
 import { MAX_TASKS } from './task-loop.ts';
 
 export interface ParallelForwardOptions {
-  /** Threads that run each forward, the calling thread included. Default: the cores the engine reports. */
-  threads?: number;
+  /**
+   * Threads that run each forward, the calling thread included. Default: the cores the engine reports. 'auto':
+   * as many, but a forward too small to pay for waking the workers (AUTO_MIN_FLOPS) runs on the calling thread.
+   */
+  threads?: number | 'auto';
   /** Parts each batch is cut into, by rows (default: `threads`; a batch of fewer rows gets one part a row). */
   shards?: number;
 }
@@ -40,10 +43,14 @@ export class ParallelForward {
   /** Threads that work on each forward (1 where memory cannot be shared), the calling thread included. */
   readonly threads: number;
   readonly shards: number;
+  /** threads: 'auto' — see ParallelForwardOptions. */
+  readonly auto: boolean;
   /** Why fewer threads run than were asked for, if they do. */
   readonly notes: readonly string[];
   /** Settles when every worker has started (forwards before then run on the threads already up). */
   readonly ready: Promise<void>;
+  /** Threads the last forward was given (1 when 'auto' kept it on the calling thread; 0 before the first). */
+  lastThreads = 0;
   readonly #layer: Recurrent;
   readonly #recorder: TapeRecorder;
   readonly #parts: Part[];
@@ -60,8 +67,9 @@ export class ParallelForward {
       throw new ValueError(`options must be an object but got ${describe(options)}`);
     }
     const source = poolSourceOf(layer.rt);
+    this.auto = options.threads === 'auto';
     const threads =
-      options.threads === undefined
+      options.threads === undefined || this.auto
         ? (source?.threads.cores() ?? 1)
         : count('threads', options.threads, 1024);
     this.shards = options.shards === undefined ? threads : count('shards', options.shards, MAX_TASKS);
@@ -136,7 +144,11 @@ export class ParallelForward {
       if (c0) copyRows(c0, new Float32Array(memory, io.ptr('init_c'), LD * n * c.H), LD, B, c.H, start, end);
       launch.add(this.#recorder.record(() => engine.forward(stagedPass(io, T, n, tokens, given))));
     }
-    this.#pool.launch(launch.publish(), launch.count);
+    // A forward's work: 2 flops per recurrent weight and token.
+    const weights = layer.units.reduce((sum, u) => sum + c.G * c.H * (u.inSize + c.H), 0);
+    const threads = this.auto ? autoThreads(2 * weights * T * B, this.threads) : this.threads;
+    this.lastThreads = threads;
+    this.#pool.launch(launch.publish(), launch.count, threads === 1);
     return this.#gather(T, B, parts);
   }
 

@@ -16,9 +16,17 @@ import type { FitData, FitOptions } from '../train/fit.ts';
 import { isStream } from '../train/fit-sources.ts';
 import { checkGradients, checkLoss } from '../train/guard.ts';
 import type { PairData } from '../train/pairs.ts';
-import { type Staged, type StageMode, type StepOptions, type TrainBatch, Trainer } from '../train/trainer.ts';
+import {
+  type Staged,
+  type StageMode,
+  type StepOptions,
+  type TrainBatch,
+  Trainer,
+  type TrainerOptions,
+} from '../train/trainer.ts';
 import { Launch } from './launch.ts';
 import {
+  autoThreads,
   checkShardable,
   type ParallelTrainerOptions,
   parallelOptions,
@@ -37,14 +45,28 @@ const STATEFUL =
 /** Floats of the gradient slab summed per reduction task: 64 KiB, so a task's sums stay in cache. */
 const REDUCE_CHUNK = 16384;
 
+/** The Trainer's part of the options (the Trainer refuses keys it does not know); anything else as given, for the
+ * Trainer to refuse. */
+function trainerOptions(options: ParallelTrainerOptions): TrainerOptions {
+  if (options === null || typeof options !== 'object') return options;
+  const own: Partial<ParallelTrainerOptions> = { ...options };
+  delete own.threads;
+  delete own.shards;
+  return own as TrainerOptions;
+}
+
 export class ParallelTrainer extends Trainer {
   /** Threads that work on each batch (1 where memory cannot be shared), the calling thread included. */
   readonly threads: number;
   readonly shards: number;
+  /** threads: 'auto' — a step too small to pay for waking the workers runs on the calling thread alone. */
+  readonly auto: boolean;
   /** Why fewer threads run than were asked for, if they do. */
   readonly notes: readonly string[];
   /** Settles when every worker has started (steps before then run on the threads already up). */
   readonly ready: Promise<void>;
+  /** Threads the last step was given (1 when 'auto' kept it on the calling thread; 0 before the first step). */
+  lastThreads = 0;
   readonly #recorder: TapeRecorder;
   readonly #shards: Shard[];
   readonly #pool: ThreadPool;
@@ -63,8 +85,9 @@ export class ParallelTrainer extends Trainer {
     }
     const source = poolSourceOf(model.rt);
     const asked = parallelOptions(options ?? {}, source?.threads.cores() ?? 1);
-    super(model, options);
+    super(model, trainerOptions(options));
     this.shards = asked.shards;
+    this.auto = asked.auto;
     const plan = threadPlan(model.rt, asked, source !== undefined, "model's", 'training');
     this.threads = plan.threads;
     this.notes = plan.notes;
@@ -148,7 +171,7 @@ export class ParallelTrainer extends Trainer {
   }
 
   /** Every shard's step on the pool, then the fixed-order sum of their gradients into the model's slab. */
-  #gradients(_staged: Staged): number {
+  #gradients(staged: Staged): number {
     const count = this.#stagedCount;
     if (count === undefined)
       throw new ValueError('stage(batch, { training: true }) must come before update()');
@@ -166,13 +189,19 @@ export class ParallelTrainer extends Trainer {
       launch.add(recorded.tape);
       scale = recorded.scale;
     }
-    this.#pool.launch(launch.publish(), launch.count);
+    // A training step's work: about 6 flops per parameter and token (forward 2, backward 4).
+    const threads = this.auto
+      ? autoThreads(6 * model.slab.size * staged.T * staged.B, this.threads)
+      : this.threads;
+    const alone = threads === 1;
+    this.lastThreads = threads;
+    this.#pool.launch(launch.publish(), launch.count, alone);
     if (streams.length > 0) joinDropout(model.dropout, streams);
     let sum = 0;
     for (let s = 0; s < this.shards; s++) sum += launch.result(s);
     const loss = sum * scale;
     checkLoss(loss, step);
-    this.#pool.launch(this.#reduceTable, this.#reduce.count);
+    this.#pool.launch(this.#reduceTable, this.#reduce.count, alone);
     checkGradients(this.model.slab, step);
     return loss;
   }

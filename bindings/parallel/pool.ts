@@ -126,8 +126,12 @@ export class ThreadPool {
     return this.#workers.filter((w) => w.alive).length;
   }
 
-  /** Runs the `count` tasks of the table at Float64 index `table` on every thread; returns when all are done. */
-  launch(table: number, count: number): void {
+  /**
+   * Runs the `count` tasks of the table at Float64 index `table` on every thread; returns when all are done.
+   * `alone`: the workers are not woken, so the calling thread runs the tasks (a worker still awake from the last
+   * launch may take one; results never depend on which thread runs a task).
+   */
+  launch(table: number, count: number, alone = false): void {
     if (this.#disposed) throw new BackendError('this thread pool was disposed');
     const ctl = this.#runner.control;
     const gen = (Atomics.load(ctl, GEN) + 1) | 0;
@@ -137,7 +141,7 @@ export class ThreadPool {
     Atomics.store(ctl, FAIL, 0);
     Atomics.store(ctl, NEXT, openTicket(gen));
     Atomics.store(ctl, GEN, gen);
-    if (this.#workers.length > 0) Atomics.notify(ctl, GEN);
+    if (this.#workers.length > 0 && !alone) Atomics.notify(ctl, GEN);
     this.#runner.run(gen);
     for (let done = Atomics.load(ctl, DONE); done < count; done = Atomics.load(ctl, DONE)) {
       if (this.#block) Atomics.wait(ctl, DONE, done);
