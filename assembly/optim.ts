@@ -2,17 +2,18 @@
 // Each mirrors the operation order of torch.optim's single-tensor CPU loop (PyTorch 1.13), one f32 rounding per
 // tensor op. PyTorch's own CPU kernels fuse `add(x, alpha=a)` and `addcmul` into one FMA (checked on AVX2), so
 // those spots use `madd`: fused in the relaxed build, multiply-then-add (like the TypeScript twin) in `simd`.
-// torch computes `1 - beta` in f64 before rounding; here it is an f32 op on the f32 hyperparameter (see the tests).
+// Scalars torch forms in Python (f64) and rounds once — 1 − β, 1 − dampening, 1 − lr·wd — come from the host
+// the same way: forming them here from the f32 β would make 1 − β2 = 0.00099998713 for β2 = 0.999 (1.3e-5 off).
 
 import { madd, maddScalar } from './simd';
 
 // p, g, buf [n]; buf is touched only when momentum != 0, and read only when first == 0.
+// keep = 1 − dampening from the host: buf.mul_(momentum).add_(d_p, alpha=1 - dampening).
 export function sgd_f32(
   p: usize, g: usize, buf: usize, n: i32,
-  lr: f32, momentum: f32, dampening: f32, weightDecay: f32, nesterov: i32, first: i32,
+  lr: f32, momentum: f32, keep: f32, weightDecay: f32, nesterov: i32, first: i32,
 ): void {
   const nlr = -lr; // param.add_(d_p, alpha=-lr)
-  const keep: f32 = 1 - dampening; // buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
   const useBuf = momentum != 0;
   const vnlr = f32x4.splat(nlr), vm = f32x4.splat(momentum), vk = f32x4.splat(keep), vwd = f32x4.splat(weightDecay);
   let i = 0;
@@ -42,14 +43,15 @@ export function sgd_f32(
   }
 }
 
-// p, g, m, v [n]; m and v are torch's exp_avg and exp_avg_sq. lr is used only for AdamW's decay.
+// p, g, m, v [n]; m and v are torch's exp_avg and exp_avg_sq. From the host: decay = 1 − lr·wd (AdamW's
+// param.mul_(1 - lr * weight_decay), applied even when it is 1), c1 = 1 − β1, c2 = 1 − β2.
 export function adam_f32(
   p: usize, g: usize, m: usize, v: usize, n: i32,
-  lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32, stepSize: f32, bc2Sqrt: f32, decoupled: i32,
+  decay: f32, beta1: f32, c1: f32, beta2: f32, c2: f32, eps: f32, weightDecay: f32,
+  stepSize: f32, bc2Sqrt: f32, decoupled: i32,
 ): void {
-  const decay: f32 = 1 - lr * weightDecay; // AdamW: param.mul_(1 - lr * weight_decay), even when it is 1
   const coupled = !decoupled && weightDecay != 0; // Adam: grad = grad.add(param, alpha=weight_decay)
-  const c1: f32 = 1 - beta1, c2: f32 = 1 - beta2, nstep = -stepSize;
+  const nstep = -stepSize;
   const vdecay = f32x4.splat(decay), vwd = f32x4.splat(weightDecay);
   const vb1 = f32x4.splat(beta1), vc1 = f32x4.splat(c1), vb2 = f32x4.splat(beta2), vc2 = f32x4.splat(c2);
   const veps = f32x4.splat(eps), vbc2 = f32x4.splat(bc2Sqrt), vnstep = f32x4.splat(nstep);
@@ -109,12 +111,12 @@ export function adagrad_f32(p: usize, g: usize, sum: usize, n: i32, clr: f32, we
   }
 }
 
-// p, g, sq, gavg, buf [n]; gavg is touched only when centered != 0, buf only when momentum > 0.
+// p, g, sq, gavg, buf [n]; gavg is touched only when centered != 0, buf only when momentum > 0; c = 1 − α.
 export function rmsprop_f32(
   p: usize, g: usize, sq: usize, gavg: usize, buf: usize, n: i32,
-  lr: f32, alpha: f32, eps: f32, weightDecay: f32, momentum: f32, centered: i32,
+  lr: f32, alpha: f32, c: f32, eps: f32, weightDecay: f32, momentum: f32, centered: i32,
 ): void {
-  const nlr = -lr, c: f32 = 1 - alpha, useBuf = momentum > 0;
+  const nlr = -lr, useBuf = momentum > 0;
   const vnlr = f32x4.splat(nlr), va = f32x4.splat(alpha), vc = f32x4.splat(c);
   const veps = f32x4.splat(eps), vwd = f32x4.splat(weightDecay), vm = f32x4.splat(momentum);
   let i = 0;

@@ -16,6 +16,7 @@ export { ImportedModel, type ImportInputs, type ImportSignature } from './interc
 export { type ExportOnnxOptions, exportOnnx } from './interchange/onnx-export.ts';
 export { importOnnx, onnxToModelFile } from './interchange/onnx-import.ts';
 export { importTfjs, tfjsToModelFile } from './interchange/tfjs-import.ts';
+export { type LoadOptions, MAX_ABS_WEIGHT } from './io/load-options.ts';
 export { type Manifest, MODEL_FORMAT_VERSION } from './io/manifest.ts';
 export { type LayerKindName, type LoadedLayer, loadLayer, readManifest, saveLayer } from './io/model-file.ts';
 export { type Loaded, type LoadedModel, loadModel, loadSeq2Seq, saveModel } from './io/model-save.ts';

@@ -1,15 +1,67 @@
 // Checks of options arguments shared by every part of the library (layers, training, data): an options object
-// that is missing, null or not an object is refused by name before any of its fields is read.
+// that is missing, null or not an object is refused by name before any of its fields is read, and so is a key
+// the options do not know — JavaScript callers get no compiler to catch `{ hiddenSzie: 8 }`, which would
+// otherwise be ignored and leave the default in place without a word.
 
 import { describe, ValueError } from './errors.ts';
 
-/** `value` as an options object; undefined becomes {} unless the options are required. */
-export function optionsObject<T extends object>(name: string, value: T | undefined, required = false): T {
+/**
+ * `value` as an options object; undefined becomes {} unless the options are required. With `known`, every own
+ * key must be one of them (a near miss is named: "did you mean hiddenSize?").
+ */
+export function optionsObject<T extends object>(
+  name: string,
+  value: T | undefined,
+  required = false,
+  known?: readonly string[],
+): T {
   if (value === undefined && !required) return {} as T;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ValueError(`${name} must be an options object but got ${describe(value)}`);
   }
+  if (known) knownKeys(name, value, known);
   return value;
+}
+
+/** Refuses the first own key of `value` that is not in `known`, suggesting the nearest known key. */
+export function knownKeys(name: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = nearest(key, known);
+    const hint = near === undefined ? `; it takes ${known.join(', ')}` : `; did you mean ${near}?`;
+    throw new ValueError(`${name}: unknown option ${describe(key)}${hint}`);
+  }
+}
+
+/** The known key within edit distance 2 (1 for short keys) of `key`, ignoring case; the closest wins. */
+export function nearest(key: string, known: readonly string[]): string | undefined {
+  if (key.length > 64) return undefined;
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance && d <= (Math.min(key.length, k.length) <= 4 ? 1 : 2)) {
+      [best, bestDistance] = [k, d];
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
+    }
+  }
+  return rows[a.length][b.length];
 }
 
 /** A boolean option; undefined takes the default. */

@@ -5,13 +5,25 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchify } from '../bindings/data/stream.ts';
-import { MemoryLimitError, ValueError } from '../bindings/errors.ts';
+import {
+  BackendError,
+  DataError,
+  describe as describeValue,
+  FormatError,
+  MAX_MESSAGE,
+  MemoryLimitError,
+  NonFiniteError,
+  ShapeError,
+  ValueError,
+  WasmRnnError,
+} from '../bindings/errors.ts';
 import type { Runtime } from '../bindings/index.node.ts';
 import { decodeSafetensors } from '../bindings/io/safetensors.ts';
 import { Dense } from '../bindings/model/dense.ts';
 import { GRU } from '../bindings/model/gru.ts';
 import { LSTM } from '../bindings/model/lstm.ts';
 import type { ParamSlab } from '../bindings/model/slab.ts';
+import { TextModel } from '../bindings/tasks/text-model.ts';
 import { clipGradNorm } from '../bindings/train/clip.ts';
 import { Adam, SGD } from '../bindings/train/optimizers.ts';
 import { runMisuse } from '../scripts/fuzz/misuse/runner.ts';
@@ -112,5 +124,75 @@ describe('holes the misuse fuzz found (regressions)', () => {
       /SGD options .* must be an options object but got null/,
     );
     gru.dispose();
+  });
+});
+
+describe('issue 17: names, unknown options, text that is not text', () => {
+  it('error classes carry literal names, so a minified bundle still prints DataError:', () => {
+    for (const [type, name] of [
+      [WasmRnnError, 'WasmRnnError'],
+      [ShapeError, 'ShapeError'],
+      [ValueError, 'ValueError'],
+      [BackendError, 'BackendError'],
+      [MemoryLimitError, 'MemoryLimitError'],
+      [FormatError, 'FormatError'],
+      [DataError, 'DataError'],
+      [NonFiniteError, 'NonFiniteError'],
+    ] as const) {
+      // A minifier renames the class: its name must not be where the error's name comes from.
+      Object.defineProperty(type, 'name', { value: 's', configurable: true });
+      const error =
+        type === NonFiniteError ? new NonFiniteError('m', 1, 'loss') : new (type as typeof ValueError)('m');
+      expect(String(error)).toBe(`${name}: m`);
+      expect(error.stack?.startsWith(`${name}: m`)).toBe(true);
+      Object.defineProperty(type, 'name', { value: name, configurable: true });
+    }
+  });
+
+  it('a message is capped at about 300 characters and says what it cut', () => {
+    const long = new ValueError(`x${'y'.repeat(3_000_000)}z`);
+    expect(long.message.length).toBeLessThan(MAX_MESSAGE + 40);
+    expect(long.message).toMatch(/^xy+ … \[2999\d{3} characters cut\] … y+z$/);
+  });
+
+  it('describe() never calls what a value controls: a toString that is not a function is not called', () => {
+    const hostile = { toString: 1, valueOf: 1, constructor: { name: { toString: 1 } } };
+    expect(describeValue(hostile)).toBe('Object');
+    expect(describeValue(Object.create(null))).toBe('object');
+    expect(describeValue(Symbol('s'))).toBe('a symbol');
+    expect(describeValue(new Float32Array(3))).toBe('Float32Array(3)');
+    expect(() => new Dense(runtimes[0], { inFeatures: hostile as never, outFeatures: 1 })).toThrow(
+      /inFeatures must be a positive integer but got Object/,
+    );
+  });
+
+  it('unknown option keys are refused, a near miss with the key it meant', () => {
+    const rt = runtimes[0];
+    expect(() => new GRU(rt, { inputSize: 2, hiddenSzie: 3 } as never)).toThrow(
+      /GRU options: unknown option "hiddenSzie"; did you mean hiddenSize\?/,
+    );
+    expect(() => new Dense(rt, { inFeatures: 2, outFeatures: 2, validationSplit: 0.1 } as never)).toThrow(
+      /unknown option "validationSplit"; it takes inFeatures, outFeatures, bias, seed, slab, prefix/,
+    );
+    const d = new Dense(rt, { inFeatures: 2, outFeatures: 2 });
+    expect(() => new Adam(d.params.slab, { betas: [0.9, 0.99], weightDecy: 1 } as never)).toThrow(
+      /did you mean weightDecay\?/,
+    );
+    d.dispose();
+  });
+
+  it('TextModel.fit refuses binary and mis-decoded text, naming what it found and where', async () => {
+    const rt = runtimes[1];
+    const train = (text: string) => TextModel.fit(rt, text, { hiddenSize: 4, steps: 1, seqLength: 4 });
+    await expect(train(`hello\u0000world`.repeat(5))).rejects.toThrow(
+      /looks binary: it holds a NUL character \(U\+0000\) at index 5/,
+    );
+    await expect(train(`caf\ufffd au lait `.repeat(5))).rejects.toThrow(
+      /U\+FFFD at index 3, the mark a decoder leaves/,
+    );
+    await expect(train('\u0001\u0002\u0003abc'.repeat(20))).rejects.toThrow(
+      /60 of its 120 characters are control characters/,
+    );
+    await expect(train('tabs\tand\nnewlines\r\n are text. '.repeat(5))).resolves.toBeDefined();
   });
 });

@@ -1,7 +1,7 @@
 // Model files: one .safetensors file holding a layer's weights under PyTorch names and its manifest; round trips
 // for every layer kind, a manifest that disagrees with its weights (each a FormatError), and atomic writes.
 
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +136,19 @@ describe('writeFileAtomic', () => {
     expect([...(await readFile(path))]).toEqual([4, 5]);
     expect(await readdir(dir)).toEqual(['model.safetensors']);
     await expect(writeFileAtomic(join(dir, 'missing', 'x'), Uint8Array.of(1))).rejects.toThrow(/ENOENT/);
+    await rm(dir, { recursive: true });
+  });
+
+  it('the next save to a path removes the temporary files of killed writers, and only those', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wasm-rnn-'));
+    const path = join(dir, 'model.safetensors');
+    // A pid above the kernel's limit belongs to no process; our own pid is alive.
+    const dead = `.model.safetensors.4194999.a1b2c3.tmp`;
+    const live = `.model.safetensors.${process.pid}.d4e5f6.tmp`;
+    const other = `.other.safetensors.4194999.a1b2c3.tmp`;
+    for (const name of [dead, live, other]) await writeFile(join(dir, name), 'torn');
+    await writeFileAtomic(path, Uint8Array.of(7));
+    expect((await readdir(dir)).sort()).toEqual([live, other, 'model.safetensors'].sort());
     await rm(dir, { recursive: true });
   });
 });

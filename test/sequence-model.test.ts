@@ -75,18 +75,20 @@ describe.each(BACKENDS)('SequenceModel training steps against PyTorch on %s', (b
     const { model, trainer, batch } = setup(rt, f);
     expect(model.slab.entries.map((e) => e.name)).toEqual(Object.keys(f.initial));
     const loss = trainer.computeGradients(batch);
-    expect(Math.abs(loss - f.losses[0])).toBeLessThanOrEqual(2e-6 * (1 + f.losses[0]));
+    // Measured worst over the three backends: loss 7e-8, gradient 6e-8, final weight 4.4e-7; the bounds leave
+    // a margin of about 5 for other hardware's relaxed FMAs and nothing for a formula or rounding step off.
+    expect(Math.abs(loss - f.losses[0])).toBeLessThanOrEqual(5e-7 * (1 + f.losses[0]));
     const grads = model.gradients();
-    for (const [name, want] of Object.entries(f.grads)) close(grads[name], want, 2e-5, `grad ${name}`);
+    for (const [name, want] of Object.entries(f.grads)) close(grads[name], want, 5e-7, `grad ${name}`);
     trainer.applyGradients();
     for (let s = 1; s < f.losses.length; s++) {
       const l = trainer.step(batch);
       expect(Math.abs(l - f.losses[s]), `loss of step ${s + 1}`).toBeLessThanOrEqual(
-        1e-5 * (1 + f.losses[s]),
+        5e-7 * (1 + f.losses[s]),
       );
     }
     const final = model.getWeights();
-    for (const [name, want] of Object.entries(f.final)) close(final[name], want, 5e-5, `final ${name}`);
+    for (const [name, want] of Object.entries(f.final)) close(final[name], want, 2e-6, `final ${name}`);
     trainer.dispose();
     model.dispose();
   });

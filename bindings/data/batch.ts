@@ -80,7 +80,7 @@ export function collate<X extends Sequence, Y extends Sequence>(
 ): Batch<X, Y> {
   checkDataset(dataset);
   indexList('indices', indices);
-  optionsObject('collate options', options);
+  optionsObject('collate options', options, false, ['layout', 'padValue', 'targetPadValue']);
   if (buffers !== undefined && !(buffers instanceof BatchBuffers)) {
     throw new ValueError(
       `buffers must be BatchBuffers (new BatchBuffers(dataset, n)) but got ${describe(buffers)}`,

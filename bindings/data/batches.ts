@@ -4,8 +4,9 @@
 // overwrites them, so copy what must outlive one step.
 
 import { describe, ValueError } from '../errors.ts';
-import { flag } from '../options.ts';
+import { flag, knownKeys } from '../options.ts';
 import { Random } from '../random.ts';
+import { deriveSeed } from '../seed.ts';
 import { nonNegativeInt, positiveInt } from './args.ts';
 import { type Batch, BatchBuffers, type CollateOptions, collate } from './batch.ts';
 import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
@@ -46,6 +47,15 @@ export class BatchIterator<X extends Sequence = Sequence, Y extends Sequence = S
     if (typeof options !== 'object' || options === null) {
       throw new ValueError(`batches needs options { batchSize } but got ${describe(options)}`);
     }
+    knownKeys('batches options', options, [
+      'batchSize',
+      'shuffle',
+      'seed',
+      'dropLast',
+      'layout',
+      'padValue',
+      'targetPadValue',
+    ]);
     this.dataset = checkDataset(dataset);
     this.batchSize = positiveInt('batchSize', options.batchSize);
     this.shuffle = flag('shuffle', options.shuffle, false);
@@ -64,7 +74,7 @@ export class BatchIterator<X extends Sequence = Sequence, Y extends Sequence = S
       padValue: options.padValue,
       targetPadValue: options.targetPadValue,
     };
-    this.#rng = new Random(seed);
+    this.#rng = new Random(deriveSeed(seed, 'batches'));
     this.#order = new Int32Array(dataset.size);
     this.#buffers = new BatchBuffers(dataset, Math.min(this.batchSize, dataset.size));
   }

@@ -131,7 +131,13 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Reads one numeric column (and optionally a date column) of a CSV text with a header row. */
 export function readNumericCsv(text: string, options: NumericCsvOptions): NumericSeries {
-  optionsObject('readNumericCsv options ({ column, ... })', options, true);
+  optionsObject('readNumericCsv options ({ column, ... })', options, true, [
+    'column',
+    'dateColumn',
+    'missing',
+    'lookback',
+    'horizon',
+  ]);
   const missingOption: unknown = options.missing;
   if (
     missingOption !== undefined &&

@@ -79,7 +79,7 @@ export function makeDataset<X extends Sequence = Sequence, Y extends Sequence = 
     );
   }
   if (inputs.length === 0) throw new DataError('the dataset is empty: inputs and targets hold no samples');
-  optionsObject('makeDataset options', options);
+  optionsObject('makeDataset options', options, false, ['features', 'targetFeatures', 'targetsPer']);
   const targetsPer = options?.targetsPer ?? 'step';
   if (targetsPer !== 'step' && targetsPer !== 'sequence') {
     throw new ValueError(`targetsPer must be 'step' or 'sequence' but got ${describe(targetsPer)}`);

@@ -35,7 +35,12 @@ export interface Windows {
 /** Cuts `series` (a Float32Array/number[] or a tensor [rows, F]) into (lookback → horizon) windows. */
 export function makeWindows(series: SeriesInput, options: WindowOptions): Windows {
   const m = asMatrix('series', series);
-  optionsObject('makeWindows options ({ lookback, ... })', options, true);
+  optionsObject('makeWindows options ({ lookback, ... })', options, true, [
+    'lookback',
+    'horizon',
+    'stride',
+    'targetColumns',
+  ]);
   const lookback = positiveInt('lookback', options.lookback);
   const horizon = positiveInt('horizon', options.horizon ?? 1);
   const stride = positiveInt('stride', options.stride ?? 1);

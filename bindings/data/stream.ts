@@ -93,7 +93,15 @@ export class TbpttStream<X extends Sequence = Sequence, Y extends Sequence = Seq
   readonly length: number;
 
   constructor(stream: X, options: StreamOptions<Y>) {
-    optionsObject('tbptt options ({ tracks, k1, ... })', options, true);
+    optionsObject('tbptt options ({ tracks, k1, ... })', options, true, [
+      'tracks',
+      'k1',
+      'k2',
+      'features',
+      'target',
+      'targetFeatures',
+      'shift',
+    ]);
     this.k1 = positiveInt('k1', options.k1);
     this.k2 = positiveInt('k2', options.k2 ?? this.k1);
     if (this.k2 < this.k1) throw new ValueError(`k2 must be ≥ k1 = ${this.k1} but got ${this.k2}`);

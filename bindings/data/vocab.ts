@@ -4,7 +4,7 @@
 // Characters are Unicode code points (an emoji is one character, not two UTF-16 halves).
 
 import { DataError, describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
+import { knownKeys, optionsObject } from '../options.ts';
 import { indexList } from './args.ts';
 
 export interface CharVocabJSON {
@@ -34,7 +34,7 @@ export class CharVocab {
       if (this.#ids.has(c.codePointAt(0)!)) throw new ValueError(`chars holds ${JSON.stringify(c)} twice`);
       this.#ids.set(c.codePointAt(0)!, i);
     });
-    const unknown = optionsObject('CharVocab options', options).unknown;
+    const unknown = optionsObject('CharVocab options', options, false, ['unknown']).unknown;
     if (unknown !== undefined && (typeof unknown !== 'string' || [...unknown].length !== 1)) {
       throw new ValueError(`unknown must be a single character but got ${describe(unknown)}`);
     }
@@ -62,6 +62,13 @@ export class CharVocab {
     if (json?.kind !== 'char' || !Array.isArray(json.chars)) {
       throw new ValueError(
         `a character vocabulary must be { kind: 'char', chars: [...] } but got ${describe(json)}`,
+      );
+    }
+    knownKeys('a character vocabulary', json, ['kind', 'chars', 'unknown']);
+    // toJSON writes `unknown` among the characters; one outside them is no vocabulary this class wrote.
+    if (json.unknown !== undefined && !json.chars.includes(json.unknown)) {
+      throw new ValueError(
+        `a character vocabulary's unknown ${describe(json.unknown)} must be one of its chars`,
       );
     }
     return new CharVocab(json.chars, { unknown: json.unknown });

@@ -4,7 +4,7 @@
 // keeps the most common words. Ties break alphabetically so the ids never depend on Map iteration order.
 
 import { describe, ValueError } from '../errors.ts';
-import { flag, optionsObject } from '../options.ts';
+import { flag, knownKeys, optionsObject } from '../options.ts';
 import { indexList, positiveInt } from './args.ts';
 
 export const UNK = '<unk>';
@@ -32,7 +32,11 @@ const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]/gu;
 /** Words and punctuation marks of `text`, in order. */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
   if (typeof text !== 'string') throw new ValueError(`text must be a string but got ${describe(text)}`);
-  const lower = flag('lower', optionsObject('tokenize options', options).lower, false);
+  const lower = flag(
+    'lower',
+    optionsObject('tokenize options', options, false, ['lower', 'minCount', 'maxSize']).lower,
+    false,
+  );
   return (lower ? text.toLowerCase() : text).match(TOKEN) ?? [];
 }
 
@@ -47,14 +51,18 @@ export class WordVocab {
       throw new ValueError(`words must be an array of non-empty strings but got ${describe(words)}`);
     }
     this.words = words[0] === UNK ? [...words] : [UNK, ...words.filter((w) => w !== UNK)];
-    this.lower = flag('lower', optionsObject('WordVocab options', options).lower, false);
+    this.lower = flag(
+      'lower',
+      optionsObject('WordVocab options', options, false, ['lower', 'minCount', 'maxSize']).lower,
+      false,
+    );
     this.#ids = new Map(this.words.map((w, i) => [w, i]));
     if (this.#ids.size !== this.words.length) throw new ValueError('words must not repeat');
   }
 
   /** Counts the tokens of `text` and keeps those seen at least `minCount` times, most frequent first. */
   static fromText(text: string, options: WordVocabOptions = {}): WordVocab {
-    optionsObject('WordVocab.fromText options', options);
+    optionsObject('WordVocab.fromText options', options, false, ['lower', 'minCount', 'maxSize']);
     const minCount = positiveInt('minCount', options.minCount ?? 1);
     const maxSize = options.maxSize === undefined ? Infinity : positiveInt('maxSize', options.maxSize);
     const counts = new Map<string, number>();
@@ -72,6 +80,13 @@ export class WordVocab {
     if (json?.kind !== 'word' || !Array.isArray(json.words)) {
       throw new ValueError(
         `a word vocabulary must be { kind: 'word', words: [...] } but got ${describe(json)}`,
+      );
+    }
+    knownKeys('a word vocabulary', json, ['kind', 'words', 'lower']);
+    // toJSON writes <unk> first; without it the ids would shift by one against the model's outputs.
+    if (json.words[0] !== UNK) {
+      throw new ValueError(
+        `a word vocabulary starts with ${UNK} but this one with ${describe(json.words[0])}`,
       );
     }
     return new WordVocab(json.words, { lower: json.lower });

@@ -4,7 +4,7 @@
 
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { jsonPreview } from './json-preview.ts';
-import { findDuplicateKey } from './safetensors-header.ts';
+import { parseSection } from './json-scan.ts';
 
 export const MODEL_FORMAT = 'wasm-rnn';
 /** Bumped on any change a reader of the previous version would misread. */
@@ -33,7 +33,7 @@ export function encodeManifest(manifest: Manifest): string {
 }
 
 /** Deeper than any real manifest; also where a cyclic `extra` is caught before it overflows the stack. */
-const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_DEPTH = 64;
 
 function checkJsonValue(path: string, value: unknown, depth = 0): void {
   if (depth > MAX_JSON_DEPTH) {
@@ -64,19 +64,29 @@ const fail = (message: string): never => {
   throw new FormatError(`model file: ${message}`);
 };
 
+/**
+ * A manifest's JSON is refused past these before it is parsed: deeper than any manifest this library writes
+ * (so no reader recurses 100,000 levels), and more keys than a large `extra` holds. The depth counts the
+ * manifest object itself, which encodeManifest does not.
+ */
+export const MANIFEST_LIMITS = { maxKeys: 100_000, maxDepth: MAX_JSON_DEPTH + 1 };
+
+const FIELDS = ['format', 'version', 'architecture', 'tensors', 'extra'];
+
+/** The first own key of `value` outside `fields`, refused by name (a field this reader would ignore). */
+function onlyFields(what: string, value: Record<string, unknown>, fields: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!fields.includes(key))
+      fail(`${what} has an unknown field ${describe(key)}; it has ${fields.join(', ')}`);
+  }
+}
+
 /** Parses and checks a manifest read from a file; every field a reader relies on is checked here. */
 export function parseManifest(text: string | undefined): Manifest {
   if (text === undefined) fail(`no manifest: the safetensors metadata has no ${MANIFEST_KEY} entry`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text as string);
-  } catch (cause) {
-    fail(`manifest is not valid JSON (${(cause as Error).message})`);
-  }
+  const json = parseSection('manifest', text as string, MANIFEST_LIMITS, fail);
   if (!isRecord(json)) return fail(`manifest must be a JSON object but is ${describe(json)}`);
-  // JSON.parse keeps the last of two equal keys: a manifest naming "kind" twice must not pick one silently.
-  const duplicate = findDuplicateKey(text as string);
-  if (duplicate !== undefined) fail(`manifest names ${describe(duplicate)} twice`);
+  onlyFields('manifest', json, FIELDS);
   if (json.format !== MODEL_FORMAT)
     fail(`manifest format must be ${describe(MODEL_FORMAT)} but is ${describe(json.format)}`);
   if (json.version !== MODEL_FORMAT_VERSION) {
@@ -88,6 +98,7 @@ export function parseManifest(text: string | undefined): Manifest {
   if (!isRecord(arch) || typeof arch.kind !== 'string' || !isRecord(arch.options)) {
     fail(`manifest architecture must be { kind: string, options: object } but is ${describe(arch)}`);
   }
+  onlyFields('manifest architecture', arch as Record<string, unknown>, ['kind', 'options']);
   const tensors = json.tensors;
   if (!isRecord(tensors))
     return fail(`manifest tensors must be an object of shapes but is ${describe(tensors)}`);

@@ -7,11 +7,13 @@ import { describe, FormatError, ValueError, WasmRnnError } from '../errors.ts';
 import { Dense } from '../model/dense.ts';
 import { Embedding } from '../model/embedding.ts';
 import { GRU } from '../model/gru.ts';
+import { NO_INIT } from '../model/init.ts';
 import { LSTM } from '../model/lstm.ts';
 import { AttentionPooling } from '../model/pooling.ts';
 import { RNN } from '../model/rnn.ts';
 import type { TensorSpec } from '../model/slab.ts';
 import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
+import { checkWeightRange, type LoadOptions, loadOptions } from './load-options.ts';
 import {
   encodeManifest,
   MANIFEST_KEY,
@@ -48,8 +50,11 @@ const kind = <O, L extends SavableLayer>(
 });
 
 /** Four tensors per layer and direction: a file claiming numLayers 10^9 is refused before 4·10^9 names are listed. */
-const recurrentCount = (o: Record<string, unknown>) =>
-  Number(o.numLayers ?? 1) * (o.bidirectional === true ? 2 : 1) * 4;
+const recurrentCount = (o: Record<string, unknown>) => {
+  const layers = o.numLayers ?? 1;
+  // Not Number(): an object whose valueOf is not a function would throw a TypeError from inside it.
+  return typeof layers === 'number' ? layers * (o.bidirectional === true ? 2 : 1) * 4 : Number.NaN;
+};
 const fewTensors = () => 0;
 
 /** The layer kinds a manifest may name, by the class name a PyTorch user would expect. */
@@ -131,15 +136,24 @@ export function readManifest(bytes: Uint8Array | ArrayBuffer): Manifest {
 }
 
 /** Decodes a file written by saveLayer (or by hand, e.g. from PyTorch) into a new layer on `rt`. */
-export function loadLayer(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedLayer {
+export function loadLayer(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  loadOptionsGiven?: LoadOptions,
+): LoadedLayer {
   checkRuntime(rt);
+  const { maxAbsWeight } = loadOptions(loadOptionsGiven);
   const file = decodeSafetensors(bytes);
   const manifest = parseManifest(file.metadata[MANIFEST_KEY]);
   const fail = (message: string): never => {
     throw new FormatError(`model file: ${message}`);
   };
   const k = kindOf(manifest.architecture.kind, (m) => fail(`architecture ${m}`));
-  const options = portable(manifest.architecture.options);
+  const options = manifest.architecture.options;
+  for (const key of ['slab', 'prefix']) {
+    if (Object.hasOwn(options, key))
+      fail(`architecture options hold ${key}, which belongs to a process, not a file`);
+  }
   const held = Object.keys(file.tensors).length;
   const asked = k.tensorCount(options);
   if (asked > held) fail(`architecture options ask for ${asked} tensors but the file holds ${held}`);
@@ -150,15 +164,18 @@ export function loadLayer(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedL
   const record: Record<string, Float32Array> = {};
   for (const s of specs) {
     const data = file.tensors[s.name].data;
-    const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail(`weights: ${s.name}[${bad}] is ${data[bad]}; a model's weights must be finite`);
+    checkWeightRange(s.name, data, maxAbsWeight, fail);
     record[s.name] = data;
   }
-  // The file's weights replace the initial ones, so the layer is built with the plain uniform init: an
-  // 'orthogonal' init costs O(H³) and would make loading a large file slow for draws that are thrown away.
-  const { init: _init, ...construct } = options;
-  const layer = k.create(rt, construct as never);
-  layer.setWeights(record);
+  // The file's weights replace the initial ones, so none is drawn: an 'orthogonal' init costs O(H³) and
+  // would make loading a large file slow for draws that are thrown away.
+  const layer = k.create(rt, { ...options, [NO_INIT]: true } as never);
+  try {
+    layer.setWeights(record);
+  } catch (cause) {
+    (layer as Partial<{ dispose(): void }>).dispose?.();
+    throw cause;
+  }
   return { kind: manifest.architecture.kind, layer, manifest };
 }
 

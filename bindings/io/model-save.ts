@@ -5,12 +5,14 @@
 // shape and value) before it builds the model.
 
 import { describe, FormatError, ValueError, WasmRnnError } from '../errors.ts';
+import { NO_INIT } from '../model/init.ts';
 import { Seq2Seq } from '../model/seq2seq.ts';
 import { type Seq2SeqOptions, seq2seqConfig, seq2seqSpecs } from '../model/seq2seq-config.ts';
 import { modelConfig, modelSpecs, type SequenceModelOptions } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { TensorSpec } from '../model/slab.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
+import { checkWeightRange, type LoadOptions, loadOptions } from './load-options.ts';
 import {
   encodeManifest,
   MANIFEST_KEY,
@@ -79,41 +81,68 @@ export function saveModel(model: SavedModel, extra?: Record<string, unknown>): U
 }
 
 /** A new SequenceModel on `rt` from a file written by saveModel (or a checkpoint). */
-export function loadModel(rt: Runtime, bytes: Uint8Array | ArrayBuffer): LoadedModel {
-  return loadKind(rt, bytes, 'SequenceModel') as LoadedModel;
+export function loadModel(rt: Runtime, bytes: Uint8Array | ArrayBuffer, options?: LoadOptions): LoadedModel {
+  return loadKind(rt, bytes, 'SequenceModel', options) as LoadedModel;
 }
 
 /** A new Seq2Seq on `rt` from a file written by saveModel (or a checkpoint). */
-export function loadSeq2Seq(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Loaded<Seq2Seq> {
-  return loadKind(rt, bytes, 'Seq2Seq') as Loaded<Seq2Seq>;
+export function loadSeq2Seq(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  options?: LoadOptions,
+): Loaded<Seq2Seq> {
+  return loadKind(rt, bytes, 'Seq2Seq', options) as Loaded<Seq2Seq>;
 }
 
 /** A new model of whatever kind the file holds. */
-export function loadAnyModel(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Loaded<SavedModel> {
-  return loadKind(rt, bytes, undefined);
+export function loadAnyModel(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  options?: LoadOptions,
+): Loaded<SavedModel> {
+  return loadKind(rt, bytes, undefined, options);
 }
 
 function loadKind(
   rt: Runtime,
   bytes: Uint8Array | ArrayBuffer,
   want: ModelKind | undefined,
+  options: LoadOptions | undefined,
 ): Loaded<SavedModel> {
+  checkRuntime(rt);
+  const o = loadOptions(options);
   const file = decodeSafetensors(bytes);
-  const { manifest, kind, options, specs } = readModelFile(file);
-  if (want !== undefined && kind !== want) {
-    fail(`it holds a ${kind}; load it with ${kind === 'Seq2Seq' ? 'loadSeq2Seq' : 'loadModel'}`);
+  const read = readModelFile(file);
+  if (want !== undefined && read.kind !== want) {
+    fail(`it holds a ${read.kind}; load it with ${read.kind === 'Seq2Seq' ? 'loadSeq2Seq' : 'loadModel'}`);
   }
+  return buildModel(rt, file, read, o);
+}
+
+/**
+ * The model a checked file describes, on `rt`, with the file's weights (checked first: finite and within
+ * ±maxAbsWeight); nothing is drawn for the weights the file replaces, and a refusal frees what was built.
+ */
+export function buildModel(
+  rt: Runtime,
+  file: DecodedSafetensors,
+  read: ModelFile,
+  options: Required<LoadOptions>,
+): Loaded<SavedModel> {
+  const weights = weightsOf(file, read.specs, options);
+  const construct = { ...read.options, [NO_INIT]: true };
   const model =
-    kind === 'Seq2Seq'
-      ? new Seq2Seq(rt, options as Seq2SeqOptions)
-      : new SequenceModel(rt, options as SequenceModelOptions);
+    read.kind === 'Seq2Seq'
+      ? new Seq2Seq(rt, construct as Seq2SeqOptions)
+      : new SequenceModel(rt, construct as SequenceModelOptions);
   try {
-    model.setWeights(weightsOf(file, specs));
+    model.setWeights(weights);
   } catch (cause) {
     model.dispose();
     throw cause;
   }
-  return { model, manifest, extra: (manifest.extra as Record<string, unknown> | undefined) ?? {} };
+  const extra = (read.manifest.extra as Record<string, unknown> | undefined) ?? {};
+  return { model, manifest: read.manifest, extra };
 }
 
 const fail = (message: string): never => {
@@ -166,23 +195,25 @@ const CHECKPOINT_TENSORS = /^(optimizer|carried)\./;
  */
 function weightShapes(file: DecodedSafetensors): Record<string, readonly number[]> {
   const checkpoint = file.metadata[TRAINING_KEY] !== undefined;
-  const shapes: Record<string, readonly number[]> = {};
+  // Null prototype: on a plain object, `shapes.__proto__ = shape` would set the prototype, and a tensor named
+  // "__proto__" would vanish instead of being refused as unknown.
+  const shapes: Record<string, readonly number[]> = Object.create(null);
   for (const [name, t] of Object.entries(file.tensors)) {
     if (!(checkpoint && CHECKPOINT_TENSORS.test(name))) shapes[name] = t.shape;
   }
   return shapes;
 }
 
-/** The model's weights from a decoded file, each checked finite. */
+/** The model's weights from a decoded file, each checked finite and within ±maxAbsWeight. */
 export function weightsOf(
   file: DecodedSafetensors,
   specs: readonly TensorSpec[],
+  options: Required<LoadOptions>,
 ): Record<string, Float32Array> {
   const record: Record<string, Float32Array> = {};
   for (const s of specs) {
     const data = file.tensors[s.name].data;
-    const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) fail(`weights: ${s.name}[${bad}] is ${data[bad]}; a model's weights must be finite`);
+    checkWeightRange(s.name, data, options.maxAbsWeight, fail);
     record[s.name] = data;
   }
   return record;

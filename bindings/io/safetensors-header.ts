@@ -3,9 +3,22 @@
 
 import { describe, FormatError } from '../errors.ts';
 import { jsonPreview } from './json-preview.ts';
+import { findDuplicateKey, overLimits } from './json-scan.ts';
+
+export { findDuplicateKey };
 
 /** The reference implementation's cap: a larger header is refused before it is decoded. */
 export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Tensors a file may list: above any model this library builds (a layer of the largest depth, 1024
+ * bidirectional layers, has 8192; a checkpoint adds five), and low enough that parsing and checking the header
+ * stays fast: the entries' objects, not the header's bytes, are what takes time (about 20 µs each).
+ */
+export const MAX_TENSORS = 10_000;
+/** `__metadata__` entries (this library writes two or three). */
+export const MAX_METADATA_ENTRIES = 1024;
+/** Every key of the header JSON: each tensor's name and its three fields, and the metadata's keys. */
+const MAX_HEADER_KEYS = 4 * MAX_TENSORS + MAX_METADATA_ENTRIES + 1;
 
 /** Dtypes this library reads (converted to f32), with their sizes in bytes. */
 export const READABLE_DTYPES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
@@ -50,6 +63,13 @@ export function readHeader(bytes: Uint8Array): Header {
   const text = decodeUtf8(bytes.subarray(8, 8 + length));
   if (text[0] !== '{')
     fail(`header must be a JSON object starting with "{" but starts with ${describe(text.slice(0, 8))}`);
+  const over = overLimits(text, { maxKeys: MAX_HEADER_KEYS, maxTopKeys: MAX_TENSORS + 1 });
+  if (over !== undefined) {
+    fail(
+      `header holds ${over}; files are limited to ${MAX_TENSORS} tensors and ${MAX_METADATA_ENTRIES} ` +
+        'metadata entries',
+    );
+  }
   const json = parseJson(text);
   const duplicate = findDuplicateKey(text);
   if (duplicate !== undefined) fail(`header names ${describe(duplicate)} twice`);
@@ -85,56 +105,19 @@ function parseJson(text: string): Record<string, unknown> {
   return json as Record<string, unknown>;
 }
 
-/**
- * JSON.parse keeps the last of two equal keys silently; the format forbids duplicates, so scan for them.
- * Runs on text that already parsed, so strings and brackets are well formed.
- */
-export function findDuplicateKey(text: string): string | undefined {
-  const stack: (Set<string> | null)[] = [];
-  // charCodeAt and indexOf, not text[i]: a 6 MB header is scanned in tens of milliseconds, not hundreds.
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === QUOTE) {
-      let end = i;
-      do end = text.indexOf('"', end + 1);
-      while (isEscaped(text, end));
-      const keys = stack[stack.length - 1];
-      let next = end + 1;
-      while (isSpace(text.charCodeAt(next))) next++;
-      if (keys && text.charCodeAt(next) === COLON) {
-        const raw = text.slice(i + 1, end);
-        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (keys.has(key)) return key;
-        keys.add(key);
-      }
-      i = end;
-    } else if (ch === OPEN_BRACE) stack.push(new Set());
-    else if (ch === OPEN_BRACKET) stack.push(null);
-    else if (ch === CLOSE_BRACE || ch === CLOSE_BRACKET) stack.pop();
-  }
-  return undefined;
-}
-
-const [QUOTE, BACKSLASH, COLON, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET] = [
-  34, 92, 58, 123, 125, 91, 93,
-];
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
-
-/** A quote at `at` preceded by an odd number of backslashes is inside the string. */
-function isEscaped(text: string, at: number): boolean {
-  let n = 0;
-  while (text.charCodeAt(at - 1 - n) === BACKSLASH) n++;
-  return n % 2 === 1;
-}
-
 function checkMetadata(value: unknown): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   if (value === null) return out;
   if (typeof value !== 'object' || Array.isArray(value)) {
     fail(`__metadata__ must be an object of strings but is ${describe(value)}`);
   }
-  for (const [key, text] of Object.entries(value as object)) {
-    if (typeof text !== 'string') fail(`__metadata__.${key} must be a string but is ${describe(text)}`);
+  const entries = Object.entries(value as object);
+  if (entries.length > MAX_METADATA_ENTRIES) {
+    fail(`__metadata__ has ${entries.length} entries but files are limited to ${MAX_METADATA_ENTRIES}`);
+  }
+  for (const [key, text] of entries) {
+    if (typeof text !== 'string')
+      fail(`__metadata__.${key.slice(0, 80)} must be a string but is ${describe(text)}`);
     out[key] = text;
   }
   return out;

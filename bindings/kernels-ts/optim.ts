@@ -1,7 +1,8 @@
 // TypeScript twin of assembly/optim.ts: the same f32 operations in the same order, each rounded with fround, so
 // the ts and wasm-simd backends train to bit-identical weights. The updates are elementwise, so the WASM lanes
 // and its scalar tail compute the same thing and one loop here mirrors both. Hyperparameters arrive as f32 in
-// WASM; they are rounded once at entry. Pointers are byte offsets (>> 2 gives the f32 index).
+// WASM; they are rounded once at entry. Complements (1 − β, 1 − dampening, 1 − lr·wd) are formed by the host in
+// f64, as torch forms them in Python, and arrive like any other hyperparameter. Pointers are byte offsets (>> 2 gives the f32 index).
 
 import { fround, type Heap } from './heap.ts';
 
@@ -13,7 +14,7 @@ export function sgd_f32(
   n: number,
   lr: number,
   momentum: number,
-  dampening: number,
+  keep: number,
   weightDecay: number,
   nesterov: number,
   first: number,
@@ -24,14 +25,14 @@ export function sgd_f32(
   const bi = buf >> 2;
   const nlr = -fround(lr);
   const mom = fround(momentum);
-  const keep = fround(1 - fround(dampening));
+  const k = fround(keep);
   const wd = fround(weightDecay);
   for (let i = 0; i < n; i++) {
     const w = f[pi + i];
     let d = f[gi + i];
     if (wd !== 0) d = fround(fround(w * wd) + d);
     if (mom !== 0) {
-      const b = first ? d : fround(fround(d * keep) + fround(f[bi + i] * mom));
+      const b = first ? d : fround(fround(d * k) + fround(f[bi + i] * mom));
       f[bi + i] = b;
       d = nesterov ? fround(fround(b * mom) + d) : b;
     }
@@ -46,9 +47,11 @@ export function adam_f32(
   m: number,
   v: number,
   n: number,
-  lr: number,
+  decay: number,
   beta1: number,
+  complement1: number,
   beta2: number,
+  complement2: number,
   eps: number,
   weightDecay: number,
   stepSize: number,
@@ -61,19 +64,19 @@ export function adam_f32(
   const mi = m >> 2;
   const vi = v >> 2;
   const wd = fround(weightDecay);
-  const decay = fround(1 - fround(fround(lr) * wd));
+  const keep = fround(decay);
   const coupled = !decoupled && wd !== 0;
   const b1 = fround(beta1);
   const b2 = fround(beta2);
   const e = fround(eps);
-  const c1 = fround(1 - b1);
-  const c2 = fround(1 - b2);
+  const c1 = fround(complement1);
+  const c2 = fround(complement2);
   const nstep = -fround(stepSize);
   const bc2 = fround(bc2Sqrt);
   for (let i = 0; i < n; i++) {
     let w = f[pi + i];
     let gs = f[gi + i];
-    if (decoupled) w = fround(w * decay);
+    if (decoupled) w = fround(w * keep);
     else if (coupled) gs = fround(fround(w * wd) + gs);
     const ms = fround(fround(gs * c1) + fround(f[mi + i] * b1));
     const vs = fround(fround(fround(gs * c2) * gs) + fround(f[vi + i] * b2));
@@ -122,6 +125,7 @@ export function rmsprop_f32(
   n: number,
   lr: number,
   alpha: number,
+  complement: number,
   eps: number,
   weightDecay: number,
   momentum: number,
@@ -135,7 +139,7 @@ export function rmsprop_f32(
   const bi = buf >> 2;
   const nlr = -fround(lr);
   const a = fround(alpha);
-  const c = fround(1 - a);
+  const c = fround(complement);
   const e = fround(eps);
   const wd = fround(weightDecay);
   const mom = fround(momentum);

@@ -6,6 +6,7 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
+import { skipsInit } from './init.ts';
 import { checkCommon, flag, type LayerCommon, positiveInt } from './layer-params.ts';
 import { ParamLayer } from './param-layer.ts';
 import { checkParamCount, prefixed, type TensorSpec } from './slab.ts';
@@ -26,7 +27,7 @@ interface Config {
 }
 
 function configure(options: DenseOptions): Config {
-  const { seed, prefix } = checkCommon(options);
+  const { seed, prefix } = checkCommon(options, 'Dense', ['inFeatures', 'outFeatures', 'bias']);
   const I = positiveInt('inFeatures', options.inFeatures);
   const O = positiveInt('outFeatures', options.outFeatures);
   const bias = flag('bias', options.bias, true);
@@ -59,6 +60,7 @@ export class Dense extends ParamLayer<readonly number[]> {
     this.inFeatures = c.I;
     this.outFeatures = c.O;
     this.hasBias = c.bias;
+    if (skipsInit(options)) return;
     // nn.Linear's default: weight and bias uniform(−1/√in, 1/√in), weight drawn first.
     const rng = new Random(c.seed);
     const bound = 1 / Math.sqrt(c.I);

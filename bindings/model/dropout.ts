@@ -2,10 +2,11 @@
 // kernel, seeded from the library PRNG. Integer operations only, so every backend and engine draws the same
 // masks; its state is a checkpoint's, so a resumed run drops out exactly the units the uninterrupted run did.
 
-import { ValueError } from '../errors.ts';
+import { describe, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Region } from '../runtime/arena.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { deriveSeed } from '../seed.ts';
 
 export class DropoutStream {
   readonly rt: Runtime;
@@ -23,8 +24,8 @@ export class DropoutStream {
   }
 
   reseed(seed: number): void {
-    // A stream of its own: the seed's words, mixed apart from the shuffling stream of the same seed.
-    this.setState(new Random(seed ^ 0x6d2b79f5).getState().slice(0, 4));
+    // A stream of its own, split from the seed as every component's is (bindings/seed.ts).
+    this.setState(new Random(deriveSeed(seed, 'dropout')).getState().slice(0, 4));
   }
 
   getState(): number[] {
@@ -32,8 +33,9 @@ export class DropoutStream {
   }
 
   setState(words: readonly number[]): void {
-    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w))) {
-      throw new ValueError(`dropout state must be 4 integers but got ${JSON.stringify(words)}`);
+    const uint32 = (w: unknown) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < 2 ** 32;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every(uint32)) {
+      throw new ValueError(`dropout state must be 4 integers in [0, 2^32) but got ${describe(words)}`);
     }
     this.rt.arena.i32(this.#region).set(words.map((w) => w | 0));
   }

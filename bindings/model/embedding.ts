@@ -6,6 +6,7 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, type Tensor } from '../tensor.ts';
+import { skipsInit } from './init.ts';
 import { checkCommon, type LayerCommon, positiveInt } from './layer-params.ts';
 import { ParamLayer } from './param-layer.ts';
 import { checkParamCount, prefixed, type TensorSpec } from './slab.ts';
@@ -26,7 +27,7 @@ interface Config {
 }
 
 function configure(options: EmbeddingOptions): Config {
-  const { seed, prefix } = checkCommon(options);
+  const { seed, prefix } = checkCommon(options, 'Embedding', ['numEmbeddings', 'embeddingDim', 'paddingIdx']);
   const V = positiveInt('numEmbeddings', options.numEmbeddings);
   const E = positiveInt('embeddingDim', options.embeddingDim);
   checkParamCount(V * E, `numEmbeddings ${V} × embeddingDim ${E}:`);
@@ -55,6 +56,7 @@ export class Embedding extends ParamLayer<readonly number[]> {
     this.numEmbeddings = c.V;
     this.embeddingDim = c.E;
     this.paddingIdx = c.padding;
+    if (skipsInit(options)) return;
     // N(0, 1) as nn.Embedding; normal() goes through Math.log, so weights are reproducible within one engine.
     const rng = new Random(c.seed);
     const w = new Float32Array(c.V * c.E);

@@ -3,8 +3,20 @@
 // correctly rounded √, so the same seed gives the same weights in every JS engine; 'orthogonal' draws
 // normals through Math.log and is therefore only reproducible within one engine.
 
-import { ValueError } from '../errors.ts';
+import { describe, ValueError } from '../errors.ts';
+import { optionsObject } from '../options.ts';
 import type { Random } from '../random.ts';
+
+/**
+ * Internal option of every layer and model: true leaves the parameters undrawn, for a loader that writes every
+ * one from a file next. Drawing them first costs O(parameters), and O(H³) for an 'orthogonal' init (14 s for a
+ * 16 MB LSTM), for values that are thrown away. A symbol: no JSON file or options literal can carry it.
+ */
+export const NO_INIT: unique symbol = Symbol('wasm-rnn: parameters come from a file');
+
+/** Whether `options` asks for no initial draws (see NO_INIT). */
+export const skipsInit = (options: object | null | undefined): boolean =>
+  (options as { [NO_INIT]?: unknown } | null | undefined)?.[NO_INIT] === true;
 
 export interface RecurrentInit {
   /** weight_hh: 'uniform' (PyTorch) or 'orthogonal' (each gate block [H, H] an orthogonal matrix, as Keras). */
@@ -15,23 +27,39 @@ export interface RecurrentInit {
   forgetBias?: number;
 }
 
+const INIT_KEYS = ['recurrent', 'input', 'forgetBias'];
+
 export function checkInit(
   init: RecurrentInit | undefined,
   lstm: boolean,
 ): Required<Omit<RecurrentInit, 'forgetBias'>> & { forgetBias?: number } {
-  const recurrent = init?.recurrent ?? 'uniform';
-  const input = init?.input ?? 'uniform';
+  const o = optionsObject('init ({ recurrent, input, forgetBias })', init, false, INIT_KEYS);
+  const recurrent = o.recurrent ?? 'uniform';
+  const input = o.input ?? 'uniform';
   if (recurrent !== 'uniform' && recurrent !== 'orthogonal') {
-    throw new ValueError(`init.recurrent must be 'uniform' or 'orthogonal' but got ${String(recurrent)}`);
+    throw new ValueError(`init.recurrent must be 'uniform' or 'orthogonal' but got ${describe(recurrent)}`);
   }
   if (input !== 'uniform' && input !== 'xavier') {
-    throw new ValueError(`init.input must be 'uniform' or 'xavier' but got ${String(input)}`);
+    throw new ValueError(`init.input must be 'uniform' or 'xavier' but got ${describe(input)}`);
   }
-  const forgetBias = init?.forgetBias;
-  if (forgetBias !== undefined && (!lstm || !Number.isFinite(forgetBias))) {
-    throw new ValueError(`init.forgetBias must be a finite number on an LSTM but got ${String(forgetBias)}`);
+  const forgetBias = o.forgetBias;
+  if (forgetBias !== undefined && (!lstm || typeof forgetBias !== 'number' || !Number.isFinite(forgetBias))) {
+    throw new ValueError(
+      `init.forgetBias must be a finite number on an LSTM but got ${describe(forgetBias)}`,
+    );
   }
   return { recurrent, input, forgetBias };
+}
+
+/** `init` checked and copied with only the keys it gives (what a model's config, and so its file, stores). */
+export function initOptions(init: RecurrentInit | undefined, lstm: boolean): RecurrentInit | undefined {
+  if (init === undefined) return undefined;
+  checkInit(init, lstm);
+  const out: RecurrentInit = {};
+  if (init.recurrent !== undefined) out.recurrent = init.recurrent;
+  if (init.input !== undefined) out.input = init.input;
+  if (init.forgetBias !== undefined) out.forgetBias = init.forgetBias;
+  return out;
 }
 
 /** out [rows·cols] uniform in (−bound, bound). */

@@ -2,7 +2,7 @@
 // (checked to hold every tensor with the right shape) or a new one, and whole-record get/set under PyTorch names.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { flag } from '../options.ts';
+import { flag, knownKeys } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { ParamSlab, prefixed, type TensorSpec } from './slab.ts';
 
@@ -25,10 +25,19 @@ export function positiveInt(name: string, value: unknown): number {
 
 export { flag };
 
-export function checkCommon(options: LayerCommon): { seed: number; prefix: string } {
+/** The options every small layer takes besides its own. */
+export const COMMON_KEYS = ['seed', 'slab', 'prefix'];
+
+/** Checks the common options, and that every key is one of the layer's own `keys` or a common one. */
+export function checkCommon(
+  options: LayerCommon,
+  layer: string,
+  keys: readonly string[],
+): { seed: number; prefix: string } {
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`options must be an object but got ${describe(options)}`);
   }
+  knownKeys(`${layer} options`, options, [...keys, ...COMMON_KEYS]);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
   const prefix = options.prefix ?? '';

@@ -8,6 +8,7 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
+import { skipsInit } from './init.ts';
 import { checkCommon, flag, type LayerCommon, positiveInt } from './layer-params.ts';
 import { ParamLayer } from './param-layer.ts';
 import { checkParamCount, prefixed, type TensorSpec } from './slab.ts';
@@ -30,7 +31,7 @@ interface Config {
 }
 
 function configure(options: AttentionPoolingOptions): Config {
-  const { seed, prefix } = checkCommon(options);
+  const { seed, prefix } = checkCommon(options, 'AttentionPooling', ['inputSize', 'bias', 'batchFirst']);
   const D = positiveInt('inputSize', options.inputSize);
   checkParamCount(D + 1, `inputSize ${D}:`);
   return {
@@ -69,6 +70,7 @@ export class AttentionPooling extends ParamLayer<Pass> {
     this.inputSize = c.D;
     this.hasBias = c.bias;
     this.batchFirst = c.batchFirst;
+    if (skipsInit(options)) return;
     const rng = new Random(c.seed);
     const bound = 1 / Math.sqrt(c.D);
     for (const s of specsOf(c)) {

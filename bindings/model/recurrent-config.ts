@@ -1,6 +1,7 @@
 // Options of the recurrent layers, their validation, and PyTorch's parameter names, shapes and order.
 
 import { describe, ValueError } from '../errors.ts';
+import { knownKeys } from '../options.ts';
 import type { CellType } from './cells.ts';
 import { checkInit, type RecurrentInit } from './init.ts';
 import { checkParamCount, type ParamSlab, type TensorSpec } from './slab.ts';
@@ -65,10 +66,25 @@ function flag(name: string, value: unknown): boolean {
   return value === true;
 }
 
+const KEYS = [
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'batchFirst',
+  'seed',
+  'init',
+  'slab',
+  'prefix',
+];
+
 export function configure(options: RecurrentOptions, cell: CellType): Config {
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`options must be an object but got ${describe(options)}`);
   }
+  const rnn = cell === 'rnn_tanh' || cell === 'rnn_relu';
+  const layer = rnn ? 'RNN' : cell === 'lstm' ? 'LSTM' : 'GRU';
+  knownKeys(`${layer} options`, options, rnn ? [...KEYS, 'nonlinearity'] : KEYS);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
   const prefix = options.prefix ?? '';

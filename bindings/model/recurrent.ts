@@ -22,6 +22,7 @@ import {
 
 export type { RecurrentGrads, RecurrentInputGrads, RecurrentOutput, RecurrentState };
 
+import { skipsInit } from './init.ts';
 import { RecurrentEngine } from './recurrent-engine.ts';
 import {
   getRecord,
@@ -61,7 +62,7 @@ export class Recurrent {
     this.units = unitParams(this.config, this.slab);
     this.engine = new RecurrentEngine(rt, this.config, this.units);
     this.#io = new Workspace(rt);
-    initialise(this.config, this.slab);
+    if (!skipsInit(options)) initialise(this.config, this.slab);
   }
 
   protected static specsFor(options: RecurrentOptions, cell: CellType): TensorSpec[] {

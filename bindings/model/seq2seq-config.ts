@@ -3,14 +3,16 @@
 //   encoder.embedding.weight, encoder.rnn.weight_ih_l0, decoder.embedding.weight, decoder.rnn.…, decoder.head.weight
 
 import { describe, ValueError } from '../errors.ts';
+import { knownKeys, optionsObject } from '../options.ts';
+import { deriveSeed } from '../seed.ts';
 import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
-import type { RecurrentInit } from './init.ts';
+import { initOptions, type RecurrentInit } from './init.ts';
 import { LSTM } from './lstm.ts';
 import { RNN } from './rnn.ts';
-import { dropoutRate } from './sequence-config.ts';
+import { dropoutRate, nonlinearityOf } from './sequence-config.ts';
 import type { TensorSpec } from './slab.ts';
 
 /** Token ids as one-hot vectors, ids through an Embedding, or (source only) float features. */
@@ -64,20 +66,27 @@ function positiveInt(name: string, value: unknown): number {
 }
 
 function side(name: string, s: Seq2SeqSide, floats: boolean): SideConfig {
-  if (s !== null && typeof s === 'object') {
-    if ('tokens' in s) {
-      const V = positiveInt(`${name}.tokens`, s.tokens);
+  if (s !== null && typeof s === 'object' && !Array.isArray(s)) {
+    if (Object.hasOwn(s, 'tokens')) {
+      knownKeys(name, s, ['tokens']);
+      const V = positiveInt(`${name}.tokens`, (s as { tokens: unknown }).tokens);
       return { kind: 'tokens', size: V, dim: V };
     }
-    if ('embedding' in s) {
+    if (Object.hasOwn(s, 'embedding')) {
+      knownKeys(name, s, ['embedding']);
+      const e = optionsObject(`${name}.embedding`, (s as { embedding: object }).embedding, true, [
+        'vocabSize',
+        'dim',
+      ]) as { vocabSize?: unknown; dim?: unknown };
       return {
         kind: 'embedding',
-        size: positiveInt(`${name}.embedding.vocabSize`, s.embedding?.vocabSize),
-        dim: positiveInt(`${name}.embedding.dim`, s.embedding?.dim),
+        size: positiveInt(`${name}.embedding.vocabSize`, e.vocabSize),
+        dim: positiveInt(`${name}.embedding.dim`, e.dim),
       };
     }
-    if (floats && 'features' in s) {
-      const I = positiveInt(`${name}.features`, s.features);
+    if (floats && Object.hasOwn(s, 'features')) {
+      knownKeys(name, s, ['features']);
+      const I = positiveInt(`${name}.features`, (s as { features: unknown }).features);
       return { kind: 'features', size: I, dim: I };
     }
   }
@@ -94,10 +103,14 @@ const sideOptions = (c: SideConfig): Seq2SeqSide =>
 
 const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
 
+const OPTIONS = ['source', 'target', 'recurrent', 'bos', 'eos', 'seed'];
+const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init'];
+
 export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
-  if (options === null || typeof options !== 'object') {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ValueError(`Seq2Seq options must be an object but got ${describe(options)}`);
   }
+  knownKeys('Seq2Seq options', options, OPTIONS);
   const source = side('source', options.source, true);
   const target = side('target', options.target, false);
   const r = options.recurrent;
@@ -106,7 +119,9 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
       `recurrent.cell must be one of ${CELLS.join(', ')} but got ${describe(r?.cell ?? r)}`,
     );
   }
-  if ((r as { bidirectional?: unknown }).bidirectional) {
+  knownKeys('recurrent', r, RECURRENT);
+  const bidirectional = (r as { bidirectional?: unknown }).bidirectional;
+  if (bidirectional !== undefined && bidirectional !== false) {
     throw new ValueError(
       'Seq2Seq: a bidirectional encoder is not supported (its final state would not fit the decoder)',
     );
@@ -116,7 +131,7 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
     hiddenSize: positiveInt('recurrent.hiddenSize', r.hiddenSize),
     numLayers: positiveInt('recurrent.numLayers', r.numLayers ?? 1),
     dropout: dropoutRate('recurrent.dropout', r.dropout),
-    ...(r.init ? { init: r.init } : {}),
+    ...(r.init === undefined ? {} : { init: initOptions(r.init, r.cell === 'lstm') }),
   };
   for (const [name, id] of [
     ['bos', options.bos],
@@ -153,16 +168,21 @@ export function seq2seqLayers(c: Seq2SeqConfig) {
     init: r.init,
     seed,
     prefix,
-    nonlinearity: r.cell === 'rnn_relu' ? ('relu' as const) : ('tanh' as const),
+    ...nonlinearityOf(r.cell),
   });
   const embedding = (s: SideConfig, prefix: string, seed: number) =>
     s.kind === 'embedding' ? { numEmbeddings: s.size, embeddingDim: s.dim, seed, prefix } : undefined;
   return {
-    encoderEmbedding: embedding(c.source, 'encoder.embedding.', c.seed),
-    encoder: rnn('encoder.rnn.', c.source.dim, c.seed + 1),
-    decoderEmbedding: embedding(c.target, 'decoder.embedding.', c.seed + 2),
-    decoder: rnn('decoder.rnn.', c.target.dim, c.seed + 3),
-    head: { inFeatures: r.hiddenSize, outFeatures: c.target.size, seed: c.seed + 4, prefix: 'decoder.head.' },
+    encoderEmbedding: embedding(c.source, 'encoder.embedding.', deriveSeed(c.seed, 'encoder.embedding')),
+    encoder: rnn('encoder.rnn.', c.source.dim, deriveSeed(c.seed, 'encoder.rnn')),
+    decoderEmbedding: embedding(c.target, 'decoder.embedding.', deriveSeed(c.seed, 'decoder.embedding')),
+    decoder: rnn('decoder.rnn.', c.target.dim, deriveSeed(c.seed, 'decoder.rnn')),
+    head: {
+      inFeatures: r.hiddenSize,
+      outFeatures: c.target.size,
+      seed: deriveSeed(c.seed, 'decoder.head'),
+      prefix: 'decoder.head.',
+    },
   };
 }
 

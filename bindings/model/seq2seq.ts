@@ -12,6 +12,7 @@ import { Dense } from './dense.ts';
 import { DropoutStream } from './dropout.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
+import { NO_INIT, skipsInit } from './init.ts';
 import { LSTM } from './lstm.ts';
 import type { Recurrent } from './recurrent.ts';
 import { RNN } from './rnn.ts';
@@ -74,22 +75,24 @@ export class Seq2Seq extends SlabModel {
     this.config = c;
     this.slab = new ParamSlab(rt, seq2seqSpecs(c));
     const o = seq2seqLayers(c);
+    // A loader passes NO_INIT: every parameter is written from its file next, so none is drawn first.
     const slab = this.slab;
+    const skip = { [NO_INIT]: skipsInit(options) };
     const rnn = (opts: typeof o.encoder): Recurrent =>
       c.recurrent.cell === 'lstm'
-        ? new LSTM(rt, { ...opts, slab })
+        ? new LSTM(rt, { ...opts, slab, ...skip })
         : c.recurrent.cell === 'gru'
-          ? new GRU(rt, { ...opts, slab })
-          : new RNN(rt, { ...opts, slab });
+          ? new GRU(rt, { ...opts, slab, ...skip })
+          : new RNN(rt, { ...opts, slab, ...skip });
     this.encoderEmbedding = o.encoderEmbedding
-      ? new Embedding(rt, { ...o.encoderEmbedding, slab })
+      ? new Embedding(rt, { ...o.encoderEmbedding, slab, ...skip })
       : undefined;
     this.encoder = rnn(o.encoder);
     this.decoderEmbedding = o.decoderEmbedding
-      ? new Embedding(rt, { ...o.decoderEmbedding, slab })
+      ? new Embedding(rt, { ...o.decoderEmbedding, slab, ...skip })
       : undefined;
     this.decoder = rnn(o.decoder);
-    this.head = new Dense(rt, { ...o.head, slab });
+    this.head = new Dense(rt, { ...o.head, slab, ...skip });
     this.dropout = new DropoutStream(rt, c.seed);
     this.#ws = new Workspace(rt);
     this.#heap = new Heap(rt.memory);

@@ -5,11 +5,13 @@
 // so `embedding.weight`, `rnn.weight_ih_l0`, `attention.weight`, `head.bias` load into that module's state dict.
 
 import { describe, ValueError } from '../errors.ts';
+import { knownKeys, optionsObject } from '../options.ts';
+import { deriveSeed } from '../seed.ts';
 import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
-import type { RecurrentInit } from './init.ts';
+import { initOptions, type RecurrentInit } from './init.ts';
 import { LSTM } from './lstm.ts';
 import { AttentionPooling } from './pooling.ts';
 import { RNN } from './rnn.ts';
@@ -96,37 +98,47 @@ export function dropoutRate(name: string, value: unknown): number {
 }
 
 function inputConfig(input: ModelInput): ModelConfig['input'] {
-  if (input === null || typeof input !== 'object') {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ValueError(
       `input must be { tokens }, { embedding }, { features } or { vector } but got ${describe(input)}`,
     );
   }
-  if ('tokens' in input) {
-    const V = positiveInt('input.tokens', input.tokens);
+  if (Object.hasOwn(input, 'tokens')) {
+    knownKeys('input', input, ['tokens']);
+    const V = positiveInt('input.tokens', (input as { tokens: unknown }).tokens);
     return { kind: 'tokens', size: V, dim: V };
   }
-  if ('embedding' in input) {
-    const e = input.embedding;
+  if (Object.hasOwn(input, 'embedding')) {
+    knownKeys('input', input, ['embedding']);
+    const e = optionsObject(
+      'input.embedding',
+      (input as { embedding: { vocabSize: number; dim: number; paddingIdx?: number } }).embedding,
+      true,
+      ['vocabSize', 'dim', 'paddingIdx'],
+    );
     const size = positiveInt('input.embedding.vocabSize', e?.vocabSize);
     const dim = positiveInt('input.embedding.dim', e?.dim);
     return e.paddingIdx === undefined
       ? { kind: 'embedding', size, dim }
       : { kind: 'embedding', size, dim, paddingIdx: e.paddingIdx };
   }
-  if ('features' in input) {
-    const I = positiveInt('input.features', input.features);
+  if (Object.hasOwn(input, 'features')) {
+    knownKeys('input', input, ['features']);
+    const I = positiveInt('input.features', (input as { features: unknown }).features);
     return { kind: 'features', size: I, dim: I };
   }
-  if ('vector' in input) {
-    const F = positiveInt('input.vector', input.vector);
-    const feed = input.feed ?? 'every';
+  if (Object.hasOwn(input, 'vector')) {
+    knownKeys('input', input, ['vector', 'feed']);
+    const v = input as { vector: unknown; feed?: unknown };
+    const F = positiveInt('input.vector', v.vector);
+    const feed = v.feed ?? 'every';
     if (feed !== 'every' && feed !== 'first') {
       throw new ValueError(`input.feed must be 'every' or 'first' but got ${describe(feed)}`);
     }
     return { kind: 'vector', size: F, dim: F, feed };
   }
   throw new ValueError(
-    `input must be { tokens }, { embedding }, { features } or { vector } but has ${Object.keys(input).join(', ')}`,
+    `input must be { tokens }, { embedding }, { features } or { vector } but has ${describe(Object.keys(input).join(', '))}`,
   );
 }
 
@@ -138,16 +150,21 @@ function inputOptions(i: ModelConfig['input']): ModelInput {
   return { embedding: i.paddingIdx === undefined ? embedding : { ...embedding, paddingIdx: i.paddingIdx } };
 }
 
+const OPTIONS = ['input', 'recurrent', 'pooling', 'head', 'seed'];
+const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init'];
+
 export function modelConfig(options: SequenceModelOptions): ModelConfig {
-  if (options === null || typeof options !== 'object') {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ValueError(`SequenceModel options must be an object but got ${describe(options)}`);
   }
+  knownKeys('SequenceModel options', options, OPTIONS);
   const r = options.recurrent;
   if (r === null || typeof r !== 'object' || !CELLS.includes(r.cell)) {
     throw new ValueError(
       `recurrent.cell must be one of ${CELLS.join(', ')} but got ${describe(r?.cell ?? r)}`,
     );
   }
+  knownKeys('recurrent', r, RECURRENT);
   const pooling = options.pooling ?? 'none';
   if (!POOLINGS.includes(pooling)) {
     throw new ValueError(`pooling must be one of ${POOLINGS.join(', ')} but got ${describe(pooling)}`);
@@ -164,12 +181,13 @@ export function modelConfig(options: SequenceModelOptions): ModelConfig {
     numLayers: positiveInt('recurrent.numLayers', r.numLayers ?? 1),
     bidirectional,
     dropout: dropoutRate('recurrent.dropout', r.dropout),
-    ...(r.init ? { init: r.init } : {}),
+    ...(r.init === undefined ? {} : { init: initOptions(r.init, r.cell === 'lstm') }),
   };
   const h = options.head;
   if (h === null || typeof h !== 'object') {
     throw new ValueError(`head must be { outputSize } but got ${describe(h)}`);
   }
+  knownKeys('head', h, ['outputSize', 'dropout']);
   const head = {
     outputSize: positiveInt('head.outputSize', h.outputSize),
     dropout: dropoutRate('head.dropout', h.dropout),
@@ -187,6 +205,10 @@ export function modelConfig(options: SequenceModelOptions): ModelConfig {
   return config;
 }
 
+/** An RNN layer's nonlinearity option; the gated cells take none. */
+export const nonlinearityOf = (cell: CellType): { nonlinearity?: 'tanh' | 'relu' } =>
+  cell === 'rnn_relu' ? { nonlinearity: 'relu' } : cell === 'rnn_tanh' ? { nonlinearity: 'tanh' } : {};
+
 /** Options of each layer of the model, all sharing one slab under their PyTorch module prefix. */
 export function layerOptions(c: ModelConfig) {
   const D = c.recurrent.bidirectional ? 2 : 1;
@@ -199,7 +221,7 @@ export function layerOptions(c: ModelConfig) {
             numEmbeddings: c.input.size,
             embeddingDim: c.input.dim,
             paddingIdx: c.input.paddingIdx,
-            seed: c.seed,
+            seed: deriveSeed(c.seed, 'embedding'),
             prefix: 'embedding.',
           }
         : undefined,
@@ -209,13 +231,20 @@ export function layerOptions(c: ModelConfig) {
       numLayers: r.numLayers,
       bidirectional: r.bidirectional,
       init: r.init,
-      seed: c.seed + 1,
+      seed: deriveSeed(c.seed, 'rnn'),
       prefix: 'rnn.',
-      nonlinearity: r.cell === 'rnn_relu' ? ('relu' as const) : ('tanh' as const),
+      ...nonlinearityOf(r.cell),
     },
     attention:
-      c.pooling === 'attention' ? { inputSize: DH, seed: c.seed + 2, prefix: 'attention.' } : undefined,
-    head: { inFeatures: DH, outFeatures: c.head.outputSize, seed: c.seed + 3, prefix: 'head.' },
+      c.pooling === 'attention'
+        ? { inputSize: DH, seed: deriveSeed(c.seed, 'attention'), prefix: 'attention.' }
+        : undefined,
+    head: {
+      inFeatures: DH,
+      outFeatures: c.head.outputSize,
+      seed: deriveSeed(c.seed, 'head'),
+      prefix: 'head.',
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import { Dense } from './dense.ts';
 import { DropoutStream } from './dropout.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
+import { NO_INIT, skipsInit } from './init.ts';
 import { LSTM } from './lstm.ts';
 import { AttentionPooling } from './pooling.ts';
 import type { Recurrent } from './recurrent.ts';
@@ -97,17 +98,19 @@ export class SequenceModel extends SlabModel {
     const kept =
       shareParams && new Float32Array(rt.memory.buffer, this.slab.params.ptr, this.slab.size).slice();
     const o = layerOptions(c);
+    // A loader passes NO_INIT: every parameter is written from its file next, so none is drawn first.
     const slab = this.slab;
-    this.embedding = o.embedding ? new Embedding(rt, { ...o.embedding, slab }) : undefined;
-    const rnn = { ...o.rnn, slab };
+    const skip = { [NO_INIT]: skipsInit(options) };
+    this.embedding = o.embedding ? new Embedding(rt, { ...o.embedding, slab, ...skip }) : undefined;
+    const rnn = { ...o.rnn, slab, ...skip };
     this.rnn =
       c.recurrent.cell === 'lstm'
         ? new LSTM(rt, rnn)
         : c.recurrent.cell === 'gru'
           ? new GRU(rt, rnn)
           : new RNN(rt, rnn);
-    this.attention = o.attention ? new AttentionPooling(rt, { ...o.attention, slab }) : undefined;
-    this.head = new Dense(rt, { ...o.head, slab });
+    this.attention = o.attention ? new AttentionPooling(rt, { ...o.attention, slab, ...skip }) : undefined;
+    this.head = new Dense(rt, { ...o.head, slab, ...skip });
     // The layers wrote their initial draws over the shared parameters: put the shared values back.
     if (kept) new Float32Array(rt.memory.buffer, this.slab.params.ptr, this.slab.size).set(kept);
     this.#engine = this.rnn.engine;
@@ -226,7 +229,7 @@ export class SequenceModel extends SlabModel {
 
   /** Outputs for time-major inputs: [T, B, O] per step, else [B, O] (logits for classification losses). */
   predict(inputs: ModelInputs, options: { lengths?: ArrayLike<number>; steps?: number } = {}): Tensor {
-    optionsObject('predict options', options);
+    optionsObject('predict options', options, false, ['lengths', 'steps']);
     if (this.config.input.kind === 'vector' && inputs?.shape?.length === 2) {
       if (!Number.isInteger(options.steps) || (options.steps as number) < 1) {
         throw new ValueError(

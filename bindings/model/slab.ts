@@ -35,6 +35,13 @@ export function checkParamCount(count: number, sizes: string): void {
   }
 }
 
+/** Each tensor starts on a 16-byte boundary (4 floats) for the SIMD kernels. */
+const padded = (length: number) => Math.ceil(length / 4) * 4;
+
+/** Floats a slab of `specs` holds (ParamSlab.size), computed without allocating it. */
+export const slabSize = (specs: readonly TensorSpec[]): number =>
+  specs.reduce((n, s) => n + padded(s.shape.reduce((a, b) => a * b, 1)), 0);
+
 export class ParamSlab {
   readonly rt: Runtime;
   readonly entries: readonly SlabEntry[];
@@ -68,7 +75,7 @@ export class ParamSlab {
       }
       const length = product(spec.shape);
       entries.push({ name: spec.name, shape: [...spec.shape], offset, length });
-      offset += Math.ceil(length / 4) * 4;
+      offset += padded(length);
     }
     this.rt = rt;
     this.entries = entries;

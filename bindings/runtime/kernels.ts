@@ -187,7 +187,7 @@ export interface Kernels {
   ): void;
 
   // --- Optimizers over a flat slab of n parameters p with gradients g (torch.optim semantics).
-  /** SGD; buf is the momentum buffer, `first` = 1 on the step that initialises it. */
+  /** SGD; buf is the momentum buffer, `first` = 1 on the step that initialises it; keep = 1 − dampening (host, f64). */
   sgd_f32(
     p: number,
     g: number,
@@ -195,21 +195,26 @@ export interface Kernels {
     n: number,
     lr: number,
     momentum: number,
-    dampening: number,
+    keep: number,
     weightDecay: number,
     nesterov: number,
     first: number,
   ): void;
-  /** Adam (decoupled = 0) or AdamW (decoupled = 1); stepSize = lr / (1 − β1^t), bc2Sqrt = √(1 − β2^t), computed by the host. */
+  /**
+   * Adam (decoupled = 0) or AdamW (decoupled = 1). Computed by the host in f64 and rounded once, as torch does:
+   * decay = 1 − lr·weightDecay (AdamW), c1 = 1 − β1, c2 = 1 − β2, stepSize = lr / (1 − β1^t), bc2Sqrt = √(1 − β2^t).
+   */
   adam_f32(
     p: number,
     g: number,
     m: number,
     v: number,
     n: number,
-    lr: number,
+    decay: number,
     beta1: number,
+    c1: number,
     beta2: number,
+    c2: number,
     eps: number,
     weightDecay: number,
     stepSize: number,
@@ -226,7 +231,7 @@ export interface Kernels {
     weightDecay: number,
     eps: number,
   ): void;
-  /** RMSprop; gavg used when centered = 1, buf when momentum > 0. */
+  /** RMSprop; gavg used when centered = 1, buf when momentum > 0; c = 1 − α (host, f64). */
   rmsprop_f32(
     p: number,
     g: number,
@@ -236,6 +241,7 @@ export interface Kernels {
     n: number,
     lr: number,
     alpha: number,
+    c: number,
     eps: number,
     weightDecay: number,
     momentum: number,
@@ -465,9 +471,9 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   bce_logits_rows_fwd_f32: 5,
   bce_logits_rows_bwd_f32: 7,
   sgd_f32: 10,
-  adam_f32: 13,
+  adam_f32: 15,
   adagrad_f32: 7,
-  rmsprop_f32: 12,
+  rmsprop_f32: 13,
   clip_grad_norm_f32: 3,
   clip_value_f32: 4,
   gather_rows_f32: 6,
@@ -490,4 +496,4 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   isa_relaxed: 0,
 };
 
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;

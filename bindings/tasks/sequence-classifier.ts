@@ -4,14 +4,19 @@
 import { type ConfusionMatrix, confusionMatrix } from '../data/classification.ts';
 import { makeDataset, type SampleArray } from '../data/dataset.ts';
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import type { LoadOptions } from '../io/load-options.ts';
+import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
+import { knownKeys, optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import {
+  BUDGET_KEYS,
   type BudgetOptions,
   type FitSummary,
   fitOnce,
   loadTask,
+  NETWORK_KEYS,
   type NetworkOptions,
   recurrentSpec,
   requireRuntime,
@@ -62,6 +67,17 @@ export class SequenceClassifier {
     labels: ArrayLike<number>,
     options: ClassifierOptions & { runtime: Runtime },
   ): Promise<SequenceClassifier> {
+    optionsObject('SequenceClassifier.fit options', options, true, [
+      'runtime',
+      'classNames',
+      'pooling',
+      'embeddingDim',
+      'vocabSize',
+      'validation',
+      'lr',
+      ...NETWORK_KEYS,
+      ...BUDGET_KEYS,
+    ]);
     const rt = requireRuntime(options);
     const data = labelled(sequences, labels, 'sequences');
     const K = options.classNames?.length ?? Math.max(...Array.from(labels)) + 1;
@@ -128,20 +144,10 @@ export class SequenceClassifier {
     return saveTask(this.model, TASK, { classNames: [...this.classNames] });
   }
 
-  static load(rt: Runtime, bytes: Uint8Array | ArrayBuffer): SequenceClassifier {
-    const { model, extra } = loadTask(rt, bytes, TASK, 'a sequence classifier');
-    const names = extra.classNames;
-    if (
-      !Array.isArray(names) ||
-      names.length !== model.outputSize ||
-      names.some((n) => typeof n !== 'string')
-    ) {
-      model.dispose();
-      throw new DataError(
-        `model file: classNames must be ${model.outputSize} strings but is ${describe(names)}`,
-      );
-    }
-    return new SequenceClassifier(rt, model, names as string[]);
+  /** A classifier from a file written by save(); the whole file is checked before anything is built. */
+  static load(rt: Runtime, bytes: Uint8Array | ArrayBuffer, options?: LoadOptions): SequenceClassifier {
+    const { model, task } = loadTask(rt, bytes, TASK, 'a sequence classifier', readClassifierFile, options);
+    return new SequenceClassifier(rt, model, task);
   }
 
   dispose(): void {
@@ -166,6 +172,19 @@ export class SequenceClassifier {
     const shape = tokens ? [T, N] : [T, N, F];
     return this.model.predict({ data: x, shape }, { lengths: ds.lengths }) as Tensor<Float32Array>;
   }
+}
+
+/** A classifier file's own part: K class names for the K outputs of a pooled network (fit's shape, K ≥ 2). */
+function readClassifierFile(extra: Record<string, unknown>, c: ModelConfig): string[] {
+  knownKeys('sequence classifier file', extra, ['task', 'classNames']);
+  const names = extra.classNames;
+  const K = c.head.outputSize;
+  if (!Array.isArray(names) || names.length !== K || names.some((n) => typeof n !== 'string'))
+    throw new ValueError(`classNames must be ${K} strings (one per output) but is ${describe(names)}`);
+  if (K < 2) throw new ValueError(`a classifier has at least 2 classes but this one has ${K}`);
+  if (c.pooling === 'none')
+    throw new ValueError('a classifier pools each sequence (last or attention) but this model does not');
+  return names as string[];
 }
 
 /** A dataset of sequences with one class id each. */

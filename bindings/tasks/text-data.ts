@@ -7,6 +7,7 @@ import { positiveInt } from '../data/args.ts';
 import { type SamplingOptions, sampleToken } from '../data/sampling.ts';
 import { DataError } from '../errors.ts';
 import { Random } from '../random.ts';
+import { deriveSeed } from '../seed.ts';
 import type { Tensor } from '../tensor.ts';
 
 export interface TokenBatch {
@@ -34,7 +35,7 @@ export class RandomWindows {
       );
     }
     this.#ids = ids;
-    this.#rng = new Random(seed);
+    this.#rng = new Random(deriveSeed(seed, 'windows'));
     const shape = [this.#T, this.#B];
     this.#batch = {
       inputs: { data: new Int32Array(this.#T * this.#B), shape },
@@ -104,7 +105,7 @@ export function generateIds(
   const length = positiveInt('length', options.length ?? 200);
   if (prompt.length === 0)
     throw new DataError('generation needs at least one prompt character to start from');
-  const rng = new Random(options.seed ?? 0);
+  const rng = new Random(deriveSeed(options.seed ?? 0, 'sample'));
   let logits: ArrayLike<number> = [];
   for (const id of prompt) logits = step(id);
   const out = new Int32Array(length);

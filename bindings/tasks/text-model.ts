@@ -9,15 +9,21 @@ import { bitsPerCharacter, perplexity } from '../data/text-metrics.ts';
 import { CharVocab, type CharVocabJSON } from '../data/vocab.ts';
 import { WordVocab, type WordVocabJSON } from '../data/words.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
+import type { LoadOptions } from '../io/load-options.ts';
+import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
+import { knownKeys, optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { Trainer } from '../train/trainer.ts';
 import { evaluationBatches, type GenerationOptions, generateIds } from './text-data.ts';
+import { checkTextual } from './textual.ts';
 import {
+  BUDGET_KEYS,
   type BudgetOptions,
   type FitSummary,
   fitWithBudget,
   loadTask,
+  NETWORK_KEYS,
   type NetworkOptions,
   recurrentSpec,
   saveTask,
@@ -53,6 +59,8 @@ export interface TextEvaluation {
 }
 
 const TASK = 'text';
+const MODEL_KEYS = ['level', 'embeddingDim', ...NETWORK_KEYS];
+const FIT_KEYS = ['seqLength', 'lr', 'clip', 'validation', ...BUDGET_KEYS];
 const VALID_SHARE = 0.05;
 
 export class TextModel {
@@ -67,6 +75,7 @@ export class TextModel {
 
   /** A fresh model whose vocabulary is the characters (or words) of `text`. */
   constructor(rt: Runtime, text: string | Vocab, options: TextModelOptions = {}, model?: SequenceModel) {
+    optionsObject('TextModel options', options, false, MODEL_KEYS);
     this.rt = rt;
     this.level = options.level ?? (text instanceof WordVocab ? 'word' : 'char');
     if (this.level !== 'char' && this.level !== 'word') {
@@ -99,13 +108,21 @@ export class TextModel {
     text: string,
     options: TextModelOptions & TextFitOptions = {},
   ): Promise<{ model: TextModel; summary: FitSummary }> {
-    const model = new TextModel(rt, text, options);
-    const summary = await model.fit(text, options);
-    return { model, summary };
+    const o = optionsObject('TextModel.fit options', options, false, [...MODEL_KEYS, ...FIT_KEYS]);
+    const pick = (keys: readonly string[]) =>
+      Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
+    const model = new TextModel(rt, text, pick(MODEL_KEYS));
+    try {
+      return { model, summary: await model.fit(text, pick(FIT_KEYS)) };
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
   }
 
   /** Trains on windows of `text`; `onProgress` may call generate() to watch samples improve. */
   async fit(text: string, options: TextFitOptions = {}): Promise<FitSummary> {
+    optionsObject('fit options', options, false, FIT_KEYS);
     checkText('text', text);
     const T = options.seqLength ?? 64;
     const { train, held } = this.#split(text, options.validation, T);
@@ -133,6 +150,7 @@ export class TextModel {
   generate(prompt: string, options: GenerationOptions = {}): string {
     if (typeof prompt !== 'string')
       throw new ValueError(`prompt must be a string but got ${describe(prompt)}`);
+    optionsObject('generate options', options, false, ['temperature', 'topK', 'topP', 'length', 'seed']);
     checkSampling(options);
     const ids = this.#promptIds(prompt);
     const stepper = this.#streaming();
@@ -150,6 +168,7 @@ export class TextModel {
 
   /** Loss on `text` in nats, bits per character and perplexity (text outside the vocabulary is an error). */
   evaluate(text: string, options: { seqLength?: number; batchSize?: number } = {}): TextEvaluation {
+    optionsObject('evaluate options', options, false, ['seqLength', 'batchSize']);
     checkText('text', text);
     const ids = this.#encode('text', text);
     const T = Math.min(options.seqLength ?? 64, ids.length - 1);
@@ -174,22 +193,17 @@ export class TextModel {
     });
   }
 
-  static load(rt: Runtime, bytes: Uint8Array | ArrayBuffer): TextModel {
-    const { model, extra } = loadTask(rt, bytes, TASK, 'a text model');
-    const level = extra.level === 'word' ? 'word' : 'char';
-    const vocab =
-      level === 'word'
-        ? WordVocab.fromJSON(extra.vocab as WordVocabJSON)
-        : CharVocab.fromJSON(extra.vocab as CharVocabJSON);
-    if (vocab.size !== model.outputSize) {
+  /** A text model from a file written by save(); the whole file is checked before anything is built. */
+  static load(rt: Runtime, bytes: Uint8Array | ArrayBuffer, options?: LoadOptions): TextModel {
+    const { model, task } = loadTask(rt, bytes, TASK, 'a text model', readTextFile, options);
+    try {
+      const m = new TextModel(rt, task.vocab, { level: task.level }, model);
+      m.stepsTrained = task.stepsTrained;
+      return m;
+    } catch (cause) {
       model.dispose();
-      throw new DataError(
-        `model file: the vocabulary has ${vocab.size} entries but the model outputs ${model.outputSize}`,
-      );
+      throw cause;
     }
-    const m = new TextModel(rt, vocab, { level }, model);
-    m.stepsTrained = typeof extra.stepsTrained === 'number' ? extra.stepsTrained : 0;
-    return m;
   }
 
   dispose(): void {
@@ -249,10 +263,49 @@ export class TextModel {
   }
 }
 
+/**
+ * A text model file's own part, checked against its network: what save() writes and nothing else, a vocabulary
+ * fit could have built (unique entries, one per output), and the network fit builds around it (ids in, one
+ * output per token at every step, left to right).
+ */
+function readTextFile(
+  extra: Record<string, unknown>,
+  c: ModelConfig,
+): { level: TextLevel; vocab: Vocab; stepsTrained: number } {
+  knownKeys('text model file', extra, ['task', 'level', 'vocab', 'stepsTrained']);
+  const level = extra.level;
+  if (level !== 'char' && level !== 'word')
+    throw new ValueError(`level must be 'char' or 'word' but is ${describe(level)}`);
+  // save() writes a word vocabulary's `lower`; without it the file would load as lower: false unannounced.
+  const lower = (extra.vocab as { lower?: unknown } | null)?.lower;
+  if (level === 'word' && typeof lower !== 'boolean')
+    throw new ValueError(`a word vocabulary's lower must be true or false but is ${describe(lower)}`);
+  const vocab =
+    level === 'word'
+      ? WordVocab.fromJSON(extra.vocab as WordVocabJSON)
+      : CharVocab.fromJSON(extra.vocab as CharVocabJSON);
+  const V = vocab.size;
+  if (c.input.kind !== 'tokens' && c.input.kind !== 'embedding')
+    throw new ValueError(`a text model reads token ids but its input is ${c.input.kind}`);
+  if (c.input.size !== V || c.head.outputSize !== V) {
+    throw new ValueError(
+      `the vocabulary has ${V} entries but the model reads ${c.input.size} ids and outputs ${c.head.outputSize}`,
+    );
+  }
+  if (c.pooling !== 'none' || c.recurrent.bidirectional)
+    throw new ValueError(
+      'a text model predicts every next token left to right (pooling none, one direction)',
+    );
+  const steps = extra.stepsTrained ?? 0;
+  if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 0)
+    throw new ValueError(`stepsTrained must be an integer ≥ 0 but is ${describe(steps)}`);
+  return { level, vocab, stepsTrained: steps };
+}
+
 function checkText(name: string, text: unknown): string {
   if (typeof text !== 'string') throw new ValueError(`${name} must be a string but got ${describe(text)}`);
   if (text.length === 0) throw new DataError(`${name} is empty; give a text to learn from`);
-  return text;
+  return checkTextual(name, text);
 }
 
 /** Non-overlapping windows: sample i is ids[iT .. iT+T) and its targets the same range one id later (views). */

@@ -4,14 +4,20 @@
 
 import { nonNegativeInt } from '../data/args.ts';
 import { describe, FormatError, ValueError } from '../errors.ts';
-import { loadModel, saveModel } from '../io/model-save.ts';
-import type { SequenceModelOptions } from '../model/sequence-config.ts';
+import { type LoadOptions, loadOptions } from '../io/load-options.ts';
+import { buildModel, type Loaded, readModelFile, saveModel } from '../io/model-save.ts';
+import { decodeSafetensors } from '../io/safetensors.ts';
+import { type ModelConfig, modelConfig, type SequenceModelOptions } from '../model/sequence-config.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
 import type { FitData } from '../train/fit.ts';
 import { Trainer, type TrainerOptions } from '../train/trainer.ts';
 
 export type CellName = 'lstm' | 'gru' | 'rnn';
+
+/** The keys of NetworkOptions and BudgetOptions, for the task classes' unknown-key checks. */
+export const NETWORK_KEYS = ['cell', 'hiddenSize', 'numLayers', 'dropout', 'seed'];
+export const BUDGET_KEYS = ['steps', 'epochs', 'batchSize', 'onProgress', 'signal'];
 
 export interface NetworkOptions {
   /** Default 'lstm'. */
@@ -204,13 +210,40 @@ export function saveTask(model: SequenceModel, task: string, state: Record<strin
   return saveModel(model, { task, ...state });
 }
 
-export function loadTask(rt: Runtime, bytes: Uint8Array | ArrayBuffer, task: string, what: string) {
-  const loaded = loadModel(rt, bytes);
-  if (loaded.extra.task !== task) {
-    loaded.model.dispose();
+/**
+ * A task's model file, decoded once and checked whole before the model is built: manifest, weights (finite,
+ * within ±maxAbsWeight), the task tag, and — through `read` — the task's own extras against the architecture
+ * (a ValueError from `read` becomes a FormatError). `task` is what `read` made of the extras.
+ */
+export function loadTask<T = undefined>(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  task: string,
+  what: string,
+  read?: (extra: Record<string, unknown>, config: ModelConfig) => T,
+  options?: LoadOptions,
+): Loaded<SequenceModel> & { task: T } {
+  checkRuntime(rt);
+  const o = loadOptions(options);
+  const file = decodeSafetensors(bytes);
+  const r = readModelFile(file);
+  const extra = (r.manifest.extra ?? {}) as Record<string, unknown>;
+  if (r.kind !== 'SequenceModel' || extra.task !== task) {
     const kind =
-      typeof loaded.extra.task === 'string' ? `a ${loaded.extra.task} model` : 'a plain SequenceModel';
+      r.kind !== 'SequenceModel'
+        ? `a ${r.kind}`
+        : typeof extra.task === 'string'
+          ? `a ${extra.task.slice(0, 40)} model`
+          : 'a plain SequenceModel';
     throw new FormatError(`this file holds ${kind}, not ${what}`);
   }
-  return loaded;
+  let parsed: T;
+  try {
+    parsed = read ? read(extra, modelConfig(r.options as SequenceModelOptions)) : (undefined as T);
+  } catch (cause) {
+    if (cause instanceof ValueError) throw new FormatError(`model file: ${cause.message}`);
+    throw cause;
+  }
+  const loaded = buildModel(rt, file, r, o) as Loaded<SequenceModel>;
+  return { ...loaded, task: parsed };
 }

@@ -46,13 +46,26 @@ export function toDataset(data: FitData, name: string, model: SequenceModel): Da
       return expandVector(v, 1, c.size, Math.max(1, Math.floor(steps) || 1), c.feed ?? 'every');
     });
     return makeDataset(inputs, data.targets, {
-      targetFeatures,
-      ...data,
+      targetFeatures: sizes(data).targetFeatures ?? targetFeatures,
       features: c.size,
       targetsPer: 'step',
     });
   }
-  return makeDataset(data.inputs, data.targets, { features, targetFeatures, ...data, targetsPer });
+  const given = sizes(data);
+  return makeDataset(data.inputs, data.targets, {
+    features: 'features' in given ? given.features : features,
+    targetFeatures: 'targetFeatures' in given ? given.targetFeatures : targetFeatures,
+    targetsPer,
+  });
+}
+
+/** The sizes a caller's data states about itself (its other fields are samples, not makeDataset options). */
+function sizes(data: object): { features?: number; targetFeatures?: number } {
+  const d = data as { features?: number; targetFeatures?: number };
+  return {
+    ...('features' in d ? { features: d.features } : {}),
+    ...('targetFeatures' in d ? { targetFeatures: d.targetFeatures } : {}),
+  };
 }
 
 export function checkDataset(ds: Dataset, name: string, model: SequenceModel, loss: Loss): void {

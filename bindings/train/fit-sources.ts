@@ -9,6 +9,7 @@ import { ShapeError, ValueError } from '../errors.ts';
 import type { Seq2Seq } from '../model/seq2seq.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import { Random } from '../random.ts';
+import { deriveSeed } from '../seed.ts';
 import type { Evaluation } from './evaluate.ts';
 import { evaluateChecked, evaluatePairs } from './evaluate.ts';
 import { PairBatcher, type Pairs } from './pairs.ts';
@@ -37,7 +38,7 @@ export interface EpochSource {
 /** The order of epoch `epoch` depends on the seed and the epoch only (resumable without PRNG state). */
 export function epochOrder(order: Int32Array, seed: number, epoch: number, shuffle: boolean): void {
   for (let i = 0; i < order.length; i++) order[i] = i;
-  if (shuffle) new Random((Math.imul(seed, 0x9e3779b1) + epoch) | 0).shuffle(order);
+  if (shuffle) new Random(deriveSeed(seed, `shuffle/${epoch}`)).shuffle(order);
 }
 
 /** How batches are cut from `size` samples: shuffled per epoch, batchSize at a time. */

@@ -5,6 +5,7 @@
 
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
+import { knownKeys } from '../options.ts';
 import type { Callback, EpochEvent, History } from './callbacks.ts';
 import { yieldToEventLoop } from './callbacks.ts';
 import { checkDataset, type FitData, toDataset } from './fit-data.ts';
@@ -54,9 +55,22 @@ interface Plan {
   checkpoint: CheckpointOptions | undefined;
 }
 
+const FIT_KEYS = [
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'dropLast',
+  'validation',
+  'callbacks',
+  'signal',
+  'yieldEveryMs',
+  'checkpoint',
+];
+
 function plan(o: FitOptions): Plan {
   if (o === null || typeof o !== 'object')
     throw new ValueError(`fit options must be an object but got ${describe(o)}`);
+  knownKeys('fit options', o, FIT_KEYS);
   const int = (name: string, v: unknown, min: number) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
       throw new ValueError(`${name} must be an integer ≥ ${min} but got ${describe(v)}`);

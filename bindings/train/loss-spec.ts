@@ -3,6 +3,7 @@
 // any kernel so that bad targets give a typed error naming the sample.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import { knownKeys } from '../options.ts';
 
 export type LossKind = 'mse' | 'mae' | 'huber' | 'cross_entropy' | 'bce_with_logits';
 export type Reduction = 'mean' | 'sum';
@@ -40,6 +41,7 @@ export function lossConfig(spec: LossSpec): LossConfig {
       `loss must be one of ${KINDS.join(', ')} (or { kind, ... }) but got ${describe(o?.kind ?? o)}`,
     );
   }
+  knownKeys('loss', o, ['kind', 'reduction', 'delta', 'ignoreIndex', 'classWeights']);
   const reduction = o.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum') {
     throw new ValueError(`loss reduction must be 'mean' or 'sum' but got ${describe(reduction)}`);

@@ -1,6 +1,7 @@
 // Optimizers with torch.optim semantics; each step is one kernel call over the whole parameter slab.
-// Scalars that depend on the step count (bias corrections, decayed rates) are computed here in float64,
-// exactly as PyTorch computes them in Python, and passed to the kernel.
+// Every scalar PyTorch computes in Python — bias corrections, decayed rates, and the complements 1 − β,
+// 1 − dampening, 1 − lr·wd — is computed here in float64 and rounded once to f32 by the kernel call, as torch
+// rounds it once: 1 − β2 formed in f32 from f32(0.999) is 0.00099998713, a second moment 1.3e-5 too small.
 
 import { describe, ValueError } from '../errors.ts';
 import { checkSlab, type ParamSlab } from '../model/slab.ts';
@@ -134,7 +135,13 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(slab: ParamSlab, options: SGDOptions) {
-    const o = optionsObject('SGD options ({ lr, ... })', options, true);
+    const o = optionsObject('SGD options ({ lr, ... })', options, true, [
+      'lr',
+      'momentum',
+      'dampening',
+      'weightDecay',
+      'nesterov',
+    ]);
     const momentum = nonNegative('momentum', o.momentum ?? 0);
     const dampening = nonNegative('dampening', o.dampening ?? 0);
     const weightDecay = nonNegative('weightDecay', o.weightDecay ?? 0);
@@ -162,7 +169,7 @@ export class SGD extends Optimizer {
       s.size,
       this.lr,
       this.momentum,
-      this.dampening,
+      1 - this.dampening,
       this.weightDecay,
       this.nesterov ? 1 : 0,
       t === 1 ? 1 : 0,
@@ -185,7 +192,7 @@ export class Adam extends Optimizer {
   protected readonly decoupled: boolean = false;
 
   constructor(slab: ParamSlab, options: AdamOptions = {}, defaultWeightDecay = 0) {
-    const o = optionsObject('Adam options', options);
+    const o = optionsObject('Adam options', options, false, ['lr', 'betas', 'eps', 'weightDecay']);
     const betas: unknown = o.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2) {
       throw new ValueError(`betas must be [beta1, beta2] but got ${describe(betas)}`);
@@ -215,9 +222,11 @@ export class Adam extends Optimizer {
       this.buffer('exp_avg'),
       this.buffer('exp_avg_sq'),
       s.size,
-      this.lr,
+      1 - this.lr * this.weightDecay,
       this.beta1,
+      1 - this.beta1,
       this.beta2,
+      1 - this.beta2,
       this.eps,
       this.weightDecay,
       stepSize,
@@ -254,7 +263,13 @@ export class Adagrad extends Optimizer {
   readonly eps: number;
 
   constructor(slab: ParamSlab, options: AdagradOptions = {}) {
-    const o = optionsObject('Adagrad options', options);
+    const o = optionsObject('Adagrad options', options, false, [
+      'lr',
+      'lrDecay',
+      'weightDecay',
+      'initialAccumulatorValue',
+      'eps',
+    ]);
     const lrDecay = nonNegative('lrDecay', o.lrDecay ?? 0);
     const weightDecay = nonNegative('weightDecay', o.weightDecay ?? 0);
     const eps = positive('eps', o.eps ?? 1e-10);
@@ -302,7 +317,14 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   constructor(slab: ParamSlab, options: RMSpropOptions = {}) {
-    const o = optionsObject('RMSprop options', options);
+    const o = optionsObject('RMSprop options', options, false, [
+      'lr',
+      'alpha',
+      'eps',
+      'weightDecay',
+      'momentum',
+      'centered',
+    ]);
     const alpha = unitInterval('alpha', o.alpha ?? 0.99);
     const eps = positive('eps', o.eps ?? 1e-8);
     const weightDecay = nonNegative('weightDecay', o.weightDecay ?? 0);
@@ -331,6 +353,7 @@ export class RMSprop extends Optimizer {
       s.size,
       this.lr,
       this.alpha,
+      1 - this.alpha,
       this.eps,
       this.weightDecay,
       this.momentum,

@@ -70,7 +70,7 @@ export class StepLR extends LRSchedule {
   readonly gamma: number;
 
   constructor(optimizer: HasLearningRate, options: { stepSize: number; gamma?: number }) {
-    const o = optionsObject('StepLR options ({ stepSize, gamma })', options, true);
+    const o = optionsObject('StepLR options ({ stepSize, gamma })', options, true, ['stepSize', 'gamma']);
     const stepSize = positiveInteger('stepSize', o.stepSize);
     const gamma = positive('gamma', o.gamma ?? 0.1);
     super(optimizer);
@@ -93,7 +93,10 @@ export class ExponentialLR extends LRSchedule {
   readonly gamma: number;
 
   constructor(optimizer: HasLearningRate, options: { gamma: number }) {
-    const gamma = positive('gamma', optionsObject('ExponentialLR options ({ gamma })', options, true).gamma);
+    const gamma = positive(
+      'gamma',
+      optionsObject('ExponentialLR options ({ gamma })', options, true, ['gamma']).gamma,
+    );
     super(optimizer);
     this.gamma = gamma;
     this.start();
@@ -114,7 +117,10 @@ export class CosineAnnealingLR extends LRSchedule {
   readonly etaMin: number;
 
   constructor(optimizer: HasLearningRate, options: { tMax: number; etaMin?: number }) {
-    const o = optionsObject('CosineAnnealingLR options ({ tMax, etaMin })', options, true);
+    const o = optionsObject('CosineAnnealingLR options ({ tMax, etaMin })', options, true, [
+      'tMax',
+      'etaMin',
+    ]);
     const tMax = positiveInteger('tMax', o.tMax);
     const etaMin = nonNegative('etaMin', o.etaMin ?? 0);
     super(optimizer);
@@ -142,7 +148,11 @@ export class LinearWarmup extends LRSchedule {
     optimizer: HasLearningRate,
     options: { startFactor?: number; endFactor?: number; totalIters?: number },
   ) {
-    const o = optionsObject('LinearWarmup options', options);
+    const o = optionsObject('LinearWarmup options', options, false, [
+      'startFactor',
+      'endFactor',
+      'totalIters',
+    ]);
     const startFactor = positive('startFactor', o.startFactor ?? 1 / 3);
     const endFactor = positive('endFactor', o.endFactor ?? 1);
     const totalIters = positiveInteger('totalIters', o.totalIters ?? 5);
@@ -188,7 +198,16 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
 
   constructor(optimizer: HasLearningRate, options: PlateauOptions = {}) {
-    const given = optionsObject('ReduceLROnPlateau options', options);
+    const given = optionsObject('ReduceLROnPlateau options', options, false, [
+      'mode',
+      'factor',
+      'patience',
+      'threshold',
+      'thresholdMode',
+      'cooldown',
+      'minLr',
+      'eps',
+    ]);
     const o: Required<PlateauOptions> = {
       mode: given.mode ?? 'min',
       factor: given.factor ?? 0.1,

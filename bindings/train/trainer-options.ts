@@ -4,6 +4,7 @@
 
 import { describe, ValueError } from '../errors.ts';
 import type { ParamSlab } from '../model/slab.ts';
+import { knownKeys } from '../options.ts';
 import { positive } from './check.ts';
 import {
   Adagrad,
@@ -68,19 +69,21 @@ export function makeOptimizer(slab: ParamSlab, spec: OptimizerSpec | Optimizer |
   if (o === null || typeof o !== 'object') {
     throw new ValueError(`optimizer must be a name, { kind, lr, … } or an Optimizer but got ${describe(o)}`);
   }
+  // The spec's own options without its kind, so each optimizer refuses a key it does not know.
+  const { kind: _kind, ...rest } = o as { kind: unknown };
   switch (o.kind) {
     case 'sgd':
       if ((o as SGDOptions).lr === undefined)
         throw new ValueError('optimizer sgd needs lr (torch has no default)');
-      return new SGD(slab, o as SGDOptions);
+      return new SGD(slab, rest as SGDOptions);
     case 'adam':
-      return new Adam(slab, o as AdamOptions);
+      return new Adam(slab, rest as AdamOptions);
     case 'adamw':
-      return new AdamW(slab, o as AdamOptions);
+      return new AdamW(slab, rest as AdamOptions);
     case 'adagrad':
-      return new Adagrad(slab, o as AdagradOptions);
+      return new Adagrad(slab, rest as AdagradOptions);
     case 'rmsprop':
-      return new RMSprop(slab, o as RMSpropOptions);
+      return new RMSprop(slab, rest as RMSpropOptions);
     default:
       throw new ValueError(
         `optimizer kind must be sgd, adam, adamw, adagrad or rmsprop but got ${describe((o as { kind: unknown }).kind)}`,
@@ -101,17 +104,18 @@ export function makeSchedule(
   if (spec === null || typeof spec !== 'object') {
     throw new ValueError(`schedule must be { kind, … } or a schedule but got ${describe(spec)}`);
   }
+  const { kind: _kind, ...rest } = spec as { kind: unknown };
   switch (spec.kind) {
     case 'step':
-      return new StepLR(optimizer, spec);
+      return new StepLR(optimizer, rest as Omit<typeof spec, 'kind'>);
     case 'exponential':
-      return new ExponentialLR(optimizer, spec);
+      return new ExponentialLR(optimizer, rest as Omit<typeof spec, 'kind'>);
     case 'cosine':
-      return new CosineAnnealingLR(optimizer, spec);
+      return new CosineAnnealingLR(optimizer, rest as Omit<typeof spec, 'kind'>);
     case 'warmup':
-      return new LinearWarmup(optimizer, spec);
+      return new LinearWarmup(optimizer, rest as Omit<typeof spec, 'kind'>);
     case 'plateau':
-      return new ReduceLROnPlateau(optimizer, spec);
+      return new ReduceLROnPlateau(optimizer, rest as Omit<typeof spec, 'kind'>);
     default:
       throw new ValueError(
         `schedule kind must be step, exponential, cosine, warmup or plateau but got ${describe((spec as { kind: unknown }).kind)}`,
@@ -121,9 +125,10 @@ export function makeSchedule(
 
 export function checkClip(clip: ClipOptions | undefined): ClipOptions {
   if (clip === undefined) return {};
-  if (clip === null || typeof clip !== 'object') {
+  if (clip === null || typeof clip !== 'object' || Array.isArray(clip)) {
     throw new ValueError(`clip must be { norm?, value? } but got ${describe(clip)}`);
   }
+  knownKeys('clip', clip, ['norm', 'value']);
   if (clip.norm !== undefined) positive('clip.norm', clip.norm);
   if (clip.value !== undefined) positive('clip.value', clip.value);
   return { ...clip };

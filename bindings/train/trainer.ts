@@ -6,11 +6,12 @@
 
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
+import type { LoadOptions } from '../io/load-options.ts';
 import { checkSavedModel } from '../io/model-save.ts';
 import type { Seq2Seq } from '../model/seq2seq.ts';
 import type { InputShape, ModelInputs } from '../model/sequence-input.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
-import { optionsObject } from '../options.ts';
+import { knownKeys, optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
 import type { History } from './callbacks.ts';
 import { applyCheckpoint, encodeCheckpoint } from './checkpoint.ts';
@@ -89,6 +90,8 @@ export interface StageMode extends StepOptions {
   lossFrom?: number;
 }
 
+const TRAINER_KEYS = ['loss', 'optimizer', 'schedule', 'scheduleStep', 'clip', 'seed'];
+
 export class Trainer {
   readonly model: TrainableModel;
   readonly loss: Loss;
@@ -112,9 +115,10 @@ export class Trainer {
   readonly #guard: UpdateGuard;
 
   constructor(model: TrainableModel, options: TrainerOptions) {
-    if (options === null || typeof options !== 'object') {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw new ValueError(`Trainer options must be { loss, optimizer?, … } but got ${describe(options)}`);
     }
+    knownKeys('Trainer options', options, TRAINER_KEYS);
     this.model = checkSavedModel(model);
     const seed = options.seed ?? model.config.seed;
     if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
@@ -125,12 +129,29 @@ export class Trainer {
       throw new ValueError(`scheduleStep must be 'epoch' or 'step' but got ${describe(scheduleStep)}`);
     }
     this.scheduleStep = scheduleStep;
-    this.loss = new Loss(model.rt, options.loss);
-    this.optimizer = makeOptimizer(model.slab, options.optimizer);
-    this.#guard = new UpdateGuard(model.slab, this.optimizer);
+    // The loss, optimizer and guard allocate: a part refusing its options frees those made before it (an
+    // Optimizer passed in is the caller's and stays).
+    const loss = new Loss(model.rt, options.loss);
+    let optimizer: Optimizer | undefined;
+    let guard: UpdateGuard | undefined;
+    let lr = 0;
+    try {
+      optimizer = makeOptimizer(model.slab, options.optimizer);
+      // The rate before a schedule sets its first value: what the spec records.
+      lr = optimizer.lr;
+      guard = new UpdateGuard(model.slab, optimizer);
+      this.schedule = makeSchedule(optimizer, options.schedule);
+      if (this.schedule instanceof ReduceLROnPlateau && scheduleStep === 'step') {
+        throw new ValueError("a plateau schedule steps on an epoch's loss; use scheduleStep 'epoch'");
+      }
+    } catch (error) {
+      guard?.dispose();
+      if (optimizer !== options.optimizer) optimizer?.dispose();
+      loss.dispose();
+      throw error;
+    }
+    [this.loss, this.optimizer, this.#guard] = [loss, optimizer, guard];
     if (options.seed !== undefined) model.dropout.reseed(seed);
-    const lr = this.optimizer.lr;
-    this.schedule = makeSchedule(this.optimizer, options.schedule);
     this.spec = {
       loss: describeLoss(this.loss.config),
       optimizer: describeOptimizer(this.optimizer, lr),
@@ -139,14 +160,11 @@ export class Trainer {
       seed,
       ...(this.schedule ? { schedule: describeSchedule(this.schedule) } : {}),
     };
-    if (this.schedule instanceof ReduceLROnPlateau && scheduleStep === 'step') {
-      throw new ValueError("a plateau schedule steps on an epoch's loss; use scheduleStep 'epoch'");
-    }
   }
 
   /** One training step: forward, loss, BPTT, NaN/Inf guard, clipping, optimizer update. Returns the loss. */
   step(batch: TrainBatch, options: StepOptions = {}): number {
-    const { stateful } = optionsObject('step options', options);
+    const { stateful } = optionsObject('step options', options, false, ['stateful']);
     const staged = this.stage(batch, { training: true, stateful });
     const loss = this.update(staged);
     if (staged.stateful) (this.model as SequenceModel).keepState();
@@ -171,7 +189,7 @@ export class Trainer {
    * (checked finite). For custom loops such as gradient accumulation; returns the loss.
    */
   computeGradients(batch: TrainBatch, options: StepOptions = {}): number {
-    const { stateful } = optionsObject('computeGradients options', options);
+    const { stateful } = optionsObject('computeGradients options', options, false, ['stateful']);
     const staged = this.stage(batch, { training: true, stateful });
     const loss = this.#gradients(staged);
     if (staged.stateful) (this.model as SequenceModel).keepState();
@@ -255,9 +273,12 @@ export class Trainer {
     return encodeCheckpoint(this, this.spec, extra);
   }
 
-  /** Continues from a checkpoint of a trainer with the same model and options; checks it all before any change. */
-  restore(bytes: Uint8Array | ArrayBuffer): void {
-    applyCheckpoint(this, bytes);
+  /**
+   * Continues from a checkpoint of a trainer with the same model and options; checks it all before any change
+   * (`options.maxAbsWeight` bounds the file's weights, default 1e6).
+   */
+  restore(bytes: Uint8Array | ArrayBuffer, options?: LoadOptions): void {
+    applyCheckpoint(this, bytes, options);
   }
 
   /** Returns the loss's and optimizer's memory to the arena (the model is the caller's). */

@@ -1,14 +1,18 @@
 // The fuzz corpus: case i of seed s is a pure function of (s, i), so any failing case is reproduced alone with
 // `npm run fuzz -- --seed s --case i`. A case is a fresh valid base file (bases.ts) with one to three mutations
-// stacked on it (byte, header or manifest level), an unmutated base (which must load), or a file from scratch.
+// stacked on it (byte, header, manifest, or section level — a hostile value, key or nesting anywhere in the
+// manifest or a checkpoint's training state), an unmutated base (which must load), or a file from scratch.
 
 import { MANIFEST_KEY } from '../../bindings/io/manifest.ts';
 import { Random } from '../../bindings/random.ts';
+import { TRAINING_KEY } from '../../bindings/train/training-state.ts';
 import { type Base, type BaseSource, LAYER_FILES, type OtherDtype, withDtype } from './bases.ts';
 import { parseHeader, splitFile } from './bytes.ts';
 import { BYTE_MUTATORS, pick, SCRATCH } from './mutate-bytes.ts';
 import { HEADER_MUTATORS, mutateHeader } from './mutate-header.ts';
 import { MANIFEST_MUTATORS, mutateManifest } from './mutate-manifest.ts';
+import { mutateSection, SECTION_MUTATORS } from './mutate-section.ts';
+import { STATE_MUTATORS } from './mutate-state.ts';
 
 /** The seed kept in the repo: CI's short run and the full script both start from it. */
 export const FUZZ_SEED = 8;
@@ -57,17 +61,27 @@ export function fuzzCase(seed: number, index: number, source: BaseSource = LAYER
 
 function mutateOnce(rng: Random, bytes: Uint8Array, other: Uint8Array): { bytes: Uint8Array; step: string } {
   const level = rng.next();
-  if (level < 0.45) {
+  if (level < 0.35) {
     const name = pick(rng, HEADER);
     const out = mutateHeader(rng, bytes, HEADER_MUTATORS[name]);
     if (out !== null) return { bytes: out, step: `header:${name}` };
-  } else if (level < 0.8) {
+  } else if (level < 0.6) {
     const name = pick(rng, MANIFEST);
     const otherManifest = manifestText(other);
     const out = mutateHeader(rng, bytes, (r, h, data) =>
       mutateManifest(r, h, data, MANIFEST_MUTATORS[name], otherManifest),
     );
     if (out !== null) return { bytes: out, step: `manifest:${name}` };
+  } else if (level < 0.85) {
+    // A checkpoint's training state half the time, when the file has one; its own field mutators too.
+    const state = rng.next() < 0.5;
+    const [key, family, mutators] =
+      state && rng.next() < 0.5
+        ? [TRAINING_KEY, 'state', STATE_MUTATORS]
+        : [state ? TRAINING_KEY : MANIFEST_KEY, state ? 'stateSection' : 'section', SECTION_MUTATORS];
+    const name = pick(rng, Object.keys(mutators));
+    const out = mutateHeader(rng, bytes, (r, h, data) => mutateSection(r, h, data, key, mutators[name]));
+    if (out !== null) return { bytes: out, step: `${family}:${name}` };
   }
   // Byte mutations apply to anything, including a file an earlier step already broke.
   const name = pick(rng, BYTE);

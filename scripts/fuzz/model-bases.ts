@@ -10,7 +10,7 @@ import { pick } from './mutate-bytes.ts';
 
 const size = (rng: Random, max: number) => 1 + rng.int(max);
 
-function randomModelOptions(rng: Random): SequenceModelOptions {
+export function randomModelOptions(rng: Random): SequenceModelOptions {
   const vocab = 2 + rng.int(7);
   const input = pick(rng, [
     { tokens: vocab },

@@ -130,7 +130,8 @@ export const HEADER_MUTATORS: Record<string, HeaderMutator> = {
       `${name} `,
     ]);
     if (to === name || Object.hasOwn(h, to)) return null;
-    h[to] = h[name];
+    // defineProperty: assigning h.__proto__ would set the prototype, and the tensor would vanish from the text.
+    Object.defineProperty(h, to, { value: h[name], enumerable: true, writable: true, configurable: true });
     delete h[name];
     return join(h, data);
   },
@@ -183,14 +184,31 @@ export const HEADER_MUTATORS: Record<string, HeaderMutator> = {
   },
   /** Huge JSON: a multi-megabyte metadata string, or tens of thousands of empty tensors. */
   hugeJson(rng, h, data) {
-    if (rng.next() < 0.5) {
+    const roll = rng.next();
+    if (roll < 0.4) {
       h.__metadata__ = { ...h.__metadata__, blob: 'z'.repeat(1 << (17 + rng.int(5))) };
+    } else if (roll < 0.55) {
+      // Past the metadata limit; a million keys took seconds to parse (load-hardening.test.ts times that).
+      const meta: Record<string, string> = { ...h.__metadata__ } as Record<string, string>;
+      for (let i = 0, n = 1100 * (1 + rng.int(10)); i < n; i++) meta[`k${i}`] = '';
+      h.__metadata__ = meta;
     } else {
       for (let i = 0, n = 1000 * (1 + rng.int(16)); i < n; i++) {
         h[`empty.${i}`] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] };
       }
     }
     return join(h, data);
+  },
+  /** A well-formed extra tensor named "__proto__" (an own key of the header; 4 bytes of data appended). */
+  protoTensor(_rng, h, data) {
+    const end = data.length;
+    const out = new Uint8Array(end + 4);
+    out.set(data);
+    const entry = JSON.stringify({ dtype: 'F32', shape: [1], data_offsets: [end, end + 4] });
+    return joinFile(
+      JSON.stringify(h).replace(/^\{/, () => `{"__proto__":${entry},`),
+      out,
+    );
   },
   nonFiniteWeight(rng, h, data) {
     const name = randomTensor(rng, h);
@@ -199,7 +217,8 @@ export const HEADER_MUTATORS: Record<string, HeaderMutator> = {
     if (end === begin) return null;
     const out = data.slice();
     const at = begin + 4 * rng.int((end - begin) / 4);
-    // Mostly NaN/Inf (a FormatError); sometimes −0 or a subnormal, which are finite and must load.
+    // Mostly NaN/Inf (a FormatError); sometimes −0 or a subnormal, which are finite and must load, or
+    // 3.4e38, finite but past the weight bound (a FormatError unless the loader is told maxAbsWeight: Infinity).
     const value = rng.next() < 0.8 ? pick(rng, NON_FINITE) : pick(rng, [-0, 1e-45, 3.4e38]);
     new DataView(out.buffer).setFloat32(at, value, true);
     return join(h, out);

@@ -29,6 +29,9 @@ const HOSTILE: unknown[] = [
   {},
   [1],
   { a: 1 },
+  // Objects a message would convert: their toString and valueOf are not functions.
+  { toString: 1, valueOf: 1 },
+  { constructor: { name: { toString: 1 } } },
 ];
 const LARGE_COUNTS = [1e3, 1e5, 1e7, 1e9, 2 ** 40];
 const KINDS: unknown[] = [
@@ -45,6 +48,34 @@ const KINDS: unknown[] = [
 ];
 const TRICKY_KINDS: unknown[] = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'rnn', 'Dense '];
 
+const CONVERTIBLE: unknown[] = [
+  { toString: 1, valueOf: 1 },
+  { toString: {}, valueOf: [] },
+  { constructor: { name: { toString: 1 } } },
+  [{ toString: 1, valueOf: 1 }],
+];
+
+interface Leaf {
+  parent: Record<string | number, unknown>;
+  key: string | number;
+}
+
+/** Every value inside the manifest's objects and arrays (arrays sampled), as (parent, key) to overwrite. */
+function leavesOf(root: Json): Leaf[] {
+  const out: Leaf[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0 && out.length < 2000) {
+    const v = stack.pop() as Record<string | number, unknown>;
+    const keys = Array.isArray(v) ? v.slice(0, 20).map((_, i) => i) : Object.keys(v);
+    for (const key of keys) {
+      out.push({ parent: v, key });
+      const x = v[key];
+      if (x !== null && typeof x === 'object') stack.push(x);
+    }
+  }
+  return out;
+}
+
 const optionsOf = (m: Json) => (m.architecture as { options: Json }).options;
 
 export const MANIFEST_MUTATORS: Record<string, ManifestMutator> = {
@@ -59,6 +90,7 @@ export const MANIFEST_MUTATORS: Record<string, ManifestMutator> = {
       'init',
       'nonlinearity',
       'unknownOption',
+      'hiddenSzie',
     ];
     options[pick(rng, [...keys, ...extra])] = pick(rng, HOSTILE);
     return m;
@@ -90,6 +122,9 @@ export const MANIFEST_MUTATORS: Record<string, ManifestMutator> = {
       { input: 'he' },
       { forgetBias: 1 },
       { forgetBias: 'x' },
+      { recurrent: { toString: 1, valueOf: 1 } },
+      { input: ['xavier'] },
+      { recurrent: 'orthogonal', bogus: 1 },
       'orthogonal',
       null,
     ]);
@@ -143,6 +178,26 @@ export const MANIFEST_MUTATORS: Record<string, ManifestMutator> = {
       nested(pick(rng, [100, 10_000, 100_000]), rng.next() < 0.5),
       json.replace('"extra":', `"extra":{"deep":${nested(50_000, false)}},"extra2":`),
     ]);
+  },
+  /** A value a careless message would convert (toString/valueOf not functions) at any path of the manifest. */
+  convertible(rng, m) {
+    const node = pick(rng, leavesOf(m));
+    if (node === undefined) return null;
+    node.parent[node.key] = pick(rng, CONVERTIBLE);
+    return m;
+  },
+  /** An option or extra nested 100,000 deep (a reader that recurses overflows its stack). */
+  deepValue(rng, m) {
+    const node = pick(rng, leavesOf(m));
+    if (node === undefined) return null;
+    node.parent[node.key] = '__DEEP__';
+    const deep = nested(100_000, rng.next() < 0.5);
+    return JSON.stringify(m).replace('"__DEEP__"', () => deep);
+  },
+  /** A tensor named "__proto__" in the manifest's list (an own key: JSON text, not an assignment). */
+  protoTensor(_rng, m) {
+    const text = JSON.stringify(m);
+    return text.replace('"tensors":{', () => '"tensors":{"__proto__":[1],');
   },
   hugeExtra(rng, m) {
     m.extra = { vocabulary: Array.from({ length: 1000 * (1 + rng.int(50)) }, (_, i) => `w${i}`) };

@@ -6,7 +6,7 @@
 import { WasmRnnError } from '../../../bindings/errors.ts';
 import { Random } from '../../../bindings/random.ts';
 import type { Runtime } from '../../../bindings/runtime/runtime.ts';
-import { changedKey, nearMiss, pick, pool } from './values.ts';
+import { changedKey, misspelled, nearMiss, pick, pool } from './values.ts';
 
 export interface Arg {
   readonly name: string;
@@ -128,9 +128,19 @@ async function runTrial(surf: Surface, rt: Runtime, rng: Random, trial: number, 
   let refused = false;
   const usedBeforeCall = rt.arena.usedBytes;
   const t0 = performance.now();
+  // An options object whose key was misspelled (the value kept): the call must refuse it, naming the key meant.
+  const typo = args.flatMap((a, i) => {
+    const wrong = values[i];
+    const key = changedKey(a.value, wrong);
+    if (key === undefined || wrong === null || typeof wrong !== 'object') return [];
+    const meant = Object.keys(a.value as object).find((k) => misspelled(k) === key);
+    return meant !== undefined && !Object.hasOwn(wrong, meant) ? [{ key, meant }] : [];
+  })[0];
   try {
     await surf.call(ctx, values);
     report.accepted++;
+    if (typo)
+      fail(shown, `the misspelled option ${typo.key} (for ${typo.meant}) was accepted without a word`);
   } catch (error) {
     refused = true;
     const name = (error as Error)?.constructor?.name ?? typeof error;
@@ -138,6 +148,8 @@ async function runTrial(surf: Surface, rt: Runtime, rng: Random, trial: number, 
     report.refusedBySurface[surf.name] = (report.refusedBySurface[surf.name] ?? 0) + 1;
     const message = (error as Error)?.message ?? String(error);
     if (!(error instanceof WasmRnnError)) fail(shown, `raw ${name}: ${message}`);
+    else if (typo && !message.includes(typo.key))
+      fail(shown, `the misspelled option ${typo.key} was refused without being named: ${message}`);
     else if (trial === 0) fail(shown, `the valid call was refused: ${message}`);
     else if (!expected.some((word) => message.includes(word))) {
       fail(shown, `${name} does not name ${[...new Set(expected)].join(' or ')}: ${message}`);

@@ -47,7 +47,18 @@ export function pool(): unknown[] {
     { data: [1, 2], shape: [2] },
     { length: 3 },
     new Map(),
+    // Objects whose toString and valueOf are not functions: a message that converts them throws a TypeError.
+    { toString: 1, valueOf: 1 },
+    Object.assign(Object.create(null), { toString: 'x' }),
   ];
+}
+
+/** `key` with two neighbouring letters swapped (`hiddenSize` → `hiddneSize`): a typo, not a new name. */
+export function misspelled(key: string): string | undefined {
+  if (key.length < 5) return undefined;
+  const i = 1 + ((key.length * 7) % (key.length - 2));
+  const out = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
+  return out === key ? undefined : out;
 }
 
 const numberNeighbours = (v: number): number[] => [
@@ -126,6 +137,14 @@ function objectNearMiss(rng: Random, valid: Record<string, unknown>): unknown {
   const keys = Object.keys(valid);
   const copy: Record<string, unknown> = { ...valid };
   const roll = rng.next();
+  const typo = keys.length > 0 ? misspelled(pick(rng, keys)) : undefined;
+  if (typo !== undefined && roll < 0.15) {
+    // A key misspelled (value kept): an options object must refuse it and name the key it meant.
+    const key = keys.find((k) => misspelled(k) === typo) as string;
+    const renamed: Record<string, unknown> = {};
+    for (const k of keys) renamed[k === key ? typo : k] = valid[k];
+    return renamed;
+  }
   if (keys.length > 0 && roll < 0.6) {
     const key = pick(rng, keys);
     copy[key] = rng.next() < 0.5 ? nearMiss(rng, valid[key]) : pick(rng, pool());
