@@ -216,6 +216,55 @@ describe('old files and fallbacks', () => {
     f.dispose();
   });
 
+  it('a forecaster file with state fit could not produce is refused by field, its network freed', async () => {
+    const y = series('uk_gas');
+    const f = await Forecaster.fit(y, { runtime: rt, season: 4, horizon: 4, seed: 0, epochs: 2 });
+    const bytes = f.save();
+    f.dispose();
+    /** The forecaster state as the file holds it (JSON), the fields these cases change. */
+    type State = {
+      layout: Record<string, unknown>;
+      scaler: Record<string, unknown>;
+      tail: unknown[];
+      [field: string]: unknown;
+    };
+    /** The file with its forecaster state changed by `edit` (the manifest is JSON inside the safetensors header). */
+    const tampered = (edit: (state: State) => void) => {
+      const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+      const manifest = JSON.parse(header.__metadata__['wasm_rnn.manifest']);
+      edit(manifest.extra ?? manifest);
+      header.__metadata__['wasm_rnn.manifest'] = JSON.stringify(manifest);
+      const text = new TextEncoder().encode(JSON.stringify(header));
+      const out = new Uint8Array(8 + text.length + bytes.length - 8 - n);
+      new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
+      out.set(text, 8);
+      out.set(bytes.subarray(8 + n), 8 + text.length);
+      return out;
+    };
+    Forecaster.load(
+      rt,
+      tampered(() => {}),
+    ).dispose();
+    const before = rt.memory.buffer.byteLength;
+    const cases: [(s: State) => void, RegExp][] = [
+      [(s) => (s.layout.horizon = 1e9), /layout\.horizon must be an integer in 1\.\.100000/],
+      [
+        (s) => (s.layout.targetColumns = [5]),
+        /layout\.targetColumns must be distinct column indices below 1/,
+      ],
+      [(s) => (s.scaler.scale = [1e300]), /scaler must be an offset and a scale per column/],
+      [(s) => (s.tail[0] = null), /tail must be 24 finite values/],
+      [(s) => (s.strategy = 'beam'), /strategy must be 'recursive' or 'direct'/],
+      [(s) => (s.season = 0), /season must be an integer/],
+      [(s) => (s.split = { train: 2 }), /split must be fractions or row counts/],
+    ];
+    for (let round = 0; round < 20; round++) {
+      for (const [edit, message] of cases) expect(() => Forecaster.load(rt, tampered(edit))).toThrow(message);
+    }
+    expect(rt.memory.buffer.byteLength).toBe(before);
+  });
+
   it('a short series gets a shorter lookback and says so; an empty one is refused by name', async () => {
     const short = Float32Array.from({ length: 30 }, (_, t) => t + Math.sin(t));
     const f = await Forecaster.fit(short, { runtime: rt, horizon: 3, season: 4 });

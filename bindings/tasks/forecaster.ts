@@ -6,7 +6,6 @@
 // exponential smoothing); the mean of the winners, refitted on every row, is the forecast (forecast-ensemble.ts).
 
 import { asMatrix, positiveInt, type SeriesInput } from '../data/args.ts';
-import type { ScalerJSON } from '../data/scalers.ts';
 import type { SplitRanges, SplitSpec } from '../data/split.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
@@ -23,8 +22,9 @@ import {
   scalerFor,
   splitSeries,
 } from './forecast-data.ts';
-import { type EnsembleJSON, ForecastEnsemble, type FutureInputs } from './forecast-ensemble.ts';
+import { ForecastEnsemble, type FutureInputs } from './forecast-ensemble.ts';
 import { futureInputs, intervalCoverage, intervalLevels, withIntervals } from './forecast-requests.ts';
+import { checkSavedState, type SavedState } from './forecaster-file.ts';
 import type {
   ForecastEvaluateOptions,
   ForecastEvaluation,
@@ -45,22 +45,6 @@ import {
   seasonalNaiveMethod,
   walkForward,
 } from './walk-forward.ts';
-
-interface SavedState {
-  layout: SeriesLayout;
-  strategy: ForecastStrategy;
-  season: number;
-  scaler: ScalerJSON;
-  split: SplitSpec;
-  /** The last `lookback` rows of the fitted series (filled, data units) and their observed flags. */
-  tail: number[];
-  tailObserved: number[];
-  /** The same rows as the network reads them (scaled, with the mask channel). */
-  tailInputs: number[];
-  /** Absent in files written before the ensemble: those forecast with the network alone. */
-  ensemble?: EnsembleJSON;
-  notes?: string[];
-}
 
 const TASK = 'forecast';
 
@@ -407,18 +391,11 @@ export class Forecaster {
   static load(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Forecaster {
     const { model, extra } = loadTask(rt, bytes, TASK, 'a forecasting model');
     try {
-      const s = extra as unknown as SavedState;
+      const s = checkSavedState(extra);
       const scaler = restoreScaler(s.scaler);
       const rows = s.layout.lookback;
       const F = s.layout.columns;
       const W = s.layout.mask ? 2 * F : F;
-      if (
-        s.tail?.length !== rows * F ||
-        s.tailInputs?.length !== rows * W ||
-        s.tailObserved?.length !== rows * F
-      ) {
-        throw new DataError(`model file: the saved last rows do not match lookback ${rows} × ${F} columns`);
-      }
       const tail: PreparedSeries = {
         filled: { data: Float32Array.from(s.tail), rows, cols: F },
         observed: Float32Array.from(s.tailObserved),
