@@ -47,6 +47,14 @@ export function restoreScaler(json: ScalerJSON): StandardScaler | MinMaxScaler {
   return json?.kind === 'minmax' ? MinMaxScaler.fromJSON(json) : StandardScaler.fromJSON(json);
 }
 
+/** Column `c` of a row-major matrix, in float64: what the statistical models read. */
+export function columnOf(
+  m: { data: ArrayLike<number>; rows: number; cols: number },
+  c: number,
+): Float64Array {
+  return Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
+}
+
 /** Rows by split, checked to give the lookback and horizon room in train and test. */
 export function splitSeries(rows: number, fractions: SplitSpec, layout: SeriesLayout): SplitRanges {
   const ranges = splitRanges(rows, fractions);

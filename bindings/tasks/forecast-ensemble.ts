@@ -6,6 +6,7 @@
 import type { Matrix } from '../data/args.ts';
 import { DataError, describe } from '../errors.ts';
 import { atOrigins, changesLevel, concat, earlierErrors } from './ensemble-errors.ts';
+import { columnOf } from './forecast-data.ts';
 import { fitCandidates, refit, restoreModel } from './stats/candidates.ts';
 import { chooseCombination } from './stats/combination.ts';
 import { fitIntervals, halfWidth, type IntervalModel } from './stats/intervals.ts';
@@ -91,10 +92,12 @@ export class ForecastEnsemble {
     const network = origins.length > 0 ? input.network(origins, horizon) : undefined;
     if (origins.length === 0)
       notes.push('no validation rows: the ensemble could not be chosen on validation');
+    // The row each [origin, lead] entry of a validation matrix forecasts.
+    const rowAt = (k: number) => origins[Math.floor(k / horizon)] + (k % horizon);
     const inputs = inputsOf(filled, input.knownInputs);
     const count = input.knownInputs.length;
     const columns = targetColumns.map((c, j) => {
-      const y = column(filled, c);
+      const y = columnOf(filled, c);
       // With known inputs the members model what the regression leaves, and forecasts add it back.
       const trainReg = count > 0 ? fitRegression(y, inputs, count, trainEnd) : undefined;
       const base = trainReg ? residuals(y, trainReg, inputs) : y;
@@ -102,9 +105,7 @@ export class ForecastEnsemble {
       const stats = input.statistical ? fitCandidates(train, { season: input.season, lags: input.lags }) : [];
       const forecasts = stats.map((model) => {
         const f = atOrigins(model, train.length, base, origins, horizon, fitEnd);
-        if (trainReg)
-          for (let k = 0; k < f.length; k++)
-            f[k] += regressionAt(trainReg, inputs(origins[Math.floor(k / horizon)] + (k % horizon)));
+        if (trainReg) for (let k = 0; k < f.length; k++) f[k] += regressionAt(trainReg, inputs(rowAt(k)));
         return f;
       });
       const members: Member[] = stats.map((model) => ({ kind: 'stat', model }));
@@ -112,14 +113,12 @@ export class ForecastEnsemble {
       if (network) {
         forecasts.push(
           Float64Array.from({ length: origins.length * horizon }, (_, k) =>
-            origins[Math.floor(k / horizon)] + (k % horizon) < fitEnd
-              ? network[k * targetColumns.length + j]
-              : Number.NaN,
+            rowAt(k) < fitEnd ? network[k * targetColumns.length + j] : Number.NaN,
           ),
         );
       }
       const actual = Float64Array.from({ length: origins.length * horizon }, (_, k) => {
-        const row = origins[Math.floor(k / horizon)] + (k % horizon);
+        const row = rowAt(k);
         return row < fitEnd && input.observed[row * filled.cols + c] > 0 ? y[row] : Number.NaN;
       });
       const chosen =
@@ -277,7 +276,7 @@ export class ForecastEnsemble {
     const net = this.usesNetwork ? network(netSteps) : undefined;
     this.#columns.forEach((col, j) => {
       const reg = col.regression;
-      const raw = filled ? column(filled, targetColumns[j]) : undefined;
+      const raw = filled ? columnOf(filled, targetColumns[j]) : undefined;
       const y = raw && reg && filled ? residuals(raw, reg, inputsOf(filled, this.knownInputs)) : raw;
       const stats = col.members.filter((m) => m.kind === 'stat').length;
       const hasNetwork = stats < col.members.length;
@@ -359,6 +358,3 @@ function inputsOf(m: Matrix, columns: readonly number[]): InputsAt {
 }
 
 /** One column of the filled series in float64. */
-function column(m: Matrix, c: number): Float64Array {
-  return Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
-}

@@ -6,7 +6,7 @@ import type { Matrix, SeriesInput } from '../data/args.ts';
 import { makeDataset } from '../data/dataset.ts';
 import { interpolateMissing } from '../data/missing.ts';
 import { type SplitRanges, type SplitSpec, splitRanges } from '../data/split.ts';
-import { type PreparedSeries, type SeriesLayout, trainingWindows } from './forecast-data.ts';
+import { columnOf, type PreparedSeries, type SeriesLayout, trainingWindows } from './forecast-data.ts';
 import type { ForecastMethodChoice } from './forecaster-options.ts';
 import { detectSeason } from './stats/season.ts';
 
@@ -28,7 +28,7 @@ export function exactValues(series: SeriesInput, filled: Matrix): Float64Array {
 export function seasonOf(m: Matrix, column: number, notes: string[]): number {
   if (!(Number.isInteger(column) && column >= 0 && column < m.cols)) return 1;
   const filled = interpolateMissing({ data: m.data, shape: [m.rows, m.cols] });
-  const y = Float64Array.from({ length: m.rows }, (_, r) => filled.values[r * m.cols + column]);
+  const y = columnOf({ data: filled.values, rows: m.rows, cols: m.cols }, column);
   const season = detectSeason(y);
   if (season > 1) notes.push(`season ${season} detected from the autocorrelation (pass season to set it)`);
   return season;

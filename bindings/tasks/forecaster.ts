@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { type AnomalyScores, anomalyScores } from './anomaly.ts';
 import {
+  columnOf,
   futureRowFor,
   levelPredictor,
   type PreparedSeries,
@@ -320,14 +321,16 @@ export class Forecaster {
     }
     const Ft = this.layout.targetColumns.length;
     this.layout.targetColumns.forEach((c, j) => {
-      const y = Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
-      const linear = Float64Array.from({ length: m.rows }, (_, r) => prepared.filled.data[r * m.cols + c]);
+      const y = columnOf(m, c);
+      const linear = columnOf(prepared.filled, c);
       const backward = ensemble.backward(j, linear.slice().reverse(), this.season);
       const forward = (history: Float64Array, steps: number) => {
         if (history.length < this.layout.lookback) return undefined;
         // A direct network alone cannot forecast a gap longer than its horizon: the backward side fills it.
         if (ensemble.networkOnly && this.strategy === 'direct' && steps > this.layout.horizon)
           return undefined;
+        // Only the history's length is read: the forecast starts from the prepared rows before it, where earlier
+        // gaps are filled linearly (the network reads every column of those rows), not from the model's fills.
         const origin = Int32Array.of(history.length);
         const f = this.#forecastAt(prepared, origin, steps, this.#inputsAfter(prepared, origin));
         return Float64Array.from({ length: steps }, (_, h) => f[h * Ft + j]);

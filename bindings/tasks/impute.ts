@@ -16,7 +16,8 @@ export function imputeGaps(
   const out = Float64Array.from(linear);
   for (const [from, to] of gapsOf(y)) {
     const steps = to - from;
-    // History before the gap holds the model's own fills of earlier gaps; the future after it, linear ones.
+    // The history passed holds this function's fills of earlier gaps (a side may read only its length, as the
+    // Forecaster's forward side does); the future after the gap, linear ones.
     // Each side forecasts one step past the gap, onto the observed value on the far side, and is bridged to it:
     // the miss there is spread linearly over the gap, so a trend extrapolated from one end cannot run away.
     const ahead = from > 0 ? forward(out.slice(0, from), steps + (to < y.length ? 1 : 0)) : undefined;

@@ -3,6 +3,7 @@
 // target column on the rows before the first origin and filtered over the true history at every origin — the
 // protocol of R's forecast(Arima(x, model = fit)) in data/series/anchors.R.
 
+import { columnOf } from './forecast-data.ts';
 import { fitAutoregressive } from './stats/autoregressive.ts';
 import { chooseEts } from './stats/exponential-smoothing.ts';
 import type { UnivariateModel } from './stats/model.ts';
@@ -15,9 +16,7 @@ export function statisticalBaselines(
   start: number,
   season: number,
 ): Record<string, ForecastMethod> {
-  const columns = targetColumns.map((c) =>
-    Float64Array.from({ length: series.rows }, (_, r) => series.data[r * series.cols + c]),
-  );
+  const columns = targetColumns.map((c) => columnOf(series, c));
   const lags = season > 1 ? 2 * season : 10;
   const fits = {
     ar: columns.map((y) => fitAutoregressive(y.subarray(0, start), lags)),
