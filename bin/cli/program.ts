@@ -8,6 +8,7 @@ import { evaluateCommand } from './commands/evaluate.ts';
 import { forecastCommand } from './commands/forecast.ts';
 import { generateCommand } from './commands/generate.ts';
 import { importCommand } from './commands/import.ts';
+import { infoCommand } from './commands/info.ts';
 import { trainCommand } from './commands/train.ts';
 import { describeFailure, EXIT_USAGE } from './fail.ts';
 import type { CliIO } from './io.ts';
@@ -55,6 +56,7 @@ Examples:
     forecastCommand,
     evaluateCommand,
     importCommand,
+    infoCommand,
     benchCommand,
   ])
     add(p, io);

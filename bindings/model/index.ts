@@ -19,3 +19,4 @@ export type {
 } from './sequence-config.ts';
 export type { InputShape, ModelInputs } from './sequence-input.ts';
 export { SequenceModel } from './sequence-model.ts';
+export type { Dim, LayerSummary, ModelSummary } from './summary-types.ts';

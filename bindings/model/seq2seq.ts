@@ -26,6 +26,7 @@ import {
 import { checkInputs, checkLengths, type InputShape, type ModelInputs } from './sequence-input.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 import { SlabModel } from './slab-record.ts';
+import { type ModelSummary, summarizeSeq2Seq } from './summary.ts';
 import { Workspace } from './workspace.ts';
 
 export interface Seq2SeqPass {
@@ -214,6 +215,11 @@ export class Seq2Seq extends SlabModel {
       dropout: p.dropout,
     });
     this.head.forwardRows(ws.ptr('y'), dec.outputs, Tt * B);
+  }
+
+  /** Layers, shapes, parameter counts, weight bytes and backend; String(summary) is a Keras-like table. */
+  summary(): ModelSummary {
+    return summarizeSeq2Seq(this);
   }
 
   /** Byte pointer of the logits [Tt·B, V]; a Loss writes ∂loss/∂logits over them before backward(). */

@@ -40,6 +40,7 @@ import {
 } from './sequence-input.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 import { SlabModel } from './slab-record.ts';
+import { type ModelSummary, summarizeSequenceModel } from './summary.ts';
 import { Workspace } from './workspace.ts';
 
 /** How load() prepares the next pass. */
@@ -268,6 +269,11 @@ export class SequenceModel extends SlabModel {
     }
     if (this.#expanded.length < T * B * F) this.#expanded = new Float32Array(T * B * F);
     return { data: expandVector(x, B, F, T, c.feed ?? 'every', this.#expanded), shape: [T, B, F] };
+  }
+
+  /** Layers, shapes, parameter counts, weight bytes and backend; String(summary) is a Keras-like table. */
+  summary(): ModelSummary {
+    return summarizeSequenceModel(this);
   }
 
   /** Returns every block (slab, workspaces) to the arena; the model is then unusable. */
