@@ -14,6 +14,7 @@ import { type PairData, toPairs } from './pairs.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
 import { isSeq2Seq } from './stage.ts';
 import type { Trainer } from './trainer.ts';
+import { checkSplit, splitValidation } from './validation-split.ts';
 
 export type { FitData } from './fit-data.ts';
 
@@ -28,6 +29,11 @@ export interface FitOptions {
   dropLast?: boolean;
   /** Evaluated after every epoch (valLoss, valAccuracy); a stream for a stream, pairs for a Seq2Seq. */
   validation?: FitData | TbpttStream | PairData;
+  /**
+   * Keras's validation_split: the last fraction (0 < split < 1) of the samples, before shuffling, is held out
+   * and evaluated after every epoch (valLoss). Not with `validation`, not on a stream.
+   */
+  validationSplit?: number;
   callbacks?: Callback | readonly Callback[];
   signal?: AbortSignal;
   /** Milliseconds of work between yields to the event loop (0 = after every batch). Default 10. */
@@ -61,6 +67,7 @@ const FIT_KEYS = [
   'shuffle',
   'dropLast',
   'validation',
+  'validationSplit',
   'callbacks',
   'signal',
   'yieldEveryMs',
@@ -122,7 +129,11 @@ export async function runFit(
   options: FitOptions,
 ): Promise<History> {
   const p = plan(options);
-  const source = makeSource(trainer, data, p, options.validation);
+  const split = checkSplit(options.validationSplit);
+  const parts = split === undefined ? undefined : splitValidation(data, split, options.validation);
+  const source = parts
+    ? makeSource(trainer, parts.train, p, parts.validation)
+    : makeSource(trainer, data, p, options.validation);
   p.signal?.throwIfAborted();
   const history: History = { epochs: [], stopReason: 'completed' };
   const emit = async <K extends keyof Callback>(hook: K, ...args: Parameters<NonNullable<Callback[K]>>) => {
