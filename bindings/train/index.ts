@@ -6,6 +6,14 @@ export { readTrainingState, type TrainingState } from './checkpoint.ts';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.ts';
 export type { EvaluateOptions, Evaluation } from './evaluate.ts';
 export type { CheckpointOptions, FitData, FitOptions } from './fit.ts';
+export {
+  CsvLogger,
+  type CsvLoggerOptions,
+  JsonlLogger,
+  type LogDestination,
+  type LoggerOptions,
+  type LogSink,
+} from './loggers.ts';
 export { Loss, type LossResult, lossValue } from './loss.ts';
 export type { LossConfig, LossKind, LossOptions, LossSpec, Reduction } from './loss-spec.ts';
 export type { PairData } from './pairs.ts';
