@@ -7,11 +7,12 @@
 // workspace blocks (the data stays in linear memory from the input to the loss), and a Loss reads `output`
 // and writes its gradient in place. predict() is the checked, copying convenience API.
 
-import { DataError, ShapeError, ValueError } from '../errors.ts';
+import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import { Heap } from '../kernels-ts/heap.ts';
 import { optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
+import { swapLeadingAxes, timeMajorInputs } from './batch-first.ts';
 import { CarriedState } from './carried-state.ts';
 import { Dense } from './dense.ts';
 import { DropoutStream } from './dropout.ts';
@@ -228,9 +229,19 @@ export class SequenceModel extends SlabModel {
     else this.#carried.set(state, state.h.length / (this.config.recurrent.numLayers * this.#H));
   }
 
-  /** Outputs for time-major inputs: [T, B, O] per step, else [B, O] (logits for classification losses). */
-  predict(inputs: ModelInputs, options: { lengths?: ArrayLike<number>; steps?: number } = {}): Tensor {
-    optionsObject('predict options', options, false, ['lengths', 'steps']);
+  /**
+   * Outputs for time-major inputs: [T, B, O] per step, else [B, O] (logits for classification losses). With
+   * `batchFirst`, inputs are [B, T, ...] and per-step outputs [B, T, O] (PyTorch's batch_first=True, Keras).
+   */
+  predict(
+    inputs: ModelInputs,
+    options: { lengths?: ArrayLike<number>; steps?: number; batchFirst?: boolean } = {},
+  ): Tensor {
+    optionsObject('predict options', options, false, ['lengths', 'steps', 'batchFirst']);
+    const batchFirst = options.batchFirst ?? false;
+    if (typeof batchFirst !== 'boolean') {
+      throw new ValueError(`predict: batchFirst must be a boolean but got ${describe(batchFirst)}`);
+    }
     if (this.config.input.kind === 'vector' && inputs?.shape?.length === 2) {
       if (!Number.isInteger(options.steps) || (options.steps as number) < 1) {
         throw new ValueError(
@@ -238,7 +249,7 @@ export class SequenceModel extends SlabModel {
         );
       }
       inputs = this.expand(inputs as Tensor, options.steps as number);
-    }
+    } else if (batchFirst) inputs = timeMajorInputs(this.config.input, inputs);
     const shape = this.check(inputs);
     this.load(inputs, shape, { lengths: options.lengths });
     this.forward();
@@ -246,7 +257,10 @@ export class SequenceModel extends SlabModel {
     const O = this.outputSize;
     const rows = this.outputRows(T, B);
     const data = new Float32Array(this.rt.memory.buffer, this.output, rows * O).slice();
-    return { data, shape: this.perStep ? [T, B, O] : [B, O] };
+    if (!this.perStep) return { data, shape: [B, O] };
+    return batchFirst
+      ? { data: swapLeadingAxes(data, T, B, O), shape: [B, T, O] }
+      : { data, shape: [T, B, O] };
   }
 
   /**
