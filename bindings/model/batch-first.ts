@@ -39,7 +39,7 @@ export function timeMajorInputs(
     shape.length === (ids ? 2 : 3) &&
     shape.every((d) => Number.isInteger(d) && d >= 1) &&
     (ids || shape[2] === input.size) &&
-    data.length === shape.reduce((a: number, b: number) => a * b, 1);
+    data!.length === shape.reduce((a: number, b: number) => a * b, 1);
   if (!ok) {
     const got = Array.isArray(shape) ? `${describe(data)} of shape [${shape.join(', ')}]` : describe(x);
     throw new ShapeError(`inputs with batchFirst must be ${want} but got ${got}`);

@@ -19,4 +19,5 @@ export type {
 } from './sequence-config.ts';
 export type { InputShape, ModelInputs } from './sequence-input.ts';
 export { SequenceModel } from './sequence-model.ts';
+export { SequenceStepper } from './sequence-stepper.ts';
 export type { Dim, LayerSummary, ModelSummary } from './summary-types.ts';

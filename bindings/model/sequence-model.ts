@@ -39,6 +39,7 @@ import {
   type InputShape,
   type ModelInputs,
 } from './sequence-input.ts';
+import { SequenceStepper } from './sequence-stepper.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 import { SlabModel } from './slab-record.ts';
 import { type ModelSummary, summarizeSequenceModel } from './summary.ts';
@@ -283,6 +284,16 @@ export class SequenceModel extends SlabModel {
     }
     if (this.#expanded.length < T * B * F) this.#expanded = new Float32Array(T * B * F);
     return { data: expandVector(x, B, F, T, c.feed ?? 'every', this.#expanded), shape: [T, B, F] };
+  }
+
+  /**
+   * Streaming inference of the whole model (embedding → layers → head), one step of `batchSize` rows per call,
+   * allocating nothing per step; unidirectional models with pooling 'none' or 'last'. See sequence-stepper.ts.
+   */
+  stepper(options: { batchSize?: number } = {}): SequenceStepper {
+    optionsObject('stepper options', options, false, ['batchSize']);
+    if (this.#disposed) throw new ValueError('stepper: this model was disposed');
+    return new SequenceStepper(this, options.batchSize ?? 1);
   }
 
   /** Layers, shapes, parameter counts, weight bytes and backend; String(summary) is a Keras-like table. */
