@@ -29,6 +29,16 @@ export class SequenceStepper {
   readonly #layer: Stepper;
   readonly #ws: Workspace;
   readonly #result: Float32Array;
+  /** Byte pointers, fixed for the stepper's life: blocks and parameters never move in linear memory. */
+  readonly #at: {
+    ids: number;
+    emb: number;
+    h: number;
+    y: number;
+    table: number;
+    weight: number;
+    bias: number;
+  };
   #buffer: ArrayBuffer | undefined;
   #ids = new Int32Array(0);
   #emb = new Float32Array(0);
@@ -67,6 +77,16 @@ export class SequenceStepper {
       throw error;
     }
     this.#result = new Float32Array(batchSize * c.head.outputSize);
+    const slab = model.rnn.slab;
+    this.#at = {
+      ids: ws.ptr('ids'),
+      emb: ws.ptr('emb'),
+      h: ws.ptr('h'),
+      y: ws.ptr('y'),
+      table: model.embedding ? slab.paramPtr('embedding.weight') : 0,
+      weight: slab.paramPtr('head.weight'),
+      bias: model.head.hasBias ? slab.paramPtr('head.bias') : 0,
+    };
   }
 
   /**
@@ -75,12 +95,20 @@ export class SequenceStepper {
    */
   step(x: Float32Array | Int32Array): Float32Array {
     const m = this.#model;
+    const c = m.config;
+    const k = m.rt.kernels;
+    const at = this.#at;
     const B = this.batchSize;
+    const H = c.recurrent.hiddenSize;
+    const O = c.head.outputSize;
+    // The kernels are called here on pointers fixed at construction rather than through Embedding and Dense
+    // .forwardRows, which look their parameters up by name and build a small object on every call.
     if (m.embedding) {
       this.#checkIds(x);
       this.#views();
       this.#ids.set(x);
-      m.embedding.forwardRows(this.#ws.ptr('emb'), this.#ws.ptr('ids'), B);
+      const E = c.input.dim;
+      k.gather_rows_f32(at.emb, at.table, at.ids, B, E, E);
       // The layer stepper copies its input in from this view over the embedding's output rows.
       this.#h.set(this.#layer.step(this.#emb));
     } else {
@@ -89,7 +117,8 @@ export class SequenceStepper {
       this.#views();
       this.#h.set(h);
     }
-    m.head.forwardRows(this.#ws.ptr('y'), this.#ws.ptr('h'), B);
+    k.gemm_nt_f32(at.y, at.h, at.weight, B, O, H, H, H, O, 0);
+    if (at.bias) k.bias_add_f32(at.y, at.bias, B, O, O);
     this.#result.set(this.#y);
     return this.#result;
   }
