@@ -17,6 +17,7 @@
 //   code that cannot run in Node (a Cloudflare Worker's module, a page's script) go in blocks marked not run:
 //   ```sh no-run, ```ts no-run. A run block holding one of those commands fails the test.
 // - Relative links and images must point at files the tarball carries (npm shows the README from it).
+// - A page's module also type-checks (tsc --strict) against the declarations the package ships.
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { root } from './engines.ts';
 
 const run = promisify(execFile);
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const tsc = join(root, 'node_modules', '.bin', 'tsc');
 
 /** Pages another branch adds (docs/cli.md, the CLI's message table): links to them wait for that merge. */
 const PENDING_PAGES = new Set(['docs/cli.md']);
@@ -195,4 +197,30 @@ describe('README.md and docs/*.md', () => {
     },
     170_000,
   );
+
+  it("every page's ts/js module type-checks (strict) against the package's declarations", async () => {
+    const dir = join(project, 'types');
+    const include: string[] = [];
+    for (const page of pages) {
+      const blocks = fencedBlocks(page, markdown.get(page)!);
+      if (!blocks.some((b) => b.run && (b.lang === 'ts' || b.lang === 'js'))) continue;
+      const name = `${page.replace(/[/.]/g, '_')}.ts`;
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, name), pageModule(blocks));
+      include.push(name);
+    }
+    expect(include).toContain('README_md.ts');
+    const compilerOptions = {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules', '@types')],
+    };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include }));
+    await sh(tsc, ['-p', 'tsconfig.json'], dir);
+  }, 120_000);
 });
