@@ -64,12 +64,21 @@ state.axes.loss = axesShown(loss.chart);
 // About 100 kB of Shakespeare: enough to learn words and speakers' names in a few hundred steps.
 text.value = shakespeare.slice(0, 100_000);
 $('review-count').textContent = String(reviewSets().train.length + reviewSets().heldOut.length);
-const DEFAULT_STEPS: Record<Task, string> = { text: '300', forecast: '400', sentiment: '200' };
+const DEFAULT_STEPS: Record<Task, string> = { text: '300', forecast: '400', sentiment: '100' };
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const post = (m: ToWorker) => worker.postMessage(m);
 
 for (const tab of tabs) tab.addEventListener('click', () => selectTab(tab.dataset.task as Task));
+// The tab list's keys (WAI-ARIA tabs pattern): left and right move between tabs.
+$('tab-text').parentElement!.addEventListener('keydown', (e) => {
+  const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+  const at = tabs.findIndex((t) => t.dataset.task === state.task);
+  if (step === 0 || state.state === 'training') return;
+  const next = tabs[(at + step + tabs.length) % tabs.length];
+  selectTab(next.dataset.task as Task);
+  next.focus();
+});
 
 function selectTab(task: Task): void {
   if (state.state === 'training') return;

@@ -53,7 +53,20 @@ describe('browser demo', () => {
             .map((e) => e.id),
         );
         expect(outside, `${task} at ${viewport.width} px`).toEqual([]);
+        // Buttons are big enough to hit with a finger (about 1 cm).
+        const small = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('button'))
+            .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 36)
+            .map((e) => e.id),
+        );
+        expect(small, `${task} at ${viewport.width} px`).toEqual([]);
       }
+      // The tabs follow the arrow keys, wrapping around (the last tab was clicked above).
+      await page.keyboard.press('ArrowRight');
+      expect((await demoState(page)).task).toBe('text');
+      await page.keyboard.press('ArrowLeft');
+      expect((await demoState(page)).task).toBe('sentiment');
+      expect(await page.isVisible('#review')).toBe(true);
       await page.close();
     }
   });
@@ -180,7 +193,7 @@ describe('browser demo', () => {
   it('classifies reviews it never saw, scores a typed review, and its download scores the same in Node', async () => {
     const page = await openDemo(server);
     await page.click('#tab-sentiment');
-    const s = await train(page, 200);
+    const s = await train(page, 100);
     expectLossFell(s);
     const sentiment = s.sentiment!;
     const { heldOut } = reviewSets();
