@@ -33,9 +33,9 @@ export async function trainText(
       seqLength: 48,
       batchSize: 16,
       signal,
-      onProgress: (p) => {
-        progress(p);
+      onProgress: async (p) => {
         if (p.step % every === 0 && p.step !== p.totalSteps) sample(p.step, false);
+        await progress(p);
       },
     });
   } catch (error) {

@@ -140,6 +140,35 @@ describe('browser demo', () => {
     await page.close();
   });
 
+  it('stops a long run at once, and downloads the model as it stopped', async () => {
+    const page = await openDemo(server);
+    await page.fill('#steps', '5000');
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.losses.length >= 3);
+    const t0 = Date.now();
+    await page.click('#stop');
+    await page.waitForFunction(
+      () => (window as unknown as { __demo: DemoState }).__demo.state !== 'training',
+      null,
+      { timeout: 30_000 },
+    );
+    // A step takes tens of milliseconds; the stop, the last sample and the page's update take well under 5 s.
+    const stopMs = Date.now() - t0;
+    expect(stopMs).toBeLessThan(5000);
+    const s = await demoState(page);
+    expect(s.state).toBe('done');
+    expect(await page.textContent('#status')).toMatch(/^Stopped after/);
+    // One sample, from the model as the stop left it, seeded by the steps it trained.
+    expect(s.samples).toHaveLength(1);
+    const model = TextModel.load(await nodeRuntime(s.backend), (await downloadModel(page)).bytes);
+    expect(model.stepsTrained).toBeGreaterThanOrEqual(s.steps.at(-1)!);
+    expect(model.stepsTrained).toBeLessThan(1000);
+    const again = model.generate('ROMEO:', { length: 300, temperature: 0.8, seed: model.stepsTrained });
+    model.dispose();
+    expect(again).toBe(s.samples[0]);
+    await page.close();
+  });
+
   it('forecasts the CO2 series on its dates, in its 80 % band, and its download forecasts from the CLI', async () => {
     const page = await openDemo(server);
     await page.click('#tab-forecast');
