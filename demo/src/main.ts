@@ -1,67 +1,142 @@
-// The page: reads the controls, hands the job to the worker, and draws what comes back. `window.__demo` mirrors
-// the state so the browser test can check what a person would look at.
+/// <reference types="vite/client" />
+// The page: tabs, the controls of each, the worker that trains, and what comes back. `window.__demo` mirrors the
+// state so the browser test can check what a person would look at.
 
 import shakespeare from '../../data/tinyshakespeare.txt?raw';
-import { plot } from './plot.ts';
-import type { ForecastResult, FromWorker, ToWorker } from './protocol.ts';
+import { type AxesShown, axesShown, forecastChart, lossChart } from './charts.ts';
+import { MODEL_FILES, saveFile } from './download.ts';
+import { promptProblem } from './prompt-check.ts';
+import type { ForecastResult, FromWorker, SentimentResult, Task, ToWorker } from './protocol.ts';
+import { reviewSets } from './review-split.ts';
+import { reviewWords } from './review-tokens.ts';
+import { showHeldOut, showSample, showScore } from './views.ts';
 
 interface DemoState {
   state: 'loading' | 'idle' | 'training' | 'done' | 'error';
+  task: Task;
   backend: string;
+  steps: number[];
   losses: number[];
   samples: string[];
   forecast?: ForecastResult;
+  sentiment?: SentimentResult;
+  score?: { review: string; positive: number };
+  /** Tasks with a trained model to download. */
+  trained: Task[];
+  /** What each chart's axes say. */
+  axes: { loss?: AxesShown; forecast?: AxesShown };
+  /** A message shown instead of training (the prompt check). */
+  refused?: string;
   error?: string;
   pings: number;
 }
 
-const state: DemoState = { state: 'loading', backend: '', losses: [], samples: [], pings: 0 };
+const state: DemoState = {
+  state: 'loading',
+  task: 'text',
+  backend: '',
+  steps: [],
+  losses: [],
+  samples: [],
+  trained: [],
+  axes: {},
+  pings: 0,
+};
 (window as unknown as { __demo: DemoState }).__demo = state;
 
 const $ = <E extends HTMLElement>(id: string) => document.getElementById(id) as E;
-const task = $<HTMLSelectElement>('task');
 const text = $<HTMLTextAreaElement>('text');
+const prompt = $<HTMLInputElement>('prompt');
+const steps = $<HTMLInputElement>('steps');
 const status = $('status');
-const trainButton = $<HTMLButtonElement>('train');
-const stopButton = $<HTMLButtonElement>('stop');
+const promptCheck = $('prompt-check');
+const buttons = {
+  train: $<HTMLButtonElement>('train'),
+  stop: $<HTMLButtonElement>('stop'),
+  download: $<HTMLButtonElement>('download'),
+  score: $<HTMLButtonElement>('score'),
+};
+const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('[role=tab]'));
+const loss = lossChart($('loss-chart'));
+const drawLoss = loss.draw;
+state.axes.loss = axesShown(loss.chart);
 
 // About 100 kB of Shakespeare: enough to learn words and speakers' names in a few hundred steps.
 text.value = shakespeare.slice(0, 100_000);
+$('review-count').textContent = String(reviewSets().train.length + reviewSets().heldOut.length);
+const DEFAULT_STEPS: Record<Task, string> = { text: '300', forecast: '400', sentiment: '100' };
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const post = (m: ToWorker) => worker.postMessage(m);
 
-task.addEventListener('change', () => {
-  const forecast = task.value === 'forecast';
-  $('text-options').hidden = forecast;
-  $('text-panel').hidden = forecast;
-  $('forecast-options').hidden = !forecast;
-  $('forecast-panel').hidden = !forecast;
-  $<HTMLInputElement>('steps').value = forecast ? '400' : '300';
+for (const tab of tabs) tab.addEventListener('click', () => selectTab(tab.dataset.task as Task));
+// The tab list's keys (WAI-ARIA tabs pattern): left and right move between tabs.
+$('tab-text').parentElement!.addEventListener('keydown', (e) => {
+  const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+  const at = tabs.findIndex((t) => t.dataset.task === state.task);
+  if (step === 0 || state.state === 'training') return;
+  const next = tabs[(at + step + tabs.length) % tabs.length];
+  selectTab(next.dataset.task as Task);
+  next.focus();
 });
 
-trainButton.addEventListener('click', () => {
+function selectTab(task: Task): void {
+  if (state.state === 'training') return;
+  state.task = task;
+  for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.task === task));
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>('[data-for]')))
+    el.hidden = el.dataset.for !== task;
+  steps.value = DEFAULT_STEPS[task];
+  buttons.download.disabled = !state.trained.includes(task);
+  clearLoss();
+}
+
+function clearLoss(): void {
+  state.steps = [];
   state.losses = [];
-  state.samples = [];
-  state.forecast = undefined;
-  state.error = undefined;
+  drawLoss([], []);
+  $('loss-value').textContent = '';
+}
+
+/** The prompt check, shown as the user types and enforced before training. */
+function checkPrompt(): string | undefined {
+  const problem = promptProblem(prompt.value, text.value);
+  promptCheck.hidden = problem === undefined;
+  promptCheck.textContent = problem ?? '';
+  return problem;
+}
+prompt.addEventListener('input', checkPrompt);
+text.addEventListener('change', checkPrompt);
+
+buttons.train.addEventListener('click', () => {
+  state.refused = checkPrompt();
+  if (state.task === 'text' && state.refused) {
+    status.textContent = 'Not training: fix the prompt first (see above).';
+    prompt.focus();
+    return;
+  }
+  state.refused = undefined;
+  clearLoss();
+  Object.assign(state, { samples: [], forecast: undefined, sentiment: undefined, error: undefined });
   $('sample').textContent = '';
-  const steps = Number($<HTMLInputElement>('steps').value);
-  if (task.value === 'forecast') post({ type: 'train-forecast', steps });
+  const n = Number(steps.value);
+  if (state.task === 'forecast') post({ type: 'train-forecast', steps: n });
+  else if (state.task === 'sentiment') post({ type: 'train-sentiment', steps: n });
   else {
-    post({
-      type: 'train-text',
-      text: text.value,
-      steps,
-      prompt: $<HTMLInputElement>('prompt').value,
-      temperature: Number($<HTMLInputElement>('temperature').value),
-    });
+    const temperature = Number($<HTMLInputElement>('temperature').value);
+    post({ type: 'train-text', text: text.value, steps: n, prompt: prompt.value, temperature });
   }
   setTraining(true);
   status.textContent = 'Training…';
 });
 
-stopButton.addEventListener('click', () => post({ type: 'stop' }));
+buttons.stop.addEventListener('click', () => post({ type: 'stop' }));
+buttons.download.addEventListener('click', () => post({ type: 'save', task: state.task }));
+buttons.score.addEventListener('click', () => {
+  const review = $<HTMLTextAreaElement>('review').value;
+  if (reviewWords(review).length > 0) post({ type: 'score', review });
+  else $('review-score').textContent = 'Type a review first: there are no words to score.';
+});
 
 // The ping is answered by the main thread alone: if training ran here, the answer would wait for it.
 $('ping').addEventListener('click', () => {
@@ -70,10 +145,11 @@ $('ping').addEventListener('click', () => {
 });
 
 function setTraining(on: boolean): void {
-  state.state = on ? 'training' : state.state;
-  trainButton.disabled = on;
-  stopButton.disabled = !on;
-  task.disabled = on;
+  if (on) state.state = 'training';
+  buttons.train.disabled = on;
+  buttons.stop.disabled = !on;
+  buttons.download.disabled = on || !state.trained.includes(state.task);
+  for (const tab of tabs) tab.disabled = on;
 }
 
 worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
@@ -85,25 +161,43 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       status.textContent = `Ready: kernels on ${m.backend}.`;
       break;
     case 'progress':
+      state.steps.push(m.step);
       state.losses.push(m.loss);
       $('loss-value').textContent =
         `step ${m.step}/${m.total} · loss ${m.loss.toFixed(3)} · ${Math.round(m.tokensPerSecond).toLocaleString()} tokens/s`;
-      plot($<HTMLCanvasElement>('loss-chart'), [{ values: state.losses, color: '#2563eb', label: 'loss' }], {
-        logY: true,
-      });
+      drawLoss(state.steps, state.losses);
       break;
     case 'sample':
       state.samples.push(m.text);
-      $('sample-step').textContent = `after ${m.step} steps`;
-      $('sample').textContent = m.text;
+      $('sample-step').textContent = m.final
+        ? `trained model, ${m.step} steps (best validation loss kept; seed ${m.step})`
+        : `after ${m.step} steps (seed ${m.step})`;
+      showSample($('sample'), m.prompt, m.text);
       break;
     case 'forecast':
       state.forecast = m;
-      drawForecast(m);
+      state.axes.forecast = axesShown(forecastChart($('forecast-chart'), m));
+      $('forecast-score').textContent =
+        `MAE ${m.mae.toFixed(2)} ppm vs seasonal naive ${m.baselineMae.toFixed(2)} ppm (${m.horizon}-week horizon) · ${m.method}`;
+      break;
+    case 'sentiment':
+      state.sentiment = m;
+      $('sentiment-score').textContent =
+        `accuracy ${(100 * m.accuracy).toFixed(1)} % on ${m.heldOut.length} reviews the model never saw`;
+      showHeldOut($('held-out'), m.heldOut);
+      break;
+    case 'score':
+      state.score = { review: m.review, positive: m.positive };
+      showScore($('review-score'), m.positive);
+      break;
+    case 'model':
+      saveFile(m.bytes as Uint8Array<ArrayBuffer>, MODEL_FILES[m.task]);
       break;
     case 'done':
       state.state = 'done';
+      if (!state.trained.includes(m.task)) state.trained.push(m.task);
       setTraining(false);
+      buttons.score.disabled = !state.trained.includes('sentiment');
       status.textContent = `${m.stopped ? 'Stopped' : 'Done'} after ${m.seconds.toFixed(1)} s on ${state.backend}.`;
       break;
     case 'error':
@@ -120,33 +214,3 @@ worker.addEventListener('error', (e) => {
   state.error = e.message;
   status.textContent = `The worker failed: ${e.message}`;
 });
-
-function drawForecast(m: ForecastResult): void {
-  // Show the last few years of history and the whole test span.
-  const from = Math.max(0, m.testStart - 260);
-  const history = m.series.slice(from);
-  const offset = m.testStart - from;
-  const band =
-    m.lower.length > 0
-      ? [
-          {
-            lower: m.lower,
-            upper: m.upper,
-            color: 'rgba(22, 163, 74, 0.25)',
-            label: '80 % interval',
-            start: offset,
-          },
-        ]
-      : [];
-  plot(
-    $<HTMLCanvasElement>('forecast-chart'),
-    [
-      { values: history, color: '#9ca3af', label: 'truth' },
-      { values: m.baseline, color: '#f59e0b', label: 'seasonal naive', start: offset },
-      { values: m.forecast, color: '#16a34a', label: 'forecast', start: offset, width: 2 },
-    ],
-    { marker: { x: offset, label: 'test split' }, bands: band },
-  );
-  $('forecast-score').textContent =
-    `MAE ${m.mae.toFixed(2)} ppm vs seasonal naive ${m.baselineMae.toFixed(2)} ppm (${m.horizon}-week horizon) · ${m.method}`;
-}
