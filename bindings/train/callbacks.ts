@@ -48,16 +48,13 @@ export interface Callback {
 }
 
 /**
- * Resolves on a fresh task of the event loop, so rendering and input run between batches: scheduler.yield()
- * where the engine has it, a MessageChannel round trip in browsers and workers (setTimeout is clamped to 4 ms
- * there once nested), setTimeout elsewhere.
+ * Resolves on a fresh task of the event loop, so rendering, input and a worker's incoming messages (a 'stop')
+ * run between batches: a MessageChannel round trip in browsers and workers (setTimeout is clamped to 4 ms there
+ * once nested), setTimeout elsewhere. Not scheduler.yield(): Chromium runs its continuations ahead of a
+ * worker's queued messages, so a stop posted to a training worker waited for the whole run.
  */
 export function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as {
-    scheduler?: { yield?: () => Promise<void> };
-    MessageChannel?: typeof MessageChannel;
-  };
-  if (typeof g.scheduler?.yield === 'function') return g.scheduler.yield();
+  const g = globalThis as { MessageChannel?: typeof MessageChannel };
   const isNode =
     typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
     'string';
