@@ -79,15 +79,16 @@ function flag(name: string, value: unknown): boolean {
   return value === true;
 }
 
-function gruResetAfter(value: unknown): boolean {
+/** The `gru` option's resetAfter, checked; `name` is how the caller spells the option ('gru', 'recurrent.gru'). */
+export function gruResetAfter(value: unknown, name = 'gru'): boolean {
   if (value === undefined) return true;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValueError(`gru must be an object { resetAfter? } but got ${describe(value)}`);
+    throw new ValueError(`${name} must be an object { resetAfter? } but got ${describe(value)}`);
   }
-  knownKeys('gru', value, ['resetAfter']);
+  knownKeys(name, value, ['resetAfter']);
   const r = (value as GRUCellOptions).resetAfter;
   if (r !== undefined && typeof r !== 'boolean') {
-    throw new ValueError(`gru.resetAfter must be a boolean but got ${describe(r)}`);
+    throw new ValueError(`${name}.resetAfter must be a boolean but got ${describe(r)}`);
   }
   return r !== false;
 }
