@@ -1,6 +1,6 @@
 // The layers of a TF.js / Keras Sequential model (model.json's modelTopology, as tf.LayersModel.save and
 // tensorflowjs_converter write it) read into the plan of one of our SequenceModels: [InputLayer] [Embedding]
-// recurrent layers (LSTM, GRU with reset_after, SimpleRNN, each alone or in Bidirectional(merge_mode concat)),
+// recurrent layers (LSTM, GRU with reset_after true or false, SimpleRNN, each alone or in Bidirectional(merge_mode concat)),
 // Dropout anywhere (inference), then [Dense | TimeDistributed(Dense)] [Activation]. Every option that would
 // change the result is checked; anything else is refused naming the layer and its class.
 
@@ -21,6 +21,8 @@ export interface TfjsPlan {
   embedding?: { name: string; V: number; E: number };
   cls: KerasCell;
   cell: CellType;
+  /** GRU: Keras reset_after (true: two bias rows, r after the recurrent product); true for the other cells. */
+  resetAfter: boolean;
   units: number;
   bidirectional: boolean;
   useBias: boolean;
@@ -140,16 +142,13 @@ function recurrent(r: LayerReader) {
         `recurrent_activation ${JSON.stringify(ra ?? 'hard_sigmoid')} is not supported: only sigmoid (give recurrentActivation: 'sigmoid' in TF.js, whose default is hard_sigmoid)`,
       );
     }
-    if (cls === 'GRU' && r.config.reset_after !== true) {
-      r.refuse(
-        "reset_after false (TF.js's only GRU, Keras's reset_after=False) is not supported: our GRU applies the reset gate after the recurrent product (Keras reset_after=True)",
-      );
-    }
     cell = cls === 'LSTM' ? 'lstm' : 'gru';
   }
   return {
     cls,
     cell,
+    // TF.js's GRU has no reset_after (it is Keras's reset_after=False); Keras writes the field either way.
+    resetAfter: cls !== 'GRU' || r.config.reset_after === true,
     units,
     useBias: r.flag('use_bias', true),
     sequences: r.flag('return_sequences', false),
@@ -186,13 +185,21 @@ export function planOf(topology: unknown): TfjsPlan {
         plan.cls &&
         (plan.cls !== o.cls ||
           plan.cell !== o.cell ||
+          plan.resetAfter !== o.resetAfter ||
           plan.units !== o.units ||
           plan.bidirectional !== bidirectional ||
           plan.useBias !== o.useBias)
       ) {
         r.refuse('recurrent layers differ; a model stacks layers of one kind and size');
       }
-      Object.assign(plan, { cls: o.cls, cell: o.cell, units: o.units, bidirectional, useBias: o.useBias });
+      Object.assign(plan, {
+        cls: o.cls,
+        cell: o.cell,
+        resetAfter: o.resetAfter,
+        units: o.units,
+        bidirectional,
+        useBias: o.useBias,
+      });
       const prefixes = bidirectional ? [`${r.name}/forward_`, `${r.name}/backward_`] : [`${r.name}/`];
       plan.layers.push({ name: r.name, prefixes });
       sequences = o.sequences;
