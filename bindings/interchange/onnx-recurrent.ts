@@ -1,9 +1,9 @@
 // ONNX's LSTM, GRU and RNN operators as layers of our model. Each node must be what PyTorch computes: default
 // activations (or Relu for RNN), no clip, no peepholes, no coupled input-forget gate, GRU with
-// linear_before_reset 1 or 0 (the same in every layer), direction forward or bidirectional, layout 0 or 1, no sequence_lens, and an initial
-// state that is zeros or the slice of one graph input [L·D, B, H] that torch.nn gives layer k. Its input must be
-// exactly the model's input (layer 0) or the previous layer's outputs. Weights come out under PyTorch's names
-// and gate order.
+// linear_before_reset 1 or 0 (the same in every layer; 0 is gru: { resetAfter: false }), direction forward or
+// bidirectional, layout 0 or 1, sequence_lens absent or the graph's lengths input, and an initial state that is
+// zeros or the slice of one graph input [L·D, B, H] that torch.nn gives layer k. Its input must be exactly the
+// model's input (layer 0) or the previous layer's outputs. Weights come out under PyTorch's names and gate order.
 
 import type { CellType } from '../model/cells.ts';
 import { gateCount, onnxToTorch } from './gates.ts';

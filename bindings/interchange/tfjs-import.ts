@@ -1,7 +1,8 @@
 // importTfjs: a TF.js layers model (model.json and its weight files, as tf.LayersModel.save or
 // tensorflowjs_converter writes them) → a SequenceModel with the weights under PyTorch names. Keras stores
 // kernels [in, G·H] (transposed from PyTorch's [G·H, in]) and one bias (GRU reset_after: two rows, input then
-// recurrent; a GRU without it, TF.js's, becomes gru: { resetAfter: false } with b_hh = 0); its LSTM gate order i, f, c, o is ours, its GRU order z, r, h becomes our r, z, n.
+// recurrent; a GRU without it, TF.js's, becomes gru: { resetAfter: false } with b_hh = 0); its LSTM gate order
+// i, f, c, o is ours, its GRU order z, r, h becomes our r, z, n.
 
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { saveModel } from '../io/model-save.ts';

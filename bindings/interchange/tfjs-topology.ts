@@ -1,13 +1,15 @@
-// The layers of a TF.js / Keras Sequential model (model.json's modelTopology, as tf.LayersModel.save and
-// tensorflowjs_converter write it) read into the plan of one of our SequenceModels: [InputLayer] [Embedding]
-// recurrent layers (LSTM, GRU with reset_after true or false, SimpleRNN, each alone or in Bidirectional(merge_mode concat)),
-// Dropout anywhere (inference), then [Dense | TimeDistributed(Dense)] [Activation]. Every option that would
-// change the result is checked; anything else is refused naming the layer and its class.
+// The layers of a TF.js / Keras Sequential model, or of a functional one that is a single chain (model.json's
+// modelTopology, as tf.LayersModel.save and tensorflowjs_converter write it), read into the plan of one of our
+// SequenceModels: [InputLayer] [Embedding] recurrent layers (LSTM, GRU with reset_after true or false,
+// SimpleRNN, each alone or in Bidirectional(merge_mode concat)), Dropout anywhere (inference), then
+// [Dense | TimeDistributed(Dense)] [Activation]. Every option that would change the result is checked; anything
+// else is refused naming the layer and its class.
 
 import { describe, FormatError } from '../errors.ts';
 import type { CellType } from '../model/cells.ts';
 import { TfjsUnsupportedError } from './import-errors.ts';
 import type { Activation } from './onnx-assembly.ts';
+import { functionalChain } from './tfjs-functional.ts';
 
 export type KerasCell = 'LSTM' | 'GRU' | 'SimpleRNN';
 
@@ -51,17 +53,21 @@ const fail = (message: string): never => {
   throw new FormatError(`TF.js model: ${message}`);
 };
 
-/** The Sequential model's layer list from modelTopology (TF.js's own, or Keras's under model_config). */
+/**
+ * The Sequential model's layer list from modelTopology (TF.js's own, or Keras's under model_config), or a
+ * single-chain functional model's layers in chain order (tfjs-functional.ts).
+ */
 export function sequentialLayers(topology: unknown): { layers: Json[]; producer: string } {
   if (!isObject(topology)) return fail(`modelTopology must be an object but is ${describe(topology)}`);
   const model = isObject(topology.model_config) ? topology.model_config : topology;
   const producer = typeof topology.keras_version === 'string' ? `keras ${topology.keras_version}` : '';
   const cls = model.class_name;
+  if (cls === 'Model' || cls === 'Functional') return { layers: functionalChain(model), producer };
   if (cls !== 'Sequential') {
     throw new TfjsUnsupportedError(
       '',
       '',
-      `only Sequential models are supported, but this is ${describe(cls)}`,
+      `only Sequential models and single-chain functional models are supported, but this is ${describe(cls)}`,
     );
   }
   const config = model.config;

@@ -141,6 +141,30 @@ const CASES: Case[] = [
         ],
       }),
   },
+  // Functional models (tf.model) that are one chain read as the Sequential model of the same layers.
+  {
+    name: 'functional_gru_reset_before_dropout_seq',
+    input: [2, 5, 3],
+    build: () => {
+      const x = tf.input({ batchShape: [null, null, 3] });
+      const h = tf.layers.gru({ units: 4, returnSequences: true, ...sigmoid }).apply(x) as tf.SymbolicTensor;
+      const d = tf.layers.dropout({ rate: 0.2 }).apply(h) as tf.SymbolicTensor;
+      const y = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }).apply(d);
+      return tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    },
+  },
+  {
+    name: 'functional_emb_bilstm_last_softmax',
+    input: [3, 4],
+    ids: 8,
+    build: () => {
+      const x = tf.input({ batchShape: [null, null], dtype: 'int32' });
+      const e = tf.layers.embedding({ inputDim: 8, outputDim: 3 }).apply(x) as tf.SymbolicTensor;
+      const bi = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, ...sigmoid }) as tf.RNN });
+      const y = tf.layers.dense({ units: 3, activation: 'softmax' }).apply(bi.apply(e) as tf.SymbolicTensor);
+      return tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    },
+  },
 ];
 
 /** Models the importer must refuse, and the layer it must name. */
@@ -189,6 +213,18 @@ const REFUSALS: { name: string; layer: string; message: string; build: () => tf.
       tf.sequential({
         layers: [tf.layers.simpleRNN({ units: 2, goBackwards: true, batchInputShape: [null, null, 2] })],
       }),
+  },
+  {
+    name: 'refuse_functional_branches',
+    layer: 'Concatenate',
+    message: 'only a single chain is supported',
+    build: () => {
+      const x = tf.input({ batchShape: [null, null, 2] });
+      const a = tf.layers.lstm({ units: 2, ...sigmoid }).apply(x) as tf.SymbolicTensor;
+      const b = tf.layers.gru({ units: 2, ...sigmoid }).apply(x) as tf.SymbolicTensor;
+      const y = tf.layers.concatenate().apply([a, b]);
+      return tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    },
   },
 ];
 
