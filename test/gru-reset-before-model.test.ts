@@ -1,10 +1,11 @@
 // A SequenceModel with recurrent: { cell: 'gru', gru: { resetAfter: false } }: it learns a task that needs
-// memory with every optimizer, trains bit-identically on ts and wasm-simd, saves and loads with the variant in
-// its manifest (a PyTorch-GRU model's manifest is as before), and a checkpoint of one variant is refused by a
-// trainer of the other.
+// memory with every optimizer, trains bit-identically on ts and wasm-simd and on 1 or 2 threads (the workers
+// taking part), saves and loads with the variant in its manifest (a PyTorch-GRU model's manifest is as before),
+// and a checkpoint of one variant is refused by a trainer of the other.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  init,
   loadModel,
   type Runtime,
   SequenceModel,
@@ -15,6 +16,7 @@ import {
 } from '../bindings/index.node.ts';
 import { readManifest } from '../bindings/io/model-file.ts';
 import { EXACT_BACKENDS, loadRuntime } from './helpers/backends.ts';
+import { CASES, train } from './helpers/parallel.ts';
 import { uniform } from './helpers/random.ts';
 
 const runtimes = {} as Record<(typeof EXACT_BACKENDS)[number], Runtime>;
@@ -82,6 +84,25 @@ describe('SequenceModel with a reset-before GRU', () => {
       return w;
     };
     expect(run(runtimes['wasm-simd'])).toEqual(run(runtimes.ts));
+  });
+
+  it('ParallelTrainer: 1 and 2 threads train bit-identical weights, one shard equals the Trainer', async () => {
+    const rt = await init({ shared: true, backend: 'wasm-simd' });
+    const base = CASES.find((c) => c.name.startsWith('char GRU, padded'))!;
+    const c = {
+      ...base,
+      model: {
+        ...base.model,
+        recurrent: { cell: 'gru' as const, hiddenSize: 12, gru: { resetAfter: false } },
+      },
+    };
+    const one = await train(rt, c, { threads: 1, shards: 4 });
+    const two = await train(rt, c, { threads: 2, shards: 4 });
+    expect(two.workerTasks).toBeGreaterThan(0);
+    expect(two.weights).toEqual(one.weights);
+    expect((await train(rt, c, { threads: 2, shards: 1 })).weights).toEqual((await train(rt, c)).weights);
+    const plain = await train(rt, base, { threads: 1, shards: 4 });
+    expect(plain.weights).not.toEqual(one.weights);
   });
 
   it('saves and loads with the variant; the PyTorch GRU manifest has no gru field', () => {
