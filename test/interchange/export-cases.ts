@@ -112,6 +112,7 @@ export const EXPORT_CASES: ExportCase[] = [
       },
       head: { outputSize: 2 },
     },
+    golden: true,
   },
   {
     name: 'gru_reset_before_tokens_last',
