@@ -22,8 +22,6 @@ export interface RecurrentOptions {
   slab?: ParamSlab;
   /** Prefix of this layer's names in a shared slab, e.g. 'encoder.'. Default ''. */
   prefix?: string;
-  /** GRU layers only: the cell variant (see GRUCellOptions). */
-  gru?: GRUCellOptions;
 }
 
 export interface GRUCellOptions {
@@ -135,7 +133,7 @@ export function configure(options: RecurrentOptions, cell: CellType): Config {
     L,
     D,
     G,
-    resetAfter: cell === 'gru' ? gruResetAfter(options.gru) : true,
+    resetAfter: cell === 'gru' ? gruResetAfter((options as { gru?: unknown }).gru) : true,
     batchFirst: flag('batchFirst', options.batchFirst),
     seed,
     init: checkInit(options.init, cell === 'lstm'),

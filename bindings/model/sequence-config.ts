@@ -161,7 +161,7 @@ const OPTIONS = ['input', 'recurrent', 'pooling', 'head', 'seed'];
 const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init', 'gru'];
 
 /** The normalised `recurrent.gru` option: { resetAfter: false } or nothing (the default, PyTorch's GRU). */
-export function gruSpec(cell: CellType, value: unknown): { gru?: { resetAfter: false } } {
+function gruSpec(cell: CellType, value: unknown): { gru?: { resetAfter: false } } {
   if (value !== undefined && cell !== 'gru') {
     throw new ValueError(`recurrent.gru applies to cell 'gru' only but cell is '${cell}'`);
   }
