@@ -11,6 +11,8 @@ export interface LayerPlan {
   node: string;
   opType: string;
   cell: CellType;
+  /** GRU: linear_before_reset 1 (true, PyTorch's) or 0; true for the other cells. */
+  resetAfter: boolean;
   H: number;
   D: number;
   I: number;

@@ -1,8 +1,8 @@
 // exportOnnx: a SequenceModel → an ONNX file (opset 14) that computes model.predict(): the same time-major input
 // ([T, B, F] floats, [T, B] int64 token ids, or one vector [B, F] and the number of steps) and output ([T, B, O]
-// per step, else [B, O]; logits, no activation). Recurrent layers become ONNX LSTM / GRU (linear_before_reset 1)
-// / RNN nodes with their gates in ONNX's order, stacked through Transpose + Reshape; pooling and the head are
-// plain operators (MatMul, Gemm, Softmax, ReduceSum).
+// per step, else [B, O]; logits, no activation). Recurrent layers become ONNX LSTM / GRU / RNN nodes (a GRU
+// with linear_before_reset 1, or 0 for gru: { resetAfter: false }) with their gates in ONNX's order, stacked
+// through Transpose + Reshape; pooling and the head are plain operators (MatMul, Gemm, Softmax, ReduceSum).
 
 import { describe, ValueError } from '../errors.ts';
 import type { ModelConfig } from '../model/sequence-config.ts';
@@ -121,7 +121,7 @@ function recurrentStage(
   const G = r.cell === 'lstm' ? 4 : r.cell === 'gru' ? 3 : 1;
   const attributes: Record<string, string | number | string[]> = { hidden_size: H };
   if (D === 2) attributes.direction = 'bidirectional';
-  if (op === 'GRU') attributes.linear_before_reset = 1;
+  if (op === 'GRU') attributes.linear_before_reset = r.gru?.resetAfter === false ? 0 : 1;
   if (op === 'RNN') attributes.activations = Array(D).fill(r.cell === 'rnn_relu' ? 'Relu' : 'Tanh');
   let input = x;
   let I = c.input.dim;

@@ -67,6 +67,7 @@ function modelOptions(asm: Assembly): SequenceModelOptions {
       hiddenSize: first.H,
       numLayers: asm.layers.length,
       bidirectional: first.D === 2,
+      ...(first.resetAfter ? {} : { gru: { resetAfter: false } }),
     },
     pooling: head.pooling,
     head: { outputSize: head.O },

@@ -1,9 +1,9 @@
 // ONNX's LSTM, GRU and RNN operators as layers of our model. Each node must be what PyTorch computes: default
 // activations (or Relu for RNN), no clip, no peepholes, no coupled input-forget gate, GRU with
-// linear_before_reset = 1, direction forward or bidirectional, layout 0 or 1, no sequence_lens, and an initial
-// state that is zeros or the slice of one graph input [L·D, B, H] that torch.nn gives layer k. Its input must be
-// exactly the model's input (layer 0) or the previous layer's outputs. Weights come out under PyTorch's names
-// and gate order.
+// linear_before_reset 1 or 0 (the same in every layer; 0 is gru: { resetAfter: false }), direction forward or
+// bidirectional, layout 0 or 1, sequence_lens absent or the graph's lengths input, and an initial state that is
+// zeros or the slice of one graph input [L·D, B, H] that torch.nn gives layer k. Its input must be exactly the
+// model's input (layer 0) or the previous layer's outputs. Weights come out under PyTorch's names and gate order.
 
 import type { CellType } from '../model/cells.ts';
 import { gateCount, onnxToTorch } from './gates.ts';
@@ -34,11 +34,10 @@ export function recurrentNode(ctx: NodeCtx, inputs: readonly (Value | undefined)
   if (layout !== 0 && layout !== 1) ctx.refuse(`layout ${layout}`);
   if (op === 'LSTM' && ctx.int('input_forget', 0) !== 0)
     ctx.refuse('input_forget 1 (coupled gates) is not supported');
-  if (op === 'GRU' && ctx.int('linear_before_reset', 0) !== 1) {
-    ctx.refuse(
-      "linear_before_reset 0 (the reset gate applied before the recurrent product, Keras reset_after=False) is not supported: our GRU is PyTorch's, linear_before_reset 1",
-    );
-  }
+  // linear_before_reset 1 is PyTorch's GRU; 0 (ONNX's default) applies r before the product, gru.resetAfter false.
+  const linearBeforeReset = op === 'GRU' ? ctx.int('linear_before_reset', 0) : 1;
+  if (linearBeforeReset !== 0 && linearBeforeReset !== 1)
+    ctx.refuse(`linear_before_reset ${linearBeforeReset}`);
   const cell = cellOf(ctx, op, D);
   const G = gateCount(cell);
 
@@ -69,6 +68,7 @@ export function recurrentNode(ctx: NodeCtx, inputs: readonly (Value | undefined)
     node: ctx.name,
     opType: op,
     cell,
+    resetAfter: linearBeforeReset === 1,
     H,
     D,
     I,
@@ -78,6 +78,9 @@ export function recurrentNode(ctx: NodeCtx, inputs: readonly (Value | undefined)
     c0: op === 'LSTM' ? initialState(ctx, inputs[6], 'c0', { layout, D, H, k }, asm) : 'zeros',
   };
   const first = asm.layers[0];
+  if (first && first.resetAfter !== layer.resetAfter) {
+    ctx.refuse('some GRU layers have linear_before_reset 1 and others 0; a model stacks layers of one kind');
+  }
   if (first && (first.cell !== cell || first.H !== H || first.D !== D)) {
     ctx.refuse(
       `layers differ (${first.opType} ${first.cell} hidden ${first.H}×${first.D} then ${op} ${cell} hidden ${H}×${D}); a model stacks layers of one kind and size`,

@@ -1,7 +1,8 @@
 // importTfjs: a TF.js layers model (model.json and its weight files, as tf.LayersModel.save or
 // tensorflowjs_converter writes them) → a SequenceModel with the weights under PyTorch names. Keras stores
 // kernels [in, G·H] (transposed from PyTorch's [G·H, in]) and one bias (GRU reset_after: two rows, input then
-// recurrent); its LSTM gate order i, f, c, o is ours, its GRU order z, r, h becomes our r, z, n.
+// recurrent; a GRU without it, TF.js's, becomes gru: { resetAfter: false } with b_hh = 0); its LSTM gate order
+// i, f, c, o is ours, its GRU order z, r, h becomes our r, z, n.
 
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { saveModel } from '../io/model-save.ts';
@@ -48,6 +49,7 @@ export function importTfjs(
       hiddenSize: plan.units,
       numLayers: plan.layers.length,
       bidirectional: plan.bidirectional,
+      ...(plan.resetAfter ? {} : { gru: { resetAfter: false } }),
     },
     pooling: plan.pooling,
     head: { outputSize: record['head.bias'].length },
@@ -227,7 +229,8 @@ function modelWeights(plan: TfjsPlan, specs: Map<string, WeightSpec>): Record<st
       const inputs = kernel.length / (G * H);
       I = inputs;
       const recurrentKernel = need(prefix, 'recurrent_kernel', layer.name, plan.cls, [H, G * H]);
-      const gru = plan.cell === 'gru';
+      // A GRU with reset_after keeps two bias rows (input, recurrent); without it, one (the input's): b_hn is 0.
+      const gru = plan.cell === 'gru' && plan.resetAfter;
       const bias = plan.useBias
         ? need(prefix, 'bias', layer.name, plan.cls, gru ? [2, G * H] : [G * H])
         : new Float32Array((gru ? 2 : 1) * G * H);

@@ -1,13 +1,15 @@
-// The layers of a TF.js / Keras Sequential model (model.json's modelTopology, as tf.LayersModel.save and
-// tensorflowjs_converter write it) read into the plan of one of our SequenceModels: [InputLayer] [Embedding]
-// recurrent layers (LSTM, GRU with reset_after, SimpleRNN, each alone or in Bidirectional(merge_mode concat)),
-// Dropout anywhere (inference), then [Dense | TimeDistributed(Dense)] [Activation]. Every option that would
-// change the result is checked; anything else is refused naming the layer and its class.
+// The layers of a TF.js / Keras Sequential model, or of a functional one that is a single chain (model.json's
+// modelTopology, as tf.LayersModel.save and tensorflowjs_converter write it), read into the plan of one of our
+// SequenceModels: [InputLayer] [Embedding] recurrent layers (LSTM, GRU with reset_after true or false,
+// SimpleRNN, each alone or in Bidirectional(merge_mode concat)), Dropout anywhere (inference), then
+// [Dense | TimeDistributed(Dense)] [Activation]. Every option that would change the result is checked; anything
+// else is refused naming the layer and its class.
 
 import { describe, FormatError } from '../errors.ts';
 import type { CellType } from '../model/cells.ts';
 import { TfjsUnsupportedError } from './import-errors.ts';
 import type { Activation } from './onnx-assembly.ts';
+import { functionalChain } from './tfjs-functional.ts';
 
 export type KerasCell = 'LSTM' | 'GRU' | 'SimpleRNN';
 
@@ -21,6 +23,8 @@ export interface TfjsPlan {
   embedding?: { name: string; V: number; E: number };
   cls: KerasCell;
   cell: CellType;
+  /** GRU: Keras reset_after (true: two bias rows, r after the recurrent product); true for the other cells. */
+  resetAfter: boolean;
   units: number;
   bidirectional: boolean;
   useBias: boolean;
@@ -49,17 +53,21 @@ const fail = (message: string): never => {
   throw new FormatError(`TF.js model: ${message}`);
 };
 
-/** The Sequential model's layer list from modelTopology (TF.js's own, or Keras's under model_config). */
+/**
+ * The Sequential model's layer list from modelTopology (TF.js's own, or Keras's under model_config), or a
+ * single-chain functional model's layers in chain order (tfjs-functional.ts).
+ */
 export function sequentialLayers(topology: unknown): { layers: Json[]; producer: string } {
   if (!isObject(topology)) return fail(`modelTopology must be an object but is ${describe(topology)}`);
   const model = isObject(topology.model_config) ? topology.model_config : topology;
   const producer = typeof topology.keras_version === 'string' ? `keras ${topology.keras_version}` : '';
   const cls = model.class_name;
+  if (cls === 'Model' || cls === 'Functional') return { layers: functionalChain(model), producer };
   if (cls !== 'Sequential') {
     throw new TfjsUnsupportedError(
       '',
       '',
-      `only Sequential models are supported, but this is ${describe(cls)}`,
+      `only Sequential models and single-chain functional models are supported, but this is ${describe(cls)}`,
     );
   }
   const config = model.config;
@@ -140,16 +148,13 @@ function recurrent(r: LayerReader) {
         `recurrent_activation ${JSON.stringify(ra ?? 'hard_sigmoid')} is not supported: only sigmoid (give recurrentActivation: 'sigmoid' in TF.js, whose default is hard_sigmoid)`,
       );
     }
-    if (cls === 'GRU' && r.config.reset_after !== true) {
-      r.refuse(
-        "reset_after false (TF.js's only GRU, Keras's reset_after=False) is not supported: our GRU applies the reset gate after the recurrent product (Keras reset_after=True)",
-      );
-    }
     cell = cls === 'LSTM' ? 'lstm' : 'gru';
   }
   return {
     cls,
     cell,
+    // TF.js's GRU has no reset_after (it is Keras's reset_after=False); Keras writes the field either way.
+    resetAfter: cls !== 'GRU' || r.config.reset_after === true,
     units,
     useBias: r.flag('use_bias', true),
     sequences: r.flag('return_sequences', false),
@@ -186,13 +191,21 @@ export function planOf(topology: unknown): TfjsPlan {
         plan.cls &&
         (plan.cls !== o.cls ||
           plan.cell !== o.cell ||
+          plan.resetAfter !== o.resetAfter ||
           plan.units !== o.units ||
           plan.bidirectional !== bidirectional ||
           plan.useBias !== o.useBias)
       ) {
         r.refuse('recurrent layers differ; a model stacks layers of one kind and size');
       }
-      Object.assign(plan, { cls: o.cls, cell: o.cell, units: o.units, bidirectional, useBias: o.useBias });
+      Object.assign(plan, {
+        cls: o.cls,
+        cell: o.cell,
+        resetAfter: o.resetAfter,
+        units: o.units,
+        bidirectional,
+        useBias: o.useBias,
+      });
       const prefixes = bidirectional ? [`${r.name}/forward_`, `${r.name}/backward_`] : [`${r.name}/`];
       plan.layers.push({ name: r.name, prefixes });
       sequences = o.sequences;

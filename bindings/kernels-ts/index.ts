@@ -4,6 +4,7 @@ import { ABI_VERSION, type Kernels } from '../runtime/kernels.ts';
 import type { LinearMemory } from '../runtime/memory.ts';
 import * as activation from './activation.ts';
 import * as cellGru from './cell-gru.ts';
+import * as cellGruResetBefore from './cell-gru-reset-before.ts';
 import * as cellLstm from './cell-lstm.ts';
 import * as cellRnn from './cell-rnn.ts';
 import * as clip from './clip.ts';
@@ -78,6 +79,8 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     softmax_time_bwd_f32: pool.softmax_time_bwd_f32.bind(null, h),
     wsum_time_f32: pool.wsum_time_f32.bind(null, h),
     wsum_time_bwd_f32: pool.wsum_time_bwd_f32.bind(null, h),
+    gru_reset_before_seq_fwd_f32: cellGruResetBefore.gru_reset_before_seq_fwd_f32.bind(null, h),
+    gru_reset_before_seq_bwd_f32: cellGruResetBefore.gru_reset_before_seq_bwd_f32.bind(null, h),
     heap_base: () => TS_HEAP_BASE,
     abi_version: () => ABI_VERSION,
     isa_relaxed: () => 0,

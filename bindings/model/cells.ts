@@ -13,7 +13,7 @@ export interface UnitBuffers {
   hs: number;
   /** [(T+1)·B, H] cell-state history (LSTM), else 0. */
   cs: number;
-  /** [T·B, H] W_hn·h + b_hn (GRU), else 0. */
+  /** [T·B, H] W_hn·h + b_hn (GRU), r⊙h_{t−1} (GRU with the reset gate before the product), else 0. */
   hn: number;
 }
 
@@ -45,8 +45,23 @@ export interface BackwardStep extends Step {
   dc: number;
 }
 
+/** The dW_hh and db_hh accumulation after BPTT, over all N = T·B rows. */
+export interface HiddenGradStep {
+  N: number;
+  H: number;
+  gwhh: number;
+  gbhh: number;
+  /** [N, G·H] dHproj. */
+  dhg: number;
+  /** [N, H] the states each step read, aligned with time. */
+  hPrev: number;
+  u: UnitBuffers;
+}
+
 export interface Cell {
   readonly type: CellType;
+  /** GRU only: false when the reset gate applies before the recurrent product (n reads W_hn (r⊙h)). */
+  readonly resetAfter: boolean;
   /** G: 1, 4 or 3. */
   readonly gates: number;
   readonly hasCell: boolean;
@@ -54,13 +69,23 @@ export interface Cell {
   readonly splitGrad: boolean;
   forward(k: Kernels, s: ForwardStep): void;
   backward(k: Kernels, s: BackwardStep): void;
+  hiddenGrads(k: Kernels, s: HiddenGradStep): void;
+}
+
+/** dW_hh += dHprojᵀ·H_prev, db_hh += Σ dHproj: every cell whose recurrent product reads h_{t−1} alone. */
+function hiddenGrads(k: Kernels, s: HiddenGradStep, G: number): void {
+  const GH = G * s.H;
+  k.gemm_tn_f32(s.gwhh, s.dhg, s.hPrev, GH, s.H, s.N, GH, s.H, s.H, 1);
+  k.colsum_f32(s.gbhh, s.dhg, s.N, GH, GH, 1);
 }
 
 const rnn = (type: CellType, relu: number): Cell => ({
   type,
   gates: 1,
+  resetAfter: true,
   hasCell: false,
   splitGrad: false,
+  hiddenGrads: (k, s) => hiddenGrads(k, s, 1),
   forward: (k, s) =>
     k.rnn_seq_fwd_f32(
       s.out,
@@ -88,8 +113,10 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
   lstm: {
     type: 'lstm',
     gates: 4,
+    resetAfter: true,
     hasCell: true,
     splitGrad: false,
+    hiddenGrads: (k, s) => hiddenGrads(k, s, 4),
     forward: (k, s) =>
       k.lstm_seq_fwd_f32(
         s.out,
@@ -128,8 +155,10 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
   gru: {
     type: 'gru',
     gates: 3,
+    resetAfter: true,
     hasCell: false,
     splitGrad: true,
+    hiddenGrads: (k, s) => hiddenGrads(k, s, 3),
     forward: (k, s) =>
       k.gru_seq_fwd_f32(
         s.out,
@@ -166,3 +195,60 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
       ),
   },
 };
+
+/**
+ * GRU with the reset gate before the recurrent product: n = tanh(W_in x + b_in + W_hn (r⊙h) + b_hn) (Cho et al.,
+ * Keras reset_after=False, ONNX linear_before_reset = 0). Same parameters and gate order as the PyTorch GRU; the
+ * W_hn rows of dW_hh pair dn with r⊙h_{t−1} (kept in u.hn), the r and z rows with h_{t−1}.
+ */
+export const GRU_RESET_BEFORE: Cell = {
+  type: 'gru',
+  gates: 3,
+  resetAfter: false,
+  hasCell: false,
+  splitGrad: true,
+  forward: (k, s) =>
+    k.gru_reset_before_seq_fwd_f32(
+      s.out,
+      s.u.hs,
+      s.u.gates,
+      s.u.hn,
+      s.hproj,
+      s.whh,
+      s.bhh,
+      s.h0,
+      s.lengths,
+      s.T,
+      s.B,
+      s.H,
+      s.ldo,
+      s.reverse,
+    ),
+  backward: (k, s) =>
+    k.gru_reset_before_seq_bwd_f32(
+      s.dxg,
+      s.dhg,
+      s.dh,
+      s.out,
+      s.u.gates,
+      s.u.hs,
+      s.whh,
+      s.lengths,
+      s.T,
+      s.B,
+      s.H,
+      s.ldo,
+      s.reverse,
+    ),
+  hiddenGrads: (k, s) => {
+    const { N, H } = s;
+    const G = 3 * H;
+    k.gemm_tn_f32(s.gwhh, s.dhg, s.hPrev, 2 * H, H, N, G, H, H, 1);
+    k.gemm_tn_f32(s.gwhh + 2 * H * H * 4, s.dhg + 2 * H * 4, s.u.hn, H, H, N, G, H, H, 1);
+    k.colsum_f32(s.gbhh, s.dhg, N, G, G, 1);
+  },
+};
+
+/** The cell of a layer: its type, and for a GRU where the reset gate applies. */
+export const cellOf = (type: CellType, resetAfter: boolean): Cell =>
+  type === 'gru' && !resetAfter ? GRU_RESET_BEFORE : CELLS[type];

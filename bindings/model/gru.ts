@@ -1,11 +1,16 @@
-// GRU layer (gate order r, z, n; n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn))), PyTorch's torch.nn.GRU.
+// GRU layer (gate order r, z, n), PyTorch's torch.nn.GRU: n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)); with
+// gru: { resetAfter: false }, Cho et al.'s original (Keras reset_after=False, ONNX linear_before_reset = 0):
+// n = tanh(W_in x + b_in + W_hn (r⊙h) + b_hn), same parameters.
 
 import type { Runtime } from '../runtime/runtime.ts';
 import { Recurrent } from './recurrent.ts';
-import type { RecurrentOptions } from './recurrent-config.ts';
+import type { GRUCellOptions, RecurrentOptions } from './recurrent-config.ts';
 import type { TensorSpec } from './slab.ts';
 
-export type GRUOptions = RecurrentOptions;
+export interface GRUOptions extends RecurrentOptions {
+  /** The cell variant; default { resetAfter: true }, PyTorch's GRU. */
+  gru?: GRUCellOptions;
+}
 
 export class GRU extends Recurrent {
   constructor(rt: Runtime, options: GRUOptions) {

@@ -24,6 +24,15 @@ export interface RecurrentOptions {
   prefix?: string;
 }
 
+export interface GRUCellOptions {
+  /**
+   * true (default): n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)), PyTorch's GRU, ONNX linear_before_reset = 1,
+   * Keras reset_after=True. false: n = tanh(W_in x + b_in + W_hn (r⊙h) + b_hn), Cho et al.'s original, ONNX
+   * linear_before_reset = 0, Keras 2's and TF.js's default (reset_after=False). Same parameters either way.
+   */
+  resetAfter?: boolean;
+}
+
 export interface Config {
   readonly cell: CellType;
   readonly I: number;
@@ -32,6 +41,8 @@ export interface Config {
   /** Directions: 1 or 2. */
   readonly D: number;
   readonly G: number;
+  /** GRU: the reset gate applies after the recurrent product (PyTorch's); always true for other cells. */
+  readonly resetAfter: boolean;
   readonly batchFirst: boolean;
   readonly seed: number;
   readonly init: ReturnType<typeof checkInit>;
@@ -66,6 +77,20 @@ function flag(name: string, value: unknown): boolean {
   return value === true;
 }
 
+/** The `gru` option's resetAfter, checked; `name` is how the caller spells the option ('gru', 'recurrent.gru'). */
+export function gruResetAfter(value: unknown, name = 'gru'): boolean {
+  if (value === undefined) return true;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValueError(`${name} must be an object { resetAfter? } but got ${describe(value)}`);
+  }
+  knownKeys(name, value, ['resetAfter']);
+  const r = (value as GRUCellOptions).resetAfter;
+  if (r !== undefined && typeof r !== 'boolean') {
+    throw new ValueError(`${name}.resetAfter must be a boolean but got ${describe(r)}`);
+  }
+  return r !== false;
+}
+
 const KEYS = [
   'inputSize',
   'hiddenSize',
@@ -84,7 +109,11 @@ export function configure(options: RecurrentOptions, cell: CellType): Config {
   }
   const rnn = cell === 'rnn_tanh' || cell === 'rnn_relu';
   const layer = rnn ? 'RNN' : cell === 'lstm' ? 'LSTM' : 'GRU';
-  knownKeys(`${layer} options`, options, rnn ? [...KEYS, 'nonlinearity'] : KEYS);
+  knownKeys(
+    `${layer} options`,
+    options,
+    rnn ? [...KEYS, 'nonlinearity'] : cell === 'gru' ? [...KEYS, 'gru'] : KEYS,
+  );
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
   const prefix = options.prefix ?? '';
@@ -104,6 +133,7 @@ export function configure(options: RecurrentOptions, cell: CellType): Config {
     L,
     D,
     G,
+    resetAfter: cell === 'gru' ? gruResetAfter((options as { gru?: unknown }).gru) : true,
     batchFirst: flag('batchFirst', options.batchFirst),
     seed,
     init: checkInit(options.init, cell === 'lstm'),

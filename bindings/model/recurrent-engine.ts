@@ -7,7 +7,7 @@
 // Call reserve() before a pass: it may move workspace blocks, and no pointer taken before it stays valid.
 
 import type { Runtime } from '../runtime/runtime.ts';
-import { CELLS, type Cell, type UnitBuffers } from './cells.ts';
+import { type Cell, cellOf, type UnitBuffers } from './cells.ts';
 import type { Config } from './recurrent-config.ts';
 import type { UnitParams } from './recurrent-params.ts';
 import { Workspace } from './workspace.ts';
@@ -51,7 +51,7 @@ export class RecurrentEngine {
   constructor(rt: Runtime, config: Config, units: readonly UnitParams[]) {
     this.rt = rt;
     this.config = config;
-    this.cell = CELLS[config.cell];
+    this.cell = cellOf(config.cell, config.resetAfter);
     this.units = units;
     this.#ws = new Workspace(rt);
   }
@@ -282,8 +282,7 @@ export class RecurrentEngine {
     });
     // H_prev [T·B, H], aligned with time: the history without its last row (forward) or first row (reverse).
     const hPrev = buf.hs + (u.d === 1 ? B * H * 4 : 0);
-    kernels.gemm_tn_f32(u.gwhh, dhg, hPrev, GH, H, N, GH, H, H, 1);
-    kernels.colsum_f32(u.gbhh, dhg, N, GH, GH, 1);
+    this.cell.hiddenGrads(kernels, { N, H, gwhh: u.gwhh, gbhh: u.gbhh, dhg, hPrev, u: buf });
     if (u.k === 0 && tableGather(p.tokens, N, I)) {
       // The forward's table in reverse: rows of dW_ihᵀ accumulated contiguously per token, then transposed and
       // added once. Into a zeroed gradient this equals the column scatter bit for bit (the same sums, in order).

@@ -4,7 +4,7 @@
 import { describe, ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
-import { CELLS, type Cell, type CellType, type UnitBuffers } from './cells.ts';
+import { type Cell, type CellType, cellOf, type UnitBuffers } from './cells.ts';
 import { type Config, configure, type RecurrentOptions, specsOf } from './recurrent-config.ts';
 import {
   checkArray,
@@ -55,7 +55,7 @@ export class Recurrent {
   protected constructor(rt: Runtime, options: RecurrentOptions, cell: CellType) {
     this.rt = rt;
     this.config = configure(options, cell);
-    this.cell = CELLS[cell];
+    this.cell = cellOf(cell, this.config.resetAfter);
     this.slab = openSlab(rt, this.config, options.slab);
     this.#ownsSlab = this.slab !== options.slab;
     this.parameters = specsOf(this.config);

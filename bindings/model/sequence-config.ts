@@ -14,6 +14,7 @@ import { GRU } from './gru.ts';
 import { initOptions, type RecurrentInit } from './init.ts';
 import { LSTM } from './lstm.ts';
 import { AttentionPooling } from './pooling.ts';
+import { type GRUCellOptions, gruResetAfter } from './recurrent-config.ts';
 import { RNN } from './rnn.ts';
 import type { TensorSpec } from './slab.ts';
 
@@ -41,6 +42,8 @@ export interface RecurrentSpec {
   /** Inverted dropout on the outputs of every layer but the last, in training (torch's `dropout`). Default 0. */
   dropout?: number;
   init?: RecurrentInit;
+  /** GRU only: { resetAfter: false } applies the reset gate before the recurrent product (see GRUCellOptions). */
+  gru?: GRUCellOptions;
 }
 
 /** 'none': the head at every step (many-to-many); 'last': on the final state; 'attention': on a learned weighted sum. */
@@ -71,7 +74,11 @@ export interface ModelConfig {
     paddingIdx?: number;
     feed?: VectorFeed;
   };
-  readonly recurrent: Required<Omit<RecurrentSpec, 'init'>> & { init?: RecurrentInit };
+  readonly recurrent: Required<Omit<RecurrentSpec, 'init' | 'gru'>> & {
+    init?: RecurrentInit;
+    /** Present only for a GRU with resetAfter false, so files of the PyTorch GRU read as before. */
+    gru?: { resetAfter: false };
+  };
   readonly pooling: Pooling;
   readonly head: Required<HeadSpec>;
   readonly seed: number;
@@ -151,7 +158,15 @@ function inputOptions(i: ModelConfig['input']): ModelInput {
 }
 
 const OPTIONS = ['input', 'recurrent', 'pooling', 'head', 'seed'];
-const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init'];
+const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init', 'gru'];
+
+/** The normalised `recurrent.gru` option: { resetAfter: false } or nothing (the default, PyTorch's GRU). */
+function gruSpec(cell: CellType, value: unknown): { gru?: { resetAfter: false } } {
+  if (value !== undefined && cell !== 'gru') {
+    throw new ValueError(`recurrent.gru applies to cell 'gru' only but cell is '${cell}'`);
+  }
+  return gruResetAfter(value, 'recurrent.gru') ? {} : { gru: { resetAfter: false } };
+}
 
 export function modelConfig(options: SequenceModelOptions): ModelConfig {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -182,6 +197,7 @@ export function modelConfig(options: SequenceModelOptions): ModelConfig {
     bidirectional,
     dropout: dropoutRate('recurrent.dropout', r.dropout),
     ...(r.init === undefined ? {} : { init: initOptions(r.init, r.cell === 'lstm') }),
+    ...gruSpec(r.cell, r.gru),
   };
   const h = options.head;
   if (h === null || typeof h !== 'object') {
@@ -234,6 +250,7 @@ export function layerOptions(c: ModelConfig) {
       seed: deriveSeed(c.seed, 'rnn'),
       prefix: 'rnn.',
       ...nonlinearityOf(r.cell),
+      ...(r.gru ? { gru: r.gru } : {}),
     },
     attention:
       c.pooling === 'attention'

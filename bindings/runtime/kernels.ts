@@ -425,6 +425,41 @@ export interface Kernels {
     sb: number,
   ): void;
 
+  // --- GRU with the reset gate before the recurrent product (ONNX linear_before_reset = 0, Keras reset_after=False).
+  /** As gru_seq_fwd_f32, but rh [T·B, H] gets r⊙h_{t−1} (0 on padded steps), the input of the dW_hn GEMM. */
+  gru_reset_before_seq_fwd_f32(
+    out: number,
+    hs: number,
+    gates: number,
+    rh: number,
+    hproj: number,
+    w_hh: number,
+    b_hh: number,
+    h0: number,
+    lengths: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+  ): void;
+  /** dxg, dhg [T·B, 3H] = dXproj, dHproj; the n third of dhg pairs with rh (not H_prev) in dW_hh. */
+  gru_reset_before_seq_bwd_f32(
+    dxg: number,
+    dhg: number,
+    dh: number,
+    dout: number,
+    gates: number,
+    hs: number,
+    w_hh: number,
+    lengths: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+  ): void;
+
   // --- Module facts.
   heap_base(): number;
   abi_version(): number;
@@ -491,9 +526,11 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   softmax_time_bwd_f32: 7,
   wsum_time_f32: 8,
   wsum_time_bwd_f32: 10,
+  gru_reset_before_seq_fwd_f32: 14,
+  gru_reset_before_seq_bwd_f32: 13,
   heap_base: 0,
   abi_version: 0,
   isa_relaxed: 0,
 };
 
-export const ABI_VERSION = 5;
+export const ABI_VERSION = 6;

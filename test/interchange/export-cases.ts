@@ -100,6 +100,30 @@ export const EXPORT_CASES: ExportCase[] = [
     },
   },
   {
+    name: 'gru_reset_before_bi_l2',
+    options: {
+      input: { features: 3 },
+      recurrent: {
+        cell: 'gru',
+        hiddenSize: 5,
+        numLayers: 2,
+        bidirectional: true,
+        gru: { resetAfter: false },
+      },
+      head: { outputSize: 2 },
+    },
+    golden: true,
+  },
+  {
+    name: 'gru_reset_before_tokens_last',
+    options: {
+      input: { tokens: 9 },
+      recurrent: { cell: 'gru', hiddenSize: 6, gru: { resetAfter: false } },
+      pooling: 'last',
+      head: { outputSize: 3 },
+    },
+  },
+  {
     name: 'gru_bi_attention_embedding',
     options: {
       input: { embedding: { vocabSize: 6, dim: 4 } },

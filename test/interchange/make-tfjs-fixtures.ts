@@ -1,7 +1,8 @@
 // Writes test/fixtures/tfjs/<name>/: model.json + weights.bin saved by @tensorflow/tfjs (cpu backend) from real
 // layers models with weights set from a formula, and expected.json (the input and TF.js's predict output).
-// Run: npx tsx test/interchange/make-tfjs-fixtures.ts. The Keras GRU (reset_after=True, which TF.js cannot build)
-// is written by test/fixtures/onnx/make_fixtures.py from PyTorch weights.
+// Run: npx tsx test/interchange/make-tfjs-fixtures.ts. TF.js's GRU is Keras's reset_after=False; the Keras GRU
+// with reset_after=True (which TF.js cannot build) is written by test/fixtures/onnx/make_fixtures.py from PyTorch
+// weights.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -100,16 +101,79 @@ const CASES: Case[] = [
       });
     },
   },
+  // TF.js's GRU is Keras's reset_after=False (one bias row): our gru: { resetAfter: false }.
+  {
+    name: 'gru_reset_before_seq_timedistributed',
+    input: [3, 6, 3],
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.gru({ units: 5, returnSequences: true, batchInputShape: [null, null, 3], ...sigmoid }),
+          tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }),
+        ],
+      }),
+  },
+  {
+    name: 'bigru_reset_before_stack_last_sigmoid',
+    input: [2, 5, 4],
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.bidirectional({
+            layer: tf.layers.gru({ units: 3, returnSequences: true, ...sigmoid }) as tf.RNN,
+            batchInputShape: [null, null, 4],
+          }),
+          tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, ...sigmoid }) as tf.RNN }),
+          tf.layers.dense({ units: 2, activation: 'sigmoid' }),
+        ],
+      }),
+  },
+  {
+    name: 'emb_gru_reset_before_nobias',
+    input: [3, 4],
+    ids: 7,
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.embedding({ inputDim: 7, outputDim: 3, batchInputShape: [null, null] }),
+          tf.layers.gru({ units: 4, useBias: false, ...sigmoid }),
+          tf.layers.dense({ units: 3, activation: 'softmax' }),
+        ],
+      }),
+  },
+  // Functional models (tf.model) that are one chain read as the Sequential model of the same layers.
+  {
+    name: 'functional_gru_reset_before_dropout_seq',
+    input: [2, 5, 3],
+    build: () => {
+      const x = tf.input({ batchShape: [null, null, 3] });
+      const h = tf.layers.gru({ units: 4, returnSequences: true, ...sigmoid }).apply(x) as tf.SymbolicTensor;
+      const d = tf.layers.dropout({ rate: 0.2 }).apply(h) as tf.SymbolicTensor;
+      const y = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }).apply(d);
+      return tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    },
+  },
+  {
+    name: 'functional_emb_bilstm_last_softmax',
+    input: [3, 4],
+    ids: 8,
+    build: () => {
+      const x = tf.input({ batchShape: [null, null], dtype: 'int32' });
+      const e = tf.layers.embedding({ inputDim: 8, outputDim: 3 }).apply(x) as tf.SymbolicTensor;
+      const bi = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, ...sigmoid }) as tf.RNN });
+      const y = tf.layers.dense({ units: 3, activation: 'softmax' }).apply(bi.apply(e) as tf.SymbolicTensor);
+      return tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    },
+  },
 ];
 
 /** Models the importer must refuse, and the layer it must name. */
 const REFUSALS: { name: string; layer: string; message: string; build: () => tf.LayersModel }[] = [
   {
-    name: 'refuse_gru_reset_before',
+    name: 'refuse_gru_hard_sigmoid',
     layer: 'GRU',
-    message: 'reset_after false',
-    build: () =>
-      tf.sequential({ layers: [tf.layers.gru({ units: 3, batchInputShape: [null, null, 2], ...sigmoid })] }),
+    message: 'hard_sigmoid',
+    build: () => tf.sequential({ layers: [tf.layers.gru({ units: 3, batchInputShape: [null, null, 2] })] }),
   },
   {
     name: 'refuse_lstm_hard_sigmoid',
@@ -149,6 +213,18 @@ const REFUSALS: { name: string; layer: string; message: string; build: () => tf.
       tf.sequential({
         layers: [tf.layers.simpleRNN({ units: 2, goBackwards: true, batchInputShape: [null, null, 2] })],
       }),
+  },
+  {
+    name: 'refuse_functional_branches',
+    layer: 'Concatenate',
+    message: 'only a single chain is supported',
+    build: () => {
+      const x = tf.input({ batchShape: [null, null, 2] });
+      const a = tf.layers.lstm({ units: 2, ...sigmoid }).apply(x) as tf.SymbolicTensor;
+      const b = tf.layers.gru({ units: 2, ...sigmoid }).apply(x) as tf.SymbolicTensor;
+      const y = tf.layers.concatenate().apply([a, b]);
+      return tf.model({ inputs: x, outputs: y as tf.SymbolicTensor });
+    },
   },
 ];
 

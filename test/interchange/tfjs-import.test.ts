@@ -1,5 +1,5 @@
-// TF.js / Keras import: layers models saved by @tensorflow/tfjs (make-tfjs-fixtures.ts) and a Keras GRU with
-// reset_after=True written from PyTorch weights (make_fixtures.py) give the producing framework's outputs within
+// TF.js / Keras import: layers models saved by @tensorflow/tfjs (make-tfjs-fixtures.ts; its GRUs are Keras's
+// reset_after=False) and a Keras GRU with reset_after=True written from PyTorch weights (make_fixtures.py) give the producing framework's outputs within
 // 1e-5 on every backend; unsupported layers are refused by name and class; hostile files get typed errors.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -63,8 +63,28 @@ describe('TF.js models', () => {
         'keras_bigru_reset_after',
         'lstm_seq_timedistributed_softmax',
         'simplernn_relu_stack_dropout',
+        'gru_reset_before_seq_timedistributed',
+        'bigru_reset_before_stack_last_sigmoid',
+        'emb_gru_reset_before_nobias',
       ]),
     );
+  });
+
+  it("TF.js's GRU (Keras reset_after=False, one bias row) becomes gru: { resetAfter: false } with b_hh = 0", () => {
+    const m = load('bigru_reset_before_stack_last_sigmoid');
+    expect(m.model.config.options.recurrent).toMatchObject({
+      cell: 'gru',
+      numLayers: 2,
+      bidirectional: true,
+      gru: { resetAfter: false },
+    });
+    const w = m.model.getWeights();
+    expect(w['rnn.bias_hh_l1_reverse'].every((v) => v === 0)).toBe(true);
+    expect(w['rnn.bias_ih_l1_reverse'].some((v) => v !== 0)).toBe(true);
+    m.dispose();
+    const keras = load('keras_bigru_reset_after');
+    expect(keras.model.config.options.recurrent).not.toHaveProperty('gru');
+    keras.dispose();
   });
 
   it('become SequenceModels with the Keras layout in the signature', () => {

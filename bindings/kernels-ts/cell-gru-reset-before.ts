@@ -1,0 +1,148 @@
+// Twin of assembly/cell-gru-reset-before.ts: the same f32 operations per element in the same order, each rounded.
+
+import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import { sigmoidGate1, tanhGate1 } from './gate.ts';
+import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
+import { fround, type Heap } from './heap.ts';
+
+export function gru_reset_before_seq_fwd_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  gates: number,
+  rh: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 3 * H;
+  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const cur = curRow(t, reverse) * BH;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, 2 * H, H, H, H, G, 0);
+    const f = h.f32;
+    const bh = b_hh >> 2;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const rhr = (rh >> 2) + r * H;
+      if (padded(h.i32, lengths, b, t)) {
+        f.fill(0, rhr, rhr + H);
+        continue;
+      }
+      const g = (gates >> 2) + r * G;
+      const hp = (hproj >> 2) + b * G;
+      const h0r = (hs >> 2) + prev + b * H;
+      for (let j = 0; j < 2 * H; j++)
+        f[g + j] = sigmoidGate1(fround(f[g + j] + fround(f[hp + j] + f[bh + j])));
+      for (let j = 0; j < H; j++) f[rhr + j] = fround(f[g + j] * f[h0r + j]);
+    }
+    gemm_nt_f32(h, hproj + 2 * H * 4, rh + t * BH * 4, w_hh + 2 * H * H * 4, B, H, H, H, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const o = (out >> 2) + r * ldo;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, o, o + H);
+        continue;
+      }
+      const g = (gates >> 2) + r * G;
+      const hp = (hproj >> 2) + b * G;
+      const h0r = (hs >> 2) + prev + b * H;
+      const h1r = (hs >> 2) + cur + b * H;
+      for (let j = 0; j < H; j++) {
+        const sz = f[g + H + j];
+        const sh = fround(f[hp + 2 * H + j] + f[bh + 2 * H + j]);
+        const sn = tanhGate1(fround(f[g + 2 * H + j] + sh));
+        const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
+        f[g + 2 * H + j] = sn;
+        f[h1r + j] = hv;
+        f[o + j] = hv;
+      }
+    }
+  }
+}
+
+export function gru_reset_before_seq_bwd_f32(
+  h: Heap,
+  dxg: number,
+  dhg: number,
+  dh: number,
+  dout: number,
+  gates: number,
+  hs: number,
+  w_hh: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 3 * H;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(s, T, reverse);
+    const prev = prevRow(t, reverse) * BH;
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const dx = (dxg >> 2) + r * G;
+      const dhp = (dhg >> 2) + r * G;
+      if (padded(h.i32, lengths, b, t)) {
+        f.fill(0, dx, dx + G);
+        f.fill(0, dhp, dhp + G);
+        continue;
+      }
+      const g = (gates >> 2) + r * G;
+      const dhb = (dh >> 2) + b * H;
+      const h0r = (hs >> 2) + prev + b * H;
+      const o = (dout >> 2) + r * ldo;
+      for (let j = 0; j < H; j++) {
+        const dhv = dout ? fround(f[dhb + j] + f[o + j]) : f[dhb + j];
+        const sz = f[g + H + j];
+        const sn = f[g + 2 * H + j];
+        const dn = fround(fround(dhv * fround(1 - sz)) * dtanh(sn));
+        const dz = fround(fround(dhv * fround(f[h0r + j] - sn)) * dsigmoid(sz));
+        f[dx + H + j] = dz;
+        f[dx + 2 * H + j] = dn;
+        f[dhp + H + j] = dz;
+        f[dhp + 2 * H + j] = dn;
+        f[dhb + j] = fround(dhv * sz);
+      }
+    }
+    // d(r⊙h) = dn·W_hn into the r third of dxg; the pass below turns it into dr.
+    const row = t * B * G * 4;
+    gemm_nn_f32(h, dxg + row, dhg + row + 2 * H * 4, w_hh + 2 * H * H * 4, B, H, H, G, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const dx = (dxg >> 2) + r * G;
+      if (padded(h.i32, lengths, b, t)) {
+        f.fill(0, dx, dx + H);
+        continue;
+      }
+      const dhp = (dhg >> 2) + r * G;
+      const g = (gates >> 2) + r * G;
+      const dhb = (dh >> 2) + b * H;
+      const h0r = (hs >> 2) + prev + b * H;
+      for (let j = 0; j < H; j++) {
+        const drh = f[dx + j];
+        const sr = f[g + j];
+        const dr = fround(fround(drh * f[h0r + j]) * dsigmoid(sr));
+        f[dx + j] = dr;
+        f[dhp + j] = dr;
+        f[dhb + j] = fround(fround(drh * sr) + f[dhb + j]);
+      }
+    }
+    gemm_nn_f32(h, dh, dhg + row, w_hh, B, H, 2 * H, G, H, H, 1);
+  }
+}
