@@ -61,6 +61,8 @@ const out = process.argv.indexOf('--json');
 if (out > 0) {
   const record = {
     date: new Date().toISOString(),
+    command: 'npx tsx bench/size.ts',
+    wholeLibraryJs: { minified: full.bytes.length, gzip: gzipBytes(full.bytes) },
     ours,
     ort,
     ourTotal,
