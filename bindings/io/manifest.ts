@@ -21,7 +21,12 @@ export interface Manifest {
   readonly tensors: Record<string, readonly number[]>;
   /** Whatever else the caller keeps with the model (vocabulary, scaler, training state); JSON values only. */
   readonly extra?: Record<string, unknown>;
+  /** How the weights are stored when not f32 (weight-dtype.ts); absent in f32 files and older files. */
+  readonly dtype?: 'f16' | 'bf16' | 'int8';
 }
+
+/** The values `dtype` may take in a manifest (f32 is its absence, so f32 files are unchanged). */
+const MANIFEST_DTYPES = ['f16', 'bf16', 'int8'];
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -71,7 +76,7 @@ const fail = (message: string): never => {
  */
 export const MANIFEST_LIMITS = { maxKeys: 100_000, maxDepth: MAX_JSON_DEPTH + 1 };
 
-const FIELDS = ['format', 'version', 'architecture', 'tensors', 'extra'];
+const FIELDS = ['format', 'version', 'architecture', 'tensors', 'extra', 'dtype'];
 
 /** The first own key of `value` outside `fields`, refused by name (a field this reader would ignore). */
 function onlyFields(what: string, value: Record<string, unknown>, fields: readonly string[]): void {
@@ -111,5 +116,10 @@ export function parseManifest(text: string | undefined): Manifest {
   }
   if (json.extra !== undefined && !isRecord(json.extra))
     fail(`manifest extra must be an object but is ${describe(json.extra)}`);
+  if (json.dtype !== undefined && !MANIFEST_DTYPES.includes(json.dtype as string)) {
+    fail(
+      `manifest dtype must be one of ${MANIFEST_DTYPES.join(', ')} (or absent: f32) but is ${describe(json.dtype)}`,
+    );
+  }
   return json as unknown as Manifest;
 }

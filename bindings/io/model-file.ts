@@ -23,6 +23,7 @@ import {
   parseManifest,
 } from './manifest.ts';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.ts';
+import { checkStoredDtypes, type SaveOptions, saveOptions, storedTensors } from './weight-dtype.ts';
 
 /** What every saveable layer has. */
 export interface SavableLayer {
@@ -88,13 +89,15 @@ function kindOf(name: unknown, onError: (message: string) => never): LayerKind {
   return LAYER_KINDS[name as string];
 }
 
-/** Encodes `layer` (constructed with `options`) as a .safetensors file with its manifest. */
+/** Encodes `layer` (constructed with `options`) as a .safetensors file with its manifest (dtype: see saveModel). */
 export function saveLayer(
   layer: SavableLayer,
   kindName: LayerKindName,
   options: object,
   extra?: Record<string, unknown>,
+  save?: SaveOptions,
 ): Uint8Array {
+  const { dtype } = saveOptions(save);
   const k = kindOf(kindName, (m) => {
     throw new ValueError(`saveLayer: ${m}`);
   });
@@ -126,8 +129,10 @@ export function saveLayer(
     architecture,
     tensors: shapes,
     ...(extra ? { extra } : {}),
+    ...(dtype !== 'f32' ? { dtype } : {}),
   };
-  return encodeSafetensors(tensors, { format: 'pt', [MANIFEST_KEY]: encodeManifest(manifest) });
+  const stored = storedTensors(tensors, dtype);
+  return encodeSafetensors(stored, { format: 'pt', [MANIFEST_KEY]: encodeManifest(manifest) });
 }
 
 /** The manifest of a model file, checked, without building the layer. */
@@ -161,6 +166,7 @@ export function loadLayer(
   checkShapes('manifest tensors', manifest.tensors, specs, fail);
   const shapes = Object.fromEntries(Object.entries(file.tensors).map(([name, t]) => [name, t.shape]));
   checkShapes('weights', shapes, specs, fail);
+  checkStoredDtypes(manifest.dtype, file.dtypes, specs, fail);
   const record: Record<string, Float32Array> = {};
   for (const s of specs) {
     const data = file.tensors[s.name].data;

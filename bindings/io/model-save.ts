@@ -28,6 +28,13 @@ import {
   encodeSafetensors,
   type SafeTensor,
 } from './safetensors.ts';
+import {
+  checkStoredDtypes,
+  type SaveOptions,
+  saveOptions,
+  storedTensors,
+  type WeightDtype,
+} from './weight-dtype.ts';
 
 export type SavedModel = SequenceModel | Seq2Seq;
 export type ModelKind = 'SequenceModel' | 'Seq2Seq';
@@ -59,8 +66,12 @@ export function modelTensors(model: SavedModel): Record<string, SafeTensor> {
   return tensors;
 }
 
-/** The manifest of a model file (architecture, shapes, extras). */
-export function modelManifest(model: SavedModel, extra?: Record<string, unknown>): Manifest {
+/** The manifest of a model file (architecture, shapes, extras, and the weights' dtype unless f32). */
+export function modelManifest(
+  model: SavedModel,
+  extra?: Record<string, unknown>,
+  dtype: WeightDtype = 'f32',
+): Manifest {
   return {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
@@ -70,14 +81,24 @@ export function modelManifest(model: SavedModel, extra?: Record<string, unknown>
     },
     tensors: Object.fromEntries(model.slab.entries.map((e) => [e.name, e.shape])),
     ...(extra ? { extra } : {}),
+    ...(dtype !== 'f32' ? { dtype } : {}),
   };
 }
 
-/** Encodes `model` (architecture + weights) and the caller's JSON `extra` as one .safetensors file. */
-export function saveModel(model: SavedModel, extra?: Record<string, unknown>): Uint8Array {
+/**
+ * Encodes `model` (architecture + weights) and the caller's JSON `extra` as one .safetensors file; with
+ * `{ dtype: 'f16' | 'bf16' | 'int8' }` the weights take 1/2 or about 1/4 of the bytes (loading gives f32).
+ */
+export function saveModel(
+  model: SavedModel,
+  extra?: Record<string, unknown>,
+  options?: SaveOptions,
+): Uint8Array {
   checkSavedModel(model);
-  const manifest = modelManifest(model, extra);
-  return encodeSafetensors(modelTensors(model), { format: 'pt', [MANIFEST_KEY]: encodeManifest(manifest) });
+  const { dtype } = saveOptions(options);
+  const manifest = modelManifest(model, extra, dtype);
+  const tensors = storedTensors(modelTensors(model), dtype);
+  return encodeSafetensors(tensors, { format: 'pt', [MANIFEST_KEY]: encodeManifest(manifest) });
 }
 
 /** A new SequenceModel on `rt` from a file written by saveModel (or a checkpoint). */
@@ -181,6 +202,7 @@ export function readModelFile(file: DecodedSafetensors): ModelFile {
   }
   checkShapes('manifest tensors', manifest.tensors, specs, fail);
   checkShapes('weights', weightShapes(file), specs, fail);
+  checkStoredDtypes(manifest.dtype, file.dtypes, specs, fail);
   return { manifest, kind: kind as ModelKind, options, specs };
 }
 

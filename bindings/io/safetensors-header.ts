@@ -20,12 +20,15 @@ export const MAX_METADATA_ENTRIES = 1024;
 /** Every key of the header JSON: each tensor's name and its three fields, and the metadata's keys. */
 const MAX_HEADER_KEYS = 4 * MAX_TENSORS + MAX_METADATA_ENTRIES + 1;
 
-/** Dtypes this library reads (converted to f32), with their sizes in bytes. */
-export const READABLE_DTYPES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8 };
+/**
+ * Dtypes this library reads (converted to f32), with their sizes in bytes. I8 reads only as a quantised weight
+ * with its scale tensor (int8-rows.ts).
+ */
+export const READABLE_DTYPES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, F64: 8, I8: 1 };
 
 /** Dtypes the format defines that this library cannot use as weights: reported as such, not as unknown. */
 const OTHER_DTYPES = new Set(
-  'BOOL U8 I8 I16 U16 I32 U32 I64 U64 C64 F8_E4M3 F8_E5M2 F8_E8M0 F6_E2M3 F6_E3M2 F4'.split(' '),
+  'BOOL U8 I16 U16 I32 U32 I64 U64 C64 F8_E4M3 F8_E5M2 F8_E8M0 F6_E2M3 F6_E3M2 F4'.split(' '),
 );
 
 export interface HeaderEntry {

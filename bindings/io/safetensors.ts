@@ -1,11 +1,13 @@
 // The safetensors format (Hugging Face): 8 bytes of little-endian u64 header length N, N bytes of UTF-8 JSON
 // {name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?: {string: string}} padded with spaces to a
 // multiple of 8, then the data buffer the offsets point into. Bytes in, bytes out: no file system here, so the
-// same code runs in Node, browsers and edge runtimes. Weights are written as F32; F16, BF16 and F64 are read
-// too (converted to f32) so files saved by PyTorch in other dtypes load.
+// same code runs in Node, browsers and edge runtimes. Weights are written as F32, or F16, BF16 or I8 (+ scale)
+// when saved small; F16, BF16 and F64 are read too (converted to f32) so files saved by PyTorch in other dtypes
+// load, and an I8 tensor is dequantised with its scale tensor (int8-rows.ts).
 
 import { describe, FormatError, ShapeError, ValueError } from '../errors.ts';
-import { type HeaderEntry, readHeader } from './safetensors-header.ts';
+import { dequantizeInt8 } from './int8-rows.ts';
+import { type HeaderEntry, READABLE_DTYPES, readHeader } from './safetensors-header.ts';
 
 export { MAX_HEADER_BYTES } from './safetensors-header.ts';
 
@@ -14,6 +16,14 @@ export interface SafeTensor {
   readonly shape: readonly number[];
   readonly data: Float32Array;
 }
+
+/** A tensor as written: F32 values, 16-bit float bit patterns, or int8 values. */
+export type StoredTensor =
+  | SafeTensor
+  | { readonly dtype: 'F16' | 'BF16'; readonly shape: readonly number[]; readonly data: Uint16Array }
+  | { readonly dtype: 'I8'; readonly shape: readonly number[]; readonly data: Int8Array };
+
+const STORED_ARRAYS = { F32: Float32Array, F16: Uint16Array, BF16: Uint16Array, I8: Int8Array } as const;
 
 export interface DecodedSafetensors {
   /** Null-prototype record, so a tensor named "__proto__" is just a name. */
@@ -26,20 +36,26 @@ export interface DecodedSafetensors {
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Encodes F32 tensors (sorted by name, as the reference writer does for one dtype) and string metadata. */
+/**
+ * Encodes tensors and string metadata, in the reference writer's order: wider dtypes first (so each tensor is
+ * aligned to its element size), then by name.
+ */
 export function encodeSafetensors(
-  tensors: Record<string, SafeTensor>,
+  tensors: Record<string, StoredTensor>,
   metadata?: Record<string, string>,
 ): Uint8Array {
-  const names = Object.keys(checkTensors(tensors)).sort();
+  const width = (name: string) => READABLE_DTYPES[tensors[name].dtype];
+  const names = Object.keys(checkTensors(tensors))
+    .sort()
+    .sort((a, b) => width(b) - width(a));
   const parts: string[] = [];
   if (metadata !== undefined) parts.push(`"__metadata__":${JSON.stringify(checkMetadata(metadata))}`);
   let offset = 0;
   for (const name of names) {
     const t = tensors[name];
-    const end = offset + t.data.length * 4;
+    const end = offset + t.data.byteLength;
     parts.push(
-      `${JSON.stringify(name)}:{"dtype":"F32","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
+      `${JSON.stringify(name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
     );
     offset = end;
   }
@@ -53,8 +69,8 @@ export function encodeSafetensors(
   out.fill(0x20, 8 + json.length, 8 + headerLength);
   let at = 8 + headerLength;
   for (const name of names) {
-    writeF32(view, at, tensors[name].data);
-    at += tensors[name].data.length * 4;
+    writeTensor(view, at, tensors[name]);
+    at += tensors[name].data.byteLength;
   }
   return out;
 }
@@ -74,19 +90,26 @@ export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer): DecodedSafet
     tensors[e.name] = { dtype: 'F32', shape: e.shape, data: readAsF32(view, header.dataStart, e) };
     dtypes[e.name] = e.dtype;
   }
+  dequantizeInt8({ tensors, dtypes });
   return { tensors, metadata: header.metadata, dtypes };
 }
 
-function checkTensors(tensors: Record<string, SafeTensor>): Record<string, SafeTensor> {
+function checkTensors(tensors: Record<string, StoredTensor>): Record<string, StoredTensor> {
   if (tensors === null || typeof tensors !== 'object') {
     throw new ValueError(`tensors must be a record of { dtype, shape, data } but got ${describe(tensors)}`);
   }
   for (const [name, t] of Object.entries(tensors)) {
     if (name === '__metadata__') throw new ValueError('tensors: "__metadata__" is reserved by the format');
-    if (t?.dtype !== 'F32')
-      throw new ValueError(`tensors.${name}.dtype must be "F32" but got ${describe(t?.dtype)}`);
-    if (!(t.data instanceof Float32Array)) {
-      throw new ValueError(`tensors.${name}.data must be a Float32Array but got ${describe(t.data)}`);
+    const array = Object.hasOwn(STORED_ARRAYS, t?.dtype) ? STORED_ARRAYS[t.dtype] : undefined;
+    if (array === undefined) {
+      throw new ValueError(
+        `tensors.${name}.dtype must be "F32", "F16", "BF16" or "I8" but got ${describe(t?.dtype)}`,
+      );
+    }
+    if (!(t.data instanceof array)) {
+      throw new ValueError(
+        `tensors.${name}.data must be a ${array.name} for ${t.dtype} but got ${describe(t.data)}`,
+      );
     }
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new ShapeError(
@@ -116,11 +139,14 @@ function checkMetadata(metadata: Record<string, string>): Record<string, string>
   return copy;
 }
 
-function writeF32(view: DataView, at: number, data: Float32Array): void {
-  if (LITTLE_ENDIAN) {
+function writeTensor(view: DataView, at: number, t: StoredTensor): void {
+  const data = t.data;
+  if (LITTLE_ENDIAN || data instanceof Int8Array) {
     new Uint8Array(view.buffer, view.byteOffset + at, data.byteLength).set(
       new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     );
+  } else if (data instanceof Uint16Array) {
+    for (let i = 0; i < data.length; i++) view.setUint16(at + 2 * i, data[i], true);
   } else {
     for (let i = 0; i < data.length; i++) view.setFloat32(at + 4 * i, data[i], true);
   }
@@ -148,6 +174,10 @@ function readAsF32(view: DataView, dataStart: number, e: HeaderEntry): Float32Ar
     }
     case 'F16':
       for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(at + 2 * i, true));
+      break;
+    case 'I8':
+      // The integers themselves; dequantizeInt8 scales them (or refuses the file) before anyone reads them.
+      for (let i = 0; i < n; i++) out[i] = view.getInt8(at + i);
       break;
     default:
       throw new FormatError(`safetensors: tensor ${describe(e.name)} has unreadable dtype ${e.dtype}`);
