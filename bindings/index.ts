@@ -19,13 +19,21 @@ export { importTfjs, tfjsToModelFile } from './interchange/tfjs-import.ts';
 export { type LoadOptions, MAX_ABS_WEIGHT } from './io/load-options.ts';
 export { type Manifest, MODEL_FORMAT_VERSION } from './io/manifest.ts';
 export { type LayerKindName, type LoadedLayer, loadLayer, readManifest, saveLayer } from './io/model-file.ts';
-export { type Loaded, type LoadedModel, loadModel, loadSeq2Seq, saveModel } from './io/model-save.ts';
+export {
+  type Loaded,
+  type LoadedModel,
+  loadAnyModel,
+  loadModel,
+  loadSeq2Seq,
+  saveModel,
+} from './io/model-save.ts';
 export {
   type DecodedSafetensors,
   decodeSafetensors,
   encodeSafetensors,
   type SafeTensor,
 } from './io/safetensors.ts';
+export type { SaveOptions, WeightDtype } from './io/weight-dtype.ts';
 export { Dense, type DenseOptions } from './model/dense.ts';
 export { Embedding, type EmbeddingOptions } from './model/embedding.ts';
 export { GRU, type GRUOptions } from './model/gru.ts';

@@ -4,6 +4,7 @@
 // built only once every node is understood.
 
 import { describe, FormatError, ValueError } from '../errors.ts';
+import { type LoadOptions, loadOptions } from '../io/load-options.ts';
 import { saveModel } from '../io/model-save.ts';
 import type { SequenceModelOptions } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
@@ -12,13 +13,19 @@ import { ImportedModel, type ImportSignature } from './imported-model.ts';
 import type { Assembly } from './onnx-assembly.ts';
 import { type Interpreted, interpret } from './onnx-graph.ts';
 import { decodeModel } from './onnx-proto.ts';
+import { checkImportedWeights } from './weight-range.ts';
 
 /**
  * Reads an ONNX model exported from nn.RNN / nn.LSTM / nn.GRU (torch.onnx.export, or any graph of the same
  * shape) and builds it on `rt`. Unsupported graphs throw an OnnxUnsupportedError (a FormatError) naming the node
- * and its op type; malformed files a FormatError.
+ * and its op type; malformed files a FormatError; `loadOptionsGiven.maxAbsWeight` as for loadModel.
  */
-export function importOnnx(rt: Runtime, bytes: Uint8Array | ArrayBuffer): ImportedModel {
+export function importOnnx(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  loadOptionsGiven?: LoadOptions,
+): ImportedModel {
+  loadOptions(loadOptionsGiven);
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw new ValueError(`bytes must be a Uint8Array or an ArrayBuffer but got ${describe(bytes)}`);
   }
@@ -27,6 +34,7 @@ export function importOnnx(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Import
   const plan = interpret(file);
   const options = modelOptions(plan.asm);
   const weights = modelWeights(plan.asm);
+  checkImportedWeights('ONNX model', weights, loadOptionsGiven);
   const model = new SequenceModel(rt, options);
   try {
     model.setWeights(weights);

@@ -5,6 +5,7 @@
 // i, f, c, o is ours, its GRU order z, r, h becomes our r, z, n.
 
 import { describe, FormatError, ValueError } from '../errors.ts';
+import { type LoadOptions, loadOptions } from '../io/load-options.ts';
 import { saveModel } from '../io/model-save.ts';
 import type { CellType } from '../model/cells.ts';
 import type { SequenceModelOptions } from '../model/sequence-config.ts';
@@ -13,6 +14,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { TfjsUnsupportedError } from './import-errors.ts';
 import { ImportedModel, type ImportSignature } from './imported-model.ts';
 import { planOf, type TfjsPlan } from './tfjs-topology.ts';
+import { checkImportedWeights } from './weight-range.ts';
 
 type Json = Record<string, unknown>;
 
@@ -28,17 +30,20 @@ const fail = (message: string): never => {
 
 /**
  * `modelJson`: model.json (text or parsed); `weights`: the files its weightsManifest lists, in order (one buffer
- * or several). Unsupported layers throw a TfjsUnsupportedError naming the layer; malformed files a FormatError.
+ * or several); `loadOptionsGiven.maxAbsWeight` as for loadModel. Unsupported layers throw a TfjsUnsupportedError naming the layer; malformed files a FormatError.
  */
 export function importTfjs(
   rt: Runtime,
   modelJson: string | object,
   weights: ArrayBuffer | Uint8Array | readonly (ArrayBuffer | Uint8Array)[],
+  loadOptionsGiven?: LoadOptions,
 ): ImportedModel {
+  loadOptions(loadOptionsGiven);
   const json = parseJson(modelJson);
   const plan = planOf(json.modelTopology);
   const specs = readWeights(weightSpecs(json), concatBuffers(weights));
   const record = modelWeights(plan, specs);
+  checkImportedWeights('TF.js model', record, loadOptionsGiven);
   const I = record['rnn.weight_ih_l0'].length / (gateCount(plan.cell) * plan.units);
   const options: SequenceModelOptions = {
     input: plan.embedding
