@@ -13,3 +13,4 @@ export * from './cell-lstm';
 export * from './cell-gru';
 export * from './pool';
 export * from './loss-pointwise';
+export * from './attention';
