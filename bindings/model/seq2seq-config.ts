@@ -1,10 +1,17 @@
 // Options of a Seq2Seq model (encoder–decoder), their validation into plain JSON, and the parameter names of
 // the equivalent PyTorch module — an `encoder` (embedding, rnn) and a `decoder` (embedding, rnn, head):
 //   encoder.embedding.weight, encoder.rnn.weight_ih_l0, decoder.embedding.weight, decoder.rnn.…, decoder.head.weight
+// and, with attention, decoder.attention.{query,key,v}.weight (bias-free nn.Linear) before the head.
 
 import { describe, ValueError } from '../errors.ts';
 import { knownKeys, optionsObject } from '../options.ts';
 import { deriveSeed } from '../seed.ts';
+import {
+  type AttentionConfig,
+  type AttentionOptions,
+  attentionConfig,
+  attentionLayers,
+} from './attention-config.ts';
 import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
@@ -33,6 +40,8 @@ export interface Seq2SeqOptions {
     dropout?: number;
     init?: RecurrentInit;
   };
+  /** Attention over the encoder's outputs, its context concatenated into the head's input. Default none. */
+  attention?: AttentionOptions;
   /** The start token the decoder reads first (a target id). */
   bos: number;
   /** The end token: decoding of a sequence stops once it is produced (a target id). */
@@ -52,6 +61,7 @@ export interface Seq2SeqConfig {
   readonly source: SideConfig;
   readonly target: SideConfig;
   readonly recurrent: Required<Omit<Seq2SeqOptions['recurrent'], 'init'>> & { init?: RecurrentInit };
+  readonly attention: AttentionConfig | undefined;
   readonly bos: number;
   readonly eos: number;
   readonly seed: number;
@@ -103,7 +113,7 @@ const sideOptions = (c: SideConfig): Seq2SeqSide =>
 
 const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
 
-const OPTIONS = ['source', 'target', 'recurrent', 'bos', 'eos', 'seed'];
+const OPTIONS = ['source', 'target', 'recurrent', 'attention', 'bos', 'eos', 'seed'];
 const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init'];
 
 export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
@@ -145,15 +155,28 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
   }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const attention =
+    options.attention === undefined ? undefined : attentionConfig(options.attention, recurrent.hiddenSize);
+  // Files saved without attention keep exactly their old options (no `attention` key).
   const normalised: Seq2SeqOptions = {
     source: sideOptions(source),
     target: sideOptions(target) as Seq2SeqOptions['target'],
     recurrent,
+    ...(attention ? { attention: { score: attention.score, feed: attention.feed } } : {}),
     bos: options.bos,
     eos: options.eos,
     seed,
   };
-  const config = { source, target, recurrent, bos: options.bos, eos: options.eos, seed, options: normalised };
+  const config = {
+    source,
+    target,
+    recurrent,
+    attention,
+    bos: options.bos,
+    eos: options.eos,
+    seed,
+    options: normalised,
+  };
   seq2seqSpecs(config);
   return config;
 }
@@ -178,7 +201,7 @@ export function seq2seqLayers(c: Seq2SeqConfig) {
     decoderEmbedding: embedding(c.target, 'decoder.embedding.', deriveSeed(c.seed, 'decoder.embedding')),
     decoder: rnn('decoder.rnn.', c.target.dim, deriveSeed(c.seed, 'decoder.rnn')),
     head: {
-      inFeatures: r.hiddenSize,
+      inFeatures: r.hiddenSize + (c.attention?.keySize ?? 0),
       outFeatures: c.target.size,
       seed: deriveSeed(c.seed, 'decoder.head'),
       prefix: 'decoder.head.',
@@ -196,6 +219,7 @@ export function seq2seqSpecs(c: Seq2SeqConfig): TensorSpec[] {
     ...rnnSpecs(c.recurrent.cell, o.encoder),
     ...(o.decoderEmbedding ? Embedding.paramSpecs(o.decoderEmbedding) : []),
     ...rnnSpecs(c.recurrent.cell, o.decoder),
+    ...(c.attention ? attentionLayers(c.attention, c.seed) : []).flatMap((d) => Dense.paramSpecs(d)),
     ...Dense.paramSpecs(o.head),
   ];
 }
