@@ -1,5 +1,5 @@
 // Seq2Seq with attention against PyTorch (scripts/fixtures/attention_seq2seq.py): the same nn modules under the
-// same names, one padded teacher-forced batch; logits, attention weights, the summed loss and every gradient
+// same names (uni- and bidirectional encoders), one padded teacher-forced batch; logits, attention weights, the summed loss and every gradient
 // agree within 1e-5 (relative to 1 + |value|), on the ts and wasm-simd backends.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -39,8 +39,11 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string): v
 }
 
 describe.each(EXACT_BACKENDS)('Seq2Seq attention vs PyTorch on %s', (backend) => {
-  it('has three fixtures: additive, general and dot', () => {
-    expect(FIXTURES.map(([f]) => f.split('_')[0]).sort()).toEqual(['additive', 'dot', 'general']);
+  it('has every score, and bidirectional encoders', () => {
+    const names = FIXTURES.map(([f]) => f);
+    for (const score of ['additive', 'general', 'dot'])
+      expect(names.some((f) => f.startsWith(score))).toBe(true);
+    expect(names.filter((f) => f.includes('_bi')).length).toBeGreaterThanOrEqual(2);
   });
 
   for (const [file, f] of FIXTURES) {

@@ -30,7 +30,12 @@ export interface AttentionConfig {
 
 const SCORES: readonly AttentionScore[] = ['additive', 'general', 'dot'];
 
-export function attentionConfig(options: AttentionOptions, hiddenSize: number): AttentionConfig {
+/** hiddenSize: the decoder's; keySize: the encoder's outputs (2·hiddenSize when bidirectional). */
+export function attentionConfig(
+  options: AttentionOptions,
+  hiddenSize: number,
+  keySize: number,
+): AttentionConfig {
   const o = optionsObject('attention', options, true, ['score', 'feed']);
   if (!SCORES.includes(o.score)) {
     throw new ValueError(`attention.score must be one of ${SCORES.join(', ')} but got ${describe(o.score)}`);
@@ -43,7 +48,12 @@ export function attentionConfig(options: AttentionOptions, hiddenSize: number): 
       `attention.feed must be 'output' (input feeding is not supported) but got ${describe(feed)}`,
     );
   }
-  return { score: o.score, feed, querySize: hiddenSize, keySize: hiddenSize, scoreSize: hiddenSize };
+  if (o.score === 'dot' && keySize !== hiddenSize) {
+    throw new ValueError(
+      `attention.score 'dot' needs keys as wide as the decoder (${hiddenSize}) but a bidirectional encoder gives ${keySize}; use 'general' or 'additive'`,
+    );
+  }
+  return { score: o.score, feed, querySize: hiddenSize, keySize, scoreSize: hiddenSize };
 }
 
 /** The attention's layers in slab order (all bias-free). */

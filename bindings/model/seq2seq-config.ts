@@ -4,7 +4,7 @@
 // and, with attention, decoder.attention.{query,key,v}.weight (bias-free nn.Linear) before the head.
 
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys, optionsObject } from '../options.ts';
+import { flag, knownKeys, optionsObject } from '../options.ts';
 import { deriveSeed } from '../seed.ts';
 import {
   type AttentionConfig,
@@ -32,11 +32,15 @@ export interface Seq2SeqOptions {
   source: Seq2SeqSide;
   /** Target tokens: the decoder reads the previous one (teacher forcing) and predicts the next. */
   target: { tokens: number } | { embedding: { vocabSize: number; dim: number } };
-  /** One shape for encoder and decoder (the encoder's final state initialises the decoder). */
+  /**
+   * One shape for encoder and decoder (the encoder's final state initialises the decoder). A bidirectional
+   * encoder needs attention; each decoder layer then starts from the sum of its encoder layer's two final states.
+   */
   recurrent: {
     cell: CellType;
     hiddenSize: number;
     numLayers?: number;
+    bidirectional?: boolean;
     dropout?: number;
     init?: RecurrentInit;
   };
@@ -61,6 +65,8 @@ export interface Seq2SeqConfig {
   readonly source: SideConfig;
   readonly target: SideConfig;
   readonly recurrent: Required<Omit<Seq2SeqOptions['recurrent'], 'init'>> & { init?: RecurrentInit };
+  /** Directions of the encoder: 1, or 2 when bidirectional. */
+  readonly directions: 1 | 2;
   readonly attention: AttentionConfig | undefined;
   readonly bos: number;
   readonly eos: number;
@@ -130,10 +136,10 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
     );
   }
   knownKeys('recurrent', r, RECURRENT);
-  const bidirectional = (r as { bidirectional?: unknown }).bidirectional;
-  if (bidirectional !== undefined && bidirectional !== false) {
+  const bidirectional = flag('recurrent.bidirectional', r.bidirectional, false);
+  if (bidirectional && options.attention === undefined) {
     throw new ValueError(
-      'Seq2Seq: a bidirectional encoder is not supported (its final state would not fit the decoder)',
+      'Seq2Seq: a bidirectional encoder needs attention (without it, its final state would not fit the decoder)',
     );
   }
   const recurrent = {
@@ -155,22 +161,25 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
   }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const directions = bidirectional ? 2 : 1;
+  const H = recurrent.hiddenSize;
   const attention =
-    options.attention === undefined ? undefined : attentionConfig(options.attention, recurrent.hiddenSize);
+    options.attention === undefined ? undefined : attentionConfig(options.attention, H, directions * H);
   // Files saved without attention keep exactly their old options (no `attention` key).
   const normalised: Seq2SeqOptions = {
     source: sideOptions(source),
     target: sideOptions(target) as Seq2SeqOptions['target'],
-    recurrent,
+    recurrent: bidirectional ? { ...recurrent, bidirectional } : recurrent,
     ...(attention ? { attention: { score: attention.score, feed: attention.feed } } : {}),
     bos: options.bos,
     eos: options.eos,
     seed,
   };
-  const config = {
+  const config: Seq2SeqConfig = {
     source,
     target,
-    recurrent,
+    recurrent: { ...recurrent, bidirectional },
+    directions,
     attention,
     bos: options.bos,
     eos: options.eos,
@@ -184,10 +193,11 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
 /** Options of every layer, all in one slab under their PyTorch module prefixes. */
 export function seq2seqLayers(c: Seq2SeqConfig) {
   const r = c.recurrent;
-  const rnn = (prefix: string, inputSize: number, seed: number) => ({
+  const rnn = (prefix: string, inputSize: number, seed: number, bidirectional = false) => ({
     inputSize,
     hiddenSize: r.hiddenSize,
     numLayers: r.numLayers,
+    bidirectional,
     init: r.init,
     seed,
     prefix,
@@ -197,7 +207,7 @@ export function seq2seqLayers(c: Seq2SeqConfig) {
     s.kind === 'embedding' ? { numEmbeddings: s.size, embeddingDim: s.dim, seed, prefix } : undefined;
   return {
     encoderEmbedding: embedding(c.source, 'encoder.embedding.', deriveSeed(c.seed, 'encoder.embedding')),
-    encoder: rnn('encoder.rnn.', c.source.dim, deriveSeed(c.seed, 'encoder.rnn')),
+    encoder: rnn('encoder.rnn.', c.source.dim, deriveSeed(c.seed, 'encoder.rnn'), c.directions === 2),
     decoderEmbedding: embedding(c.target, 'decoder.embedding.', deriveSeed(c.seed, 'decoder.embedding')),
     decoder: rnn('decoder.rnn.', c.target.dim, deriveSeed(c.seed, 'decoder.rnn')),
     head: {

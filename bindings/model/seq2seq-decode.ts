@@ -55,7 +55,14 @@ function start(
   const L = c.recurrent.numLayers;
   const H = c.recurrent.hiddenSize;
   const N = B * copies;
-  const repeat = (s: Float32Array) => {
+  const D = c.directions;
+  // [L·D, B, H] final states as the decoder's [L, N, H]: the directions of a layer summed, each row repeated.
+  const repeat = (all: Float32Array) => {
+    const s = new Float32Array(L * B * H);
+    for (let u = 0; u < L * D; u++) {
+      const at = Math.floor(u / D) * B * H;
+      for (let i = 0; i < B * H; i++) s[at + i] += all[u * B * H + i];
+    }
     const out = new Float32Array(L * N * H);
     for (let l = 0; l < L; l++) {
       for (let n = 0; n < N; n++)

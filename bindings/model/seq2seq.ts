@@ -212,9 +212,13 @@ export class Seq2Seq extends SlabModel {
       dropout: p.dropout,
     });
     const BH = B * c.recurrent.hiddenSize;
-    for (const u of enc.units) {
-      k.copy_f32(ws.ptr('h0') + u.index * BH * 4, enc.finalState(u.index, 'h'), BH);
-      if (enc.cell.hasCell) k.copy_f32(ws.ptr('c0') + u.index * BH * 4, enc.finalState(u.index, 'c'), BH);
+    for (let l = 0; l < c.recurrent.numLayers; l++) {
+      for (const which of enc.cell.hasCell ? (['h', 'c'] as const) : (['h'] as const)) {
+        const to = ws.ptr(`${which}0`) + l * BH * 4;
+        // A bidirectional layer hands over the sum of its two directions' final states.
+        if (c.directions === 1) k.copy_f32(to, enc.finalState(l, which), BH);
+        else k.add_f32(to, enc.finalState(2 * l, which), enc.finalState(2 * l + 1, which), BH);
+      }
     }
     const x = this.#embed(this.decoderEmbedding, ws.ptr('dec_in'), ws.ptr('dec_emb'), Tt * B);
     dec.forward({
@@ -294,10 +298,14 @@ export class Seq2Seq extends SlabModel {
     dec.zeroStateGrads();
     dec.backward(ws.ptr('dout'), this.decoderEmbedding !== undefined);
     this.decoderEmbedding?.backwardRows(dec.inputGrad, ws.ptr('dec_in'), Tt * B);
-    // The decoder's dH0 (dC0) is the encoder's dHn (dCn): one layout, [L, B, H].
-    const n = this.config.recurrent.numLayers * B * H;
-    k.copy_f32(enc.dh, dec.dh, n);
-    if (enc.cell.hasCell) k.copy_f32(enc.dc, dec.dc, n);
+    // The decoder's dH0 (dC0) [L, B, H] is the encoder's dHn (dCn) [L·D, B, H], each direction's in full.
+    const D = this.config.directions;
+    const BH = B * H;
+    for (let u = 0; u < this.config.recurrent.numLayers * D; u++) {
+      const from = Math.floor(u / D) * BH * 4;
+      k.copy_f32(enc.dh + u * BH * 4, dec.dh + from, BH);
+      if (enc.cell.hasCell) k.copy_f32(enc.dc + u * BH * 4, dec.dc + from, BH);
+    }
     enc.backward(att ? ws.ptr('dkeys') : 0, this.encoderEmbedding !== undefined);
     this.encoderEmbedding?.backwardRows(enc.inputGrad, ws.ptr('src'), Ts * B);
   }
