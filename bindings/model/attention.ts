@@ -5,6 +5,7 @@
 // Projections (W_q q, W_k k, W_a k) are one GEMM each over all rows, before the score kernel.
 
 import type { Runtime } from '../runtime/runtime.ts';
+import type { Tensor } from '../tensor.ts';
 import { type AttentionConfig, attentionLayers } from './attention-config.ts';
 import { Dense } from './dense.ts';
 import type { ParamSlab } from './slab.ts';
@@ -83,6 +84,19 @@ export class DecoderAttention {
   /** Weights [Tq·B, Ts] of the last forward. */
   get weights(): number {
     return this.#ws.ptr('p');
+  }
+
+  /** A copy of the last forward's weights as [Tq, Ts, B] (PyTorch's layout for a time-major batch). */
+  readWeights(): Tensor {
+    const { Tq, Ts, B } = this.#pass!;
+    const rows = new Float32Array(this.rt.memory.buffer, this.weights, Tq * B * Ts);
+    const out = new Float32Array(Tq * Ts * B);
+    for (let t = 0; t < Tq; t++) {
+      for (let b = 0; b < B; b++) {
+        for (let s = 0; s < Ts; s++) out[(t * Ts + s) * B + b] = rows[(t * B + b) * Ts + s];
+      }
+    }
+    return { data: out, shape: [Tq, Ts, B] };
   }
 
   /** Context [Tq·B, K] of the last forward. */

@@ -1,5 +1,5 @@
 // An encoder–decoder (many-to-many delayed): the encoder reads the source; its final state (each layer's h,
-// and c for LSTM, at each sequence's own last step) initialises the decoder, which reads the target shifted
+// and c for LSTM, at each sequence's own last step; seq2seq-bridge.ts) initialises the decoder, which reads the target shifted
 // right behind a start token (teacher forcing) and predicts the next target token at every step. Backward runs
 // the decoder's BPTT, hands its initial-state gradient to the encoder as dHn (and dCn), then runs the
 // encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
@@ -21,6 +21,7 @@ import { NO_INIT, skipsInit } from './init.ts';
 import { LSTM } from './lstm.ts';
 import type { Recurrent } from './recurrent.ts';
 import { RNN } from './rnn.ts';
+import { handBack, handOver } from './seq2seq-bridge.ts';
 import {
   type Seq2SeqConfig,
   type Seq2SeqOptions,
@@ -211,15 +212,7 @@ export class Seq2Seq extends SlabModel {
       lengths: p.srcLen,
       dropout: p.dropout,
     });
-    const BH = B * c.recurrent.hiddenSize;
-    for (let l = 0; l < c.recurrent.numLayers; l++) {
-      for (const which of enc.cell.hasCell ? (['h', 'c'] as const) : (['h'] as const)) {
-        const to = ws.ptr(`${which}0`) + l * BH * 4;
-        // A bidirectional layer hands over the sum of its two directions' final states.
-        if (c.directions === 1) k.copy_f32(to, enc.finalState(l, which), BH);
-        else k.add_f32(to, enc.finalState(2 * l, which), enc.finalState(2 * l + 1, which), BH);
-      }
-    }
+    handOver(enc, ws.ptr('h0'), enc.cell.hasCell ? ws.ptr('c0') : 0, B);
     const x = this.#embed(this.decoderEmbedding, ws.ptr('dec_in'), ws.ptr('dec_emb'), Tt * B);
     dec.forward({
       T: Tt,
@@ -246,18 +239,10 @@ export class Seq2Seq extends SlabModel {
    * chosen sequences, zero after each one ends); undefined without attention or before the first.
    */
   attentionWeights(): Tensor | undefined {
-    if (this.#decoded) return { data: this.#decoded.data.slice(), shape: [...this.#decoded.shape] };
     const p = this.#pass;
-    if (this.attention === undefined || p === undefined || this.#disposed) return undefined;
-    const { Ts, Tt, B } = p;
-    const rows = new Float32Array(this.rt.memory.buffer, this.attention.weights, Tt * B * Ts);
-    const out = new Float32Array(Tt * Ts * B);
-    for (let t = 0; t < Tt; t++) {
-      for (let b = 0; b < B; b++) {
-        for (let s = 0; s < Ts; s++) out[(t * Ts + s) * B + b] = rows[(t * B + b) * Ts + s];
-      }
-    }
-    return { data: out, shape: [Tt, Ts, B] };
+    if (this.attention === undefined || this.#disposed) return undefined;
+    if (this.#decoded) return { data: this.#decoded.data.slice(), shape: [...this.#decoded.shape] };
+    return p === undefined ? undefined : this.attention.readWeights();
   }
 
   /** Keeps the weights [Tt, Ts, B] a decoding chose, for attentionWeights() (greedyDecode, beamSearch). */
@@ -298,14 +283,7 @@ export class Seq2Seq extends SlabModel {
     dec.zeroStateGrads();
     dec.backward(ws.ptr('dout'), this.decoderEmbedding !== undefined);
     this.decoderEmbedding?.backwardRows(dec.inputGrad, ws.ptr('dec_in'), Tt * B);
-    // The decoder's dH0 (dC0) [L, B, H] is the encoder's dHn (dCn) [L·D, B, H], each direction's in full.
-    const D = this.config.directions;
-    const BH = B * H;
-    for (let u = 0; u < this.config.recurrent.numLayers * D; u++) {
-      const from = Math.floor(u / D) * BH * 4;
-      k.copy_f32(enc.dh + u * BH * 4, dec.dh + from, BH);
-      if (enc.cell.hasCell) k.copy_f32(enc.dc + u * BH * 4, dec.dc + from, BH);
-    }
+    handBack(enc, dec, B);
     enc.backward(att ? ws.ptr('dkeys') : 0, this.encoderEmbedding !== undefined);
     this.encoderEmbedding?.backwardRows(enc.inputGrad, ws.ptr('src'), Ts * B);
   }
