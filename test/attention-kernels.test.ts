@@ -157,6 +157,22 @@ describe.each(BACKENDS)('attention kernels on %s', (backend) => {
       }
     });
 
+    it(`${score}: one source step, one batch row, and a single query step`, () => {
+      for (const [shape, lengths] of [
+        [{ Tq: 1, Ts: 1, B: 1 }, [1]],
+        [{ Tq: 1, Ts: 2, B: 1 }, [1]],
+        [{ Tq: 3, Ts: 1, B: 3 }, undefined],
+      ] as const) {
+        const x = inputs(shape, 6, 5, 40, lengths ? [...lengths] : undefined);
+        const out = runKernels(runtimes[backend], x, score);
+        const p = maskedSoftmax(scoresRef(x, score), x.shape, x.lengths);
+        close(out.p, p, tol, `p ${JSON.stringify(shape)}`);
+        close(out.ctx, context(p, x.v, x.shape, x.D), tol, `ctx ${JSON.stringify(shape)}`);
+        close(out.dv, numericGrad(x, score, 'v'), 2e-4, `dv ${JSON.stringify(shape)}`);
+        close(out.dq, numericGrad(x, score, 'q'), 2e-4, `dq ${JSON.stringify(shape)}`);
+      }
+    });
+
     it(`${score}: gradients match central differences of the float64 reference`, () => {
       for (const [H, lengths] of [
         [5, [4, 2]],
