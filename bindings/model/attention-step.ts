@@ -33,11 +33,16 @@ export class AttentionStep {
     [this.#rt, this.#attention, this.#head, this.#Ts, this.#N, this.#H] = [rt, attention, head, Ts, N, H];
     const ws = new Workspace(rt);
     this.#ws = ws;
-    ws.need('keys', Ts * N * K);
-    ws.need('q', N * H);
-    ws.need('y', N * head.outFeatures);
-    if (lengths) ws.need('len', N);
-    attention.reserve(1, Ts, N, false);
+    try {
+      ws.need('keys', Ts * N * K);
+      ws.need('q', N * H);
+      ws.need('y', N * head.outFeatures);
+      if (lengths) ws.need('len', N);
+      attention.reserve(1, Ts, N, false);
+    } catch (error) {
+      ws.free();
+      throw error;
+    }
     const f32 = new Float32Array(rt.memory.buffer, ws.ptr('keys'), Ts * N * K);
     for (let t = 0; t < Ts; t++) {
       for (let n = 0; n < N; n++) {

@@ -73,17 +73,24 @@ function start(
     }
     return out;
   };
-  const att = model.attention
-    ? new AttentionStep(
-        model.rt,
-        model.attention,
-        model.head,
-        enc.outputs.data,
-        { Ts, B, copies },
-        o.sourceLengths,
-      )
-    : undefined;
   const stepper = model.decoder.stepper({ batchSize: N });
+  let att: AttentionStep | undefined;
+  try {
+    att = model.attention
+      ? new AttentionStep(
+          model.rt,
+          model.attention,
+          model.head,
+          enc.outputs.data,
+          { Ts, B, copies },
+          o.sourceLengths,
+        )
+      : undefined;
+  } catch (error) {
+    // Linear memory too small for the repeated keys: give the stepper's blocks back before saying so.
+    stepper.dispose();
+    throw error;
+  }
   stepper.setState(enc.cN ? { h: repeat(enc.hN.data), c: repeat(enc.cN.data) } : { h: repeat(enc.hN.data) });
   const step = (ids: Int32Array) => {
     const input = model.decoderEmbedding
