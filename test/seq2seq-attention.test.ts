@@ -1,8 +1,10 @@
 // Seq2Seq with attention: decoding (greedy, beam) attends exactly as teacher forcing does; padded source and
 // target rows give the loss and gradients of their pairs one by one (the mask works); ts and wasm-simd train
-// bit for bit; files round-trip (and files without attention keep their old options); bad options are refused
-// by name; and on reversal of long sequences attention learns what the fixed-vector decoder does not.
+// bit for bit; files round-trip (and a file saved before attention existed loads, decodes and saves as it did);
+// bad options are refused by name; and on reversal of long sequences attention learns what the fixed-vector decoder does not.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   beamSearch,
@@ -184,6 +186,26 @@ describe('Seq2Seq with attention', () => {
     expect(old).not.toContain('attention');
     expect(old).not.toContain('bidirectional');
     for (const m of [model, loaded, plain]) m.dispose();
+  });
+
+  it('a file saved before attention existed loads, decodes as it did and saves to the same bytes', () => {
+    // Written at d6e975e by scripts/fixtures/seq2seq_before_attention.mts (ts backend).
+    const dir = join(import.meta.dirname, 'fixtures', 'attention', 'before');
+    const bytes = new Uint8Array(readFileSync(join(dir, 'seq2seq.safetensors')));
+    const want = JSON.parse(readFileSync(join(dir, 'decoded.json'), 'utf8'));
+    const { model, extra } = loadSeq2Seq(ts, bytes);
+    expect(model.attention).toBeUndefined();
+    expect(saveModel(model, extra)).toEqual(bytes);
+    const source = { data: Int32Array.from(want.source.data), shape: want.source.shape };
+    const o = { sourceLengths: want.source.lengths, maxSteps: 5 };
+    const greedy = greedyDecode(model, source, o);
+    expect(greedy.tokens.map((t) => [...t])).toEqual(want.greedy);
+    expect([...greedy.logProbs]).toEqual(want.greedyLogProbs);
+    const beam = beamSearch(model, source, { ...o, beamWidth: 3 });
+    expect(beam.tokens.map((t) => [...t])).toEqual(want.beam);
+    expect([...beam.logProbs]).toEqual(want.beamLogProbs);
+    expect(model.attentionWeights()).toBeUndefined();
+    model.dispose();
   });
 
   it('refuses what cannot work, by name', () => {
