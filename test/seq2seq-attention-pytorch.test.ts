@@ -1,12 +1,12 @@
 // Seq2Seq with attention against PyTorch (scripts/fixtures/attention_seq2seq.py): the same nn modules under the
 // same names (uni- and bidirectional encoders), one padded teacher-forced batch; logits, attention weights, the summed loss and every gradient
-// agree within 1e-5 (relative to 1 + |value|), on the ts and wasm-simd backends.
+// agree within 1e-5 (relative to 1 + |value|), on every backend (ts, wasm-simd, wasm-relaxed).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, Seq2Seq, type Seq2SeqOptions, Trainer } from '../bindings/index.node.ts';
-import { EXACT_BACKENDS, loadRuntime } from './helpers/backends.ts';
+import { BACKENDS, loadRuntime } from './helpers/backends.ts';
 
 interface Fixture {
   options: Seq2SeqOptions;
@@ -24,9 +24,9 @@ const FIXTURES = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => [f, JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Fixture] as const);
 
-const runtimes = {} as Record<(typeof EXACT_BACKENDS)[number], Runtime>;
+const runtimes = {} as Record<(typeof BACKENDS)[number], Runtime>;
 beforeAll(async () => {
-  for (const b of EXACT_BACKENDS) runtimes[b] = await loadRuntime(b);
+  for (const b of BACKENDS) runtimes[b] = await loadRuntime(b);
 });
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
@@ -38,7 +38,7 @@ function close(got: ArrayLike<number>, want: ArrayLike<number>, what: string): v
   }
 }
 
-describe.each(EXACT_BACKENDS)('Seq2Seq attention vs PyTorch on %s', (backend) => {
+describe.each(BACKENDS)('Seq2Seq attention vs PyTorch on %s', (backend) => {
   it('has every score, and bidirectional encoders', () => {
     const names = FIXTURES.map(([f]) => f);
     for (const score of ['additive', 'general', 'dot'])
