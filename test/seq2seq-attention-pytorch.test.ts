@@ -1,6 +1,6 @@
 // Seq2Seq with attention against PyTorch (scripts/fixtures/attention_seq2seq.py): the same nn modules under the
-// same names (uni- and bidirectional encoders), one padded teacher-forced batch; logits, attention weights, the summed loss and every gradient
-// agree within 1e-5 (relative to 1 + |value|), on every backend (ts, wasm-simd, wasm-relaxed).
+// same names (uni- and bidirectional encoders), one padded teacher-forced batch; logits, attention weights, the
+// summed loss and every gradient agree within 1e-5 (relative to 1 + |value|) on every backend.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
