@@ -162,6 +162,23 @@ describe('Seq2Seq with attention', () => {
     expect(weights[1]).toEqual(weights[0]);
   });
 
+  it('steady-state training and repeated decoding allocate nothing in linear memory', () => {
+    const model = new Seq2Seq(rt, options('additive', 'lstm', true));
+    const trainer = new Trainer(model, { loss: 'cross_entropy', optimizer: { kind: 'adam', lr: 0.01 } });
+    const batch = batchOf(reversal(6, 12));
+    const src = pad(reversal(3, 13).inputs);
+    const decode = () =>
+      beamSearch(model, src.tensor, { sourceLengths: src.lengths, beamWidth: 2, maxSteps: 5 });
+    for (let i = 0; i < 3; i++) trainer.step(batch);
+    decode();
+    const { highWater, usedBytes } = rt.arena;
+    for (let i = 0; i < 30; i++) trainer.step(batch);
+    decode();
+    expect(rt.arena.highWater).toBe(highWater);
+    expect(rt.arena.usedBytes).toBe(usedBytes);
+    model.dispose();
+  });
+
   it('saves and loads with its attention; a file without attention keeps its old options', () => {
     const model = new Seq2Seq(rt, options('general', 'gru', true));
     const bytes = saveModel(model);
