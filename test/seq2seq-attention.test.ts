@@ -1,7 +1,8 @@
 // Seq2Seq with attention: decoding (greedy, beam) attends exactly as teacher forcing does; padded source and
 // target rows give the loss and gradients of their pairs one by one (the mask works); ts and wasm-simd train
 // bit for bit; files round-trip (and a file saved before attention existed loads, decodes and saves as it did);
-// bad options are refused by name; and on reversal of long sequences attention learns what the fixed-vector decoder does not.
+// bad options are refused by name; and on reversal of long sequences attention learns what the fixed-vector
+// decoder does not.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -50,7 +50,8 @@ export function attentionConfig(
   }
   if (o.score === 'dot' && keySize !== hiddenSize) {
     throw new ValueError(
-      `attention.score 'dot' needs keys as wide as the decoder (${hiddenSize}) but a bidirectional encoder gives ${keySize}; use 'general' or 'additive'`,
+      `attention.score 'dot' needs keys as wide as the decoder (${hiddenSize}) but a bidirectional ` +
+        `encoder gives ${keySize}; use 'general' or 'additive'`,
     );
   }
   return { score: o.score, feed, querySize: hiddenSize, keySize, scoreSize: hiddenSize };

@@ -1,8 +1,8 @@
 // An encoder–decoder (many-to-many delayed): the encoder reads the source; its final state (each layer's h,
-// and c for LSTM, at each sequence's own last step; seq2seq-bridge.ts) initialises the decoder, which reads the target shifted
-// right behind a start token (teacher forcing) and predicts the next target token at every step. Backward runs
-// the decoder's BPTT, hands its initial-state gradient to the encoder as dHn (and dCn), then runs the
-// encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
+// and c for LSTM, at each sequence's own last step; seq2seq-bridge.ts) initialises the decoder, which reads
+// the target shifted right behind a start token (teacher forcing) and predicts the next target token at every
+// step. Backward runs the decoder's BPTT, hands its initial-state gradient to the encoder as dHn (and dCn),
+// then runs the encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
 // With attention, the decoder's outputs attend over the encoder's (attention.ts) and the head reads
 // [h_t ; ctx_t] (attention-head.ts); the encoder's outputs then get gradients from the attention as well.
 // Decoding (greedy, beam search) is in seq2seq-decode.ts.
