@@ -14,3 +14,4 @@ export * from './cell-gru';
 export * from './pool';
 export * from './loss-pointwise';
 export * from './cell-gru-reset-before';
+export * from './attention';

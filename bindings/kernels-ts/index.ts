@@ -3,6 +3,7 @@
 import { ABI_VERSION, type Kernels } from '../runtime/kernels.ts';
 import type { LinearMemory } from '../runtime/memory.ts';
 import * as activation from './activation.ts';
+import * as attention from './attention.ts';
 import * as cellGru from './cell-gru.ts';
 import * as cellGruResetBefore from './cell-gru-reset-before.ts';
 import * as cellLstm from './cell-lstm.ts';
@@ -81,6 +82,14 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     wsum_time_bwd_f32: pool.wsum_time_bwd_f32.bind(null, h),
     gru_reset_before_seq_fwd_f32: cellGruResetBefore.gru_reset_before_seq_fwd_f32.bind(null, h),
     gru_reset_before_seq_bwd_f32: cellGruResetBefore.gru_reset_before_seq_bwd_f32.bind(null, h),
+    attn_score_dot_f32: attention.attn_score_dot_f32.bind(null, h),
+    attn_score_dot_bwd_f32: attention.attn_score_dot_bwd_f32.bind(null, h),
+    attn_score_add_f32: attention.attn_score_add_f32.bind(null, h),
+    attn_score_add_bwd_f32: attention.attn_score_add_bwd_f32.bind(null, h),
+    attn_softmax_f32: attention.attn_softmax_f32.bind(null, h),
+    attn_softmax_bwd_f32: attention.attn_softmax_bwd_f32.bind(null, h),
+    attn_context_f32: attention.attn_context_f32.bind(null, h),
+    attn_context_bwd_f32: attention.attn_context_bwd_f32.bind(null, h),
     heap_base: () => TS_HEAP_BASE,
     abi_version: () => ABI_VERSION,
     isa_relaxed: () => 0,

@@ -1,10 +1,17 @@
 // Options of a Seq2Seq model (encoder–decoder), their validation into plain JSON, and the parameter names of
 // the equivalent PyTorch module — an `encoder` (embedding, rnn) and a `decoder` (embedding, rnn, head):
 //   encoder.embedding.weight, encoder.rnn.weight_ih_l0, decoder.embedding.weight, decoder.rnn.…, decoder.head.weight
+// and, with attention, decoder.attention.{query,key,v}.weight (bias-free nn.Linear) before the head.
 
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys, optionsObject } from '../options.ts';
+import { flag, knownKeys, optionsObject } from '../options.ts';
 import { deriveSeed } from '../seed.ts';
+import {
+  type AttentionConfig,
+  type AttentionOptions,
+  attentionConfig,
+  attentionLayers,
+} from './attention-config.ts';
 import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
@@ -25,14 +32,20 @@ export interface Seq2SeqOptions {
   source: Seq2SeqSide;
   /** Target tokens: the decoder reads the previous one (teacher forcing) and predicts the next. */
   target: { tokens: number } | { embedding: { vocabSize: number; dim: number } };
-  /** One shape for encoder and decoder (the encoder's final state initialises the decoder). */
+  /**
+   * One shape for encoder and decoder (the encoder's final state initialises the decoder). A bidirectional
+   * encoder needs attention; each decoder layer then starts from the sum of its encoder layer's two final states.
+   */
   recurrent: {
     cell: CellType;
     hiddenSize: number;
     numLayers?: number;
+    bidirectional?: boolean;
     dropout?: number;
     init?: RecurrentInit;
   };
+  /** Attention over the encoder's outputs, its context concatenated into the head's input. Default none. */
+  attention?: AttentionOptions;
   /** The start token the decoder reads first (a target id). */
   bos: number;
   /** The end token: decoding of a sequence stops once it is produced (a target id). */
@@ -52,6 +65,9 @@ export interface Seq2SeqConfig {
   readonly source: SideConfig;
   readonly target: SideConfig;
   readonly recurrent: Required<Omit<Seq2SeqOptions['recurrent'], 'init'>> & { init?: RecurrentInit };
+  /** Directions of the encoder: 1, or 2 when bidirectional. */
+  readonly directions: 1 | 2;
+  readonly attention: AttentionConfig | undefined;
   readonly bos: number;
   readonly eos: number;
   readonly seed: number;
@@ -103,7 +119,7 @@ const sideOptions = (c: SideConfig): Seq2SeqSide =>
 
 const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
 
-const OPTIONS = ['source', 'target', 'recurrent', 'bos', 'eos', 'seed'];
+const OPTIONS = ['source', 'target', 'recurrent', 'attention', 'bos', 'eos', 'seed'];
 const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init'];
 
 export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
@@ -120,10 +136,10 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
     );
   }
   knownKeys('recurrent', r, RECURRENT);
-  const bidirectional = (r as { bidirectional?: unknown }).bidirectional;
-  if (bidirectional !== undefined && bidirectional !== false) {
+  const bidirectional = flag('recurrent.bidirectional', r.bidirectional, false);
+  if (bidirectional && options.attention === undefined) {
     throw new ValueError(
-      'Seq2Seq: a bidirectional encoder is not supported (its final state would not fit the decoder)',
+      'Seq2Seq: a bidirectional encoder needs attention (without it, its final state would not fit the decoder)',
     );
   }
   const recurrent = {
@@ -145,15 +161,31 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
   }
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const directions = bidirectional ? 2 : 1;
+  const H = recurrent.hiddenSize;
+  const attention =
+    options.attention === undefined ? undefined : attentionConfig(options.attention, H, directions * H);
+  // Files saved without attention keep exactly their old options (no `attention` key).
   const normalised: Seq2SeqOptions = {
     source: sideOptions(source),
     target: sideOptions(target) as Seq2SeqOptions['target'],
-    recurrent,
+    recurrent: bidirectional ? { ...recurrent, bidirectional } : recurrent,
+    ...(attention ? { attention: { score: attention.score, feed: attention.feed } } : {}),
     bos: options.bos,
     eos: options.eos,
     seed,
   };
-  const config = { source, target, recurrent, bos: options.bos, eos: options.eos, seed, options: normalised };
+  const config: Seq2SeqConfig = {
+    source,
+    target,
+    recurrent: { ...recurrent, bidirectional },
+    directions,
+    attention,
+    bos: options.bos,
+    eos: options.eos,
+    seed,
+    options: normalised,
+  };
   seq2seqSpecs(config);
   return config;
 }
@@ -161,10 +193,11 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
 /** Options of every layer, all in one slab under their PyTorch module prefixes. */
 export function seq2seqLayers(c: Seq2SeqConfig) {
   const r = c.recurrent;
-  const rnn = (prefix: string, inputSize: number, seed: number) => ({
+  const rnn = (prefix: string, inputSize: number, seed: number, bidirectional = false) => ({
     inputSize,
     hiddenSize: r.hiddenSize,
     numLayers: r.numLayers,
+    bidirectional,
     init: r.init,
     seed,
     prefix,
@@ -174,11 +207,11 @@ export function seq2seqLayers(c: Seq2SeqConfig) {
     s.kind === 'embedding' ? { numEmbeddings: s.size, embeddingDim: s.dim, seed, prefix } : undefined;
   return {
     encoderEmbedding: embedding(c.source, 'encoder.embedding.', deriveSeed(c.seed, 'encoder.embedding')),
-    encoder: rnn('encoder.rnn.', c.source.dim, deriveSeed(c.seed, 'encoder.rnn')),
+    encoder: rnn('encoder.rnn.', c.source.dim, deriveSeed(c.seed, 'encoder.rnn'), c.directions === 2),
     decoderEmbedding: embedding(c.target, 'decoder.embedding.', deriveSeed(c.seed, 'decoder.embedding')),
     decoder: rnn('decoder.rnn.', c.target.dim, deriveSeed(c.seed, 'decoder.rnn')),
     head: {
-      inFeatures: r.hiddenSize,
+      inFeatures: r.hiddenSize + (c.attention?.keySize ?? 0),
       outFeatures: c.target.size,
       seed: deriveSeed(c.seed, 'decoder.head'),
       prefix: 'decoder.head.',
@@ -196,6 +229,7 @@ export function seq2seqSpecs(c: Seq2SeqConfig): TensorSpec[] {
     ...rnnSpecs(c.recurrent.cell, o.encoder),
     ...(o.decoderEmbedding ? Embedding.paramSpecs(o.decoderEmbedding) : []),
     ...rnnSpecs(c.recurrent.cell, o.decoder),
+    ...(c.attention ? attentionLayers(c.attention, c.seed) : []).flatMap((d) => Dense.paramSpecs(d)),
     ...Dense.paramSpecs(o.head),
   ];
 }

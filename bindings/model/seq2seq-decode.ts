@@ -2,8 +2,11 @@
 // seeds a streaming decoder (Stepper, one step at a time), and each step's logits choose the next input:
 // greedy (argmax) or beam search (the beamWidth best partial sequences by summed log-probability, finished
 // ones ranked by score / length^lengthPenalty, as Hugging Face's generate()). Output excludes bos and eos.
+// With attention, each step attends over the encoder's outputs (AttentionStep) and the weights of the
+// sequences chosen are kept for model.attentionWeights().
 
 import { describe, ValueError } from '../errors.ts';
+import { AttentionStep } from './attention-step.ts';
 import type { Seq2Seq } from './seq2seq.ts';
 import type { ModelInputs } from './sequence-input.ts';
 import type { Stepper } from './stepper.ts';
@@ -33,6 +36,9 @@ interface Decoder {
   stepper: Stepper;
   /** Logits [N, V] after feeding ids [N]. */
   step(ids: Int32Array): Float32Array;
+  /** Attention weights [Ts] of row n at the last step, or undefined without attention. */
+  weights(n: number): Float32Array | undefined;
+  dispose(): void;
 }
 
 /** Runs the encoder; returns a decoder stepper over N = B·copies rows, each row b's state repeated `copies` times. */
@@ -49,7 +55,14 @@ function start(
   const L = c.recurrent.numLayers;
   const H = c.recurrent.hiddenSize;
   const N = B * copies;
-  const repeat = (s: Float32Array) => {
+  const D = c.directions;
+  // [L·D, B, H] final states as the decoder's [L, N, H]: the directions of a layer summed, each row repeated.
+  const repeat = (all: Float32Array) => {
+    const s = new Float32Array(L * B * H);
+    for (let u = 0; u < L * D; u++) {
+      const at = Math.floor(u / D) * B * H;
+      for (let i = 0; i < B * H; i++) s[at + i] += all[u * B * H + i];
+    }
     const out = new Float32Array(L * N * H);
     for (let l = 0; l < L; l++) {
       for (let n = 0; n < N; n++)
@@ -61,15 +74,37 @@ function start(
     return out;
   };
   const stepper = model.decoder.stepper({ batchSize: N });
+  let att: AttentionStep | undefined;
+  try {
+    att = model.attention
+      ? new AttentionStep(
+          model.rt,
+          model.attention,
+          model.head,
+          enc.outputs.data,
+          { Ts, B, copies },
+          o.sourceLengths,
+        )
+      : undefined;
+  } catch (error) {
+    // Linear memory too small for the repeated keys: give the stepper's blocks back before saying so.
+    stepper.dispose();
+    throw error;
+  }
   stepper.setState(enc.cN ? { h: repeat(enc.hN.data), c: repeat(enc.cN.data) } : { h: repeat(enc.hN.data) });
   const step = (ids: Int32Array) => {
     const input = model.decoderEmbedding
       ? model.decoderEmbedding.forward({ data: ids, shape: [N] }).data
       : ids;
     const h = stepper.step(input);
-    return model.head.forward({ data: h, shape: [N, H] }).data;
+    return att ? att.step(h) : model.head.forward({ data: h, shape: [N, H] }).data;
   };
-  return { dec: { stepper, step }, B, Ts };
+  const weights = (n: number) => att?.weights(n);
+  const dispose = () => {
+    stepper.dispose();
+    att?.dispose();
+  };
+  return { dec: { stepper, step, weights, dispose }, B, Ts };
 }
 
 function maxSteps(o: DecodeOptions, Ts: number): number {
@@ -100,11 +135,14 @@ export function greedyDecode(model: Seq2Seq, source: ModelInputs, options: Decod
   const logProbs = new Float64Array(B);
   const done = new Uint8Array(B);
   const lp = new Float64Array(V);
+  const attended: Float32Array[][] = Array.from({ length: B }, () => []);
   try {
     for (let s = 0; s < steps && done.some((d) => d === 0); s++) {
       const logits = dec.step(ids);
       for (let b = 0; b < B; b++) {
         if (done[b]) continue;
+        const w = dec.weights(b);
+        if (w) attended[b].push(w);
         logSoftmax(logits, b, V, lp);
         let best = 0;
         for (let v = 1; v < V; v++) if (lp[v] > lp[best]) best = v;
@@ -115,14 +153,30 @@ export function greedyDecode(model: Seq2Seq, source: ModelInputs, options: Decod
       }
     }
   } finally {
-    dec.stepper.dispose();
+    dec.dispose();
   }
+  if (model.attention) model.keepDecodedAttention(stack(attended, Ts));
   return { tokens: out.map((t) => Int32Array.from(t)), logProbs };
 }
 
 interface Hypothesis {
   tokens: number[];
   logProb: number;
+  /** Attention weights [Ts] of every step taken (eos included), with attention. */
+  weights: Float32Array[];
+}
+
+/** Per-row lists of [Ts] weight rows as one [T, Ts, B] tensor, T the longest, zeros after a row ends. */
+function stack(rows: Float32Array[][], Ts: number): { data: Float32Array; shape: number[] } {
+  const B = rows.length;
+  const T = Math.max(0, ...rows.map((r) => r.length));
+  const data = new Float32Array(T * Ts * B);
+  rows.forEach((r, b) => {
+    r.forEach((w, t) => {
+      for (let s = 0; s < Ts; s++) data[(t * Ts + s) * B + b] = w[s];
+    });
+  });
+  return { data, shape: [T, Ts, B] };
 }
 
 /** Beam search with `beamWidth` beams per source row. */
@@ -140,7 +194,7 @@ export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOpt
   const steps = maxSteps(options, Ts);
   const rank = (h: Hypothesis) => h.logProb / Math.max(1, h.tokens.length) ** alpha;
   // Only beam 0 of each row is live at first, so the K beams do not start as K copies of one.
-  const beams: Hypothesis[][] = Array.from({ length: B }, () => [{ tokens: [], logProb: 0 }]);
+  const beams: Hypothesis[][] = Array.from({ length: B }, () => [{ tokens: [], logProb: 0, weights: [] }]);
   const finished: Hypothesis[][] = Array.from({ length: B }, () => []);
   const done = (b: number) => finished[b].length >= K || beams[b].length === 0;
   const ids = new Int32Array(B * K).fill(bos);
@@ -161,15 +215,18 @@ export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOpt
           candidates.sort((x, y) => y.logProb - x.logProb || x.parent - y.parent || x.token - y.token);
           for (const cand of candidates) {
             if (live.length === K || finished[b].length >= K) break;
-            const tokens = [...beams[b][cand.parent].tokens];
+            const parent = beams[b][cand.parent];
+            const tokens = [...parent.tokens];
+            const w = dec.weights(b * K + cand.parent);
+            const weights = w ? [...parent.weights, w] : parent.weights;
             if (cand.token === eos) {
-              finished[b].push({ tokens, logProb: cand.logProb });
+              finished[b].push({ tokens, logProb: cand.logProb, weights });
               continue;
             }
             tokens.push(cand.token);
             parents[b * K + live.length] = b * K + cand.parent;
             ids[b * K + live.length] = cand.token;
-            live.push({ tokens, logProb: cand.logProb });
+            live.push({ tokens, logProb: cand.logProb, weights });
           }
         }
         // Rows without K live beams fill the rest with copies of row b's first (never read back).
@@ -182,16 +239,19 @@ export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOpt
       reorder(dec.stepper, parents);
     }
   } finally {
-    dec.stepper.dispose();
+    dec.dispose();
   }
   const tokens: Int32Array[] = [];
   const logProbs = new Float64Array(B);
+  const attended: Float32Array[][] = [];
   for (let b = 0; b < B; b++) {
     const pool = finished[b].length > 0 ? finished[b] : beams[b];
     const best = pool.reduce((x, y) => (rank(y) > rank(x) ? y : x));
     tokens.push(Int32Array.from(best.tokens));
     logProbs[b] = best.logProb;
+    attended.push(best.weights);
   }
+  if (model.attention) model.keepDecodedAttention(stack(attended, Ts));
   return { tokens, logProbs };
 }
 

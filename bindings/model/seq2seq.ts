@@ -1,13 +1,18 @@
 // An encoder–decoder (many-to-many delayed): the encoder reads the source; its final state (each layer's h,
-// and c for LSTM, at each sequence's own last step) initialises the decoder, which reads the target shifted
-// right behind a start token (teacher forcing) and predicts the next target token at every step. Backward runs
-// the decoder's BPTT, hands its initial-state gradient to the encoder as dHn (and dCn), then runs the
-// encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
+// and c for LSTM, at each sequence's own last step; seq2seq-bridge.ts) initialises the decoder, which reads
+// the target shifted right behind a start token (teacher forcing) and predicts the next target token at every
+// step. Backward runs the decoder's BPTT, hands its initial-state gradient to the encoder as dHn (and dCn),
+// then runs the encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
+// With attention, the decoder's outputs attend over the encoder's (attention.ts) and the head reads
+// [h_t ; ctx_t] (attention-head.ts); the encoder's outputs then get gradients from the attention as well.
 // Decoding (greedy, beam search) is in seq2seq-decode.ts.
 
 import { ValueError } from '../errors.ts';
 import { Heap } from '../kernels-ts/heap.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import type { Tensor } from '../tensor.ts';
+import { DecoderAttention } from './attention.ts';
+import { attendedHeadBackward, attendedHeadForward } from './attention-head.ts';
 import { Dense } from './dense.ts';
 import { DropoutStream } from './dropout.ts';
 import { Embedding } from './embedding.ts';
@@ -16,6 +21,7 @@ import { NO_INIT, skipsInit } from './init.ts';
 import { LSTM } from './lstm.ts';
 import type { Recurrent } from './recurrent.ts';
 import { RNN } from './rnn.ts';
+import { handBack, handOver } from './seq2seq-bridge.ts';
 import {
   type Seq2SeqConfig,
   type Seq2SeqOptions,
@@ -56,6 +62,7 @@ export class Seq2Seq extends SlabModel {
   readonly encoder: Recurrent;
   readonly decoderEmbedding: Embedding | undefined;
   readonly decoder: Recurrent;
+  readonly attention: DecoderAttention | undefined;
   readonly head: Dense;
   readonly dropout: DropoutStream;
   /** The decoder predicts at every step (for the trainer). */
@@ -63,6 +70,8 @@ export class Seq2Seq extends SlabModel {
   readonly #ws: Workspace;
   readonly #heap: Heap;
   #pass: Loaded | undefined;
+  /** Attention weights [Tt, Ts, B] of the last decoding, until the next forward. */
+  #decoded: Tensor | undefined;
   #disposed = false;
 
   static paramSpecs(options: Seq2SeqOptions): TensorSpec[] {
@@ -93,6 +102,7 @@ export class Seq2Seq extends SlabModel {
       ? new Embedding(rt, { ...o.decoderEmbedding, slab, ...skip })
       : undefined;
     this.decoder = rnn(o.decoder);
+    this.attention = c.attention ? new DecoderAttention(rt, c.attention, c.seed, slab, skip) : undefined;
     this.head = new Dense(rt, { ...o.head, slab, ...skip });
     this.dropout = new DropoutStream(rt, c.seed);
     this.#ws = new Workspace(rt);
@@ -158,6 +168,11 @@ export class Seq2Seq extends SlabModel {
     }
     this.encoder.engine.reserve(Ts, B, backward, c.source.kind === 'tokens');
     this.decoder.engine.reserve(Tt, B, backward, c.target.kind === 'tokens');
+    if (this.attention) {
+      this.attention.reserve(Tt, Ts, B, backward);
+      if (backward) ws.need('dctx', Tt * B * this.attention.config.keySize);
+      if (backward) ws.need('dkeys', Ts * B * this.attention.config.keySize);
+    }
     const heap = this.#heap;
     if (srcIds) heap.i32.set(source.data, ws.ptr('src') >> 2);
     else heap.f32.set(source.data, ws.ptr('src') >> 2);
@@ -198,11 +213,7 @@ export class Seq2Seq extends SlabModel {
       lengths: p.srcLen,
       dropout: p.dropout,
     });
-    const BH = B * c.recurrent.hiddenSize;
-    for (const u of enc.units) {
-      k.copy_f32(ws.ptr('h0') + u.index * BH * 4, enc.finalState(u.index, 'h'), BH);
-      if (enc.cell.hasCell) k.copy_f32(ws.ptr('c0') + u.index * BH * 4, enc.finalState(u.index, 'c'), BH);
-    }
+    handOver(enc, ws.ptr('h0'), enc.cell.hasCell ? ws.ptr('c0') : 0, B);
     const x = this.#embed(this.decoderEmbedding, ws.ptr('dec_in'), ws.ptr('dec_emb'), Tt * B);
     dec.forward({
       T: Tt,
@@ -214,7 +225,30 @@ export class Seq2Seq extends SlabModel {
       lengths: p.tgtLen,
       dropout: p.dropout,
     });
-    this.head.forwardRows(ws.ptr('y'), dec.outputs, Tt * B);
+    this.#decoded = undefined;
+    if (this.attention === undefined) {
+      this.head.forwardRows(ws.ptr('y'), dec.outputs, Tt * B);
+      return;
+    }
+    const q = dec.outputs;
+    this.attention.forward({ Tq: Tt, Ts, B, q, keys: enc.outputs, lengths: p.srcLen });
+    attendedHeadForward(k, this.head, ws.ptr('y'), q, this.attention.context, Tt * B, c.recurrent.hiddenSize);
+  }
+
+  /**
+   * Attention weights [T_tgt, T_src, B] of the last forward (teacher forcing) or decoding (greedy, beam: the
+   * chosen sequences, zero after each one ends); undefined without attention or before the first.
+   */
+  attentionWeights(): Tensor | undefined {
+    const p = this.#pass;
+    if (this.attention === undefined || this.#disposed) return undefined;
+    if (this.#decoded) return { data: this.#decoded.data.slice(), shape: [...this.#decoded.shape] };
+    return p === undefined ? undefined : this.attention.readWeights();
+  }
+
+  /** Keeps the weights [Tt, Ts, B] a decoding chose, for attentionWeights() (greedyDecode, beamSearch). */
+  keepDecodedAttention(weights: Tensor): void {
+    this.#decoded = weights;
   }
 
   /** Layers, shapes, parameter counts, weight bytes and backend; String(summary) is a Keras-like table. */
@@ -233,15 +267,30 @@ export class Seq2Seq extends SlabModel {
     const k = this.rt.kernels;
     const enc = this.encoder.engine;
     const dec = this.decoder.engine;
-    this.head.backwardRows(ws.ptr('dout'), ws.ptr('y'), dec.outputs, Tt * B);
+    const H = this.config.recurrent.hiddenSize;
+    const att = this.attention;
+    if (att === undefined) this.head.backwardRows(ws.ptr('dout'), ws.ptr('y'), dec.outputs, Tt * B);
+    else {
+      const [dctx, dkeys] = [ws.ptr('dctx'), ws.ptr('dkeys')];
+      attendedHeadBackward(
+        k,
+        this.head,
+        ws.ptr('dout'),
+        dctx,
+        ws.ptr('y'),
+        dec.outputs,
+        att.context,
+        Tt * B,
+        H,
+      );
+      k.fill_f32(dkeys, 0, Ts * B * att.config.keySize);
+      att.backward(ws.ptr('dout'), dkeys, dctx);
+    }
     dec.zeroStateGrads();
     dec.backward(ws.ptr('dout'), this.decoderEmbedding !== undefined);
     this.decoderEmbedding?.backwardRows(dec.inputGrad, ws.ptr('dec_in'), Tt * B);
-    // The decoder's dH0 (dC0) is the encoder's dHn (dCn): one layout, [L, B, H].
-    const n = this.config.recurrent.numLayers * B * this.config.recurrent.hiddenSize;
-    k.copy_f32(enc.dh, dec.dh, n);
-    if (enc.cell.hasCell) k.copy_f32(enc.dc, dec.dc, n);
-    enc.backward(0, this.encoderEmbedding !== undefined);
+    handBack(enc, dec, B);
+    enc.backward(att ? ws.ptr('dkeys') : 0, this.encoderEmbedding !== undefined);
     this.encoderEmbedding?.backwardRows(enc.inputGrad, ws.ptr('src'), Ts * B);
   }
 
@@ -253,6 +302,7 @@ export class Seq2Seq extends SlabModel {
       this.encoder,
       this.decoderEmbedding,
       this.decoder,
+      this.attention,
       this.head,
     ]) {
       layer?.dispose();

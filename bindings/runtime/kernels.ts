@@ -460,6 +460,67 @@ export interface Kernels {
     reverse: number,
   ): void;
 
+  // --- Attention of decoder queries over encoder steps (assembly/attention.ts): q [Tq·B, H], keys/values
+  // k, v [Ts·B, H] time-major (row t·B + b); scores s and weights p [Tq·B, Ts], one row of source steps per
+  // query. Backward kernels add (+=) into dq, dk, dv, dW; ds and dp are overwritten.
+  /** s[r, t] = q[r]·k[t·B + r % B] (Luong dot; general with k already multiplied by W_a). */
+  attn_score_dot_f32(s: number, q: number, k: number, Tq: number, Ts: number, B: number, H: number): void;
+  /** dq += ds·k, dk += dsᵀ·q per batch row. */
+  attn_score_dot_bwd_f32(
+    dq: number,
+    dk: number,
+    ds: number,
+    q: number,
+    k: number,
+    Tq: number,
+    Ts: number,
+    B: number,
+    H: number,
+  ): void;
+  /** s[r, t] = v·tanh(qp[r] + kp[t·B + r % B]) (Bahdanau); qp [Tq·B, A], kp [Ts·B, A], v [A]. */
+  attn_score_add_f32(
+    s: number,
+    qp: number,
+    kp: number,
+    v: number,
+    Tq: number,
+    Ts: number,
+    B: number,
+    A: number,
+  ): void;
+  /** dv += ds·tanh(·); dqp, dkp += ds·v·(1 − tanh²(·)). */
+  attn_score_add_bwd_f32(
+    dqp: number,
+    dkp: number,
+    dv: number,
+    ds: number,
+    qp: number,
+    kp: number,
+    v: number,
+    Tq: number,
+    Ts: number,
+    B: number,
+    A: number,
+  ): void;
+  /** p[r] = softmax over t < len[r % B] of s[r], 0 beyond; lengths i32 [B] (1 ≤ len ≤ Ts) or 0 = all Ts. */
+  attn_softmax_f32(p: number, s: number, lengths: number, Tq: number, Ts: number, B: number): void;
+  /** ds = p ⊙ (dp − Σ_t p·dp) per row. */
+  attn_softmax_bwd_f32(ds: number, p: number, dp: number, Tq: number, Ts: number, B: number): void;
+  /** ctx [Tq·B, D] = Σ_t p[r, t]·v[t·B + r % B] (overwritten); v [Ts·B, D]. */
+  attn_context_f32(ctx: number, p: number, v: number, Tq: number, Ts: number, B: number, D: number): void;
+  /** dp[r, t] = dctx[r]·v[t·B + r % B] (overwritten); dv += pᵀ·dctx per batch row. */
+  attn_context_bwd_f32(
+    dp: number,
+    dv: number,
+    dctx: number,
+    p: number,
+    v: number,
+    Tq: number,
+    Ts: number,
+    B: number,
+    D: number,
+  ): void;
+
   // --- Module facts.
   heap_base(): number;
   abi_version(): number;
@@ -528,6 +589,14 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   wsum_time_bwd_f32: 10,
   gru_reset_before_seq_fwd_f32: 14,
   gru_reset_before_seq_bwd_f32: 13,
+  attn_score_dot_f32: 7,
+  attn_score_dot_bwd_f32: 9,
+  attn_score_add_f32: 8,
+  attn_score_add_bwd_f32: 11,
+  attn_softmax_f32: 6,
+  attn_softmax_bwd_f32: 6,
+  attn_context_f32: 7,
+  attn_context_bwd_f32: 9,
   heap_base: 0,
   abi_version: 0,
   isa_relaxed: 0,

@@ -1,0 +1,93 @@
+// One decoding step of an attention decoder: the stepper's new h [N, H] attends over the encoder's outputs
+// (each source row repeated for its `copies` beams, N = B·copies) and the head reads [h ; ctx]. The keys are
+// copied into linear memory once per decoding; a step copies h in and the logits out.
+
+import type { Runtime } from '../runtime/runtime.ts';
+import type { DecoderAttention } from './attention.ts';
+import { attendedHeadForward } from './attention-head.ts';
+import type { Dense } from './dense.ts';
+import { Workspace } from './workspace.ts';
+
+export class AttentionStep {
+  readonly #rt: Runtime;
+  readonly #attention: DecoderAttention;
+  readonly #head: Dense;
+  readonly #ws: Workspace;
+  readonly #Ts: number;
+  readonly #N: number;
+  readonly #H: number;
+
+  /** keys: the encoder's outputs [Ts, B, K]; lengths [B] of the source rows (absent = all Ts). */
+  constructor(
+    rt: Runtime,
+    attention: DecoderAttention,
+    head: Dense,
+    keys: Float32Array,
+    shape: { Ts: number; B: number; copies: number },
+    lengths: ArrayLike<number> | undefined,
+  ) {
+    const { Ts, B, copies } = shape;
+    const N = B * copies;
+    const K = attention.config.keySize;
+    const H = attention.config.querySize;
+    [this.#rt, this.#attention, this.#head, this.#Ts, this.#N, this.#H] = [rt, attention, head, Ts, N, H];
+    const ws = new Workspace(rt);
+    this.#ws = ws;
+    try {
+      ws.need('keys', Ts * N * K);
+      ws.need('q', N * H);
+      ws.need('y', N * head.outFeatures);
+      if (lengths) ws.need('len', N);
+      attention.reserve(1, Ts, N, false);
+    } catch (error) {
+      ws.free();
+      throw error;
+    }
+    const f32 = new Float32Array(rt.memory.buffer, ws.ptr('keys'), Ts * N * K);
+    for (let t = 0; t < Ts; t++) {
+      for (let n = 0; n < N; n++) {
+        const from = (t * B + Math.floor(n / copies)) * K;
+        f32.set(keys.subarray(from, from + K), (t * N + n) * K);
+      }
+    }
+    if (lengths) {
+      const len = new Int32Array(rt.memory.buffer, ws.ptr('len'), N);
+      for (let n = 0; n < N; n++) len[n] = lengths[Math.floor(n / copies)];
+    }
+  }
+
+  /** Logits [N, V] for the decoder's new state h [N, H]. */
+  step(h: Float32Array): Float32Array {
+    const ws = this.#ws;
+    const N = this.#N;
+    new Float32Array(this.#rt.memory.buffer, ws.ptr('q'), N * this.#H).set(h);
+    this.#attention.forward({
+      Tq: 1,
+      Ts: this.#Ts,
+      B: N,
+      q: ws.ptr('q'),
+      keys: ws.ptr('keys'),
+      lengths: ws.ptr('len'),
+    });
+    attendedHeadForward(
+      this.#rt.kernels,
+      this.#head,
+      ws.ptr('y'),
+      ws.ptr('q'),
+      this.#attention.context,
+      N,
+      this.#H,
+    );
+    return new Float32Array(this.#rt.memory.buffer, ws.ptr('y'), N * this.#head.outFeatures).slice();
+  }
+
+  /** The last step's weights over the source [Ts] of row n (a copy). */
+  weights(n: number): Float32Array {
+    const Ts = this.#Ts;
+    return new Float32Array(this.#rt.memory.buffer, this.#attention.weights + n * Ts * 4, Ts).slice();
+  }
+
+  dispose(): void {
+    this.#ws.free();
+  }
+}
