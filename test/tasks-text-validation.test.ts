@@ -93,6 +93,28 @@ describe('TextModel held-out evaluation with the state carried', () => {
     model.dispose();
   });
 
+  it('patience counts held-out checks: it stops that many checks after the best one', async () => {
+    const text = shakespeare.slice(0, 6000);
+    const model = new TextModel(rt, text, { hiddenSize: 16, seed: 5 });
+    // A learning rate far too high makes the held-out loss climb after a few checks.
+    const summary = await model.fit(text, {
+      steps: 200,
+      batchSize: 4,
+      seqLength: 8,
+      lr: 0.3,
+      validateEvery: 2,
+      patience: 2,
+    });
+    const losses = summary.validations.map((v) => v.loss);
+    const bestAt = losses.indexOf(Math.min(...losses));
+    expect(summary.earlyStopped).toBe(true);
+    expect(losses.length - 1 - bestAt).toBe(2);
+    expect(summary.steps).toBe(summary.validations.at(-1)!.step);
+    expect(summary.steps).toBeLessThan(200);
+    expect(summary.valLoss).toBe(losses[bestAt]);
+    model.dispose();
+  });
+
   it('evaluateStream is public: the loss of a tbptt stream with the state carried, and refuses what is not one', () => {
     const held = shakespeare.slice(50_000, 50_600);
     const model = new TextModel(rt, shakespeare, { hiddenSize: 16, seed: 2 });

@@ -27,6 +27,8 @@ export interface TextFitOptions extends BudgetOptions {
   training?: TextTraining;
   /** Measure the held-out loss every this many steps (default: at the end of every pass), and after the last. */
   validateEvery?: number;
+  /** Stop after this many held-out checks without a lower loss (the best check's weights are kept either way). */
+  patience?: number;
   /** Called after every held-out check. */
   onValidation?: (v: ValidationEvent) => void | Promise<void>;
 }
