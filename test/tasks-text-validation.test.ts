@@ -83,6 +83,30 @@ describe('TextModel held-out evaluation with the state carried', () => {
     model.dispose();
   });
 
+  it('leaves training as it was: checks every 3 steps, or samples, change no step of the trajectory', async () => {
+    const text = shakespeare.slice(0, 4000);
+    const held = shakespeare.slice(4000, 4600);
+    const run = async (validateEvery: number, sample: boolean) => {
+      const model = new TextModel(rt, shakespeare, { hiddenSize: 16, seed: 5 });
+      const losses: number[] = [];
+      await model.fit(text, {
+        steps: 12,
+        batchSize: 4,
+        seqLength: 8,
+        validation: held,
+        validateEvery,
+        onProgress: (p) => {
+          losses.push(p.loss);
+          if (sample) model.generate('th', { length: 5 });
+        },
+      });
+      model.dispose();
+      return losses;
+    };
+    const quiet = await run(12, false);
+    expect(await run(3, true)).toEqual(quiet);
+  });
+
   it('without validateEvery, checks at the end of every pass and after the last step', async () => {
     const text = shakespeare.slice(0, 6000);
     const model = new TextModel(rt, text, { hiddenSize: 16, seed: 5 });
