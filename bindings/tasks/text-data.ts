@@ -1,7 +1,8 @@
-// What a character language model trains and generates on: batches of random windows cut from the text (each
-// row T ids and the T ids one step later, as in nanoGPT's get_batch; windows need no carried state and every
-// step sees a fresh part of the text), fixed held-out chunks for a stable validation loss, and the sampling loop
-// that feeds a prompt and then its own draws back one character at a time.
+// Windows of a text for a character language model, besides TextModel's default streams (tbptt): batches of
+// random windows (each row T ids and the T ids one step later, as in nanoGPT's get_batch; no carried state, every
+// step a fresh part of the text) for custom loops, fixed non-overlapping chunks each scored from a zero state
+// (TextModel.evaluate with state: 'fresh'), and the sampling loop that feeds a prompt and then its own draws
+// back one character at a time.
 
 import { positiveInt } from '../data/args.ts';
 import { type SamplingOptions, sampleToken } from '../data/sampling.ts';

@@ -1,9 +1,9 @@
 // A character-level (or word-level) language model, Karpathy's char-rnn: ids → LSTM/GRU → logits over the
-// vocabulary at every step, trained with cross-entropy on windows of the text, sampled one character at a time
-// with temperature, top-k and top-p. The vocabulary is saved in the model file: output row k means its k-th
-// character and nothing else.
+// vocabulary at every step, trained with cross-entropy by truncated BPTT over parallel streams of the text (or,
+// with training: 'stateless', on shuffled windows), sampled one character at a time with temperature, top-k and
+// top-p. The vocabulary is saved in the model file: output row k means its k-th character and nothing else.
 
-import { makeDataset } from '../data/dataset.ts';
+import { positiveInt } from '../data/args.ts';
 import { checkSampling } from '../data/sampling.ts';
 import { bitsPerCharacter, perplexity } from '../data/text-metrics.ts';
 import { CharVocab, type CharVocabJSON } from '../data/vocab.ts';
@@ -15,19 +15,17 @@ import { SequenceModel } from '../model/sequence-model.ts';
 import { knownKeys, optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { Trainer } from '../train/trainer.ts';
-import { evaluationBatches, type GenerationOptions, generateIds } from './text-data.ts';
+import { type GenerationOptions, generateIds } from './text-data.ts';
+import { type EvaluationState, textLoss } from './text-eval.ts';
+import { runTextFit, type TextFitSummary } from './text-fit.ts';
+import { FIT_KEYS, type TextFitOptions, textFitPlan } from './text-fit-options.ts';
+import { textSource } from './text-sources.ts';
 import { checkTextual } from './textual.ts';
-import {
-  BUDGET_KEYS,
-  type BudgetOptions,
-  type FitSummary,
-  fitWithBudget,
-  loadTask,
-  NETWORK_KEYS,
-  type NetworkOptions,
-  recurrentSpec,
-  saveTask,
-} from './training.ts';
+import { loadTask, NETWORK_KEYS, type NetworkOptions, recurrentSpec, saveTask } from './training.ts';
+
+export type { ValidationEvent } from './text-fit.ts';
+export type { TextFitOptions, TextTraining } from './text-fit-options.ts';
+export type { TextFitSummary };
 
 export type TextLevel = 'char' | 'word';
 type Vocab = CharVocab | WordVocab;
@@ -39,17 +37,6 @@ export interface TextModelOptions extends NetworkOptions {
   embeddingDim?: number;
 }
 
-export interface TextFitOptions extends BudgetOptions {
-  /** Characters per training window (BPTT length), default 64. */
-  seqLength?: number;
-  /** Adam's learning rate, default 2e-3. */
-  lr?: number;
-  /** Global gradient-norm clip, default 5. */
-  clip?: number;
-  /** A held-out share of the text's end (default 0.05) or a separate text, for the validation loss. */
-  validation?: number | string;
-}
-
 export interface TextEvaluation {
   /** Mean cross-entropy per token, in nats. */
   loss: number;
@@ -58,9 +45,21 @@ export interface TextEvaluation {
   tokens: number;
 }
 
+export interface TextEvaluateOptions {
+  /** Window length (default 64). */
+  seqLength?: number;
+  /** Parallel streams ('carried') or windows per batch ('fresh'); default 32. */
+  batchSize?: number;
+  /**
+   * 'carried' (default): the text cut into `batchSize` contiguous streams (fewer when a stream would be shorter
+   * than a window), read window after window with the state carried — as char-rnn and PyTorch report held-out
+   * loss. 'fresh': every window from a zero state, as `training: 'stateless'` trains.
+   */
+  state?: EvaluationState;
+}
+
 const TASK = 'text';
 const MODEL_KEYS = ['level', 'embeddingDim', ...NETWORK_KEYS];
-const FIT_KEYS = ['seqLength', 'lr', 'clip', 'validation', ...BUDGET_KEYS];
 const VALID_SHARE = 0.05;
 
 export class TextModel {
@@ -107,7 +106,7 @@ export class TextModel {
     rt: Runtime,
     text: string,
     options: TextModelOptions & TextFitOptions = {},
-  ): Promise<{ model: TextModel; summary: FitSummary }> {
+  ): Promise<{ model: TextModel; summary: TextFitSummary }> {
     const o = optionsObject('TextModel.fit options', options, false, [...MODEL_KEYS, ...FIT_KEYS]);
     const pick = (keys: readonly string[]) =>
       Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
@@ -120,30 +119,48 @@ export class TextModel {
     }
   }
 
-  /** Trains on windows of `text`; `onProgress` may call generate() to watch samples improve. */
-  async fit(text: string, options: TextFitOptions = {}): Promise<FitSummary> {
-    optionsObject('fit options', options, false, FIT_KEYS);
+  /**
+   * Trains on `text` the way char-rnn does (default `training: 'stateful'`): `batchSize` contiguous streams read
+   * in windows of `seqLength`, the state carried from window to window and reset each pass; the held-out end of
+   * the text is checked every `validateEvery` steps (else each pass) and after the last step, and the best
+   * check's weights are kept. `onProgress` may call generate() to watch samples improve.
+   */
+  async fit(text: string, options: TextFitOptions = {}): Promise<TextFitSummary> {
+    const plan = textFitPlan(options);
     checkText('text', text);
-    const T = options.seqLength ?? 64;
+    const T = plan.seqLength;
     const { train, held } = this.#split(text, options.validation, T);
-    const data = windows(this.#encode('text', train), T);
-    const validation = held === undefined ? undefined : windows(this.#encode('validation', held), T);
+    if (held === undefined && (plan.validateEvery !== undefined || plan.patience !== undefined)) {
+      throw new ValueError(
+        `${plan.validateEvery !== undefined ? 'validateEvery' : 'patience'} needs held-out text but the text's ` +
+          `end is too short to hold out (${text.length} characters); give a validation text`,
+      );
+    }
+    const ids = this.#encode('text', train);
+    const heldIds = held === undefined ? undefined : this.#encode('validation', held);
     this.#trainer ??= new Trainer(this.model, {
       loss: 'cross_entropy',
       optimizer: { kind: 'adam', lr: options.lr ?? 2e-3 },
       clip: { norm: options.clip ?? 5 },
     });
+    const source = textSource(this.#trainer, ids, heldIds, plan);
+    const steps = plan.steps ?? source.perPass * plan.epochs;
     const before = this.#trainer.steps;
-    const batchSize = options.batchSize ?? 32;
-    const summary = await fitWithBudget(
-      this.#trainer,
-      data,
-      validation,
-      { ...options, batchSize },
-      T * batchSize,
-    );
-    this.stepsTrained += this.#trainer.steps - before;
-    return summary;
+    try {
+      return await runTextFit(this.#trainer, {
+        ...source,
+        batchSize: plan.batchSize,
+        tokensPerStep: T * plan.batchSize,
+        steps,
+        validateEvery: plan.validateEvery,
+        patience: plan.patience,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.onValidation ? { onValidation: options.onValidation } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      this.stepsTrained += this.#trainer.steps - before;
+    }
   }
 
   /** `prompt` followed by `length` sampled characters (words); the same seed gives the same text. */
@@ -167,22 +184,18 @@ export class TextModel {
   }
 
   /** Loss on `text` in nats, bits per character and perplexity (text outside the vocabulary is an error). */
-  evaluate(text: string, options: { seqLength?: number; batchSize?: number } = {}): TextEvaluation {
-    optionsObject('evaluate options', options, false, ['seqLength', 'batchSize']);
+  evaluate(text: string, options: TextEvaluateOptions = {}): TextEvaluation {
+    optionsObject('evaluate options', options, false, ['seqLength', 'batchSize', 'state']);
+    const state = options.state ?? 'carried';
+    if (state !== 'carried' && state !== 'fresh')
+      throw new ValueError(`state must be 'carried' or 'fresh' but got ${describe(state)}`);
     checkText('text', text);
     const ids = this.#encode('text', text);
-    const T = Math.min(options.seqLength ?? 64, ids.length - 1);
-    let sum = 0;
-    let count = 0;
-    for (const batch of evaluationBatches(ids, T, options.batchSize ?? 32)) {
-      const logits = this.model.predict(batch.inputs).data;
-      const V = this.vocab.size;
-      const y = batch.targets.data;
-      for (let r = 0; r < y.length; r++) sum += crossEntropyRow(logits, r * V, V, y[r]);
-      count += y.length;
-    }
-    const loss = sum / count;
-    return { loss, bitsPerCharacter: bitsPerCharacter(loss), perplexity: perplexity(loss), tokens: count };
+    if (ids.length < 2)
+      throw new DataError('text has 1 token; it needs 2 or more (one to read, one to predict)');
+    const T = Math.min(positiveInt('seqLength', options.seqLength ?? 64), ids.length - 1);
+    const { loss, tokens } = textLoss(this.model, ids, T, options.batchSize ?? 32, state);
+    return { loss, bitsPerCharacter: bitsPerCharacter(loss), perplexity: perplexity(loss), tokens };
   }
 
   save(): Uint8Array {
@@ -306,27 +319,4 @@ function checkText(name: string, text: unknown): string {
   if (typeof text !== 'string') throw new ValueError(`${name} must be a string but got ${describe(text)}`);
   if (text.length === 0) throw new DataError(`${name} is empty; give a text to learn from`);
   return checkTextual(name, text);
-}
-
-/** Non-overlapping windows: sample i is ids[iT .. iT+T) and its targets the same range one id later (views). */
-function windows(ids: Int32Array, T: number) {
-  const n = Math.floor((ids.length - 1) / T);
-  if (n === 0) {
-    throw new DataError(
-      `the text has ${ids.length} ${ids.length === 1 ? 'token' : 'tokens'}, fewer than one training window of ` +
-        `seqLength ${T} + 1; give a longer text or a smaller seqLength`,
-    );
-  }
-  const inputs = Array.from({ length: n }, (_, i) => ids.subarray(i * T, i * T + T));
-  const targets = Array.from({ length: n }, (_, i) => ids.subarray(i * T + 1, i * T + T + 1));
-  return makeDataset(inputs, targets, { targetsPer: 'step' });
-}
-
-/** −log softmax(logits)[target] of one row, computed stably in float64. */
-function crossEntropyRow(logits: Float32Array, at: number, V: number, target: number): number {
-  let max = -Infinity;
-  for (let v = 0; v < V; v++) max = Math.max(max, logits[at + v]);
-  let sum = 0;
-  for (let v = 0; v < V; v++) sum += Math.exp(logits[at + v] - max);
-  return Math.log(sum) + max - logits[at + target];
 }

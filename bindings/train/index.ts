@@ -18,6 +18,7 @@ export { Loss, type LossResult, lossValue } from './loss.ts';
 export type { LossConfig, LossKind, LossOptions, LossSpec, Reduction } from './loss-spec.ts';
 export type { PairData } from './pairs.ts';
 export { resumeTrainer } from './resume.ts';
+export { evaluateStream } from './stream-eval.ts';
 export type { StepOptions, TrainableModel } from './trainer.ts';
 export { type TrainBatch, Trainer, type TrainerOptions } from './trainer.ts';
 export type { ClipOptions, OptimizerSpec, Schedule, ScheduleSpec } from './trainer-options.ts';

@@ -1,8 +1,10 @@
 // Streams (truncated BPTT, bindings/data/stream.ts) checked against the model before training, and evaluated
 // statefully: every window once, the state carried from window to window as in training, nothing updated.
+// evaluateStream is public: a language model's held-out loss is quoted this way (char-rnn, PyTorch's
+// word_language_model), and a custom loop can call it between steps without disturbing its own carried state.
 
-import type { TbpttStream } from '../data/stream.ts';
-import { ShapeError } from '../errors.ts';
+import { TbpttStream } from '../data/stream.ts';
+import { describe, ShapeError, ValueError } from '../errors.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Evaluation } from './evaluate.ts';
 import { isSeq2Seq } from './stage.ts';
@@ -29,7 +31,19 @@ export function checkStream(trainer: Trainer, stream: TbpttStream, name: string)
   trainer.loss.check(y, rows, O, undefined, (r) => `track ${r % B}, step ${Math.floor(r / B)}`);
 }
 
+/**
+ * The loss of `trainer`'s model over `stream` (a tbptt() stream): its windows in order, from a zero state at
+ * the first, each starting from the state the previous one left; the exact mean over every counted target
+ * (the sum with reduction 'sum'). Weights, optimizer and the state a stateful training loop carries are left
+ * as they were. The stream is checked against the model and loss first (ShapeError/ValueError by name).
+ */
 export function evaluateStream(trainer: Trainer, stream: TbpttStream): Evaluation {
+  if (!(stream instanceof TbpttStream)) {
+    throw new ValueError(
+      `stream must be a stream from tbptt(ids, { tracks, k1 }) but got ${describe(stream)}`,
+    );
+  }
+  checkStream(trainer, stream, 'stream');
   const model = trainer.model as SequenceModel;
   const sum = trainer.loss.config.reduction === 'sum';
   const carried = model.carriedState;
