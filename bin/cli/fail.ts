@@ -14,6 +14,16 @@ export class CliFailure extends Error {
   override name = 'CliFailure';
 }
 
+/** Training was stopped by a signal after its last good state was saved; the code is the shell's 128 + signal. */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
@@ -34,6 +44,7 @@ const SYSTEM_HINTS: Record<string, string> = {
 /** The one line printed for `error`, and the exit code. */
 export function describeFailure(error: unknown): { line: string; code: number } {
   if (error instanceof UsageError) return { line: `wasm-rnn: ${error.message}`, code: EXIT_USAGE };
+  if (error instanceof Interrupted) return { line: `wasm-rnn: ${error.message}`, code: error.exitCode };
   if (error instanceof CliFailure) return { line: `wasm-rnn: ${error.message}`, code: EXIT_FAILURE };
   if (error instanceof WasmRnnError)
     return { line: `wasm-rnn: ${error.name}: ${error.message}`, code: EXIT_FAILURE };

@@ -33,6 +33,11 @@ export interface TrainFlags {
   scaler: 'standard' | 'minmax';
   mask: boolean;
   level: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  checkpoint?: string;
+  every?: number;
+  resume?: string;
 }
 
 const given = (command: Command, key: string) => command.getOptionValueSource(key) === 'cli';
@@ -53,7 +58,7 @@ export function withExample(file: string | undefined, flags: TrainFlags, command
 
 /** Flags read by one task only; given to the other, they would be ignored, so they are refused. */
 const TASK_FLAGS: Record<'text' | 'forecast', string[]> = {
-  text: ['seqLength', 'sampleEvery', 'prompt', 'temperature'],
+  text: ['seqLength', 'sampleEvery', 'prompt', 'temperature', 'checkpoint', 'every', 'resume'],
   forecast: ['column', 'lookback', 'horizon', 'season', 'strategy', 'scaler', 'mask', 'testFrom', 'level'],
 };
 
@@ -72,8 +77,7 @@ export function refuseOtherTaskFlags(command: Command, task: 'text' | 'forecast'
  * Watches the running loss: a non-finite loss, or one ten times where it started, means the learning rate is
  * too high and the weights are ruined, so the model file is not written.
  */
-export function divergence(flags: TrainFlags, defaultLr: string) {
-  const controller = new AbortController();
+export function divergence(flags: TrainFlags, defaultLr: string, controller = new AbortController()) {
   let first: number | undefined;
   let reason: string | undefined;
   return {
@@ -95,4 +99,22 @@ export function divergence(flags: TrainFlags, defaultLr: string) {
       throw new CliFailure(`training diverged: ${reason}; ${lr}. ${flags.out} was not written`);
     },
   };
+}
+
+/** Settings a checkpoint fixes: given with --resume they would be ignored, so they are refused. */
+const FIXED_BY_CHECKPOINT = ['cell', 'hidden', 'layers', 'seed', 'lr', 'batchSize', 'seqLength'];
+
+/** --every without --checkpoint, and flags that --resume makes meaningless. */
+export function checkCheckpointFlags(command: Command, flags: TrainFlags): void {
+  if (given(command, 'every') && flags.checkpoint === undefined)
+    throw new UsageError('--every N needs --checkpoint FILE (where the checkpoint is written)');
+  if (flags.resume === undefined) return;
+  const fixed = command.options.find(
+    (o) => FIXED_BY_CHECKPOINT.includes(o.attributeName()) && given(command, o.attributeName()),
+  );
+  if (fixed !== undefined) {
+    throw new UsageError(
+      `${fixed.long} is fixed by the checkpoint ${flags.resume}, whose run --resume continues; leave it out`,
+    );
+  }
 }
