@@ -86,9 +86,12 @@ async function train(
     report.chatty,
     `training a ${model.model.config.recurrent.cell.toUpperCase()} on ${text.length} characters (${model.vocab.size} distinct) with ${model.rt.backend}`,
   );
+  let checkpointed = -1;
   const checkpoint = async () => {
     model.stepsTrained = trainer.steps;
-    if (flags.checkpoint) await writeModelFile(flags.checkpoint, textCheckpoint(trainer, model, setup));
+    if (!flags.checkpoint || checkpointed === trainer.steps) return;
+    await writeModelFile(flags.checkpoint, textCheckpoint(trainer, model, setup));
+    checkpointed = trainer.steps;
   };
   const every = flags.every ?? 1;
   let summary: TextRunSummary;
@@ -119,10 +122,11 @@ async function train(
   }
   model.stepsTrained = trainer.steps;
   watch.check();
+  // The run's end is checkpointed too (when it fell between epochs), so the file always holds the latest state.
+  await checkpoint();
   const signal = signals.received;
   if (signal !== undefined) {
     await writeModelFile(flags.out, model.save());
-    await checkpoint();
     const also = flags.checkpoint ? ` and a checkpoint to ${flags.checkpoint}` : '';
     throw new Interrupted(
       `interrupted by ${signal} after step ${trainer.steps}: saved the last good weights to ${flags.out}${also}`,

@@ -84,7 +84,7 @@ export function trainCommand(program: Command, io: CliIO): void {
     .option('--level', 'forecast: predict levels instead of changes from the last value', false)
     .option(
       '--checkpoint <file>',
-      'text: write a training checkpoint (weights, optimizer state, counters) to this file every --every epochs',
+      'text: write a training checkpoint (weights, optimizer state, counters) to this file every --every epochs and at the end',
     )
     .option(
       '--every <n>',
