@@ -41,6 +41,15 @@ const SYSTEM_HINTS: Record<string, string> = {
   EROFS: 'the file system is read-only',
 };
 
+/**
+ * `error` with the file it concerns named first, when it is one of the library's refusals (they name the field
+ * or the argument, not the user's file); anything else unchanged.
+ */
+export function aboutFile(file: string, error: unknown): unknown {
+  if (!(error instanceof WasmRnnError)) return error;
+  return new CliFailure(`${file}: ${error.name}: ${error.message}`);
+}
+
 /** The one line printed for `error`, and the exit code. */
 export function describeFailure(error: unknown): { line: string; code: number } {
   if (error instanceof UsageError) return { line: `wasm-rnn: ${error.message}`, code: EXIT_USAGE };

@@ -10,7 +10,7 @@ import {
   TextModel,
   WasmRnnError,
 } from 'wasm-rnn';
-import { CliFailure, UsageError } from './fail.ts';
+import { aboutFile, UsageError } from './fail.ts';
 import { readModelFile } from './files.ts';
 
 export type AnyModel =
@@ -32,8 +32,7 @@ export async function openModel(rt: Runtime, path: string): Promise<AnyModel> {
     if (task === 'forecast') return { task, model: Forecaster.load(rt, bytes) };
     if (task === 'classify') return { task, model: SequenceClassifier.load(rt, bytes) };
   } catch (error) {
-    if (!(error instanceof WasmRnnError)) throw error;
-    throw new CliFailure(`${path}: ${error.name}: ${error.message}`);
+    throw aboutFile(path, error);
   }
   throw new UsageError(
     `${path} is a wasm-rnn model but not one that wasm-rnn train wrote (no task in its manifest)`,

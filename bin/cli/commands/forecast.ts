@@ -5,10 +5,9 @@
 
 import type { Command } from 'commander';
 import type { Forecaster, NumericSeries } from 'wasm-rnn';
-import { WasmRnnError } from 'wasm-rnn';
 import { aheadChart, aheadCsv, aheadRows, aheadTable, forecastAhead } from '../ahead.ts';
 import { nextDates } from '../dates.ts';
-import { CliFailure } from '../fail.ts';
+import { aboutFile } from '../fail.ts';
 import { readSeriesFile } from '../files.ts';
 import { type CliIO, runtime } from '../io.ts';
 import { openTask } from '../models.ts';
@@ -99,7 +98,6 @@ function named<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (error) {
-    if (!(error instanceof WasmRnnError)) throw error;
-    throw new CliFailure(`${file}: ${error.name}: ${error.message}`);
+    throw aboutFile(file, error);
   }
 }

@@ -3,8 +3,8 @@
 // What the importer cannot run exactly as the graph does is refused by node name and op type, in one line.
 
 import type { Command } from 'commander';
-import { onnxToModelFile, WasmRnnError } from 'wasm-rnn';
-import { CliFailure } from '../fail.ts';
+import { onnxToModelFile } from 'wasm-rnn';
+import { aboutFile } from '../fail.ts';
 import { checkWritable, readInput, writeModelFile } from '../files.ts';
 import { type CliIO, runtime } from '../io.ts';
 import { BACKENDS, type BackendChoice, oneOf } from '../options.ts';
@@ -45,7 +45,6 @@ function converted(rt: Parameters<typeof onnxToModelFile>[0], bytes: Uint8Array,
   try {
     return onnxToModelFile(rt, bytes);
   } catch (error) {
-    if (!(error instanceof WasmRnnError)) throw error;
-    throw new CliFailure(`${path}: ${error.name}: ${error.message}`);
+    throw aboutFile(path, error);
   }
 }

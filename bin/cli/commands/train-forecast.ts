@@ -3,7 +3,7 @@
 // intervals take a moment) and written to --out before the process ends with the signal's exit code.
 
 import { Forecaster, type TrainingProgress } from 'wasm-rnn';
-import { Interrupted } from '../fail.ts';
+import { aboutFile, Interrupted } from '../fail.ts';
 import { readSeriesFile, writeModelFile } from '../files.ts';
 import { SIGNAL_EXIT, watchSignals } from '../interrupt.ts';
 import { type CliIO, runtime } from '../io.ts';
@@ -50,10 +50,14 @@ export async function trainForecast(file: string, flags: TrainFlags, io: CliIO):
       watch.see(p);
       progress.update(p);
     },
-  }).finally(() => {
-    signals.dispose();
-    progress.stop();
-  });
+  })
+    .catch((error: unknown) => {
+      throw aboutFile(file, error);
+    })
+    .finally(() => {
+      signals.dispose();
+      progress.stop();
+    });
   try {
     watch.check();
     await writeModelFile(flags.out, forecaster.save());

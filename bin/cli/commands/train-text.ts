@@ -4,7 +4,7 @@
 
 import { type Runtime, TextModel } from 'wasm-rnn';
 import { type Resumed, resumeText, textCheckpoint } from '../checkpoints.ts';
-import { Interrupted } from '../fail.ts';
+import { aboutFile, Interrupted } from '../fail.ts';
 import { readTextFile, writeModelFile } from '../files.ts';
 import { SIGNAL_EXIT, watchSignals } from '../interrupt.ts';
 import { type CliIO, runtime } from '../io.ts';
@@ -38,7 +38,9 @@ export async function trainText(file: string, flags: TrainFlags, io: CliIO): Pro
   try {
     // A prompt the vocabulary cannot encode fails now, not after the training it would have wasted.
     checkCharacters(run.model, flags.prompt ?? '', '--prompt', file);
-    const summary = await train(run, text, file, flags, io, report);
+    const summary = await train(run, text, file, flags, io, report).catch((error: unknown) => {
+      throw aboutFile(file, error);
+    });
     await writeModelFile(flags.out, run.model.save());
     const sample = generate(run.model, flags, run.trainer.steps);
     report.say(sampleBlock(`sample after ${run.trainer.steps} steps:`, sample));
