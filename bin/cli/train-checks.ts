@@ -74,7 +74,7 @@ export function refuseOtherTaskFlags(command: Command, task: 'text' | 'forecast'
 }
 
 /**
- * Watches the running loss: a non-finite loss, or one ten times where it started, means the learning rate is
+ * Watches the running loss: a non-finite loss, or one ten times where it started (and over 1), means the learning rate is
  * too high and the weights are ruined, so the model file is not written.
  */
 export function divergence(flags: TrainFlags, defaultLr: string, controller = new AbortController()) {
@@ -85,7 +85,9 @@ export function divergence(flags: TrainFlags, defaultLr: string, controller = ne
     see(p: TrainingProgress): void {
       if (reason !== undefined) return;
       first ??= p.averageLoss;
-      if (Number.isFinite(p.loss) && !(p.averageLoss > 10 * first)) return;
+      // A loss under 1 is no divergence whatever it started at: a series the network fits almost exactly starts
+      // near 0 (2e-5), and noise then takes it ten times higher.
+      if (Number.isFinite(p.loss) && !(p.averageLoss > Math.max(10 * first, 1))) return;
       const now = Number.isFinite(p.loss) ? p.averageLoss.toPrecision(3) : String(p.loss);
       reason = `the loss went from ${first.toPrecision(3)} to ${now} by step ${p.step}`;
       controller.abort();

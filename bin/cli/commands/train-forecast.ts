@@ -68,7 +68,11 @@ export async function trainForecast(file: string, flags: TrainFlags, io: CliIO):
         SIGNAL_EXIT[signal],
       );
     }
-    results(forecaster, flags, report);
+    try {
+      results(forecaster, flags, report);
+    } catch (error) {
+      throw aboutFile(file, error);
+    }
   } finally {
     forecaster.dispose();
   }
