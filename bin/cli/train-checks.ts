@@ -1,6 +1,7 @@
 // The checks `wasm-rnn train` makes before and during training: --example in place of FILE, flags that belong to
 // the other task, and a loss that diverges (then no model file is written).
 
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { TrainingProgress } from 'wasm-rnn';
 import { CliFailure, UsageError } from './fail.ts';
@@ -106,10 +107,14 @@ export function divergence(flags: TrainFlags, defaultLr: string, controller = ne
 /** Settings a checkpoint fixes: given with --resume they would be ignored, so they are refused. */
 const FIXED_BY_CHECKPOINT = ['cell', 'hidden', 'layers', 'seed', 'lr', 'batchSize', 'seqLength'];
 
-/** --every without --checkpoint, and flags that --resume makes meaningless. */
+/** --every without --checkpoint, a checkpoint in the model's file, and flags that --resume makes meaningless. */
 export function checkCheckpointFlags(command: Command, flags: TrainFlags): void {
   if (given(command, 'every') && flags.checkpoint === undefined)
     throw new UsageError('--every N needs --checkpoint FILE (where the checkpoint is written)');
+  if (flags.checkpoint !== undefined && resolve(flags.checkpoint) === resolve(flags.out))
+    throw new UsageError(
+      `--checkpoint ${flags.checkpoint} is also --out; the model and the checkpoint need a file each`,
+    );
   if (flags.resume === undefined) return;
   const fixed = command.options.find(
     (o) => FIXED_BY_CHECKPOINT.includes(o.attributeName()) && given(command, o.attributeName()),
