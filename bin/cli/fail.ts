@@ -47,7 +47,20 @@ const SYSTEM_HINTS: Record<string, string> = {
  */
 export function aboutFile(file: string, error: unknown): unknown {
   if (!(error instanceof WasmRnnError)) return error;
-  return new CliFailure(`${file}: ${error.name}: ${error.message}`);
+  return new CliFailure(`${file}: ${error.name}: ${inFlags(error.message)}`);
+}
+
+/** The library's option names that the command line spells as flags. */
+const FLAG_OF: Record<string, string> = {
+  hiddenSize: '--hidden',
+  numLayers: '--layers',
+  seqLength: '--seq-length',
+  batchSize: '--batch-size',
+};
+
+/** A library message in the command line's terms: `hiddenSize 40000` reads `--hidden 40000`. */
+export function inFlags(message: string): string {
+  return message.replace(/\b(hiddenSize|numLayers|seqLength|batchSize)\b/g, (name) => FLAG_OF[name]);
 }
 
 /** The one line printed for `error`, and the exit code. */

@@ -3,7 +3,7 @@
 // intervals take a moment) and written to --out before the process ends with the signal's exit code.
 
 import { Forecaster, type TrainingProgress } from 'wasm-rnn';
-import { aboutFile, Interrupted } from '../fail.ts';
+import { aboutFile, Interrupted, UsageError } from '../fail.ts';
 import { readSeriesFile, writeModelFile } from '../files.ts';
 import { SIGNAL_EXIT, watchSignals } from '../interrupt.ts';
 import { type CliIO, runtime } from '../io.ts';
@@ -16,6 +16,11 @@ import { trainProgress } from '../train-progress.ts';
 export async function trainForecast(file: string, flags: TrainFlags, io: CliIO): Promise<void> {
   const report = new Report(io, flags, 'train');
   const series = await readSeriesFile(file, flags.column);
+  if (flags.season !== undefined && flags.season >= series.values.length) {
+    throw new UsageError(
+      `--season ${flags.season} is not shorter than ${file}'s ${series.values.length} rows; give the length of one season in rows (12 for monthly data with a yearly season)`,
+    );
+  }
   const split = flags.testFrom ? splitAtDate(series, flags.testFrom) : HELD_OUT_SPLIT;
   const rt = await runtime(flags.backend);
   const stop = new AbortController();

@@ -34,7 +34,15 @@ export async function trainText(file: string, flags: TrainFlags, io: CliIO): Pro
   const report = new Report(io, flags, 'train');
   const text = await readTextFile(file);
   const rt = await runtime(flags.backend);
-  const run = flags.resume ? await resumeText(rt, flags.resume, text, file) : fresh(rt, text, flags);
+  const run = flags.resume
+    ? await resumeText(rt, flags.resume, text, file)
+    : (() => {
+        try {
+          return fresh(rt, text, flags);
+        } catch (error) {
+          throw aboutFile(file, error);
+        }
+      })();
   try {
     // A prompt the vocabulary cannot encode fails now, not after the training it would have wasted.
     checkCharacters(run.model, flags.prompt ?? '', '--prompt', file);
