@@ -91,7 +91,7 @@ describe('bad input', () => {
     await refused(2, /has columns "date", "a", "b"; choose the one to use with --column NAME/, 'train', csv);
     await refused(
       1,
-      /DataError: column "c" is not in the CSV; available columns: "date", "a", "b"/,
+      /wide\.csv: column "c" is not in the CSV; available columns: "date", "a", "b"/,
       'train',
       csv,
       '--column',

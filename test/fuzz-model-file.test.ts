@@ -1,7 +1,7 @@
 // The model-file fuzz (issues 8 and 17), short version: the first 1,500 cases of the fixed-seed corpus
 // (scripts/fuzz/corpus.ts; the full run is `npm run fuzz`, 10,000 cases per loader) against loadLayer on the ts
 // and wasm-simd backends, 500 SequenceModel files against loadModel, 200 each of checkpoints (resumeTrainer),
-// TextModel, SequenceClassifier and Seq2Seq files, and the hostile files that found bugs in the loaders, each as
+// TextModel, SequenceClassifier, Seq2Seq and forecaster files, and the hostile files that found bugs in the loaders, each as
 // a regression test (issue 17's are in load-hardening.test.ts).
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,15 +89,22 @@ describe('fuzzing loadLayer with the fixed-seed corpus', () => {
     expect(report.maxMemoryRatio).toBeLessThanOrEqual(4);
   });
 
-  it.each(['checkpoint', 'text', 'classifier', 'seq2seq'])(
-    '200 mutated %s files: each a FormatError or exactly what the file states, none leaking',
+  it.each(['checkpoint', 'text', 'classifier', 'seq2seq', 'forecaster'])(
+    '200 mutated %s files: each a typed refusal or exactly what the file states, none leaking',
     async (name) => {
-      const { source, target } = FUZZ_TARGETS[name](runtimes, await loadRuntime('ts'));
-      const report = runFuzz({ target, source, seed: FUZZ_SEED, count: 200, expected: FormatError });
+      const { source, target, expected } = await FUZZ_TARGETS[name](runtimes, await loadRuntime('ts'));
+      // Forecaster files carry the ensemble and the saved rows in their manifest, and their loads of huge
+      // headers took 1.0-2.6 s on the shared VM in the full run (an open finding of npm run fuzz); CI allows 3 s
+      // for them so that a loaded machine does not fail the correctness checks, which stay exact.
+      const limitMs = name === 'forecaster' ? 3000 : 1000;
+      const report = runFuzz({ target, source, seed: FUZZ_SEED, count: 200, expected, limitMs });
       expect(report.failures).toEqual([]);
-      expect(Object.keys(report.errors)).toEqual(['FormatError']);
+      // Forecaster.load refuses its own state with a DataError (or ValueError); the others only with a FormatError.
+      const refusals = name === 'forecaster' ? ['DataError', 'FormatError', 'ValueError'] : ['FormatError'];
+      expect(report.errors.FormatError).toBeGreaterThan(100);
+      for (const kind of Object.keys(report.errors)) expect(refusals).toContain(kind);
       expect(report.valid).toBeGreaterThan(10);
-      expect(report.maxMs).toBeLessThan(1000);
+      expect(report.maxMs).toBeLessThan(limitMs);
       if (name === 'checkpoint') {
         // The training state's own mutators all ran, on its fields and anywhere in it.
         const families = Object.keys(report.families);

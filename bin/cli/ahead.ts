@@ -65,6 +65,21 @@ export function aheadCsv(a: Ahead, dates: readonly string[] | undefined): string
   return lines;
 }
 
+/** The forecast as records (for --json): step, date when known, value, and each interval's bounds. */
+export function aheadRows(a: Ahead, dates: readonly string[] | undefined): Record<string, number | string>[] {
+  return Array.from({ length: a.steps }, (_, h) => {
+    const at = h * a.targets;
+    const row: Record<string, number | string> = { step: h + 1 };
+    if (dates) row.date = dates[h];
+    row.value = a.mean[at];
+    for (const i of a.intervals) {
+      row[`lower${i.level}`] = i.lower[at];
+      row[`upper${i.level}`] = i.upper[at];
+    }
+    return row;
+  });
+}
+
 /**
  * `tail` (the last observed values) then the forecast, with the 80 % bounds as two more lines that leave the
  * history where the forecast starts: asciichart draws no gaps, so before the forecast they run along it.

@@ -14,6 +14,16 @@ export class CliFailure extends Error {
   override name = 'CliFailure';
 }
 
+/** Training was stopped by a signal after its last good state was saved; the code is the shell's 128 + signal. */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
@@ -31,9 +41,32 @@ const SYSTEM_HINTS: Record<string, string> = {
   EROFS: 'the file system is read-only',
 };
 
+/**
+ * `error` with the file it concerns named first, when it is one of the library's refusals (they name the field
+ * or the argument, not the user's file); anything else unchanged.
+ */
+export function aboutFile(file: string, error: unknown): unknown {
+  if (!(error instanceof WasmRnnError)) return error;
+  return new CliFailure(`${file}: ${error.name}: ${inFlags(error.message)}`);
+}
+
+/** The library's option names that the command line spells as flags. */
+const FLAG_OF: Record<string, string> = {
+  hiddenSize: '--hidden',
+  numLayers: '--layers',
+  seqLength: '--seq-length',
+  batchSize: '--batch-size',
+};
+
+/** A library message in the command line's terms: `hiddenSize 40000` reads `--hidden 40000`. */
+export function inFlags(message: string): string {
+  return message.replace(/\b(hiddenSize|numLayers|seqLength|batchSize)\b/g, (name) => FLAG_OF[name]);
+}
+
 /** The one line printed for `error`, and the exit code. */
 export function describeFailure(error: unknown): { line: string; code: number } {
   if (error instanceof UsageError) return { line: `wasm-rnn: ${error.message}`, code: EXIT_USAGE };
+  if (error instanceof Interrupted) return { line: `wasm-rnn: ${error.message}`, code: error.exitCode };
   if (error instanceof CliFailure) return { line: `wasm-rnn: ${error.message}`, code: EXIT_FAILURE };
   if (error instanceof WasmRnnError)
     return { line: `wasm-rnn: ${error.name}: ${error.message}`, code: EXIT_FAILURE };

@@ -5,7 +5,8 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { DataError, type NumericSeries, readNumericCsv, writeFileAtomic } from 'wasm-rnn';
-import { UsageError } from './fail.ts';
+import { CliFailure, UsageError } from './fail.ts';
+import { decodeText } from './textual.ts';
 
 /**
  * True when `bytes` start like a safetensors file (what wasm-rnn train writes): a little-endian 64-bit header
@@ -23,7 +24,10 @@ export async function readInput(path: string, what: string): Promise<Buffer> {
   return readFile(path);
 }
 
-/** A data file as text; a model file given in its place is named as one, not parsed as data. */
+/**
+ * A data file as text; a model file given in its place is named as one, not parsed as data, and a binary or
+ * non-UTF-8 file is refused by name (textual.ts).
+ */
 async function readData(path: string, what: string): Promise<string> {
   const bytes = await readInput(path, what);
   if (looksLikeModel(bytes)) {
@@ -31,7 +35,7 @@ async function readData(path: string, what: string): Promise<string> {
       `${path} is a model file, not ${what}; give the data file here (generate, forecast and evaluate read models)`,
     );
   }
-  return bytes.toString('utf8');
+  return decodeText(path, bytes);
 }
 
 /** A UTF-8 text file that holds something to learn from. */
@@ -52,24 +56,27 @@ export async function readTextFile(path: string): Promise<string> {
  */
 export async function readSeriesFile(path: string, column: string | undefined): Promise<NumericSeries> {
   const text = await readData(path, 'a CSV file');
-  const header = firstRecord(text);
+  const header = firstRecord(text, path);
   const chosen = column ?? defaultColumn(header, path);
   const timeLike = header.length === 2 || TIME_NAMES.test(header[0]);
   const dateColumn = header.length > 1 && timeLike && chosen !== header[0] ? header[0] : undefined;
   try {
     return readNumericCsv(text, { column: chosen, ...(dateColumn ? { dateColumn } : {}) });
   } catch (error) {
-    // A text file given where a CSV is expected fails on its second line; name the likely cause.
-    if (!(error instanceof DataError) || extname(path).toLowerCase() === '.csv') throw error;
-    throw new DataError(`${path}: ${error.message} (a forecaster reads a CSV file with a header row)`);
+    // The message names the file; a text file given where a CSV is expected fails on its second line, so the
+    // likely cause is named too.
+    if (!(error instanceof DataError)) throw error;
+    const hint =
+      extname(path).toLowerCase() === '.csv' ? '' : ' (a forecaster reads a CSV file with a header row)';
+    throw new CliFailure(`${path}: ${error.message}${hint}`);
   }
 }
 
 const TIME_NAMES = /^(date|time|timestamp|datetime|day|week|month|quarter|year|period|ds)$/i;
 
-function firstRecord(text: string): string[] {
+function firstRecord(text: string, path: string): string[] {
   const line = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith('#'));
-  if (line === undefined) throw new DataError('the CSV file is empty: it has no header row');
+  if (line === undefined) throw new DataError(`${path} is empty: a CSV file needs a header row`);
   return line
     .replace(/^\uFEFF/, '')
     .split(',')

@@ -5,11 +5,12 @@ import {
   Forecaster,
   type Runtime,
   readManifest,
+  readTrainingState,
   SequenceClassifier,
   TextModel,
   WasmRnnError,
 } from 'wasm-rnn';
-import { UsageError } from './fail.ts';
+import { aboutFile, UsageError } from './fail.ts';
 import { readModelFile } from './files.ts';
 
 export type AnyModel =
@@ -20,12 +21,31 @@ export type AnyModel =
 export async function openModel(rt: Runtime, path: string): Promise<AnyModel> {
   const bytes = await readModelFile(path);
   const task = manifestOf(bytes, path).extra?.task;
-  if (task === 'text') return { task, model: TextModel.load(rt, bytes) };
-  if (task === 'forecast') return { task, model: Forecaster.load(rt, bytes) };
-  if (task === 'classify') return { task, model: SequenceClassifier.load(rt, bytes) };
+  if (isCheckpoint(bytes)) {
+    throw new UsageError(
+      `${path} is a training checkpoint; continue it with wasm-rnn train FILE --resume ${path}, or give the model file written by --out`,
+    );
+  }
+  // The loaders' refusals name the field; the command line adds the file.
+  try {
+    if (task === 'text') return { task, model: TextModel.load(rt, bytes) };
+    if (task === 'forecast') return { task, model: Forecaster.load(rt, bytes) };
+    if (task === 'classify') return { task, model: SequenceClassifier.load(rt, bytes) };
+  } catch (error) {
+    throw aboutFile(path, error);
+  }
   throw new UsageError(
     `${path} is a wasm-rnn model but not one that wasm-rnn train wrote (no task in its manifest)`,
   );
+}
+
+function isCheckpoint(bytes: Uint8Array): boolean {
+  try {
+    readTrainingState(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function manifestOf(bytes: Uint8Array, path: string): ReturnType<typeof readManifest> {

@@ -1,6 +1,7 @@
 // The checks `wasm-rnn train` makes before and during training: --example in place of FILE, flags that belong to
 // the other task, and a loss that diverges (then no model file is written).
 
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { TrainingProgress } from 'wasm-rnn';
 import { CliFailure, UsageError } from './fail.ts';
@@ -33,6 +34,11 @@ export interface TrainFlags {
   scaler: 'standard' | 'minmax';
   mask: boolean;
   level: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  checkpoint?: string;
+  every?: number;
+  resume?: string;
 }
 
 const given = (command: Command, key: string) => command.getOptionValueSource(key) === 'cli';
@@ -53,7 +59,7 @@ export function withExample(file: string | undefined, flags: TrainFlags, command
 
 /** Flags read by one task only; given to the other, they would be ignored, so they are refused. */
 const TASK_FLAGS: Record<'text' | 'forecast', string[]> = {
-  text: ['seqLength', 'sampleEvery', 'prompt', 'temperature'],
+  text: ['seqLength', 'sampleEvery', 'prompt', 'temperature', 'checkpoint', 'every', 'resume'],
   forecast: ['column', 'lookback', 'horizon', 'season', 'strategy', 'scaler', 'mask', 'testFrom', 'level'],
 };
 
@@ -69,11 +75,10 @@ export function refuseOtherTaskFlags(command: Command, task: 'text' | 'forecast'
 }
 
 /**
- * Watches the running loss: a non-finite loss, or one ten times where it started, means the learning rate is
+ * Watches the running loss: a non-finite loss, or one ten times where it started (and over 1), means the learning rate is
  * too high and the weights are ruined, so the model file is not written.
  */
-export function divergence(flags: TrainFlags, defaultLr: string) {
-  const controller = new AbortController();
+export function divergence(flags: TrainFlags, defaultLr: string, controller = new AbortController()) {
   let first: number | undefined;
   let reason: string | undefined;
   return {
@@ -81,7 +86,9 @@ export function divergence(flags: TrainFlags, defaultLr: string) {
     see(p: TrainingProgress): void {
       if (reason !== undefined) return;
       first ??= p.averageLoss;
-      if (Number.isFinite(p.loss) && !(p.averageLoss > 10 * first)) return;
+      // A loss under 1 is no divergence whatever it started at: a series the network fits almost exactly starts
+      // near 0 (2e-5), and noise then takes it ten times higher.
+      if (Number.isFinite(p.loss) && !(p.averageLoss > Math.max(10 * first, 1))) return;
       const now = Number.isFinite(p.loss) ? p.averageLoss.toPrecision(3) : String(p.loss);
       reason = `the loss went from ${first.toPrecision(3)} to ${now} by step ${p.step}`;
       controller.abort();
@@ -95,4 +102,26 @@ export function divergence(flags: TrainFlags, defaultLr: string) {
       throw new CliFailure(`training diverged: ${reason}; ${lr}. ${flags.out} was not written`);
     },
   };
+}
+
+/** Settings a checkpoint fixes: given with --resume they would be ignored, so they are refused. */
+const FIXED_BY_CHECKPOINT = ['cell', 'hidden', 'layers', 'seed', 'lr', 'batchSize', 'seqLength'];
+
+/** --every without --checkpoint, a checkpoint in the model's file, and flags that --resume makes meaningless. */
+export function checkCheckpointFlags(command: Command, flags: TrainFlags): void {
+  if (given(command, 'every') && flags.checkpoint === undefined)
+    throw new UsageError('--every N needs --checkpoint FILE (where the checkpoint is written)');
+  if (flags.checkpoint !== undefined && resolve(flags.checkpoint) === resolve(flags.out))
+    throw new UsageError(
+      `--checkpoint ${flags.checkpoint} is also --out; the model and the checkpoint need a file each`,
+    );
+  if (flags.resume === undefined) return;
+  const fixed = command.options.find(
+    (o) => FIXED_BY_CHECKPOINT.includes(o.attributeName()) && given(command, o.attributeName()),
+  );
+  if (fixed !== undefined) {
+    throw new UsageError(
+      `${fixed.long} is fixed by the checkpoint ${flags.resume}, whose run --resume continues; leave it out`,
+    );
+  }
 }

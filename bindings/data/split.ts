@@ -2,7 +2,7 @@
 // must be judged on a future it has not seen, so train comes first, then validation, then test.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
+import { knownKeys, optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
 import { asMatrix, nonNegativeInt, type SeriesInput } from './args.ts';
 
@@ -47,6 +47,10 @@ export interface SeriesSplit<S> {
   ranges: SplitRanges;
 }
 
+// A misspelt key (`{ train: 0.8, valdation: 0.1 }`) would silently become a test share; it is refused instead.
+const FRACTION_KEYS = ['train', 'validation', 'test'];
+const ROW_KEYS = ['trainRows', 'validationRows', 'testRows'];
+
 /**
  * Row ranges for `n` rows: train = ⌊n·train⌋ rows, validation = ⌊n·(train+validation)⌋ − that, test the rest;
  * or, given row counts, exactly those rows.
@@ -55,7 +59,7 @@ export function splitRanges(n: number, fractions: SplitSpec): SplitRanges {
   nonNegativeInt('n', n);
   if (fractions !== null && typeof fractions === 'object' && 'trainRows' in fractions)
     return rowRanges(n, fractions);
-  optionsObject('fractions ({ train, validation, test })', fractions, true);
+  optionsObject('fractions ({ train, validation, test })', fractions, true, FRACTION_KEYS);
   const train = fraction('train', fractions.train);
   const validation = fraction('validation', fractions.validation ?? 0);
   const test = fraction('test', fractions.test ?? Math.max(0, 1 - train - validation));
@@ -71,6 +75,7 @@ export function splitRanges(n: number, fractions: SplitSpec): SplitRanges {
 }
 
 function rowRanges(n: number, rows: SplitRows): SplitRanges {
+  knownKeys('split rows ({ trainRows, validationRows, testRows })', rows, ROW_KEYS);
   const train = nonNegativeInt('trainRows', rows.trainRows);
   const validation = nonNegativeInt('validationRows', rows.validationRows ?? 0);
   const test = nonNegativeInt('testRows', rows.testRows ?? Math.max(0, n - train - validation));
@@ -113,7 +118,7 @@ export function chronologicalSplit(
   const m = asMatrix('series', series);
   const context = nonNegativeInt(
     'context',
-    optionsObject('chronologicalSplit options', options).context ?? 0,
+    optionsObject('chronologicalSplit options', options, false, ['context']).context ?? 0,
   );
   const ranges = splitRanges(m.rows, fractions);
   const isTensor = !(series instanceof Float32Array) && !Array.isArray(series);

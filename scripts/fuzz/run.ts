@@ -1,11 +1,10 @@
-// npm run fuzz [-- --target all|layer|model|checkpoint|text|classifier|seq2seq --count N --seed S --start I
+// npm run fuzz [-- --target all|layer|model|checkpoint|text|classifier|seq2seq|forecaster --count N --seed S --start I
 // --case I]: the full fuzz of the model-file loaders (issues 8 and 17): loadLayer over layer files, loadModel
 // over SequenceModel files, resumeTrainer over checkpoints, TextModel.load, SequenceClassifier.load and
-// loadAnyModel over their files — N cases each (default 10,000). Prints the figures and every failing case;
+// loadAnyModel over their files, Forecaster.load over forecaster files — N cases each (default 10,000). Prints the figures and every failing case;
 // exits 1 if any case failed. CI runs a short version of the same corpora (test/fuzz-model-file.test.ts).
 
 import { parseArgs } from 'node:util';
-import { FormatError } from '../../bindings/errors.ts';
 import { init } from '../../bindings/index.node.ts';
 import { FUZZ_SEED, fuzzCase } from './corpus.ts';
 import { quantile, runFuzz } from './harness.ts';
@@ -36,7 +35,7 @@ const baseRuntime = await init({ backend: 'ts' });
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
 let failed = 0;
 for (const name of names) {
-  const { source, target } = FUZZ_TARGETS[name](runtimes, baseRuntime);
+  const { source, target, expected } = await FUZZ_TARGETS[name](runtimes, baseRuntime);
   if (values.case !== undefined)
     console.log(`case ${start}: ${fuzzCase(seed, start, source).steps.join(' → ')}`);
   const t0 = performance.now();
@@ -46,7 +45,7 @@ for (const name of names) {
     seed,
     count,
     start,
-    expected: FormatError,
+    expected,
     progress: {
       every: 1000,
       call: (done, r) =>

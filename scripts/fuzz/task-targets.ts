@@ -26,13 +26,13 @@ function sameBits(name: string, a: Float32Array | undefined, b: Float32Array | u
   }
 }
 
-function same(name: string, got: unknown, want: unknown): void {
+export function same(name: string, got: unknown, want: unknown): void {
   const [g, w] = [JSON.stringify(got), JSON.stringify(want)];
   if (g !== w) throw new Error(`${name} is ${g?.slice(0, 100)} but the file says ${w?.slice(0, 100)}`);
 }
 
 /** The model's weights are the file's tensors (a checkpoint's own tensors aside), names and bits. */
-function verifyModel(model: SavedModel, bytes: Uint8Array): void {
+export function verifyModel(model: SavedModel, bytes: Uint8Array): void {
   const file = decodeSafetensors(bytes);
   const weights = model.getWeights();
   const own = Object.keys(file.tensors).filter((n) => !/^(optimizer|carried)\./.test(n));
@@ -72,8 +72,8 @@ const usedBytes = (runtimes: readonly Runtime[]) => () =>
   runtimes.reduce((sum, rt) => sum + rt.arena.usedBytes, 0);
 const linearBytes = (runtimes: readonly Runtime[]) => () =>
   runtimes.reduce((sum, rt) => sum + rt.memory.buffer.byteLength, 0);
-const on = (runtimes: readonly Runtime[], index: number) => runtimes[index % runtimes.length];
-const memory = (runtimes: readonly Runtime[]) => ({
+export const on = (runtimes: readonly Runtime[], index: number) => runtimes[index % runtimes.length];
+export const memory = (runtimes: readonly Runtime[]) => ({
   usedBytes: usedBytes(runtimes),
   linearBytes: linearBytes(runtimes),
 });

@@ -4,14 +4,17 @@
 // dates that follow it.
 
 import type { Command } from 'commander';
-import { aheadChart, aheadCsv, aheadTable, forecastAhead } from '../ahead.ts';
+import type { Forecaster, NumericSeries } from 'wasm-rnn';
+import { aheadChart, aheadCsv, aheadRows, aheadTable, forecastAhead } from '../ahead.ts';
 import { nextDates } from '../dates.ts';
+import { aboutFile } from '../fail.ts';
 import { readSeriesFile } from '../files.ts';
-import { type CliIO, line, runtime } from '../io.ts';
+import { type CliIO, runtime } from '../io.ts';
 import { openTask } from '../models.ts';
 import { BACKENDS, type BackendChoice, oneOf, wholeNumber } from '../options.ts';
+import { type OutputFlags, Report, withOutputFlags } from '../output.ts';
 
-interface ForecastFlags {
+interface ForecastFlags extends OutputFlags {
   column?: string;
   steps: number;
   chart: boolean;
@@ -20,7 +23,7 @@ interface ForecastFlags {
 }
 
 export function forecastCommand(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('forecast')
     .summary('forecast the next steps with a trained forecaster')
     .description(
@@ -35,34 +38,66 @@ export function forecastCommand(program: Command, io: CliIO): void {
     .option('-n, --steps <n>', 'steps to forecast', wholeNumber(), 12)
     .option('--no-chart', 'leave out the terminal chart')
     .option('--csv', 'print step,[date,]value,lower80,upper80,lower95,upper95 lines only', false)
-    .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS))
-    .action(async (path: string, data: string | undefined, flags: ForecastFlags) => {
-      const rt = await runtime(flags.backend);
-      const model = await openTask(rt, path, 'forecast', 'forecast');
-      const series = data === undefined ? undefined : await readSeriesFile(data, flags.column);
-      const history = series?.values ?? model.lastRows();
-      const ahead = forecastAhead(model, series?.values, flags.steps);
-      const dates = series?.dates ? nextDates(series.dates, flags.steps) : undefined;
-      if (flags.csv) {
-        for (const l of aheadCsv(ahead, dates)) line(io.stdout, l);
-      } else {
-        line(
-          io.stdout,
-          `forecast by ${model.method}${ahead.intervals.length ? ', with prediction intervals' : ''}:`,
-        );
-        line(io.stdout, aheadTable(ahead, dates));
-        if (flags.chart) {
-          const F = model.layout.columns;
-          const c = model.layout.targetColumns[0];
-          const rows = history.length / F;
-          const shown = Math.min(rows, 3 * flags.steps);
-          const tail: number[] = [];
-          for (let r = rows - shown; r < rows; r++)
-            if (Number.isFinite(history[r * F + c])) tail.push(history[r * F + c]);
-          line(io.stdout, `\nthe last ${tail.length} rows, then the ${flags.steps}-step forecast:`);
-          line(io.stdout, aheadChart(tail, ahead, io.stdout));
-        }
-      }
+    .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS));
+  withOutputFlags(command).action(async (path: string, data: string | undefined, flags: ForecastFlags) => {
+    const rt = await runtime(flags.backend);
+    const model = await openTask(rt, path, 'forecast', 'forecast');
+    try {
+      forecast(
+        model,
+        path,
+        data === undefined ? undefined : await readSeriesFile(data, flags.column),
+        data,
+        flags,
+        io,
+      );
+    } finally {
       model.dispose();
-    });
+    }
+  });
+}
+
+function forecast(
+  model: Forecaster,
+  path: string,
+  series: NumericSeries | undefined,
+  data: string | undefined,
+  flags: ForecastFlags,
+  io: CliIO,
+): void {
+  const report = new Report(io, flags, 'forecast');
+  const history = series?.values ?? model.lastRows();
+  const ahead = named(data ?? path, () => forecastAhead(model, series?.values, flags.steps));
+  const dates = series?.dates ? nextDates(series.dates, flags.steps) : undefined;
+  report.set('model', path);
+  if (data !== undefined) report.set('data', data);
+  report.set('method', model.method);
+  report.set('forecast', aheadRows(ahead, dates));
+  if (flags.csv && !report.json) {
+    for (const l of aheadCsv(ahead, dates)) report.say(l);
+  } else {
+    report.say(`forecast by ${model.method}${ahead.intervals.length ? ', with prediction intervals' : ''}:`);
+    report.say(aheadTable(ahead, dates));
+    if (flags.chart && report.chatty) {
+      const F = model.layout.columns;
+      const c = model.layout.targetColumns[0];
+      const rows = history.length / F;
+      const shown = Math.min(rows, 3 * flags.steps);
+      const tail: number[] = [];
+      for (let r = rows - shown; r < rows; r++)
+        if (Number.isFinite(history[r * F + c])) tail.push(history[r * F + c]);
+      report.say(`\nthe last ${tail.length} rows, then the ${flags.steps}-step forecast:`);
+      report.say(aheadChart(tail, ahead, io.stdout));
+    }
+  }
+  report.finish();
+}
+
+/** A refusal of the forecast (the history is too short, ...) names the file it came from. */
+function named<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    throw aboutFile(file, error);
+  }
 }

@@ -4,17 +4,19 @@
 
 import type { Command } from 'commander';
 import { onnxToModelFile } from 'wasm-rnn';
+import { aboutFile } from '../fail.ts';
 import { checkWritable, readInput, writeModelFile } from '../files.ts';
-import { type CliIO, line, runtime } from '../io.ts';
+import { type CliIO, runtime } from '../io.ts';
 import { BACKENDS, type BackendChoice, oneOf } from '../options.ts';
+import { type OutputFlags, Report, withOutputFlags } from '../output.ts';
 
-interface ImportFlags {
+interface ImportFlags extends OutputFlags {
   out: string;
   backend?: BackendChoice;
 }
 
 export function importCommand(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command('import')
     .summary('convert an ONNX recurrent model into a wasm-rnn model file')
     .description(
@@ -24,12 +26,25 @@ export function importCommand(program: Command, io: CliIO): void {
     )
     .argument('<model>', 'an .onnx file')
     .requiredOption('-o, --out <file>', 'the model file to write (.safetensors)')
-    .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS))
-    .action(async (path: string, flags: ImportFlags) => {
-      await checkWritable(flags.out);
-      const rt = await runtime(flags.backend);
-      const bytes = await readInput(path, 'an .onnx file');
-      await writeModelFile(flags.out, onnxToModelFile(rt, bytes));
-      line(io.stdout, `wrote ${flags.out} (from ${path})`);
-    });
+    .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS));
+  withOutputFlags(command).action(async (path: string, flags: ImportFlags) => {
+    const report = new Report(io, flags, 'import');
+    await checkWritable(flags.out);
+    const rt = await runtime(flags.backend);
+    const bytes = await readInput(path, 'an .onnx file');
+    await writeModelFile(flags.out, converted(rt, bytes, path));
+    report.say(`wrote ${flags.out} (from ${path})`);
+    report.set('from', path);
+    report.set('out', flags.out);
+    report.finish();
+  });
+}
+
+/** The model file of an ONNX graph; a refusal names the file (the importer names the node and op). */
+function converted(rt: Parameters<typeof onnxToModelFile>[0], bytes: Uint8Array, path: string): Uint8Array {
+  try {
+    return onnxToModelFile(rt, bytes);
+  } catch (error) {
+    throw aboutFile(path, error);
+  }
 }
