@@ -18,4 +18,3 @@ export function progressSender(send: (m: FromWorker) => void) {
     }
   };
 }
-
