@@ -1,5 +1,6 @@
 // The model layer's composed models (the layers themselves are exported one by one from bindings/index.ts).
 
+export type { AttentionFeed, AttentionOptions, AttentionScore } from './attention-config.ts';
 export { Seq2Seq, type Seq2SeqPass } from './seq2seq.ts';
 export type { Seq2SeqOptions, Seq2SeqSide } from './seq2seq-config.ts';
 export {

@@ -1,6 +1,14 @@
 // High-level tasks on top of the layers: multi-step forecasting, walk-forward evaluation, anomaly scores.
 
 export { type AnomalyOptions, type AnomalyScores, anomalyScores } from './anomaly.ts';
+export {
+  type DateLanguage,
+  type DatePair,
+  type DatesTask,
+  type DatesTaskOptions,
+  dateFromTokens,
+  datesTask,
+} from './dates.ts';
 export type { ScalerKind, SeriesLayout, TargetKind } from './forecast-data.ts';
 export { Forecaster } from './forecaster.ts';
 export type {
@@ -25,11 +33,15 @@ export {
 } from './sequence-classifier.ts';
 export type { GenerationOptions } from './text-data.ts';
 export {
+  type TextEvaluateOptions,
   type TextEvaluation,
   type TextFitOptions,
+  type TextFitSummary,
   type TextLevel,
   TextModel,
   type TextModelOptions,
+  type TextTraining,
+  type ValidationEvent,
 } from './text-model.ts';
 export type { BudgetOptions, CellName, FitSummary, NetworkOptions, TrainingProgress } from './training.ts';
 export {
