@@ -30,7 +30,9 @@ export {
   type TextLevel,
   TextModel,
   type TextModelOptions,
+  type TextTraining,
 } from './text-model.ts';
+export { type TextSource, textSource } from './text-sources.ts';
 export type { BudgetOptions, CellName, FitSummary, NetworkOptions, TrainingProgress } from './training.ts';
 export {
   contextWindows,
