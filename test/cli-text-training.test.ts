@@ -2,14 +2,23 @@
 // stateless, shuffled windows), the same held-out checks (--validate-every) and the same kept weights (the best
 // check's), so the model file it writes holds bit for bit the weights TextModel.fit ends with, and its valLoss is
 // fit's. A run cut mid-pass by --steps, checkpointed and resumed ends where the uninterrupted run ends: the
-// checkpoint holds the state the streams carry and the best check so far.
+// checkpoint holds the state the streams carry and the best check so far. A checkpoint from before --training
+// resumes on stateless windows, as it trained; a stored best check that does not fit the model is refused.
 
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../bin/cli/program.ts';
-import { init, type Runtime, readManifest, readTrainingState, TextModel } from '../bindings/index.node.ts';
+import {
+  init,
+  type Runtime,
+  readManifest,
+  readTrainingState,
+  resumeTrainer,
+  type SequenceModel,
+  TextModel,
+} from '../bindings/index.node.ts';
 
 let dir = '';
 let file = '';
@@ -138,5 +147,69 @@ describe('a stateful run cut mid-pass and resumed', () => {
     expect(resumed.valLoss).toBe(whole.json.valLoss);
     expect(resumed.bestStep).toBe(whole.json.bestStep);
     expect(half.weights['rnn.weight_hh_l0']).not.toEqual(whole.weights['rnn.weight_hh_l0']);
+  });
+});
+
+/** The checkpoint at `from` written again with its command-line part changed by `edit` (as another file would be). */
+async function rewritten(
+  from: string,
+  to: string,
+  edit: (cli: Record<string, unknown>) => void,
+): Promise<void> {
+  const bytes = await readFile(from);
+  const extra = { ...readManifest(bytes).extra } as Record<string, unknown>;
+  const cliPart = { ...(extra.cli as Record<string, unknown>) };
+  edit(cliPart);
+  const { trainer } = resumeTrainer(rt, bytes);
+  await writeFile(to, trainer.checkpoint({ ...extra, cli: cliPart }));
+  trainer.dispose();
+  (trainer.model as SequenceModel).dispose();
+}
+
+describe('checkpoints of other versions and tampered ones', () => {
+  it('a checkpoint without --training (written before it existed) goes on with stateless windows', async () => {
+    const whole = await train('sl-whole.safetensors', '--epochs', '2', '--training', 'stateless');
+    await train(
+      'sl-half.safetensors',
+      '--epochs',
+      '1',
+      '--training',
+      'stateless',
+      '--checkpoint',
+      path('sl.ckpt'),
+    );
+    await rewritten(path('sl.ckpt'), path('legacy.ckpt'), (c) => {
+      delete c.training;
+    });
+    const r = await cli(
+      ...['train', file, '--epochs', '1', '--backend', 'wasm-simd', '--json'],
+      ...['--out', path('legacy.safetensors'), '--resume', path('legacy.ckpt')],
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).training).toBe('stateless');
+    const w = await weightsOf(path('legacy.safetensors'));
+    for (const name of Object.keys(whole.weights)) expect(w[name], name).toEqual(whole.weights[name]);
+  });
+
+  it('a stored best check that does not fit the model is refused by name, before training', async () => {
+    await train('t.safetensors', '--steps', '8', '--validate-every', '4', '--checkpoint', path('t.ckpt'));
+    await rewritten(path('t.ckpt'), path('bad.ckpt'), (c) => {
+      const best = c.best as { weights: Record<string, string> };
+      best.weights = { ...best.weights, 'rnn.weight_hh_l0': 'AAAA' };
+    });
+    const r = await cli(
+      'train',
+      file,
+      '--steps',
+      '2',
+      '--out',
+      path('bad.safetensors'),
+      '--resume',
+      path('bad.ckpt'),
+    );
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toMatch(
+      /^wasm-rnn: --resume \S*bad\.ckpt: its best held-out check's rnn\.weight_hh_l0 is not \d+ float32 values$/,
+    );
   });
 });
