@@ -1,7 +1,7 @@
 // `wasm-rnn train --checkpoint FILE --every N` and `--resume FILE`: a checkpoint is the library's (Trainer's)
 // checkpoint file — weights, Adam's buffers and step, the step/epoch/batch counters — whose manifest also holds
-// the text model's own part (vocabulary, level) and the command line's settings (window length, batch size, the
-// text's hash), so a resumed run reads the same windows in the same order and ends bit for bit where the
+// the text model's own part (vocabulary, level), the command line's settings (window length, batch size, how
+// the text is read, the text's hash) and the best held-out check with its weights (best-check.ts), so a resumed run reads the same windows in the same order and ends bit for bit where the
 // uninterrupted run ends. Everything a file says is checked before training continues; a file of another kind
 // is refused in one line naming it.
 
@@ -15,6 +15,7 @@ import {
   type Trainer,
   WasmRnnError,
 } from 'wasm-rnn';
+import { HeldOutBest, readBest, storeBest } from './best-check.ts';
 import { CliFailure, UsageError } from './fail.ts';
 import { looksLikeModel, readInput } from './files.ts';
 import { type TextSetup, textHash } from './text-training.ts';
@@ -29,13 +30,22 @@ function textPart(model: TextModel): Record<string, unknown> {
   };
 }
 
-export function textCheckpoint(trainer: Trainer, model: TextModel, setup: TextSetup): Uint8Array {
-  return trainer.checkpoint({ ...textPart(model), cli: setup });
+export function textCheckpoint(
+  trainer: Trainer,
+  model: TextModel,
+  setup: TextSetup,
+  best: HeldOutBest,
+): Uint8Array {
+  const kept = best.scheduled ? { best: storeBest(best.scheduled) } : {};
+  return trainer.checkpoint({ ...textPart(model), cli: { ...setup, ...kept } });
 }
 
 const int = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
-function isSetup(v: unknown): v is TextSetup {
+/** The settings as a checkpoint holds them: one written before --training existed has no `training`. */
+type StoredSetup = Omit<TextSetup, 'training'> & { training?: TextSetup['training'] };
+
+function isSetup(v: unknown): v is StoredSetup {
   const s = v as Partial<TextSetup> | null;
   const text = s?.text as Partial<TextSetup['text']> | undefined;
   return (
@@ -43,6 +53,7 @@ function isSetup(v: unknown): v is TextSetup {
     s !== null &&
     int(s.seqLength) &&
     int(s.batchSize) &&
+    (s.training === undefined || s.training === 'stateful' || s.training === 'stateless') &&
     typeof text === 'object' &&
     text !== null &&
     int(text.characters) &&
@@ -65,6 +76,7 @@ export interface Resumed {
   model: TextModel;
   trainer: Trainer;
   setup: TextSetup;
+  best: HeldOutBest;
 }
 
 /**
@@ -89,7 +101,9 @@ export async function resumeText(rt: Runtime, path: string, text: string, file: 
       typeof extra.task === 'string' ? `a ${String(extra.task).slice(0, 40)} model` : 'a library Trainer';
     throw refuse(`a checkpoint of ${what}, not of wasm-rnn train on a text`);
   }
-  const setup = extra.cli;
+  // A checkpoint written before --training existed trained on shuffled windows: it goes on doing so.
+  const { seqLength, batchSize, training, text: hashed } = extra.cli;
+  const setup: TextSetup = { seqLength, batchSize, training: training ?? 'stateless', text: hashed };
   if (setup.text.hash !== textHash(text) || setup.text.characters !== text.length) {
     throw new UsageError(
       `--resume ${path} continues a run on another text (${setup.text.characters} characters) than ${file} (${text.length}); give the same FILE`,
@@ -119,7 +133,14 @@ function restore(
     );
     model.stepsTrained = checked.stepsTrained;
     checked.dispose();
-    return { model, trainer, setup };
+    const stored = (extra.cli as { best?: unknown }).best;
+    let best: HeldOutBest;
+    try {
+      best = new HeldOutBest(stored === undefined ? undefined : readBest(stored, model.model, trainer.steps));
+    } catch (error) {
+      throw new CliFailure(`--resume ${path}: ${(error as Error).message}`);
+    }
+    return { model, trainer, setup, best };
   } catch (error) {
     if (trainer) {
       trainer.dispose();

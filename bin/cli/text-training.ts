@@ -1,22 +1,24 @@
 // `wasm-rnn train` on a text: the TextModel's network trained by a Trainer the command line holds, so that it can
-// checkpoint the whole run (weights, Adam's buffers and step, counters), continue from such a file, and save the
-// last good weights when interrupted. The data and the optimizer are TextModel.fit's: windows of seqLength
-// characters, the last 5 % held out for the validation loss, Adam with a global norm clip of 5. Unlike
-// TextModel.fit it keeps the last epoch's weights (as Keras does by default), not the best validation epoch's:
-// a run resumed from a checkpoint could not know the best epoch before it, and must end where the whole run ends.
+// checkpoint the whole run (weights, Adam's buffers and step, counters, the carried state), continue from such a
+// file, and save the last good weights when interrupted. Data, held-out checks and optimizer are TextModel.fit's
+// (the library's textSource): by default `batchSize` contiguous streams read in windows of seqLength with the
+// state carried and reset each pass, the last 5 % held out and read with the state carried, checked every
+// --validate-every steps (else each pass) and after the last step; Adam with a global norm clip of 5. As
+// TextModel.fit, the best check's weights are kept (best-check.ts; an interrupted run keeps its last step's).
 
-import { makeDataset, type TextModel, Trainer, type TrainingProgress } from 'wasm-rnn';
+import { type TextModel, type TextSource, type TextTraining, Trainer, type TrainingProgress } from 'wasm-rnn';
+import type { HeldOutBest } from './best-check.ts';
 import { UsageError } from './fail.ts';
 
 /** What the command line needs, besides the model, to continue a run exactly; kept in its checkpoints. */
 export interface TextSetup {
   seqLength: number;
   batchSize: number;
+  /** How the text is read (a checkpoint written before this setting existed trained 'stateless'). */
+  training: TextTraining;
   /** The text trained on: a resumed run must read the same windows. */
   text: { characters: number; hash: string };
 }
-
-type Data = ReturnType<typeof makeDataset>;
 
 export function newTextTrainer(model: TextModel, lr: number): Trainer {
   return new Trainer(model.model, {
@@ -33,13 +35,13 @@ export function textHash(text: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Training windows and held-out windows (the last 5 %, when that is at least four windows), as TextModel.fit. */
-export function textData(
+/** The training ids and held-out ids (the last 5 %, when that is at least four windows), split as TextModel.fit. */
+export function textIds(
   model: TextModel,
   text: string,
   T: number,
   file: string,
-): { train: Data; validation?: Data } {
+): { ids: Int32Array; held?: Int32Array } {
   const cut = Math.floor(text.length * 0.95);
   const heldOut = text.length - cut >= 4 * (T + 1);
   const ids = model.vocab.encode(heldOut ? text.slice(0, cut) : text);
@@ -48,34 +50,30 @@ export function textData(
       `${file} has ${ids.length} characters, fewer than one training window (--seq-length ${T}, plus 1); give a longer text or a smaller --seq-length`,
     );
   }
-  const train = windows(ids, T);
-  return heldOut ? { train, validation: windows(model.vocab.encode(text.slice(cut)), T) } : { train };
-}
-
-/** Non-overlapping windows: sample i is ids[iT .. iT+T) and its targets the same range one id later (views). */
-function windows(ids: Int32Array, T: number): Data {
-  const n = Math.floor((ids.length - 1) / T);
-  const inputs = Array.from({ length: n }, (_, i) => ids.subarray(i * T, i * T + T));
-  const targets = Array.from({ length: n }, (_, i) => ids.subarray(i * T + 1, i * T + T + 1));
-  return makeDataset(inputs, targets, { targetsPer: 'step' });
+  return heldOut ? { ids, held: model.vocab.encode(text.slice(cut)) } : { ids };
 }
 
 export interface TextBudget {
   /** Steps to take in this run, or whole epochs (default 1). */
   steps?: number;
   epochs?: number;
+  /** Check the held-out text when the step count (from the run's start) is a multiple; default: each pass. */
+  validateEvery?: number;
+  /** Where the checks go (it may hold the best check of the run before a checkpoint). */
+  best: HeldOutBest;
   batchSize: number;
   signal: AbortSignal;
   onProgress(p: TrainingProgress): void;
   /** After each whole epoch (its number counts from the run's start, checkpoints included). */
-  onEpochEnd(epoch: number, valLoss: number | undefined): Promise<void>;
+  onEpochEnd(epoch: number): Promise<void>;
 }
 
 export interface TextRunSummary {
   steps: number;
   epochs: number;
   loss: number;
-  valLoss?: number;
+  /** Held-out checks made in this run. */
+  checks: number;
   seconds: number;
   /** The signal stopped it after a whole step. */
   stopped: boolean;
@@ -84,22 +82,31 @@ export interface TextRunSummary {
 /** Trains for the budget from wherever `trainer` is (a fresh run or a restored checkpoint). */
 export async function runText(
   trainer: Trainer,
-  data: { train: Data; validation?: Data },
+  source: TextSource,
   budget: TextBudget,
   tokensPerStep: number,
 ): Promise<TextRunSummary> {
-  const perEpoch = Math.ceil(data.train.size / budget.batchSize);
-  const total = budget.steps ?? perEpoch * (budget.epochs ?? 1);
+  const total = budget.steps ?? source.perPass * (budget.epochs ?? 1);
   const started = performance.now();
   const first = trainer.steps;
   const ema = { value: Number.NaN, weight: 0 };
-  let valLoss: number | undefined;
+  let checked = -1;
+  let checks = 0;
+  // The held-out loss leaves weights, optimizer and carried state as they were: checks do not change the run.
+  const check = (scheduled: boolean) => {
+    if (!source.validate || checked === trainer.steps) return;
+    const loss = source.validate();
+    checked = trainer.steps;
+    checks++;
+    budget.best.see(loss, trainer.steps, scheduled, trainer.model);
+  };
+  const every = budget.validateEvery;
   let stopped = false;
   try {
-    await trainer.fit(data.train, {
-      epochs: Math.ceil((total + trainer.epochBatch) / perEpoch),
+    await trainer.fit(source.data, {
+      epochs: Math.ceil((total + trainer.epochBatch) / source.perPass),
       batchSize: budget.batchSize,
-      ...(data.validation ? { validation: data.validation } : {}),
+      shuffle: true,
       signal: budget.signal,
       callbacks: {
         onStepEnd: (e) => {
@@ -119,11 +126,15 @@ export async function runText(
             tokens: step * tokensPerStep,
             eta: e.eta,
           });
-          if (step >= total) trainer.stop();
+          if (step >= total) {
+            trainer.stop();
+            // Scheduled when every run checks at this step too: a multiple of --validate-every, or a pass's end.
+            check(every !== undefined ? trainer.steps % every === 0 : trainer.epochBatch === source.perPass);
+          } else if (every !== undefined && trainer.steps % every === 0) check(true);
         },
         onEpochEnd: async (e) => {
-          if (e.valLoss !== undefined) valLoss = e.valLoss;
-          await budget.onEpochEnd(e.epoch, e.valLoss);
+          if (every === undefined) check(true);
+          await budget.onEpochEnd(e.epoch);
         },
       },
     });
@@ -136,7 +147,7 @@ export async function runText(
     steps: trainer.steps - first,
     epochs: trainer.epochs,
     loss: ema.value,
-    ...(valLoss !== undefined ? { valLoss } : {}),
+    checks,
     seconds: (performance.now() - started) / 1000,
     stopped,
   };

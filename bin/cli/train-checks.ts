@@ -23,6 +23,8 @@ export interface TrainFlags {
   seed: number;
   backend?: BackendChoice;
   seqLength: number;
+  training?: 'stateful' | 'stateless';
+  validateEvery?: number;
   sampleEvery: number;
   prompt?: string;
   temperature: number;
@@ -59,7 +61,17 @@ export function withExample(file: string | undefined, flags: TrainFlags, command
 
 /** Flags read by one task only; given to the other, they would be ignored, so they are refused. */
 const TASK_FLAGS: Record<'text' | 'forecast', string[]> = {
-  text: ['seqLength', 'sampleEvery', 'prompt', 'temperature', 'checkpoint', 'every', 'resume'],
+  text: [
+    'seqLength',
+    'training',
+    'validateEvery',
+    'sampleEvery',
+    'prompt',
+    'temperature',
+    'checkpoint',
+    'every',
+    'resume',
+  ],
   forecast: ['column', 'lookback', 'horizon', 'season', 'strategy', 'scaler', 'mask', 'testFrom', 'level'],
 };
 
@@ -105,7 +117,7 @@ export function divergence(flags: TrainFlags, defaultLr: string, controller = ne
 }
 
 /** Settings a checkpoint fixes: given with --resume they would be ignored, so they are refused. */
-const FIXED_BY_CHECKPOINT = ['cell', 'hidden', 'layers', 'seed', 'lr', 'batchSize', 'seqLength'];
+const FIXED_BY_CHECKPOINT = ['cell', 'hidden', 'layers', 'seed', 'lr', 'batchSize', 'seqLength', 'training'];
 
 /** --every without --checkpoint, a checkpoint in the model's file, and flags that --resume makes meaningless. */
 export function checkCheckpointFlags(command: Command, flags: TrainFlags): void {

@@ -43,6 +43,7 @@ export {
   type TextTraining,
   type ValidationEvent,
 } from './text-model.ts';
+export { type TextSource, textSource } from './text-sources.ts';
 export type { BudgetOptions, CellName, FitSummary, NetworkOptions, TrainingProgress } from './training.ts';
 export {
   contextWindows,

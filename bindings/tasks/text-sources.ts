@@ -18,11 +18,15 @@ export interface TextSource {
   validate: (() => number) | undefined;
 }
 
+/**
+ * What TextModel.fit trains `trainer` on for the ids of a text (`held`: the held-out ids, if any), and the held-out
+ * check it makes; public so that a loop of one's own (the command line's, which checkpoints) trains the same way.
+ */
 export function textSource(
   trainer: Trainer,
   ids: Int32Array,
   held: Int32Array | undefined,
-  plan: TextFitPlan,
+  plan: Pick<TextFitPlan, 'seqLength' | 'batchSize' | 'training'>,
 ): TextSource {
   const { seqLength: T, batchSize: B } = plan;
   if (plan.training === 'stateless') {

@@ -2,16 +2,17 @@
 // checkpointed every N epochs (--checkpoint, --every), and on SIGINT/SIGTERM saved with the weights of its last
 // whole step before the process ends with the signal's exit code.
 
-import { type Runtime, TextModel } from 'wasm-rnn';
+import { type Runtime, TextModel, textSource } from 'wasm-rnn';
+import { HeldOutBest } from '../best-check.ts';
 import { type Resumed, resumeText, textCheckpoint } from '../checkpoints.ts';
-import { aboutFile, Interrupted } from '../fail.ts';
+import { aboutFile, Interrupted, UsageError } from '../fail.ts';
 import { readTextFile, writeModelFile } from '../files.ts';
 import { SIGNAL_EXIT, watchSignals } from '../interrupt.ts';
 import { type CliIO, runtime } from '../io.ts';
 import { checkCharacters } from '../models.ts';
 import { Report } from '../output.ts';
 import { sampleBlock } from '../report.ts';
-import { newTextTrainer, runText, type TextRunSummary, textData, textHash } from '../text-training.ts';
+import { newTextTrainer, runText, type TextRunSummary, textHash, textIds } from '../text-training.ts';
 import { divergence, type TrainFlags } from '../train-checks.ts';
 import { trainProgress } from '../train-progress.ts';
 
@@ -25,9 +26,10 @@ function fresh(rt: Runtime, text: string, flags: TrainFlags): Resumed {
   const setup = {
     seqLength: flags.seqLength,
     batchSize: flags.batchSize ?? 32,
+    training: flags.training ?? 'stateful',
     text: { characters: text.length, hash: textHash(text) },
   };
-  return { model, trainer: newTextTrainer(model, flags.lr ?? 2e-3), setup };
+  return { model, trainer: newTextTrainer(model, flags.lr ?? 2e-3), setup, best: new HeldOutBest() };
 }
 
 export async function trainText(file: string, flags: TrainFlags, io: CliIO): Promise<void> {
@@ -51,15 +53,18 @@ export async function trainText(file: string, flags: TrainFlags, io: CliIO): Pro
     });
     await writeModelFile(flags.out, run.model.save());
     const sample = generate(run.model, flags, run.trainer.steps);
-    report.say(sampleBlock(`sample after ${run.trainer.steps} steps:`, sample));
-    if (summary.valLoss !== undefined) {
+    const best = run.best.best;
+    const kept = best && best.step !== run.trainer.steps ? ` (the weights of step ${best.step})` : '';
+    report.say(sampleBlock(`sample after ${run.trainer.steps} steps${kept}:`, sample));
+    if (best) {
       report.say(
-        `validation: ${summary.valLoss.toFixed(4)} nats/char · ${(summary.valLoss / Math.LN2).toFixed(3)} bits/char`,
+        `validation: ${best.loss.toFixed(4)} nats/char · ${(best.loss / Math.LN2).toFixed(3)} bits/char, the best of ${summary.checks} held-out ${summary.checks === 1 ? 'check' : 'checks'}${flags.resume ? ' (and those before the checkpoint)' : ''}, at step ${best.step}: its weights are kept`,
       );
     }
     const resumed = flags.resume ? `, continued from ${flags.resume}` : '';
     report.say(`wrote ${flags.out} (${summary.steps} steps in ${summary.seconds.toFixed(1)} s${resumed})`);
     report.set('task', 'text');
+    report.set('training', run.setup.training);
     report.set('out', flags.out);
     if (flags.checkpoint) report.set('checkpoint', flags.checkpoint);
     if (flags.resume) report.set('resumedFrom', flags.resume);
@@ -67,7 +72,10 @@ export async function trainText(file: string, flags: TrainFlags, io: CliIO): Pro
     report.set('stepsTrained', run.trainer.steps);
     report.set('epochs', summary.epochs);
     report.set('loss', summary.loss);
-    if (summary.valLoss !== undefined) report.set('valLoss', summary.valLoss);
+    if (best) {
+      report.set('valLoss', best.loss);
+      report.set('bestStep', best.step);
+    }
     report.set('seconds', summary.seconds);
     report.set('sample', sample);
     report.finish();
@@ -87,7 +95,15 @@ async function train(
   report: Report,
 ): Promise<TextRunSummary> {
   const { model, trainer, setup } = run;
-  const data = textData(model, text, setup.seqLength, file);
+  const { ids, held } = textIds(model, text, setup.seqLength, file);
+  if (held === undefined && flags.validateEvery !== undefined) {
+    const T = setup.seqLength;
+    throw new UsageError(
+      `--validate-every needs held-out text, but ${file} has ${text.length} characters, too few for its last 5 % to fill 4 windows of --seq-length ${T} plus 1 (about ${80 * (T + 1)} characters); give a longer text, a smaller --seq-length, or leave --validate-every out`,
+    );
+  }
+  // The library's own source: TextModel.fit's data, state handling and held-out check, on this trainer.
+  const source = textSource(trainer, ids, held, setup);
   const stop = new AbortController();
   const watch = divergence(flags, '2e-3', stop);
   const signals = watchSignals(stop);
@@ -100,7 +116,7 @@ async function train(
   const checkpoint = async () => {
     model.stepsTrained = trainer.steps;
     if (!flags.checkpoint || checkpointed === trainer.steps) return;
-    await writeModelFile(flags.checkpoint, textCheckpoint(trainer, model, setup));
+    await writeModelFile(flags.checkpoint, textCheckpoint(trainer, model, setup, run.best));
     checkpointed = trainer.steps;
   };
   const every = flags.every ?? 1;
@@ -108,9 +124,11 @@ async function train(
   try {
     summary = await runText(
       trainer,
-      data,
+      source,
       {
         ...(flags.steps ? { steps: flags.steps } : { epochs: flags.epochs ?? 1 }),
+        ...(flags.validateEvery !== undefined ? { validateEvery: flags.validateEvery } : {}),
+        best: run.best,
         batchSize: setup.batchSize,
         signal: stop.signal,
         onProgress: (p) => {
@@ -143,6 +161,9 @@ async function train(
       SIGNAL_EXIT[signal],
     );
   }
+  // As TextModel.fit: the weights of the best held-out check (the checkpoint above keeps the last step's).
+  const best = run.best.best;
+  if (best) model.model.setWeights(best.weights);
   return summary;
 }
 

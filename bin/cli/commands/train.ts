@@ -50,6 +50,16 @@ export function trainCommand(program: Command, io: CliIO): void {
     .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS))
     .option('--seq-length <n>', 'text: characters per training window', wholeNumber(), 64)
     .option(
+      '--training <mode>',
+      'text: stateful (default: --batch-size contiguous streams, the state carried window to window, as char-rnn) or stateless (shuffled windows, each from a zero state)',
+      oneOf('stateful', 'stateless'),
+    )
+    .option(
+      '--validate-every <n>',
+      'text: check the held-out last 5 % every n steps (default: after each pass) and after the last step',
+      wholeNumber(),
+    )
+    .option(
       '--sample-every <n>',
       'text: print a sample every n steps (0: only at the end)',
       wholeNumber(0),
