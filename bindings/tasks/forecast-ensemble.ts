@@ -4,55 +4,30 @@
 // forecasts, so the network's plumbing (windows, scaling, strategy) stays in the Forecaster.
 
 import type { Matrix } from '../data/args.ts';
-import { DataError, describe } from '../errors.ts';
 import { atOrigins, changesLevel, concat, earlierErrors } from './ensemble-errors.ts';
 import { columnOf } from './forecast-data.ts';
-import { fitCandidates, refit, restoreModel } from './stats/candidates.ts';
+import {
+  type ColumnEnsemble,
+  type EnsembleJSON,
+  type Member,
+  restoreEnsemble,
+} from './forecaster-ensemble-file.ts';
+import { fitCandidates, refit } from './stats/candidates.ts';
 import { chooseCombination } from './stats/combination.ts';
 import { fitIntervals, halfWidth, type IntervalModel } from './stats/intervals.ts';
-import type { UnivariateModel, UnivariateModelJSON } from './stats/model.ts';
-import {
-  fitRegression,
-  type InputsAt,
-  type Regression,
-  regressionAt,
-  residuals,
-} from './stats/regression.ts';
+import type { UnivariateModel } from './stats/model.ts';
+import { fitRegression, type InputsAt, regressionAt, residuals } from './stats/regression.ts';
 
 /** Network forecasts [origins, steps, targets] (row-major) at the given origins of the fitted rows. */
 export type NetworkForecasts = (origins: Int32Array, steps: number) => Float32Array;
 
-export type MemberJSON = UnivariateModelJSON | { kind: 'network' };
-
-export interface ColumnEnsembleJSON {
-  members: MemberJSON[];
-  /** Each statistical member's state at the end of the fitted series (empty for the network). */
-  states: number[][];
-  intervals?: IntervalModel;
-  /** On inputs known in advance: the statistical members model what it leaves. */
-  regression?: Regression;
-}
-
-export interface EnsembleJSON {
-  columns: ColumnEnsembleJSON[];
-  /** Columns known in advance (absent: none). */
-  knownInputs?: number[];
-}
-
-type Member = { kind: 'stat'; model: UnivariateModel } | { kind: 'network' };
+export type { ColumnEnsembleJSON, EnsembleJSON, MemberJSON } from './forecaster-ensemble-file.ts';
 
 /**
  * The network (the last candidate) must beat the statistical means by 5 % on validation to be chosen: on the
  * 13 development series (npm run bench:forecast) it won validation more often than it then won the test.
  */
 const NETWORK_HANDICAP = (stats: number): number[] => [...new Array(stats).fill(1), 1.05];
-
-interface ColumnEnsemble {
-  members: Member[];
-  states: Float64Array[];
-  intervals: IntervalModel | undefined;
-  regression: Regression | undefined;
-}
 
 /** The known inputs (covariate columns) of the row after `origins[i]` by `h` rows. */
 export type FutureInputs = (i: number, h: number) => ArrayLike<number>;
@@ -161,67 +136,10 @@ export class ForecastEnsemble {
     return new ForecastEnsemble(columns, input.knownInputs);
   }
 
-  static fromJSON(json: EnsembleJSON, targets: number, columns: number): ForecastEnsemble {
-    if (!json || !Array.isArray(json.columns) || json.columns.length !== targets) {
-      throw new DataError(
-        `model file: the ensemble must hold ${targets} columns but holds ${describe(json?.columns)}`,
-      );
-    }
-    const known = json.knownInputs ?? [];
-    if (!Array.isArray(known) || !known.every((k) => Number.isInteger(k) && k >= 0 && k < columns)) {
-      throw new DataError(`model file: knownInputs must be column indices below ${columns}`);
-    }
-    for (const c of json.columns) {
-      const states = c?.states;
-      if (
-        !Array.isArray(c?.members) ||
-        c.members.length === 0 ||
-        !Array.isArray(states) ||
-        states.length !== c.members.length ||
-        !states.every((s) => Array.isArray(s) && s.length <= 1e5 && s.every(Number.isFinite))
-      ) {
-        throw new DataError('model file: each ensemble column needs members and one finite state per member');
-      }
-      const iv = c.intervals;
-      if (
-        iv !== undefined &&
-        !(
-          Array.isArray(iv.scale) &&
-          iv.scale.length > 0 &&
-          iv.scale.every((v) => Number.isFinite(v) && v >= 0) &&
-          Array.isArray(iv.scores) &&
-          iv.scores.length > 0 &&
-          iv.scores.every((v) => Number.isFinite(v) && v >= 0) &&
-          (iv.relative === undefined || typeof iv.relative === 'boolean')
-        )
-      ) {
-        throw new DataError('model file: ensemble intervals need finite non-negative scales and scores');
-      }
-      const reg = c.regression;
-      if (
-        reg !== undefined &&
-        !(
-          Array.isArray(reg.coefficients) &&
-          reg.coefficients.length === known.length + 1 &&
-          reg.coefficients.every(Number.isFinite)
-        )
-      ) {
-        throw new DataError(
-          'model file: a regression needs one finite coefficient per known input and an intercept',
-        );
-      }
-    }
-    return new ForecastEnsemble(
-      json.columns.map((c) => ({
-        members: c.members.map(
-          (m): Member => (m.kind === 'network' ? m : { kind: 'stat', model: restoreModel(m) }),
-        ),
-        states: c.states.map((s) => Float64Array.from(s)),
-        intervals: c.intervals,
-        regression: c.regression,
-      })),
-      known,
-    );
+  /** The ensemble a model file holds, checked (forecaster-ensemble-file.ts) to forecast `steps` finite values. */
+  static fromJSON(json: EnsembleJSON, targets: number, columns: number, steps: number): ForecastEnsemble {
+    const restored = restoreEnsemble(json, targets, columns, steps);
+    return new ForecastEnsemble(restored.columns, restored.knownInputs);
   }
 
   toJSON(): EnsembleJSON {

@@ -1,13 +1,15 @@
 // A forecaster file's own state, checked before anything is built from it: a file is not trusted to hold what
 // fit could have produced. A horizon of 1e9, a target column past the last, a scale of 1e300 or a NaN in the
-// saved rows would load and then hang, print Infinity or crash a chart only when used; here each is refused
-// with the field named.
+// saved rows would load and then hang, print Infinity or crash a chart only when used; so would a network
+// whose architecture is not the one fit builds for that state (a ShapeError at the first forecast). Here each
+// is refused with the field named, inside loadTask's check of the extras: before the network is built.
 
-import type { ScalerJSON } from '../data/scalers.ts';
+import type { MinMaxScaler, ScalerJSON, StandardScaler } from '../data/scalers.ts';
 import { type SplitSpec, splitRanges } from '../data/split.ts';
-import { DataError, describe } from '../errors.ts';
-import type { SeriesLayout } from './forecast-data.ts';
-import type { EnsembleJSON } from './forecast-ensemble.ts';
+import { DataError, describe, FormatError } from '../errors.ts';
+import type { ModelConfig } from '../model/sequence-config.ts';
+import { type PreparedSeries, restoreScaler, type SeriesLayout } from './forecast-data.ts';
+import { type EnsembleJSON, ForecastEnsemble } from './forecast-ensemble.ts';
 import type { ForecastStrategy } from './multistep.ts';
 
 export interface SavedState {
@@ -24,6 +26,45 @@ export interface SavedState {
   /** Absent in files written before the ensemble: those forecast with the network alone. */
   ensemble?: EnsembleJSON;
   notes?: string[];
+}
+
+/** What a forecaster file holds, checked and rebuilt, ready for the network loaded beside it. */
+export interface ForecasterFile {
+  state: SavedState;
+  scaler: StandardScaler | MinMaxScaler;
+  /** The last `lookback` rows, as forecasts from the end of the fitted series read them. */
+  tail: PreparedSeries;
+  ensemble: ForecastEnsemble | undefined;
+  notes: string[];
+}
+
+/** Leads each statistical member of a loaded ensemble must forecast finite values for (forecast-ensemble.ts). */
+const CHECKED_STEPS = 16;
+
+/** `extra` of a forecaster file against its network's `config`: loadTask's check, run before the network is built. */
+export function readForecasterFile(extra: Record<string, unknown>, config: ModelConfig): ForecasterFile {
+  const state = checkSavedState(extra);
+  checkNetwork(state, config);
+  const { layout } = state;
+  const rows = layout.lookback;
+  const F = layout.columns;
+  const tail: PreparedSeries = {
+    filled: { data: Float32Array.from(state.tail), rows, cols: F },
+    observed: Float32Array.from(state.tailObserved),
+    inputs: { data: Float32Array.from(state.tailInputs), rows, cols: layout.mask ? 2 * F : F },
+    missing: 0,
+  };
+  const ensemble =
+    state.ensemble === undefined
+      ? undefined
+      : ForecastEnsemble.fromJSON(
+          state.ensemble,
+          layout.targetColumns.length,
+          F,
+          Math.min(layout.horizon, CHECKED_STEPS),
+        );
+  const notes = Array.isArray(state.notes) ? state.notes.filter((n) => typeof n === 'string') : [];
+  return { state, scaler: restoreScaler(state.scaler), tail, ensemble, notes };
 }
 
 /** Bounds no fit produces past: columns, rows a forecast reads or predicts at once, a season. */
@@ -53,6 +94,10 @@ export function checkSavedState(extra: Record<string, unknown>): SavedState {
   if (s.strategy !== 'recursive' && s.strategy !== 'direct') {
     refuse('strategy', "'recursive' or 'direct'", s.strategy);
   }
+  // A recursive forecast feeds each prediction back as the next input row, so every column must be a target.
+  if (s.strategy === 'recursive' && targets.length !== columns) {
+    refuse('strategy', `'direct' when ${targets.length} of ${columns} columns are forecast`, s.strategy);
+  }
   count('season', s.season, LIMITS.season);
   checkScaler(s.scaler, columns);
   try {
@@ -61,9 +106,9 @@ export function checkSavedState(extra: Record<string, unknown>): SavedState {
     refuse('split', 'fractions or row counts of a chronological split', s.split);
   }
   const width = layout.mask ? 2 * columns : columns;
-  finiteRows('tail', s.tail, lookback * columns);
-  finiteRows('tailInputs', s.tailInputs, lookback * width);
-  finiteRows('tailObserved', s.tailObserved, lookback * columns);
+  finiteRows('tail', s.tail, lookback * columns, 'lookback × columns');
+  finiteRows('tailInputs', s.tailInputs, lookback * width, `lookback × ${width} network inputs`);
+  finiteRows('tailObserved', s.tailObserved, lookback * columns, 'lookback × columns');
   if (!s.tailObserved.every((v) => v === 0 || v === 1)) {
     refuse('tailObserved', '0 (filled) or 1 (observed) flags', s.tailObserved);
   }
@@ -100,12 +145,48 @@ function count(field: string, value: unknown, max: number): number {
   return value as number;
 }
 
-function finiteRows(field: string, values: unknown, length: number): void {
-  if (!Array.isArray(values) || values.length !== length || !values.every((v) => Number.isFinite(v))) {
-    refuse(field, `${length} finite values (lookback × columns)`, values);
+/** The saved rows are read as float32: a value past its range (1e308) would be read as ±Infinity. */
+function finiteRows(field: string, values: unknown, length: number, shape: string): void {
+  if (
+    !Array.isArray(values) ||
+    values.length !== length ||
+    !values.every((v) => typeof v === 'number' && Number.isFinite(Math.fround(v)))
+  ) {
+    refuse(field, `${length} finite values (${shape}) in float32 range`, values);
   }
 }
 
+/**
+ * The network a fit of this state builds, in the file's architecture: the saved rows' columns in (with the
+ * mask channel), the last step's state pooled, horizon × targets out. A file that lost an option (pooling
+ * deleted reads as 'none') would load and fail only at forecast with a ShapeError.
+ */
+export function checkNetwork(s: SavedState, config: ModelConfig): void {
+  const { layout } = s;
+  const width = layout.mask ? 2 * layout.columns : layout.columns;
+  const input = config.options.input as Record<string, unknown>;
+  if (config.input.kind !== 'features' || config.input.size !== width) {
+    const why = layout.mask ? `layout.columns ${layout.columns} and their mask flags` : 'layout.columns';
+    mismatch('input', `{ features: ${width} } (${why})`, input);
+  }
+  if (config.pooling !== 'last') mismatch('pooling', "'last'", config.options.pooling);
+  const outputs = layout.horizon * layout.targetColumns.length;
+  if (config.head.outputSize !== outputs) {
+    mismatch(
+      'head.outputSize',
+      `${outputs} (layout.horizon ${layout.horizon} × ${layout.targetColumns.length} target columns)`,
+      config.head.outputSize,
+    );
+  }
+}
+
+function mismatch(option: string, expected: string, got: unknown): never {
+  throw new FormatError(
+    `model file: a forecaster's network must have architecture.options.${option} ${expected} but has ${describe(got)}`,
+  );
+}
+
+// Thrown inside loadTask's check of the extras, which names the file ("model file: …") and makes it a FormatError.
 function refuse(field: string, expected: string, got: unknown): never {
-  throw new DataError(`model file: the forecaster's ${field} must be ${expected} but holds ${describe(got)}`);
+  throw new DataError(`the forecaster's ${field} must be ${expected} but holds ${describe(got)}`);
 }

@@ -18,14 +18,13 @@ import {
   levelPredictor,
   type PreparedSeries,
   prepareSeries,
-  restoreScaler,
   type SeriesLayout,
   scalerFor,
   splitSeries,
 } from './forecast-data.ts';
 import { ForecastEnsemble, type FutureInputs } from './forecast-ensemble.ts';
 import { futureInputs, intervalCoverage, intervalLevels, withIntervals } from './forecast-requests.ts';
-import { checkSavedState, type SavedState } from './forecaster-file.ts';
+import { readForecasterFile, type SavedState } from './forecaster-file.ts';
 import type {
   ForecastEvaluateOptions,
   ForecastEvaluation,
@@ -391,26 +390,14 @@ export class Forecaster {
     return saveTask(this.model, TASK, state as unknown as Record<string, unknown>);
   }
 
+  /**
+   * A forecaster from a file written by save(). Its state, ensemble and network architecture are checked
+   * against each other before the network is built (forecaster-file.ts): FormatError naming the field.
+   */
   static load(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Forecaster {
-    const { model, extra } = loadTask(rt, bytes, TASK, 'a forecasting model');
+    const { model, task } = loadTask(rt, bytes, TASK, 'a forecasting model', readForecasterFile);
     try {
-      const s = checkSavedState(extra);
-      const scaler = restoreScaler(s.scaler);
-      const rows = s.layout.lookback;
-      const F = s.layout.columns;
-      const W = s.layout.mask ? 2 * F : F;
-      const tail: PreparedSeries = {
-        filled: { data: Float32Array.from(s.tail), rows, cols: F },
-        observed: Float32Array.from(s.tailObserved),
-        inputs: { data: Float32Array.from(s.tailInputs), rows, cols: W },
-        missing: 0,
-      };
-      const ensemble =
-        s.ensemble === undefined
-          ? undefined
-          : ForecastEnsemble.fromJSON(s.ensemble, s.layout.targetColumns.length, s.layout.columns);
-      const notes = Array.isArray(s.notes) ? s.notes.filter((n) => typeof n === 'string') : [];
-      return new Forecaster(rt, model, s, scaler, tail, ensemble, notes);
+      return new Forecaster(rt, model, task.state, task.scaler, task.tail, task.ensemble, task.notes);
     } catch (error) {
       model.dispose();
       throw error;

@@ -1,8 +1,9 @@
 // Forecaster.load as a fuzz target. A load that succeeds must be the forecaster the file states — the network's
 // weights bit for bit, its layout, strategy, season and split as written — and must forecast finite values
 // over its horizon: a file the loader accepts but whose forecast is NaN or ±Inf (a scale of 1e300, a NaN in the
-// saved rows) is garbage accepted silently. Refusals may be FormatError (the model file) or DataError (the
-// forecaster's own state, which Forecaster.load checks field by field): both typed, both naming the field.
+// saved rows, an ensemble state cut short) is garbage accepted silently. Refusals are FormatErrors naming the
+// field: the forecaster's own state, its ensemble and its network's architecture are checked against each
+// other inside loadTask's check of the extras, before the network is built.
 
 import { readManifest } from '../../bindings/io/model-file.ts';
 import type { Runtime } from '../../bindings/runtime/runtime.ts';

@@ -27,6 +27,7 @@ export function autoregressiveModel(lags: number, b: Float64Array, log: boolean)
   return {
     name: `${log ? 'log-' : ''}ar(${lags})`,
     minHistory: lags,
+    stateSize: lags,
     filter(history) {
       const tail = history.slice(history.length - lags);
       return log ? tail.map(Math.log) : tail;

@@ -69,8 +69,7 @@ export function refit(model: UnivariateModel, y: Float64Array): UnivariateModel 
 
 /** A member from its JSON (a model file's), checked: a file is not trusted to hold what it says. */
 export function restoreModel(json: UnivariateModelJSON): UnivariateModel {
-  const bad = (what: string) =>
-    new DataError(`model file: ensemble member ${what} but got ${describe(json)}`);
+  const bad = (what: string) => new DataError(`ensemble member ${what} but got ${describe(json)}`);
   const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
   const count = (v: unknown, max: number) =>
     Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;

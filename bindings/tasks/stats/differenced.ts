@@ -9,6 +9,7 @@ export function differencedModel(lag: number, inner: UnivariateModel): Univariat
   return {
     name: `${lag === 1 ? 'd' : `d${lag}`}-${inner.name}`,
     minHistory: lag + inner.minHistory,
+    stateSize: lag + inner.stateSize,
     filter(history) {
       const diffs = differences(history, lag);
       const innerState = inner.filter(diffs);

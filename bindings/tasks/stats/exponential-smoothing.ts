@@ -82,6 +82,7 @@ export function etsModel(spec: EtsSpec, p: EtsParameters): UnivariateModel {
   return {
     name: `ets(A,${spec.trend},${spec.season})`,
     minHistory: 1,
+    stateSize: 2 + m,
     filter(history) {
       const state = new Float64Array(2 + m);
       runEts(spec, p, history, state);

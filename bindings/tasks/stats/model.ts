@@ -7,6 +7,8 @@ export interface UnivariateModel {
   readonly name: string;
   /** Values of history the state needs at the least. */
   readonly minHistory: number;
+  /** Values in a state (a model file's saved state must hold exactly this many). */
+  readonly stateSize: number;
   /** The state after reading `history`. */
   filter(history: Float64Array): Float64Array;
   /** Point forecasts for the `steps` values after the state. */

@@ -7,6 +7,7 @@ export function naiveModel(season = 1): UnivariateModel {
   return {
     name: season === 1 ? 'naive' : `snaive(${season})`,
     minHistory: season,
+    stateSize: season,
     filter: (history) => history.slice(history.length - season),
     forecast(state, steps) {
       return Float64Array.from({ length: steps }, (_, h) => state[h % season]);

@@ -41,6 +41,8 @@ export function thetaModel(p: ThetaParameters): UnivariateModel {
   return {
     name: m > 0 ? `theta(${m})` : 'theta',
     minHistory: 1,
+    // The smoothed level and the count of values read (which season the next value falls in).
+    stateSize: 2,
     filter(history) {
       const x = adjust(history, p.seasonal, p.multiplicative);
       let level = x[0];
