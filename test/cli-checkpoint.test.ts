@@ -8,7 +8,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../bin/cli/program.ts';
 import {
   init,
   type Runtime,
@@ -18,6 +17,7 @@ import {
   TextModel,
   Trainer,
 } from '../bindings/index.node.ts';
+import { cli } from './helpers/cli.ts';
 
 let dir = '';
 let text = '';
@@ -29,16 +29,6 @@ beforeAll(async () => {
   await writeFile(text, 'the cat sat on the mat; the dog ran in the fog. '.repeat(40));
   rt = await init({ backend: 'wasm-simd' });
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-  });
-  return { code, out, err };
-}
 
 const small = ['--hidden', '12', '--seq-length', '16', '--batch-size', '8', '--backend', 'wasm-simd', '-q'];
 const path = (name: string) => join(dir, name);

@@ -9,23 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../bin/cli/program.ts';
+import { cli } from './helpers/cli.ts';
 
 let dir = '';
 let textModel = '';
 let forecaster = '';
 let csv = '';
 let text = '';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-  });
-  return { code, out, err };
-}
 
 /** stdout is one JSON document (JSON.parse fails on a second one or on any other line). */
 function oneDocument(r: { code: number; out: string; err: string }): Record<string, unknown> {

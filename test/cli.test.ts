@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../bin/cli/program.ts';
+import { cli } from './helpers/cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let dir = '';
@@ -18,16 +18,6 @@ let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wasm-rnn-cli-'));
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-  });
-  return { code, out, err };
-}
 
 const file = async (name: string, text: string) => {
   const path = join(dir, name);

@@ -6,7 +6,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../bin/cli/program.ts';
 import {
   Forecaster,
   LSTM,
@@ -19,6 +18,7 @@ import {
   TextModel,
 } from '../bindings/index.node.ts';
 import { loadRuntime } from './helpers/backends.ts';
+import { cli } from './helpers/cli.ts';
 
 let dir = '';
 let rt: Runtime;
@@ -26,16 +26,6 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wasm-rnn-info-'));
   rt = await loadRuntime('ts');
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-  });
-  return { code, out, err };
-}
 
 async function save(name: string, bytes: Uint8Array): Promise<string> {
   const path = join(dir, name);
