@@ -107,7 +107,11 @@ export function benchCommand(program: Command, io: CliIO): void {
     .option('--backends <list>', `comma-separated, from ${ALL.join(', ')}`, backendList, [...ALL])
     .action(async (flags: { seconds: number; backends: (typeof ALL)[number][] }) => {
       const runtimes = await available(flags.backends);
-      const rows = [['workload', ...runtimes.map((rt) => `${rt.backend} tok/s`), 'best / ts']];
+      // The ratio column needs the ts backend as its base: without it in the run there is no column (not NaN×).
+      const withTs = runtimes.some((rt) => rt.backend === 'ts');
+      const rows = [
+        ['workload', ...runtimes.map((rt) => `${rt.backend} tok/s`), ...(withTs ? ['best / ts'] : [])],
+      ];
       for (const w of WORKLOADS) {
         const rates = runtimes.map((rt) => measure(w, rt, flags.seconds));
         const ts = rates[runtimes.findIndex((rt) => rt.backend === 'ts')];
@@ -115,7 +119,7 @@ export function benchCommand(program: Command, io: CliIO): void {
         rows.push([
           `${w.id} ${w.what}, B ${w.B}, T ${w.T}`,
           ...rates.map((r) => Math.round(r).toLocaleString('en')),
-          `${(best / ts).toFixed(1)}×`,
+          ...(withTs ? [`${(best / ts).toFixed(1)}×`] : []),
         ]);
       }
       line(io.stdout, table(rows));
