@@ -41,5 +41,11 @@ export function oneOf<T extends string>(...choices: T[]): (value: string) => T {
   };
 }
 
+/** How a written model file stores its weights (the library's saveModel dtype). */
+export const DTYPES = ['f32', 'f16', 'bf16', 'int8'] as const;
+export type DtypeChoice = (typeof DTYPES)[number];
+export const DTYPE_HELP =
+  'how --out stores the weights: f32 (exact), f16 or bf16 (half the bytes), int8 (about a quarter); loading gives f32';
+
 export const BACKENDS = ['auto', 'wasm-relaxed', 'wasm-simd', 'ts'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];

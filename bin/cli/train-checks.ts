@@ -5,11 +5,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { TrainingProgress } from 'wasm-rnn';
 import { CliFailure, UsageError } from './fail.ts';
-import type { BackendChoice } from './options.ts';
+import type { BackendChoice, DtypeChoice } from './options.ts';
 import { EXAMPLES, type ExampleName, exampleFile } from './samples.ts';
 
 export interface TrainFlags {
   out: string;
+  /** How --out stores the weights; checkpoints stay f32 (a resumed run must continue from exact weights). */
+  dtype?: DtypeChoice;
   example?: ExampleName;
   task?: 'text' | 'forecast';
   column?: string;

@@ -6,6 +6,7 @@
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { type LoadOptions, loadOptions } from '../io/load-options.ts';
 import { saveModel } from '../io/model-save.ts';
+import { type SaveOptions, saveOptions } from '../io/weight-dtype.ts';
 import type { SequenceModelOptions } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -47,12 +48,19 @@ export function importOnnx(
 
 /**
  * An ONNX file → one of our .safetensors model files (weights under PyTorch names, loadModel reads it back), with
- * the graph's signature (layout, activation, state inputs) under `extra.onnx`. What `wasm-rnn import` calls.
+ * the graph's signature (layout, activation, state inputs) under `extra.onnx`; `options.dtype` as for saveModel.
+ * What `wasm-rnn import` calls.
  */
-export function onnxToModelFile(rt: Runtime, bytes: Uint8Array | ArrayBuffer): Uint8Array {
+export function onnxToModelFile(
+  rt: Runtime,
+  bytes: Uint8Array | ArrayBuffer,
+  options?: SaveOptions,
+): Uint8Array {
+  // Checked before the graph is read, so a bad dtype is not reported after the whole import ran.
+  const save = saveOptions(options);
   const imported = importOnnx(rt, bytes);
   try {
-    return saveModel(imported.model, { onnx: imported.signature });
+    return saveModel(imported.model, { onnx: imported.signature }, save);
   } finally {
     imported.dispose();
   }

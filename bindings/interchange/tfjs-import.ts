@@ -7,6 +7,7 @@
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { type LoadOptions, loadOptions } from '../io/load-options.ts';
 import { saveModel } from '../io/model-save.ts';
+import { type SaveOptions, saveOptions } from '../io/weight-dtype.ts';
 import type { CellType } from '../model/cells.ts';
 import type { SequenceModelOptions } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
@@ -83,15 +84,20 @@ export function importTfjs(
   return new ImportedModel(model, signature);
 }
 
-/** A TF.js model → one of our .safetensors model files, its signature under `extra.tfjs` (see onnxToModelFile). */
+/**
+ * A TF.js model → one of our .safetensors model files, its signature under `extra.tfjs`; `options.dtype` as for
+ * saveModel (see onnxToModelFile).
+ */
 export function tfjsToModelFile(
   rt: Runtime,
   modelJson: string | object,
   weights: ArrayBuffer | Uint8Array | readonly (ArrayBuffer | Uint8Array)[],
+  options?: SaveOptions,
 ): Uint8Array {
+  const save = saveOptions(options);
   const imported = importTfjs(rt, modelJson, weights);
   try {
-    return saveModel(imported.model, { tfjs: imported.signature });
+    return saveModel(imported.model, { tfjs: imported.signature }, save);
   } finally {
     imported.dispose();
   }

@@ -8,6 +8,7 @@
 import { asMatrix, positiveInt, type SeriesInput } from '../data/args.ts';
 import type { SplitRanges, SplitSpec } from '../data/split.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
+import type { SaveOptions } from '../io/weight-dtype.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
@@ -374,7 +375,11 @@ export class Forecaster {
     return { ...scores, rows: origins };
   }
 
-  save(): Uint8Array {
+  /**
+   * The forecaster as one file; `{ dtype: 'f16' | 'bf16' | 'int8' }` stores its network's weights smaller
+   * (saveModel). The scaler, the last rows and the statistical members are JSON, exact whatever the dtype.
+   */
+  save(options?: SaveOptions): Uint8Array {
     const state: SavedState = {
       layout: this.layout,
       strategy: this.strategy,
@@ -387,7 +392,7 @@ export class Forecaster {
       ...(this.#ensemble ? { ensemble: this.#ensemble.toJSON() } : {}),
       notes: this.notes,
     };
-    return saveTask(this.model, TASK, state as unknown as Record<string, unknown>);
+    return saveTask(this.model, TASK, state as unknown as Record<string, unknown>, options);
   }
 
   /**

@@ -5,6 +5,7 @@ import { type ConfusionMatrix, confusionMatrix } from '../data/classification.ts
 import { makeDataset, type SampleArray } from '../data/dataset.ts';
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { LoadOptions } from '../io/load-options.ts';
+import type { SaveOptions } from '../io/weight-dtype.ts';
 import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import { knownKeys, optionsObject } from '../options.ts';
@@ -140,8 +141,9 @@ export class SequenceClassifier {
     return { accuracy: confusion.accuracy, confusion, classNames: this.classNames };
   }
 
-  save(): Uint8Array {
-    return saveTask(this.model, TASK, { classNames: [...this.classNames] });
+  /** The classifier as one file; `{ dtype: 'f16' | 'bf16' | 'int8' }` stores its weights smaller (saveModel). */
+  save(options?: SaveOptions): Uint8Array {
+    return saveTask(this.model, TASK, { classNames: [...this.classNames] }, options);
   }
 
   /** A classifier from a file written by save(); the whole file is checked before anything is built. */

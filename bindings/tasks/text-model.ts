@@ -10,6 +10,7 @@ import { CharVocab, type CharVocabJSON } from '../data/vocab.ts';
 import { WordVocab, type WordVocabJSON } from '../data/words.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
 import type { LoadOptions } from '../io/load-options.ts';
+import type { SaveOptions } from '../io/weight-dtype.ts';
 import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import { knownKeys, optionsObject } from '../options.ts';
@@ -198,12 +199,18 @@ export class TextModel {
     return { loss, bitsPerCharacter: bitsPerCharacter(loss), perplexity: perplexity(loss), tokens };
   }
 
-  save(): Uint8Array {
-    return saveTask(this.model, TASK, {
-      level: this.level,
-      vocab: this.vocab.toJSON() as unknown as Record<string, unknown>,
-      stepsTrained: this.stepsTrained,
-    });
+  /** The model as one file; `{ dtype: 'f16' | 'bf16' | 'int8' }` stores its weights smaller (saveModel). */
+  save(options?: SaveOptions): Uint8Array {
+    return saveTask(
+      this.model,
+      TASK,
+      {
+        level: this.level,
+        vocab: this.vocab.toJSON() as unknown as Record<string, unknown>,
+        stepsTrained: this.stepsTrained,
+      },
+      options,
+    );
   }
 
   /** A text model from a file written by save(); the whole file is checked before anything is built. */

@@ -7,6 +7,7 @@ import { describe, FormatError, ValueError } from '../errors.ts';
 import { type LoadOptions, loadOptions } from '../io/load-options.ts';
 import { buildModel, type Loaded, readModelFile, saveModel } from '../io/model-save.ts';
 import { decodeSafetensors } from '../io/safetensors.ts';
+import type { SaveOptions } from '../io/weight-dtype.ts';
 import { type ModelConfig, modelConfig, type SequenceModelOptions } from '../model/sequence-config.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
@@ -205,9 +206,17 @@ export function requireRuntime(options: { runtime?: unknown } | undefined): Runt
   return rt as Runtime;
 }
 
-/** One model file: the network and the task's own state, tagged so a file of another task is refused. */
-export function saveTask(model: SequenceModel, task: string, state: Record<string, unknown>): Uint8Array {
-  return saveModel(model, { task, ...state });
+/**
+ * One model file: the network and the task's own state, tagged so a file of another task is refused; the
+ * network's weights in `options.dtype` (the task's state is JSON and stays exact whatever the dtype).
+ */
+export function saveTask(
+  model: SequenceModel,
+  task: string,
+  state: Record<string, unknown>,
+  options?: SaveOptions,
+): Uint8Array {
+  return saveModel(model, { task, ...state }, options);
 }
 
 /**

@@ -7,11 +7,12 @@ import { onnxToModelFile } from 'wasm-rnn';
 import { aboutFile } from '../fail.ts';
 import { checkWritable, readInput, writeModelFile } from '../files.ts';
 import { type CliIO, runtime } from '../io.ts';
-import { BACKENDS, type BackendChoice, oneOf } from '../options.ts';
+import { BACKENDS, type BackendChoice, DTYPE_HELP, DTYPES, type DtypeChoice, oneOf } from '../options.ts';
 import { type OutputFlags, Report, withOutputFlags } from '../output.ts';
 
 interface ImportFlags extends OutputFlags {
   out: string;
+  dtype: DtypeChoice;
   backend?: BackendChoice;
 }
 
@@ -26,13 +27,14 @@ export function importCommand(program: Command, io: CliIO): void {
     )
     .argument('<model>', 'an .onnx file')
     .requiredOption('-o, --out <file>', 'the model file to write (.safetensors)')
+    .option('--dtype <dtype>', DTYPE_HELP, oneOf(...DTYPES), 'f32')
     .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS));
   withOutputFlags(command).action(async (path: string, flags: ImportFlags) => {
     const report = new Report(io, flags, 'import');
     await checkWritable(flags.out);
     const rt = await runtime(flags.backend);
     const bytes = await readInput(path, 'an .onnx file');
-    await writeModelFile(flags.out, converted(rt, bytes, path));
+    await writeModelFile(flags.out, converted(rt, bytes, path, flags.dtype));
     report.say(`wrote ${flags.out} (from ${path})`);
     report.set('from', path);
     report.set('out', flags.out);
@@ -41,9 +43,14 @@ export function importCommand(program: Command, io: CliIO): void {
 }
 
 /** The model file of an ONNX graph; a refusal names the file (the importer names the node and op). */
-function converted(rt: Parameters<typeof onnxToModelFile>[0], bytes: Uint8Array, path: string): Uint8Array {
+function converted(
+  rt: Parameters<typeof onnxToModelFile>[0],
+  bytes: Uint8Array,
+  path: string,
+  dtype: DtypeChoice,
+): Uint8Array {
   try {
-    return onnxToModelFile(rt, bytes);
+    return onnxToModelFile(rt, bytes, { dtype });
   } catch (error) {
     throw aboutFile(path, error);
   }

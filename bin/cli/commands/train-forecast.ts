@@ -65,7 +65,7 @@ export async function trainForecast(file: string, flags: TrainFlags, io: CliIO):
     });
   try {
     watch.check();
-    await writeModelFile(flags.out, forecaster.save());
+    await writeModelFile(flags.out, forecaster.save({ dtype: flags.dtype ?? 'f32' }));
     const signal = signals.received;
     if (signal !== undefined) {
       throw new Interrupted(

@@ -51,7 +51,7 @@ export async function trainText(file: string, flags: TrainFlags, io: CliIO): Pro
     const summary = await train(run, text, file, flags, io, report).catch((error: unknown) => {
       throw aboutFile(file, error);
     });
-    await writeModelFile(flags.out, run.model.save());
+    await writeModelFile(flags.out, run.model.save({ dtype: flags.dtype ?? 'f32' }));
     const sample = generate(run.model, flags, run.trainer.steps);
     const best = run.best.best;
     const kept = best && best.step !== run.trainer.steps ? ` (the weights of step ${best.step})` : '';
@@ -154,7 +154,7 @@ async function train(
   await checkpoint();
   const signal = signals.received;
   if (signal !== undefined) {
-    await writeModelFile(flags.out, model.save());
+    await writeModelFile(flags.out, model.save({ dtype: flags.dtype ?? 'f32' }));
     const also = flags.checkpoint ? ` and a checkpoint to ${flags.checkpoint}` : '';
     throw new Interrupted(
       `interrupted by ${signal} after step ${trainer.steps}: saved the last good weights to ${flags.out}${also}`,

@@ -5,7 +5,15 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { checkWritable } from '../files.ts';
 import type { CliIO } from '../io.ts';
-import { BACKENDS, nonNegativeNumber, oneOf, positiveNumber, wholeNumber } from '../options.ts';
+import {
+  BACKENDS,
+  DTYPE_HELP,
+  DTYPES,
+  nonNegativeNumber,
+  oneOf,
+  positiveNumber,
+  wholeNumber,
+} from '../options.ts';
 import { withOutputFlags } from '../output.ts';
 import { checkCheckpointFlags, refuseOtherTaskFlags, type TrainFlags, withExample } from '../train-checks.ts';
 import { trainForecast } from './train-forecast.ts';
@@ -33,6 +41,7 @@ export function trainCommand(program: Command, io: CliIO): void {
       oneOf('text', 'forecast'),
     )
     .option('-o, --out <file>', 'where to write the model', 'model.safetensors')
+    .option('--dtype <dtype>', `${DTYPE_HELP} (a --checkpoint stays f32)`, oneOf(...DTYPES), 'f32')
     .option('--task <task>', 'text or forecast (default: from the file)', oneOf('text', 'forecast'))
     .option('-c, --column <name>', 'the CSV column to forecast (default: the only value column)')
     .option('--cell <cell>', 'recurrent cell: lstm, gru or rnn', oneOf('lstm', 'gru', 'rnn'), 'lstm')
