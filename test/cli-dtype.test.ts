@@ -81,6 +81,14 @@ describe('wasm-rnn train --dtype', () => {
     expect(loaded.vocab.toJSON()).toEqual(exact.vocab.toJSON());
     exact.dispose();
     loaded.dispose();
+    // info says how the file stores the weights (its summary counts the loaded f32 model's bytes).
+    const info = await cli('info', path('int8.safetensors'), '--backend', 'wasm-simd');
+    expect(info.out.split('\n')[0]).toBe(
+      `${path('int8.safetensors')}: a text model (wasm-rnn train FILE.txt), weights stored as int8 (loaded as f32)`,
+    );
+    const infoJson = JSON.parse((await cli('info', path('int8.safetensors'), '--json')).out);
+    expect(infoJson.dtype).toBe('int8');
+    expect(JSON.parse((await cli('info', path('f32.safetensors'), '--json')).out).dtype).toBeUndefined();
     const generated = await cli(
       'generate',
       path('int8.safetensors'),

@@ -29,7 +29,10 @@ const TASKS: Record<string, string> = {
 };
 
 /** The summary of the model in `path` and one line saying what kind of file it is; the model is freed. */
-async function describeFile(rt: Runtime, path: string): Promise<{ what: string; summary: ModelSummary }> {
+async function describeFile(
+  rt: Runtime,
+  path: string,
+): Promise<{ what: string; summary: ModelSummary; dtype?: string }> {
   const bytes = await readModelFile(path);
   let manifest: ReturnType<typeof readManifest>;
   try {
@@ -38,6 +41,18 @@ async function describeFile(rt: Runtime, path: string): Promise<{ what: string; 
     if (!(error instanceof WasmRnnError)) throw error;
     throw new UsageError(`${path} is not a wasm-rnn model: ${error.message}`);
   }
+  return {
+    ...(await describeModel(rt, path, bytes, manifest)),
+    ...(manifest.dtype ? { dtype: manifest.dtype } : {}),
+  };
+}
+
+async function describeModel(
+  rt: Runtime,
+  path: string,
+  bytes: Uint8Array,
+  manifest: ReturnType<typeof readManifest>,
+): Promise<{ what: string; summary: ModelSummary }> {
   const task = manifest.extra?.task;
   if (typeof task === 'string' && task in TASKS) {
     const opened = await openModel(rt, path);
@@ -74,12 +89,14 @@ export function infoCommand(program: Command, io: CliIO): void {
     .option('--backend <name>', `kernels: ${BACKENDS.join(', ')}`, oneOf(...BACKENDS))
     .action(async (path: string, flags: InfoFlags) => {
       const rt = await runtime(flags.backend);
-      const { what, summary } = await describeFile(rt, path);
+      const { what, summary, dtype } = await describeFile(rt, path);
       if (flags.json) {
-        line(io.stdout, JSON.stringify({ file: path, holds: what, ...summary }));
+        line(io.stdout, JSON.stringify({ file: path, holds: what, ...(dtype ? { dtype } : {}), ...summary }));
         return;
       }
-      line(io.stdout, `${path}: ${what}`);
+      // The summary's weight bytes are the loaded f32 model's; a smaller file says how it stores them.
+      const stored = dtype ? `, weights stored as ${dtype} (loaded as f32)` : '';
+      line(io.stdout, `${path}: ${what}${stored}`);
       line(io.stdout, String(summary));
     });
 }
