@@ -197,3 +197,24 @@ describe('resume from a checkpoint', () => {
     expect(() => resumeTrainer(rt, bytes.subarray(0, 100))).toThrow(FormatError);
   });
 });
+
+describe('checkpoints stay f32', () => {
+  it('refuses a dtype in checkpoint(extra) and in fit({ checkpoint }), and unknown checkpoint keys', async () => {
+    const rt = await freshRuntime();
+    const model = new SequenceModel(rt, classifier);
+    const trainer = new Trainer(model, { loss: 'cross_entropy', optimizer: { kind: 'adam', lr: 0.01 } });
+    expect(() => trainer.checkpoint({ dtype: 'int8' })).toThrow(/checkpoint\(extra\) takes no dtype/);
+    expect(trainer.checkpoint({ note: 'kept' }).length).toBeGreaterThan(0);
+    const data = sumTask(12, 5);
+    const save = () => {};
+    await expect(
+      trainer.fit(data, { epochs: 1, checkpoint: { every: 1, save, dtype: 'f16' } as never }),
+    ).rejects.toThrow(/checkpoint takes no dtype/);
+    await expect(
+      trainer.fit(data, { epochs: 1, checkpoint: { every: 1, save, evry: 2 } as never }),
+    ).rejects.toThrow(/evry/);
+    expect(trainer.steps).toBe(0);
+    trainer.dispose();
+    model.dispose();
+  });
+});

@@ -115,6 +115,13 @@ function checkCheckpoint(c: CheckpointOptions | undefined): CheckpointOptions | 
   if (c === null || typeof c !== 'object' || typeof c.save !== 'function') {
     throw new ValueError(`checkpoint must be { every, save(bytes) } but got ${describe(c)}`);
   }
+  if ('dtype' in c) {
+    throw new ValueError(
+      'checkpoint takes no dtype: a checkpoint keeps f32 weights so that a resumed run continues from the exact ' +
+        "weights (dtype is for saveModel and the task models' save)",
+    );
+  }
+  knownKeys('checkpoint', c, ['every', 'save']);
   if (!Number.isInteger(c.every) || c.every < 1) {
     throw new ValueError(`checkpoint.every must be an integer ≥ 1 (steps) but got ${describe(c.every)}`);
   }

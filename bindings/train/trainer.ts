@@ -270,6 +270,13 @@ export class Trainer {
    * dropout and carried state — resuming from it continues bit-identically (restore, or resumeTrainer).
    */
   checkpoint(extra?: Record<string, unknown>): Uint8Array {
+    // saveModel's options look like an extra: a { dtype } here would be stored as metadata, weights still f32.
+    if (extra !== null && typeof extra === 'object' && 'dtype' in extra) {
+      throw new ValueError(
+        'checkpoint(extra) takes no dtype: a checkpoint keeps f32 weights so that a resumed run continues from ' +
+          "the exact weights (dtype is for saveModel and the task models' save)",
+      );
+    }
     return encodeCheckpoint(this, this.spec, extra);
   }
 
