@@ -325,6 +325,23 @@ describe('browser demo', () => {
       return { scroll: el.scrollWidth, client: el.clientWidth };
     });
     expect(box.scroll).toBeLessThanOrEqual(box.client);
+
+    // Stop lands between steps; the page then shows the model as it stopped, read on the fixed example.
+    await page.fill('#steps', '5000');
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.losses.length >= 3);
+    await page.click('#stop');
+    await page.waitForFunction(
+      () => (window as unknown as { __demo: DemoState }).__demo.state !== 'training',
+      null,
+      { timeout: 10_000 },
+    );
+    const stopped = await demoState(page);
+    expect(stopped.error).toBeUndefined();
+    expect(await page.textContent('#status')).toMatch(/^Stopped after/);
+    expect(stopped.dates!.step.at(-1)).toBeLessThan(1000);
+    expect(stopped.dates!.step.at(-1)).toBeGreaterThanOrEqual(stopped.steps.at(-1)!);
+    expect(stopped.dates!.example!.text).toBe(DATES_EXAMPLE);
     await page.close();
   });
 });
