@@ -4,6 +4,7 @@ export const MODEL_FILES = {
   text: 'wasm-rnn-text.safetensors',
   forecast: 'wasm-rnn-forecast.safetensors',
   sentiment: 'wasm-rnn-sentiment.safetensors',
+  dates: 'wasm-rnn-dates.safetensors',
 } as const;
 
 export function saveFile(bytes: Uint8Array<ArrayBuffer>, name: string): void {

@@ -5,8 +5,9 @@
 import shakespeare from '../../data/tinyshakespeare.txt?raw';
 import { type AxesShown, axesShown, forecastChart, lossChart } from './charts.ts';
 import { MODEL_FILES, saveFile } from './download.ts';
+import { drawHeatMap } from './heatmap.ts';
 import { promptProblem } from './prompt-check.ts';
-import type { ForecastResult, FromWorker, SentimentResult, Task, ToWorker } from './protocol.ts';
+import type { DecodedDate, ForecastResult, FromWorker, SentimentResult, Task, ToWorker } from './protocol.ts';
 import { reviewSets } from './review-split.ts';
 import { reviewWords } from './review-tokens.ts';
 import { showHeldOut, showSample, showScore } from './views.ts';
@@ -21,6 +22,10 @@ interface DemoState {
   forecast?: ForecastResult;
   sentiment?: SentimentResult;
   score?: { review: string; positive: number };
+  /** The dates model's held-out exact match at each report, and the example it last read. */
+  dates?: { step: number[]; exactMatch: number[]; heldOut: number; example?: DecodedDate };
+  /** The last typed date read, or why it could not be. */
+  decoded?: { typed: string; date?: DecodedDate; problem?: string };
   /** Tasks with a trained model to download. */
   trained: Task[];
   /** What each chart's axes say. */
@@ -55,7 +60,9 @@ const buttons = {
   stop: $<HTMLButtonElement>('stop'),
   download: $<HTMLButtonElement>('download'),
   score: $<HTMLButtonElement>('score'),
+  decode: $<HTMLButtonElement>('decode'),
 };
+const heatMap = $<HTMLCanvasElement>('heat-map');
 const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>('[role=tab]'));
 const loss = lossChart($('loss-chart'));
 const drawLoss = loss.draw;
@@ -64,7 +71,7 @@ state.axes.loss = axesShown(loss.chart);
 // About 100 kB of Shakespeare: enough to learn words and speakers' names in a few hundred steps.
 text.value = shakespeare.slice(0, 100_000);
 $('review-count').textContent = String(reviewSets().train.length + reviewSets().heldOut.length);
-const DEFAULT_STEPS: Record<Task, string> = { text: '300', forecast: '400', sentiment: '100' };
+const DEFAULT_STEPS: Record<Task, string> = { text: '300', forecast: '400', sentiment: '100', dates: '250' };
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 const post = (m: ToWorker) => worker.postMessage(m);
@@ -118,10 +125,12 @@ buttons.train.addEventListener('click', () => {
   state.refused = undefined;
   clearLoss();
   Object.assign(state, { samples: [], forecast: undefined, sentiment: undefined, error: undefined });
+  if (state.task === 'dates') Object.assign(state, { dates: undefined, decoded: undefined });
   $('sample').textContent = '';
   const n = Number(steps.value);
   if (state.task === 'forecast') post({ type: 'train-forecast', steps: n });
   else if (state.task === 'sentiment') post({ type: 'train-sentiment', steps: n });
+  else if (state.task === 'dates') post({ type: 'train-dates', steps: n });
   else {
     const temperature = Number($<HTMLInputElement>('temperature').value);
     post({ type: 'train-text', text: text.value, steps: n, prompt: prompt.value, temperature });
@@ -138,6 +147,33 @@ buttons.score.addEventListener('click', () => {
   else $('review-score').textContent = 'Type a review first: there are no words to score.';
 });
 
+buttons.decode.addEventListener('click', () =>
+  post({ type: 'decode', text: $<HTMLInputElement>('date').value }),
+);
+$('date').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !buttons.decode.disabled) buttons.decode.click();
+});
+
+/** The heat map of a read date; its weights also go on the canvas's data-weights for the page's test. */
+let shownAttention: DecodedDate | undefined;
+function showAttention(date: DecodedDate, caption: string): void {
+  shownAttention = date;
+  drawHeatMap(heatMap, date);
+  heatMap.dataset.weights = JSON.stringify(date.weights);
+  heatMap.setAttribute('aria-label', `attention heat map of "${date.text}" read as ${date.iso}`);
+  // The ISO date never breaks across lines (a phone would split it at its dashes).
+  const iso = Object.assign(document.createElement('b'), {
+    className: 'iso',
+    textContent: date.iso || '(nothing)',
+  });
+  $('decoded').replaceChildren(`${caption}: "${date.text}" → `, iso);
+}
+
+// The cells follow the box's width (a phone turned, a window resized); a hidden tab has no width to follow.
+new ResizeObserver(() => {
+  if (shownAttention && heatMap.parentElement!.clientWidth > 0) drawHeatMap(heatMap, shownAttention);
+}).observe(heatMap.parentElement!);
+
 // The ping is answered by the main thread alone: if training ran here, the answer would wait for it.
 $('ping').addEventListener('click', () => {
   state.pings++;
@@ -150,6 +186,7 @@ function setTraining(on: boolean): void {
   buttons.stop.disabled = !on;
   buttons.download.disabled = on || !state.trained.includes(state.task);
   for (const tab of tabs) tab.disabled = on;
+  buttons.decode.disabled = on || !state.trained.includes('dates');
 }
 
 worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
@@ -190,6 +227,24 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       state.score = { review: m.review, positive: m.positive };
       showScore($('review-score'), m.positive);
       break;
+    case 'dates': {
+      const d = state.dates ?? { step: [], exactMatch: [], heldOut: m.heldOut };
+      d.step.push(m.step);
+      d.exactMatch.push(m.exactMatch);
+      d.example = m.example;
+      state.dates = d;
+      $('dates-score').textContent =
+        `exact match ${(100 * m.exactMatch).toFixed(1)} % on ${m.heldOut} held-out dates (step ${m.step})`;
+      showAttention(m.example, `step ${m.step}`);
+      break;
+    }
+    case 'decoded':
+      state.decoded = m;
+      // A refused date is said apart from the heat map, which keeps showing the last date read.
+      $('date-problem').hidden = m.problem === undefined;
+      $('date-problem').textContent = m.problem ?? '';
+      if (m.date) showAttention(m.date, 'read');
+      break;
     case 'model':
       saveFile(m.bytes as Uint8Array<ArrayBuffer>, MODEL_FILES[m.task]);
       break;
@@ -198,6 +253,7 @@ worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
       if (!state.trained.includes(m.task)) state.trained.push(m.task);
       setTraining(false);
       buttons.score.disabled = !state.trained.includes('sentiment');
+      buttons.decode.disabled = !state.trained.includes('dates');
       status.textContent = `${m.stopped ? 'Stopped' : 'Done'} after ${m.seconds.toFixed(1)} s on ${state.backend}.`;
       break;
     case 'error':

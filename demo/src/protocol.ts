@@ -1,7 +1,7 @@
 // Messages between the page and the training worker. The page only draws; every model call runs in the worker,
 // so a long training step never blocks the page's event loop.
 
-export type Task = 'text' | 'forecast' | 'sentiment';
+export type Task = 'text' | 'forecast' | 'sentiment' | 'dates';
 
 export interface TextJob {
   type: 'train-text';
@@ -21,10 +21,18 @@ export interface SentimentJob {
   steps: number;
 }
 
+export interface DatesJob {
+  type: 'train-dates';
+  steps: number;
+}
+
 export type ToWorker =
   | TextJob
   | ForecastJob
   | SentimentJob
+  | DatesJob
+  /** Read one typed date with the trained dates model. */
+  | { type: 'decode'; text: string }
   | { type: 'stop' }
   /** Score one review with the trained classifier. */
   | { type: 'score'; review: string }
@@ -57,6 +65,16 @@ export interface SentimentResult {
   heldOut: { review: string; label: number; positive: number }[];
 }
 
+/** One date read by the dates model, with its attention: weights[target row][source column], each row sums to 1. */
+export interface DecodedDate {
+  text: string;
+  iso: string;
+  sourceLabels: string[];
+  /** The ISO date's characters, then 'end' for the end-of-sequence step when the decoder reached it. */
+  targetLabels: string[];
+  weights: number[][];
+}
+
 export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'progress'; step: number; total: number; loss: number; tokensPerSecond: number }
@@ -65,6 +83,10 @@ export type FromWorker =
   | ForecastResult
   | SentimentResult
   | { type: 'score'; review: string; positive: number }
+  /** Exact match on held-out dates, and the fixed example read by the model as it is at `step`. */
+  | { type: 'dates'; step: number; exactMatch: number; heldOut: number; example: DecodedDate }
+  /** A typed date read by the trained model, or why it cannot be read. */
+  | { type: 'decoded'; typed: string; date?: DecodedDate; problem?: string }
   | { type: 'model'; task: Task; bytes: Uint8Array }
   | { type: 'done'; task: Task; stopped: boolean; seconds: number }
   | { type: 'error'; message: string };

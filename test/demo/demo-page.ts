@@ -29,11 +29,21 @@ export interface DemoState {
   };
   sentiment?: { accuracy: number; heldOut: { review: string; label: number; positive: number }[] };
   score?: { review: string; positive: number };
+  dates?: { step: number[]; exactMatch: number[]; heldOut: number; example?: DecodedDate };
+  decoded?: { typed: string; date?: DecodedDate; problem?: string };
   trained: string[];
   axes: Record<'loss' | 'forecast', { x: string; y: string; xTime: boolean; yLog: boolean } | undefined>;
   refused?: string;
   error?: string;
   pings: number;
+}
+
+export interface DecodedDate {
+  text: string;
+  iso: string;
+  sourceLabels: string[];
+  targetLabels: string[];
+  weights: number[][];
 }
 
 export const PHONES = [

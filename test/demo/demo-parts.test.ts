@@ -1,7 +1,11 @@
 // The demo's pure parts, in Node: the prompt check the text tab runs before training, the word hashing the
-// sentiment classifier reads reviews with (against published FNV-1a vectors), and the review set itself.
+// sentiment classifier reads reviews with (against published FNV-1a vectors), the review set itself, and how the
+// dates tab turns a typed date into the model's source ids.
 
 import { describe, expect, it } from 'vitest';
+import { datesTask, ValueError } from 'wasm-rnn';
+import { dateSourceIds, MAX_DATE_LENGTH } from '../../demo/src/date-attention.ts';
+import { DATE_SOURCE_VOCAB } from '../../demo/src/dates-job.ts';
 import { promptProblem } from '../../demo/src/prompt-check.ts';
 import { reviewSets } from '../../demo/src/review-split.ts';
 import { REVIEW_BUCKETS, reviewTokens, reviewWords, wordBucket } from '../../demo/src/review-tokens.ts';
@@ -54,5 +58,31 @@ describe('the review set', () => {
     const seen = new Set(train.map((r) => r.review));
     expect(heldOut.some((r) => seen.has(r.review))).toBe(false);
     expect([...train, ...heldOut].every((r) => reviewTokens(r.review).length > 0)).toBe(true);
+  });
+});
+
+describe('a typed date as source ids', () => {
+  it('gives the ids the dates task gives its own texts', () => {
+    const task = datesTask({ count: 300, seed: 3 });
+    task.pairs.forEach((p, i) => {
+      expect(dateSourceIds(p.text, DATE_SOURCE_VOCAB)).toEqual({ text: p.text, ids: task.inputs[i] });
+    });
+  });
+
+  it('reads a date as a person types it: capitals, and spaces at the ends or doubled', () => {
+    const { text, ids } = dateSourceIds('  25.  Dezember 2003 ', DATE_SOURCE_VOCAB);
+    expect(text).toBe('25. dezember 2003');
+    expect([...ids].map((id) => DATE_SOURCE_VOCAB[id]).join('')).toBe(text);
+  });
+
+  it('refuses, by name, a character no date holds and a date of no or too many characters', () => {
+    expect(() => dateSourceIds('12/05/2020?', DATE_SOURCE_VOCAB)).toThrow(ValueError);
+    expect(() => dateSourceIds('12/05/2020?', DATE_SOURCE_VOCAB)).toThrow(
+      /^date must use only .* but got "\?"$/,
+    );
+    expect(() => dateSourceIds('   ', DATE_SOURCE_VOCAB)).toThrow(
+      /date must have 1 to 40 characters but got 0/,
+    );
+    expect(() => dateSourceIds('1'.repeat(MAX_DATE_LENGTH + 1), DATE_SOURCE_VOCAB)).toThrow(/but got 41$/);
   });
 });
