@@ -115,7 +115,7 @@ export class InputFeeding {
         if (hasCell) k.copy_f32(c + at, this.#dec.finalState(l, 'c'), B * H);
       }
       k.copy_f32(ws.ptr('q') + t * B * H * 4, this.#dec.outputs, B * H);
-      this.#attend(t);
+      this.#attend(t, t > 0);
       k.copy_f32(ws.ptr('ctx') + t * B * K * 4, this.#att.context, B * K);
       k.copy_f32(ws.ptr('p') + t * B * Ts * 4, this.#att.weights, B * Ts);
     }
@@ -148,7 +148,8 @@ export class InputFeeding {
     this.#dec.zeroStateGrads();
     for (let t = Tt - 1; t >= 0; t--) {
       this.#attend(t);
-      this.#att.backward(dq + t * B * H * 4, dKeys, dctx + t * B * K * 4);
+      if (t === Tt - 1) this.#att.beginKeys();
+      this.#att.backward(dq + t * B * H * 4, dKeys, dctx + t * B * K * 4, true);
       const rng = ws.ptr('rng');
       // The forward's dropout masks again: the stream state it had before step t, copied to a scratch slot.
       if (p.dropout) this.#copyRng(rng, rng + (t + 1) * 16);
@@ -164,6 +165,7 @@ export class InputFeeding {
         if (dEmb) k.copy_f32(dEmb + (t * B + b) * E * 4, row, E);
       }
     }
+    this.#att.finishKeys(dKeys);
   }
 
   /** Attention weights [Tt, Ts, B] of the last forward (PyTorch's layout). */
@@ -207,8 +209,8 @@ export class InputFeeding {
     });
   }
 
-  /** The attention of step t's top output over the keys. */
-  #attend(t: number): void {
+  /** The attention of step t's top output over the keys (projected once per pass: the same every step). */
+  #attend(t: number, keysProjected = true): void {
     const p = this.#pass!;
     const { H } = this.#dec.config;
     this.#att.forward({
@@ -218,6 +220,7 @@ export class InputFeeding {
       q: this.#ws.ptr('q') + t * p.B * H * 4,
       keys: p.keys,
       lengths: p.lengths,
+      keysProjected,
     });
   }
 

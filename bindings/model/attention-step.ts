@@ -18,6 +18,8 @@ export class AttentionStep {
   readonly #Ts: number;
   readonly #N: number;
   readonly #H: number;
+  /** The keys' projection is in place after the first step (the keys do not change during a decoding). */
+  #projected = false;
 
   /** keys: the encoder's outputs [Ts, B, K]; lengths [B] of the source rows (absent = all Ts). */
   constructor(
@@ -70,7 +72,9 @@ export class AttentionStep {
       q: ws.ptr('q'),
       keys: ws.ptr('keys'),
       lengths: ws.ptr('len'),
+      keysProjected: this.#projected,
     });
+    this.#projected = true;
     if (feedsOutput(this.#attention.config)) {
       const k = this.#rt.kernels;
       attendedHeadForward(k, this.#head, ws.ptr('y'), ws.ptr('q'), this.#attention.context, N, this.#H);
