@@ -1,7 +1,8 @@
 // Seq2Seq attention with input feeding (feed 'input', 'both'): gradients match central differences (one-hot and
-// embedded targets, 2 layers, padding, and dropout between layers with its masks replayed); greedy and beam
-// decoding give the log-probabilities and attention weights of teacher forcing on the tokens they return;
-// ts and wasm-simd train bit for bit; files round-trip with their feed. PyTorch agreement is in
+// embedded targets, 2 layers, padding, and dropout between layers with its masks replayed); a padded batch
+// equals its pairs one by one; greedy and beam decoding give the log-probabilities and attention weights of
+// teacher forcing on the tokens they return; it learns; ts and wasm-simd train bit for bit; steady training
+// and decoding allocate nothing; files round-trip with their feed. PyTorch agreement is in
 // seq2seq-attention-pytorch.test.ts (the feed_* fixtures).
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +187,31 @@ describe('Seq2Seq attention with input feeding', () => {
       model.dispose();
     });
   }
+
+  it('a padded batch gives the loss and gradients of its pairs one by one (padded steps change no real one)', () => {
+    const model = new Seq2Seq(rt, options(VARIANTS[0]));
+    const trainer = new Trainer(model, { loss: { kind: 'cross_entropy', reduction: 'sum' } });
+    const d = reversal(4, 8);
+    const loss = trainer.computeGradients(batchOf(d));
+    const padded = model.gradients();
+    let sum = 0;
+    const acc: Record<string, Float64Array> = {};
+    for (let b = 0; b < 4; b++) {
+      sum += trainer.computeGradients(batchOf({ inputs: [d.inputs[b]], targets: [d.targets[b]] }));
+      for (const [name, g] of Object.entries(model.gradients())) {
+        acc[name] ??= new Float64Array(g.length);
+        for (let i = 0; i < g.length; i++) acc[name][i] += g[i];
+      }
+    }
+    expect(Math.abs(loss - sum)).toBeLessThanOrEqual(1e-5 * sum);
+    for (const [name, g] of Object.entries(padded)) {
+      for (let i = 0; i < g.length; i++) {
+        const want = acc[name][i];
+        expect(Math.abs(g[i] - want), `${name}[${i}]`).toBeLessThanOrEqual(2e-5 * (1 + Math.abs(want)));
+      }
+    }
+    model.dispose();
+  });
 
   it('learns: the training loss falls by half on reversal', () => {
     const model = new Seq2Seq(rt, options(VARIANTS[1], 16));
