@@ -1,6 +1,7 @@
 // Seq2Seq with attention against PyTorch (scripts/fixtures/attention_seq2seq.py): the same nn modules under the
 // same names (uni- and bidirectional encoders), one padded teacher-forced batch; logits, attention weights, the
-// summed loss and every gradient agree within 1e-5 (relative to 1 + |value|) on every backend.
+// summed loss and every gradient agree within 1e-5 (relative to 1 + |value|) on every backend. The feed_*
+// fixtures are input feeding (feed 'input', 'both'): a step-by-step nn.LSTM/nn.GRU decoder in PyTorch.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -231,8 +231,8 @@ describe('Seq2Seq with attention', () => {
     expect(() => new Seq2Seq(rt, { ...o, attention: { score: 'cosine' as never } })).toThrow(
       /attention\.score must be one of additive, general, dot/,
     );
-    expect(() => new Seq2Seq(rt, { ...o, attention: { score: 'dot', feed: 'input' as never } })).toThrow(
-      /attention\.feed must be 'output'/,
+    expect(() => new Seq2Seq(rt, { ...o, attention: { score: 'dot', feed: 'hidden' as never } })).toThrow(
+      /attention\.feed must be one of output, input, both but got "hidden"/,
     );
     expect(() => new Seq2Seq(rt, { ...o, attention: { scores: 'dot' } as never })).toThrow(ValueError);
     expect(() => new Seq2Seq(rt, { ...o, attention: 'dot' as never })).toThrow(/attention must be/);

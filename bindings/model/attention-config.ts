@@ -8,8 +8,14 @@ import { deriveSeed } from '../seed.ts';
 import type { DenseOptions } from './dense.ts';
 
 export type AttentionScore = 'additive' | 'general' | 'dot';
-/** Where the context goes: 'output' concatenates it with the decoder's output before the head (Luong). */
-export type AttentionFeed = 'output';
+/**
+ * Where the context goes: 'output' concatenates ctx_t with the decoder's output h_t before the head (Luong);
+ * 'input' concatenates the previous step's context ctx_{t−1} (zeros at the first step) after the decoder's next
+ * input, [emb(y_{t−1}) ; ctx_{t−1}], and the head reads h_t alone; 'both' does both. Luong et al. (2015, §3.3)
+ * and OpenNMT feed the attentional vector tanh(W_c[ctx_t ; h_t]); this model has no W_c layer (its head is the
+ * linear layer over [h_t ; ctx_t]), so the vector fed is the context itself.
+ */
+export type AttentionFeed = 'output' | 'input' | 'both';
 
 export interface AttentionOptions {
   score: AttentionScore;
@@ -29,6 +35,13 @@ export interface AttentionConfig {
 }
 
 const SCORES: readonly AttentionScore[] = ['additive', 'general', 'dot'];
+const FEEDS: readonly AttentionFeed[] = ['output', 'input', 'both'];
+
+/** The decoder reads the previous step's context after its input. */
+export const feedsInput = (c: AttentionConfig | undefined): boolean => c !== undefined && c.feed !== 'output';
+
+/** The head reads [h_t ; ctx_t] rather than h_t. */
+export const feedsOutput = (c: AttentionConfig | undefined): boolean => c !== undefined && c.feed !== 'input';
 
 /** hiddenSize: the decoder's; keySize: the encoder's outputs (2·hiddenSize when bidirectional). */
 export function attentionConfig(
@@ -41,12 +54,8 @@ export function attentionConfig(
     throw new ValueError(`attention.score must be one of ${SCORES.join(', ')} but got ${describe(o.score)}`);
   }
   const feed = o.feed ?? 'output';
-  if (feed !== 'output') {
-    // Input feeding makes each decoder step read the previous step's context, which the whole-sequence
-    // decoder kernels cannot do yet.
-    throw new ValueError(
-      `attention.feed must be 'output' (input feeding is not supported) but got ${describe(feed)}`,
-    );
+  if (!FEEDS.includes(feed)) {
+    throw new ValueError(`attention.feed must be one of ${FEEDS.join(', ')} but got ${describe(feed)}`);
   }
   if (o.score === 'dot' && keySize !== hiddenSize) {
     throw new ValueError(

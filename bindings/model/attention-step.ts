@@ -1,9 +1,11 @@
 // One decoding step of an attention decoder: the stepper's new h [N, H] attends over the encoder's outputs
-// (each source row repeated for its `copies` beams, N = B·copies) and the head reads [h ; ctx]. The keys are
-// copied into linear memory once per decoding; a step copies h in and the logits out.
+// (each source row repeated for its `copies` beams, N = B·copies) and the head reads [h ; ctx] (h alone with
+// feed 'input'). The keys are copied into linear memory once per decoding; a step copies h in and the logits
+// out, and context() gives ctx for input feeding's next step.
 
 import type { Runtime } from '../runtime/runtime.ts';
 import type { DecoderAttention } from './attention.ts';
+import { feedsOutput } from './attention-config.ts';
 import { attendedHeadForward } from './attention-head.ts';
 import type { Dense } from './dense.ts';
 import { Workspace } from './workspace.ts';
@@ -16,6 +18,8 @@ export class AttentionStep {
   readonly #Ts: number;
   readonly #N: number;
   readonly #H: number;
+  /** The keys' projection is in place after the first step (the keys do not change during a decoding). */
+  #projected = false;
 
   /** keys: the encoder's outputs [Ts, B, K]; lengths [B] of the source rows (absent = all Ts). */
   constructor(
@@ -68,17 +72,20 @@ export class AttentionStep {
       q: ws.ptr('q'),
       keys: ws.ptr('keys'),
       lengths: ws.ptr('len'),
+      keysProjected: this.#projected,
     });
-    attendedHeadForward(
-      this.#rt.kernels,
-      this.#head,
-      ws.ptr('y'),
-      ws.ptr('q'),
-      this.#attention.context,
-      N,
-      this.#H,
-    );
+    this.#projected = true;
+    if (feedsOutput(this.#attention.config)) {
+      const k = this.#rt.kernels;
+      attendedHeadForward(k, this.#head, ws.ptr('y'), ws.ptr('q'), this.#attention.context, N, this.#H);
+    } else this.#head.forwardRows(ws.ptr('y'), ws.ptr('q'), N);
     return new Float32Array(this.#rt.memory.buffer, ws.ptr('y'), N * this.#head.outFeatures).slice();
+  }
+
+  /** The last step's context [N, K] (a copy). */
+  context(): Float32Array {
+    const n = this.#N * this.#attention.config.keySize;
+    return new Float32Array(this.#rt.memory.buffer, this.#attention.context, n).slice();
   }
 
   /** The last step's weights over the source [Ts] of row n (a copy). */

@@ -19,6 +19,8 @@ export interface AttentionPass {
   keys: number;
   /** i32 [B] source lengths, 0 = all Ts. */
   lengths: number;
+  /** The last forward had these keys (same Ts, B): their projection is still in place (input feeding's steps). */
+  keysProjected?: boolean;
 }
 
 export class DecoderAttention {
@@ -69,11 +71,11 @@ export class DecoderAttention {
     if (this.config.score === 'dot')
       k.attn_score_dot_f32(ws.ptr('s'), p.q, p.keys, Tq, Ts, B, this.config.keySize);
     else if (this.config.score === 'general') {
-      key.forwardRows(ws.ptr('kp'), p.keys, Ts * B);
+      if (!p.keysProjected) key.forwardRows(ws.ptr('kp'), p.keys, Ts * B);
       k.attn_score_dot_f32(ws.ptr('s'), p.q, ws.ptr('kp'), Tq, Ts, B, this.config.querySize);
     } else {
       query.forwardRows(ws.ptr('qp'), p.q, Tq * B);
-      key.forwardRows(ws.ptr('kp'), p.keys, Ts * B);
+      if (!p.keysProjected) key.forwardRows(ws.ptr('kp'), p.keys, Ts * B);
       const w = v.params.ptr('weight');
       k.attn_score_add_f32(ws.ptr('s'), ws.ptr('qp'), ws.ptr('kp'), w, Tq, Ts, B, this.config.scoreSize);
     }
@@ -104,14 +106,18 @@ export class DecoderAttention {
     return this.#ws.ptr('ctx');
   }
 
-  /** From dctx [Tq·B, K]: adds into dq [Tq·B, H] and dKeys [Ts·B, K], and the score layers' gradients. */
-  backward(dq: number, dKeys: number, dctx: number): void {
+  /**
+   * From dctx [Tq·B, K]: adds into dq [Tq·B, H] and dKeys [Ts·B, K], and the score layers' gradients. With
+   * `deferKeys` (backward over one step at a time, same keys), the keys' projection gradient is summed over the
+   * calls between beginKeys() and finishKeys(), which runs the key layer's backward once.
+   */
+  backward(dq: number, dKeys: number, dctx: number, deferKeys = false): void {
     const p = this.#pass!;
     const { Tq, Ts, B } = p;
     const k = this.rt.kernels;
     const ws = this.#ws;
     const { keySize: K, querySize: H, scoreSize: A } = this.config;
-    const { key, query, v } = this.layers;
+    const { query, v } = this.layers;
     k.attn_context_bwd_f32(ws.ptr('dp'), dKeys, dctx, ws.ptr('p'), p.keys, Tq, Ts, B, K);
     k.attn_softmax_bwd_f32(ws.ptr('ds'), ws.ptr('p'), ws.ptr('dp'), Tq, Ts, B);
     if (this.config.score === 'dot') {
@@ -121,20 +127,35 @@ export class DecoderAttention {
     const dkp = ws.ptr('dkp');
     const dx = ws.ptr('dx');
     if (this.config.score === 'general') {
-      k.fill_f32(dkp, 0, Ts * B * H);
+      if (!deferKeys) k.fill_f32(dkp, 0, Ts * B * H);
       k.attn_score_dot_bwd_f32(dq, dkp, ws.ptr('ds'), p.q, ws.ptr('kp'), Tq, Ts, B, H);
     } else {
       const dqp = ws.ptr('dqp');
       k.fill_f32(dqp, 0, Tq * B * A);
-      k.fill_f32(dkp, 0, Ts * B * A);
+      if (!deferKeys) k.fill_f32(dkp, 0, Ts * B * A);
       const w = v.params.ptr('weight');
       const dw = v.params.gradPtr('weight');
       k.attn_score_add_bwd_f32(dqp, dkp, dw, ws.ptr('ds'), ws.ptr('qp'), ws.ptr('kp'), w, Tq, Ts, B, A);
       query.backwardRows(dx, dqp, p.q, Tq * B);
       k.add_f32(dq, dq, dx, Tq * B * H);
     }
-    key.backwardRows(dx, dkp, p.keys, Ts * B);
-    k.add_f32(dKeys, dKeys, dx, Ts * B * K);
+    if (!deferKeys) this.finishKeys(dKeys);
+  }
+
+  /** Zeroes the summed key-projection gradient of deferred backward calls (after a forward). */
+  beginKeys(): void {
+    const { Ts, B } = this.#pass!;
+    const A = this.config.score === 'additive' ? this.config.scoreSize : this.config.querySize;
+    if (this.config.score !== 'dot') this.rt.kernels.fill_f32(this.#ws.ptr('dkp'), 0, Ts * B * A);
+  }
+
+  /** The key layer's backward from the key-projection gradient: weight gradient, and dKeys (+=). */
+  finishKeys(dKeys: number): void {
+    if (this.config.score === 'dot') return;
+    const { Ts, B, keys } = this.#pass!;
+    const dx = this.#ws.ptr('dx');
+    this.layers.key.backwardRows(dx, this.#ws.ptr('dkp'), keys, Ts * B);
+    this.rt.kernels.add_f32(dKeys, dKeys, dx, Ts * B * this.config.keySize);
   }
 
   dispose(): void {

@@ -11,6 +11,8 @@ import {
   type AttentionOptions,
   attentionConfig,
   attentionLayers,
+  feedsInput,
+  feedsOutput,
 } from './attention-config.ts';
 import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
@@ -209,9 +211,13 @@ export function seq2seqLayers(c: Seq2SeqConfig) {
     encoderEmbedding: embedding(c.source, 'encoder.embedding.', deriveSeed(c.seed, 'encoder.embedding')),
     encoder: rnn('encoder.rnn.', c.source.dim, deriveSeed(c.seed, 'encoder.rnn'), c.directions === 2),
     decoderEmbedding: embedding(c.target, 'decoder.embedding.', deriveSeed(c.seed, 'decoder.embedding')),
-    decoder: rnn('decoder.rnn.', c.target.dim, deriveSeed(c.seed, 'decoder.rnn')),
+    decoder: rnn(
+      'decoder.rnn.',
+      c.target.dim + (feedsInput(c.attention) ? c.attention!.keySize : 0),
+      deriveSeed(c.seed, 'decoder.rnn'),
+    ),
     head: {
-      inFeatures: r.hiddenSize + (c.attention?.keySize ?? 0),
+      inFeatures: r.hiddenSize + (feedsOutput(c.attention) ? c.attention!.keySize : 0),
       outFeatures: c.target.size,
       seed: deriveSeed(c.seed, 'decoder.head'),
       prefix: 'decoder.head.',

@@ -3,9 +3,12 @@
 // greedy (argmax) or beam search (the beamWidth best partial sequences by summed log-probability, finished
 // ones ranked by score / length^lengthPenalty, as Hugging Face's generate()). Output excludes bos and eos.
 // With attention, each step attends over the encoder's outputs (AttentionStep) and the weights of the
-// sequences chosen are kept for model.attentionWeights().
+// sequences chosen are kept for model.attentionWeights(). With input feeding, each step's input is
+// [x_t ; ctx_{t−1}] (ctx_{−1} = 0; one-hot x_t for target tokens), as in teacher forcing (attention-feed.ts),
+// and beam search reorders the fed contexts with the states.
 
 import { describe, ValueError } from '../errors.ts';
+import { feedsInput } from './attention-config.ts';
 import { AttentionStep } from './attention-step.ts';
 import type { Seq2Seq } from './seq2seq.ts';
 import type { ModelInputs } from './sequence-input.ts';
@@ -33,11 +36,12 @@ export interface Decoded {
 }
 
 interface Decoder {
-  stepper: Stepper;
   /** Logits [N, V] after feeding ids [N]. */
   step(ids: Int32Array): Float32Array;
   /** Attention weights [Ts] of row n at the last step, or undefined without attention. */
   weights(n: number): Float32Array | undefined;
+  /** Row n of the new state (and fed context) is row parents[n] of the old one. */
+  reorder(parents: Int32Array): void;
   dispose(): void;
 }
 
@@ -92,19 +96,42 @@ function start(
     throw error;
   }
   stepper.setState(enc.cN ? { h: repeat(enc.hN.data), c: repeat(enc.cN.data) } : { h: repeat(enc.hN.data) });
+  const E = c.target.dim;
+  const K = c.attention?.keySize ?? 0;
+  const fed = feedsInput(c.attention);
+  let ctx: Float32Array = new Float32Array(N * K);
   const step = (ids: Int32Array) => {
     const input = model.decoderEmbedding
       ? model.decoderEmbedding.forward({ data: ids, shape: [N] }).data
       : ids;
-    const h = stepper.step(input);
-    return att ? att.step(h) : model.head.forward({ data: h, shape: [N, H] }).data;
+    const h = stepper.step(fed ? feedInput(input, ctx, N, E, K) : input);
+    if (att === undefined) return model.head.forward({ data: h, shape: [N, H] }).data;
+    const logits = att.step(h);
+    if (fed) ctx = att.context();
+    return logits;
   };
   const weights = (n: number) => att?.weights(n);
+  const reorderAll = (parents: Int32Array) => {
+    reorder(stepper, parents);
+    if (fed) ctx = pickRows(ctx, parents, 1, K);
+  };
   const dispose = () => {
     stepper.dispose();
     att?.dispose();
   };
-  return { dec: { stepper, step, weights, dispose }, B, Ts };
+  return { dec: { step, weights, reorder: reorderAll, dispose }, B, Ts };
+}
+
+/** Rows [x_n ; ctx_n] [N, E + K] of the decoder's input; x is ids (one-hot, E = vocabulary) or rows [N, E]. */
+function feedInput(x: Float32Array | Int32Array, ctx: Float32Array, N: number, E: number, K: number) {
+  const out = new Float32Array(N * (E + K));
+  for (let n = 0; n < N; n++) {
+    const at = n * (E + K);
+    if (x instanceof Int32Array) out[at + x[n]] = 1;
+    else out.set(x.subarray(n * E, (n + 1) * E), at);
+    out.set(ctx.subarray(n * K, (n + 1) * K), at + E);
+  }
+  return out;
 }
 
 function maxSteps(o: DecodeOptions, Ts: number): number {
@@ -236,7 +263,7 @@ export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOpt
         }
         if (!done(b)) beams[b] = finished[b].length >= K ? [] : live;
       }
-      reorder(dec.stepper, parents);
+      dec.reorder(parents);
     }
   } finally {
     dec.dispose();
@@ -261,14 +288,18 @@ function reorder(stepper: Stepper, parents: Int32Array): void {
   const N = parents.length;
   const H = stepper.layer.config.H;
   const L = s.h.length / (N * H);
-  const pick = (a: Float32Array) => {
-    const out = new Float32Array(a.length);
-    for (let l = 0; l < L; l++) {
-      for (let n = 0; n < N; n++) {
-        out.set(a.subarray((l * N + parents[n]) * H, (l * N + parents[n] + 1) * H), (l * N + n) * H);
-      }
-    }
-    return out;
-  };
+  const pick = (a: Float32Array) => pickRows(a, parents, L, H);
   stepper.setState(s.c ? { h: pick(s.h), c: pick(s.c) } : { h: pick(s.h) });
+}
+
+/** [L, N, W] blocks whose row n is row parents[n] of a's. */
+function pickRows(a: Float32Array, parents: Int32Array, L: number, W: number): Float32Array {
+  const N = parents.length;
+  const out = new Float32Array(a.length);
+  for (let l = 0; l < L; l++) {
+    for (let n = 0; n < N; n++) {
+      out.set(a.subarray((l * N + parents[n]) * W, (l * N + parents[n] + 1) * W), (l * N + n) * W);
+    }
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
 // then runs the encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
 // With attention, the decoder's outputs attend over the encoder's (attention.ts) and the head reads
 // [h_t ; ctx_t] (attention-head.ts); the encoder's outputs then get gradients from the attention as well.
+// With input feeding the decoder runs step by step instead (attention-feed.ts).
 // Decoding (greedy, beam search) is in seq2seq-decode.ts.
 
 import { ValueError } from '../errors.ts';
@@ -12,6 +13,8 @@ import { Heap } from '../kernels-ts/heap.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { DecoderAttention } from './attention.ts';
+import { feedsInput } from './attention-config.ts';
+import { InputFeeding } from './attention-feed.ts';
 import { attendedHeadBackward, attendedHeadForward } from './attention-head.ts';
 import { Dense } from './dense.ts';
 import { DropoutStream } from './dropout.ts';
@@ -65,6 +68,8 @@ export class Seq2Seq extends SlabModel {
   readonly attention: DecoderAttention | undefined;
   readonly head: Dense;
   readonly dropout: DropoutStream;
+  /** The step-by-step decoder of attention with feed 'input' or 'both'. */
+  readonly feeding: InputFeeding | undefined;
   /** The decoder predicts at every step (for the trainer). */
   readonly perStep = true;
   readonly #ws: Workspace;
@@ -105,6 +110,10 @@ export class Seq2Seq extends SlabModel {
     this.attention = c.attention ? new DecoderAttention(rt, c.attention, c.seed, slab, skip) : undefined;
     this.head = new Dense(rt, { ...o.head, slab, ...skip });
     this.dropout = new DropoutStream(rt, c.seed);
+    this.feeding =
+      this.attention && feedsInput(c.attention)
+        ? new InputFeeding(rt, this.decoder.engine, this.attention, this.head, c.target.dim)
+        : undefined;
     this.#ws = new Workspace(rt);
     this.#heap = new Heap(rt.memory);
   }
@@ -167,9 +176,11 @@ export class Seq2Seq extends SlabModel {
       r.engine.dropout = c.recurrent.dropout;
     }
     this.encoder.engine.reserve(Ts, B, backward, c.source.kind === 'tokens');
-    this.decoder.engine.reserve(Tt, B, backward, c.target.kind === 'tokens');
+    if (this.feeding) this.feeding.reserve(Tt, Ts, B, backward);
+    else this.decoder.engine.reserve(Tt, B, backward, c.target.kind === 'tokens');
     if (this.attention) {
-      this.attention.reserve(Tt, Ts, B, backward);
+      if (!this.feeding) this.attention.reserve(Tt, Ts, B, backward);
+      if (backward && this.feeding && this.decoderEmbedding) ws.need('demb', Tt * B * c.target.dim);
       if (backward) ws.need('dctx', Tt * B * this.attention.config.keySize);
       if (backward) ws.need('dkeys', Ts * B * this.attention.config.keySize);
     }
@@ -215,6 +226,13 @@ export class Seq2Seq extends SlabModel {
     });
     handOver(enc, ws.ptr('h0'), enc.cell.hasCell ? ws.ptr('c0') : 0, B);
     const x = this.#embed(this.decoderEmbedding, ws.ptr('dec_in'), ws.ptr('dec_emb'), Tt * B);
+    this.#decoded = undefined;
+    if (this.feeding) {
+      const pass = { Tt, Ts, B, x, tokens: c.target.kind === 'tokens', h0: ws.ptr('h0') };
+      const more = { c0: enc.cell.hasCell ? ws.ptr('c0') : 0, keys: enc.outputs, lengths: p.srcLen };
+      this.feeding.forward({ ...pass, ...more, dropout: p.dropout }, ws.ptr('y'));
+      return;
+    }
     dec.forward({
       T: Tt,
       B,
@@ -225,7 +243,6 @@ export class Seq2Seq extends SlabModel {
       lengths: p.tgtLen,
       dropout: p.dropout,
     });
-    this.#decoded = undefined;
     if (this.attention === undefined) {
       this.head.forwardRows(ws.ptr('y'), dec.outputs, Tt * B);
       return;
@@ -243,6 +260,7 @@ export class Seq2Seq extends SlabModel {
     const p = this.#pass;
     if (this.attention === undefined || this.#disposed) return undefined;
     if (this.#decoded) return { data: this.#decoded.data.slice(), shape: [...this.#decoded.shape] };
+    if (this.feeding) return this.feeding.ready ? this.feeding.readWeights() : undefined;
     return p === undefined ? undefined : this.attention.readWeights();
   }
 
@@ -269,6 +287,17 @@ export class Seq2Seq extends SlabModel {
     const dec = this.decoder.engine;
     const H = this.config.recurrent.hiddenSize;
     const att = this.attention;
+    if (this.feeding) {
+      const K = this.attention!.config.keySize;
+      k.fill_f32(ws.ptr('dkeys'), 0, Ts * B * K);
+      const demb = this.decoderEmbedding ? ws.ptr('demb') : 0;
+      this.feeding.backward(ws.ptr('y'), ws.ptr('dkeys'), demb);
+      this.decoderEmbedding?.backwardRows(demb, ws.ptr('dec_in'), Tt * B);
+      handBack(enc, dec, B);
+      enc.backward(ws.ptr('dkeys'), this.encoderEmbedding !== undefined);
+      this.encoderEmbedding?.backwardRows(enc.inputGrad, ws.ptr('src'), Ts * B);
+      return;
+    }
     if (att === undefined) this.head.backwardRows(ws.ptr('dout'), ws.ptr('y'), dec.outputs, Tt * B);
     else {
       const [dctx, dkeys] = [ws.ptr('dctx'), ws.ptr('dkeys')];
@@ -303,6 +332,7 @@ export class Seq2Seq extends SlabModel {
       this.decoderEmbedding,
       this.decoder,
       this.attention,
+      this.feeding,
       this.head,
     ]) {
       layer?.dispose();
