@@ -182,4 +182,37 @@ describe('summary shapes and table', () => {
     expect(first).toMatchObject({ kind: 'RepeatVector', inputShape: ['batch', 3], params: 0 });
     expect(first.outputShape).toEqual(['time', 'batch', 3]);
   });
+  it('shows a Seq2Seq with attention: the bidirectional encoder, the fed decoder, the attention and the head', () => {
+    const H = 8;
+    const s2s = new Seq2Seq(rt, {
+      source: { embedding: { vocabSize: 12, dim: 5 } },
+      target: { embedding: { vocabSize: 9, dim: 6 } },
+      recurrent: { cell: 'gru', hiddenSize: H, bidirectional: true },
+      attention: { score: 'general', feed: 'both' },
+      bos: 0,
+      eos: 1,
+    });
+    const weights = s2s.getWeights();
+    const s = s2s.summary();
+    s2s.dispose();
+    const K = 2 * H; // the encoder's output width, both directions
+    const byLayer = (prefix: string) =>
+      Object.entries(weights)
+        .filter(([name]) => name.startsWith(`${prefix}.`))
+        .reduce((n, [, w]) => n + w.length, 0);
+    expect(s.layers.map((l) => [l.name, l.inputShape.join('x'), l.outputShape.join('x')])).toEqual([
+      ['encoder.embedding', 'timexbatch', 'timexbatchx5'],
+      ['encoder.rnn', 'timexbatchx5', `timexbatchx${K}`],
+      ['decoder.embedding', 'timexbatch', 'timexbatchx6'],
+      ['decoder.rnn', `timexbatchx${6 + K}`, `timexbatchx${H}`],
+      ['decoder.attention', `timexbatchx${H}`, `timexbatchx${K}`],
+      ['decoder.head', `timexbatchx${H + K}`, 'timexbatchx9'],
+    ]);
+    for (const l of s.layers) expect(l.params, l.name).toBe(byLayer(l.name));
+    expect(s.totalParams).toBe(Object.values(weights).reduce((n, w) => n + w.length, 0));
+    // GRU: 3H rows over the input and the hidden state, two biases; general score: W_a [K, H] (bias-free).
+    expect(s.layers[3].params).toBe(3 * H * (6 + K) + 3 * H * H + 6 * H);
+    expect(s.layers[4].params).toBe(K * H);
+    expect(s.layers[4].kind).toBe('Attention (general)');
+  });
 });

@@ -5,6 +5,7 @@
 // summary cannot drift from the model; the table is in summary-format.ts.
 
 import type { Runtime } from '../runtime/runtime.ts';
+import { feedsInput, feedsOutput } from './attention-config.ts';
 import type { CellType } from './cells.ts';
 import type { Seq2SeqConfig, SideConfig } from './seq2seq-config.ts';
 import type { ModelConfig } from './sequence-config.ts';
@@ -142,26 +143,46 @@ export function summarizeSequenceModel(m: Summarised<ModelConfig>): ModelSummary
 
 export function summarizeSeq2Seq(m: Summarised<Seq2SeqConfig>): ModelSummary {
   const c = m.config;
-  const r = { ...c.recurrent, bidirectional: false };
-  const H = r.hiddenSize;
+  const H = c.recurrent.hiddenSize;
+  const att = c.attention;
+  // With input feeding the decoder reads [its input ; the previous context] (K = the encoder's output width).
+  const fed = feedsInput(att) ? att!.keySize : 0;
   const layers: LayerSummary[] = [];
-  const side = (prefix: string, s: SideConfig) => {
+  const side = (prefix: string, s: SideConfig, bidirectional: boolean, extra: number) => {
     const e = inputLayer(m, `${prefix}.embedding`, s);
     if (e) layers.push(e);
-    layers.push(recurrentLayer(m, `${prefix}.rnn`, s, r));
+    const layer = recurrentLayer(m, `${prefix}.rnn`, s, { ...c.recurrent, bidirectional });
+    if (extra > 0) {
+      const read = s.kind === 'tokens' ? s.size : s.dim;
+      layer.inputShape = ['time', 'batch', read + extra];
+      layer.detail += `, input fed the previous context (${extra})`;
+    }
+    layers.push(layer);
   };
-  side('encoder', c.source);
-  side('decoder', c.target);
+  side('encoder', c.source, c.directions === 2, 0);
+  side('decoder', c.target, false, fed);
   // The decoder starts from the encoder's final state; its outputs go through the head at every target step.
   layers[layers.length - 1].detail += ', starts from the encoder state';
+  if (att) {
+    layers.push({
+      name: 'decoder.attention',
+      kind: `Attention (${att.score})`,
+      inputShape: ['time', 'batch', H],
+      outputShape: ['time', 'batch', att.keySize],
+      params: countUnder(m.slab, 'decoder.attention'),
+      trainable: true,
+      detail: `over the encoder outputs (src time, batch, ${att.keySize}); feed ${att.feed}`,
+    });
+  }
+  const headIn = H + (feedsOutput(att) ? att!.keySize : 0);
   layers.push({
     name: 'decoder.head',
     kind: 'Dense',
-    inputShape: ['time', 'batch', H],
+    inputShape: ['time', 'batch', headIn],
     outputShape: ['time', 'batch', c.target.size],
     params: countUnder(m.slab, 'decoder.head'),
     trainable: true,
-    detail: 'target vocabulary logits',
+    detail: headIn > H ? 'target vocabulary logits from [h ; context]' : 'target vocabulary logits',
   });
   return finish('Seq2Seq', layers, m);
 }
