@@ -2,9 +2,11 @@
 // held-out dates where the same model without attention does not; the file it writes is the model it scored
 // (translate gives the same exact match on the same held-out dates, independently checked); refusals by name.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datesTask } from '../bindings/tasks/dates.ts';
 import { cli } from './helpers/cli.ts';
@@ -21,6 +23,32 @@ afterAll(async () => {
 function heldOut(seed: number) {
   const seen = new Set(datesTask({ count: 2000, seed }).pairs.map((p) => p.text));
   return datesTask({ count: 500, seed: seed + 1_000_003 }).pairs.filter((p) => !seen.has(p.text));
+}
+
+/** The CLI as a user runs it, sent SIGINT 300 ms after its stderr first shows `started`. */
+function interrupted(argv: string[], started: RegExp) {
+  return new Promise<{ code: number | null; err: string }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bin/wasm-rnn.ts', ...argv],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    let sent = false;
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (!sent && started.test(err)) {
+        sent = true;
+        setTimeout(() => child.kill('SIGINT'), 300);
+      }
+    });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, err });
+    });
+  });
 }
 
 describe('wasm-rnn train --task dates, wasm-rnn translate', () => {
@@ -112,4 +140,25 @@ describe('wasm-rnn train --task dates, wasm-rnn translate', () => {
       expect(r.code).toBeGreaterThan(0);
     }
   });
+
+  it('Ctrl-C stops after the step under way, writes the translator so far and exits 130', async () => {
+    const out = join(tmp, 'stopped.safetensors');
+    const r = await interrupted(
+      ['train', '--task', 'dates', '--steps', '100000', '--out', out],
+      /dates → ISO/,
+    );
+    expect(r.code).toBe(130);
+    const last = r.err.trim().split('\n').at(-1)!;
+    const m =
+      /^wasm-rnn: interrupted by SIGINT after step (\d+): saved the date translator trained so far to (.+) \(held-out exact match [\d.]+ %\)$/.exec(
+        last,
+      );
+    expect(m, last).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![1])).toBeLessThan(100000);
+    expect(m![2]).toBe(out);
+    expect((await readdir(tmp)).filter((f) => f.includes('.tmp'))).toEqual([]);
+    const t = await cli('translate', out, '3/3/2021', '--json');
+    expect(t.code, t.err).toBe(0);
+  }, 60_000);
 });

@@ -1,11 +1,13 @@
 // `wasm-rnn train --task dates`: the attention Seq2Seq of docs/attention.md trained on seeded generated dates
 // (no file), scored by exact match (greedy) on held-out dates none of which it trained on, and written to --out
-// with the manifest's task 'dates' so `wasm-rnn translate` can read it.
+// with the manifest's task 'dates' so `wasm-rnn translate` can read it. Ctrl-C (SIGINT) or SIGTERM stops after
+// the step under way; the translator so far is scored, written, and the exit code is the signal's.
 
 import type { Command } from 'commander';
 import { dateFromTokens, datesTask, saveModel, Trainer } from 'wasm-rnn';
-import { CliFailure, UsageError } from '../fail.ts';
+import { CliFailure, Interrupted, UsageError } from '../fail.ts';
 import { checkWritable, writeModelFile } from '../files.ts';
+import { SIGNAL_EXIT, watchSignals } from '../interrupt.ts';
 import { type CliIO, runtime } from '../io.ts';
 import type { OutputFlags } from '../output.ts';
 import { Report } from '../output.ts';
@@ -107,6 +109,8 @@ export async function trainDates(
     );
     let tokens = 0;
     let averageLoss = Number.NaN;
+    const interrupt = new AbortController();
+    const signals = watchSignals(interrupt);
     const started = performance.now();
     // Every target is an ISO date and eos: the same number of tokens in every pair.
     const tokensPerPair = train.targets[0].length;
@@ -118,7 +122,9 @@ export async function trainDates(
           batchSize,
           callbacks: {
             onStepEnd: (e) => {
-              tokens += batchSize * tokensPerPair;
+              tokens +=
+                (e.batch === e.batches ? TRAIN_PAIRS - (e.batches - 1) * batchSize : batchSize) *
+                tokensPerPair;
               averageLoss = Number.isNaN(averageLoss) ? e.loss : 0.95 * averageLoss + 0.05 * e.loss;
               progress.update({
                 step: e.step,
@@ -131,12 +137,16 @@ export async function trainDates(
                 eta: e.eta,
               });
               if (!Number.isFinite(e.loss)) throw new CliFailure(divergedLine(e.step, flags.lr));
-              if (e.step >= steps) trainer.stop();
+              // Trainer.stop() ends fit between steps; an AbortSignal would reject it instead.
+              if (e.step >= steps || interrupt.signal.aborted) trainer.stop();
             },
           },
         },
       )
-      .finally(() => progress.stop());
+      .finally(() => {
+        signals.dispose();
+        progress.stop();
+      });
     const seconds = (performance.now() - started) / 1000;
     const decoded = translateIds(
       model,
@@ -148,6 +158,13 @@ export async function trainDates(
       flags.out,
       saveModel(model, { task: DATES_TASK, attention: sizes.attention, steps: trainer.steps }),
     );
+    const signal = signals.received;
+    if (signal !== undefined) {
+      throw new Interrupted(
+        `interrupted by ${signal} after step ${trainer.steps}: saved the date translator trained so far to ${flags.out} (held-out exact match ${(100 * exactMatch).toFixed(1)} %)`,
+        SIGNAL_EXIT[signal],
+      );
+    }
     const example = heldOut[0];
     report.say(
       `held-out exact match: ${(100 * exactMatch).toFixed(1)} % (${right} of ${heldOut.length} dates, greedy) after ${trainer.steps} steps in ${seconds.toFixed(1)} s`,
