@@ -10,6 +10,7 @@ import { generateCommand } from './commands/generate.ts';
 import { importCommand } from './commands/import.ts';
 import { infoCommand } from './commands/info.ts';
 import { trainCommand } from './commands/train.ts';
+import { translateCommand } from './commands/translate.ts';
 import { describeFailure, EXIT_USAGE } from './fail.ts';
 import type { CliIO } from './io.ts';
 
@@ -46,6 +47,8 @@ Examples:
   wasm-rnn train sales.csv --column units --season 12 --horizon 12 --out sales.safetensors
   wasm-rnn forecast sales.safetensors sales.csv --steps 12
   wasm-rnn evaluate sales.safetensors sales.csv
+  wasm-rnn train --task dates --out dates.safetensors
+  wasm-rnn translate dates.safetensors "3 mars 2021"
   wasm-rnn import lstm.onnx --out lstm.safetensors
   wasm-rnn bench`,
   );
@@ -53,6 +56,7 @@ Examples:
     demoCommand,
     trainCommand,
     generateCommand,
+    translateCommand,
     forecastCommand,
     evaluateCommand,
     importCommand,

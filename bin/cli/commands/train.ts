@@ -16,6 +16,8 @@ import {
 } from '../options.ts';
 import { withOutputFlags } from '../output.ts';
 import { checkCheckpointFlags, refuseOtherTaskFlags, type TrainFlags, withExample } from '../train-checks.ts';
+import { DATE_SCORES } from './dates-model.ts';
+import { refuseAttentionFlag, trainDates } from './train-dates.ts';
 import { trainForecast } from './train-forecast.ts';
 import { trainText } from './train-text.ts';
 
@@ -42,7 +44,16 @@ export function trainCommand(program: Command, io: CliIO): void {
     )
     .option('-o, --out <file>', 'where to write the model', 'model.safetensors')
     .option('--dtype <dtype>', `${DTYPE_HELP} (a --checkpoint stays f32)`, oneOf(...DTYPES), 'f32')
-    .option('--task <task>', 'text or forecast (default: from the file)', oneOf('text', 'forecast'))
+    .option(
+      '--task <task>',
+      'text, forecast (default: from the file) or dates (no file: a date translator on generated dates)',
+      oneOf('text', 'forecast', 'dates'),
+    )
+    .option(
+      '--attention <score>',
+      `dates: the decoder's attention: ${DATE_SCORES.join(', ')} (default additive)`,
+      oneOf(...DATE_SCORES),
+    )
     .option('-c, --column <name>', 'the CSV column to forecast (default: the only value column)')
     .option('--cell <cell>', 'recurrent cell: lstm, gru or rnn', oneOf('lstm', 'gru', 'rnn'), 'lstm')
     .option('--hidden <n>', 'hidden units per layer (default: text 128, forecast 32)', wholeNumber())
@@ -115,6 +126,8 @@ export function trainCommand(program: Command, io: CliIO): void {
       'text: continue the run saved in this checkpoint on the same FILE, for --epochs (or --steps) more',
     );
   withOutputFlags(command).action(async (given: string | undefined, flags: TrainFlags, command: Command) => {
+    if ((flags.task as string) === 'dates') return trainDates(given, flags, command, io);
+    refuseAttentionFlag(command);
     const file = withExample(given, flags, command);
     const task = flags.task ?? (extname(file).toLowerCase() === '.csv' || flags.column ? 'forecast' : 'text');
     refuseOtherTaskFlags(command, task, file);
