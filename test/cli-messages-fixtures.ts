@@ -36,6 +36,7 @@ export async function makeFixtures(tmp: string): Promise<void> {
   await mkdir(at('folder'), { recursive: true });
   const text = ['--hidden', '8', '--seq-length', '16', '--backend', 'wasm-simd', '-q'];
   await cli('train', at('story.txt'), ...text, '--steps', '2', '--out', at('story.safetensors'));
+  await cli('train', '--task', 'dates', '--steps', '2', '--hidden', '8', '--out', at('dates.safetensors'));
   await cli(
     'train',
     at('story.txt'),

@@ -13,6 +13,9 @@ import {
 import { aboutFile, UsageError } from './fail.ts';
 import { readModelFile } from './files.ts';
 
+/** The manifest task of a date translator (wasm-rnn train --task dates), read by wasm-rnn translate. */
+export const DATES_TASK = 'dates';
+
 export type AnyModel =
   | { task: 'text'; model: TextModel }
   | { task: 'forecast'; model: Forecaster }
@@ -33,6 +36,11 @@ export async function openModel(rt: Runtime, path: string): Promise<AnyModel> {
     if (task === 'classify') return { task, model: SequenceClassifier.load(rt, bytes) };
   } catch (error) {
     throw aboutFile(path, error);
+  }
+  if (task === DATES_TASK) {
+    throw new UsageError(
+      `${path} is a date translator (wasm-rnn train --task dates); read dates with wasm-rnn translate ${path} DATE...`,
+    );
   }
   throw new UsageError(
     `${path} is a wasm-rnn model but not one that wasm-rnn train wrote (no task in its manifest)`,

@@ -11,8 +11,7 @@ export type DateScore = (typeof DATE_SCORES)[number];
 /** ISO dates are 10 characters and eos: 12 decoding steps leave one to spare. */
 const MAX_STEPS = 12;
 
-/** The manifest's `extra.task` of a date translator, which translate looks for. */
-export const DATES_TASK = 'dates';
+export { DATES_TASK } from '../models.ts';
 
 /** The source characters a translator reads (the generator's alphabet, the same for every seed). */
 export const SOURCE_VOCAB: readonly string[] = datesTask({ count: 1 }).sourceVocab;
