@@ -3,13 +3,16 @@
 // per step, else [B, O]; logits, no activation). Recurrent layers become ONNX LSTM / GRU / RNN nodes (a GRU
 // with linear_before_reset 1, or 0 for gru: { resetAfter: false }) with their gates in ONNX's order, stacked
 // through Transpose + Reshape; pooling and the head are plain operators (MatMul, Gemm, Softmax, ReduceSum).
+// A Seq2Seq becomes its teacher-forced forward (onnx-seq2seq.ts): source and target_in → logits [Tt, B, V].
 
 import { describe, ValueError } from '../errors.ts';
+import { Seq2Seq } from '../model/seq2seq.ts';
 import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import { torchToOnnx } from './gates.ts';
 import { encodeModel, GraphBuilder } from './onnx-encode.ts';
 import { DT } from './onnx-proto.ts';
+import { seq2seqGraph } from './onnx-seq2seq.ts';
 
 export const EXPORT_OPSET = 14;
 const IR_VERSION = 7;
@@ -20,12 +23,15 @@ export interface ExportOnnxOptions {
 }
 
 /** The ONNX bytes of `model` (see the file comment for its inputs and output). */
-export function exportOnnx(model: SequenceModel, options: ExportOnnxOptions = {}): Uint8Array {
-  if (!(model instanceof SequenceModel)) {
-    throw new ValueError(`exportOnnx: model must be a SequenceModel but got ${describe(model)}`);
+export function exportOnnx(model: SequenceModel | Seq2Seq, options: ExportOnnxOptions = {}): Uint8Array {
+  if (!(model instanceof SequenceModel) && !(model instanceof Seq2Seq)) {
+    throw new ValueError(`exportOnnx: model must be a SequenceModel or a Seq2Seq but got ${describe(model)}`);
   }
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`exportOnnx: options must be an object but got ${describe(options)}`);
+  }
+  if (model instanceof Seq2Seq) {
+    return encodeModel(seq2seqGraph(model), meta('wasm_rnn_seq2seq', options));
   }
   const c = model.config;
   const w = model.getWeights();
@@ -56,15 +62,17 @@ export function exportOnnx(model: SequenceModel, options: ExportOnnxOptions = {}
     );
   }
   g.output(y, 'y', DT.FLOAT, c.pooling === 'none' ? ['T', 'B', O] : ['B', O]);
-  return encodeModel(g, {
-    irVersion: IR_VERSION,
-    opset: EXPORT_OPSET,
-    producerName: 'wasm-rnn',
-    producerVersion: '',
-    graphName: 'wasm_rnn_sequence_model',
-    docString: options.docString,
-  });
+  return encodeModel(g, meta('wasm_rnn_sequence_model', options));
 }
+
+const meta = (graphName: string, options: ExportOnnxOptions) => ({
+  irVersion: IR_VERSION,
+  opset: EXPORT_OPSET,
+  producerName: 'wasm-rnn',
+  producerVersion: '',
+  graphName,
+  docString: options.docString,
+});
 
 type Weights = Record<string, Float32Array>;
 

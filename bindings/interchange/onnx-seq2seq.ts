@@ -1,0 +1,173 @@
+// A Seq2Seq's teacher-forced forward as an ONNX graph: inputs `source` ([Ts, B] int64 ids, or [Ts, B, F]
+// floats) and `target_in` ([Tt, B] int64, the decoder's input: bos then the targets shifted right), output
+// `logits` [Tt, B, V]. The encoder's stacked ONNX LSTM / GRU / RNN nodes hand each layer's final state (Y_h, and
+// Y_c for LSTM) to the same decoder layer as its initial state, as seq2seq-bridge.ts does; the head reads the
+// decoder's outputs, or with attention (feed 'output') [h_t ; ctx_t] where ctx_t is the softmax-weighted sum
+// of the encoder's outputs (attention.ts, attention-head.ts). Every source is taken as full length: the graph
+// has no lengths input, so padded sources must be trimmed or run one length at a time. Bidirectional encoders
+// and input feeding (feed 'input' / 'both', a step-by-step decoder) are refused.
+
+import { ValueError } from '../errors.ts';
+import type { Seq2Seq } from '../model/seq2seq.ts';
+import type { SideConfig } from '../model/seq2seq-config.ts';
+import { torchToOnnx } from './gates.ts';
+import { GraphBuilder } from './onnx-encode.ts';
+import { DT } from './onnx-proto.ts';
+
+type Weights = Record<string, Float32Array>;
+
+/** Throws the ValueError of a Seq2Seq this exporter cannot write, naming what to change. */
+export function checkExportableSeq2Seq(model: Seq2Seq): void {
+  const c = model.config;
+  if (c.directions === 2) {
+    throw new ValueError(
+      'exportOnnx: a Seq2Seq with a bidirectional encoder (recurrent.bidirectional true) is not exported; ' +
+        'only one-direction encoders are',
+    );
+  }
+  if (c.attention && c.attention.feed !== 'output') {
+    throw new ValueError(
+      `exportOnnx: a Seq2Seq with attention.feed '${c.attention.feed}' (input feeding, a step-by-step decoder) ` +
+        "is not exported; only feed 'output' is",
+    );
+  }
+}
+
+/** The graph of the file comment; names follow PyTorch's modules (encoder.rnn, decoder.head, …). */
+export function seq2seqGraph(model: Seq2Seq): GraphBuilder {
+  checkExportableSeq2Seq(model);
+  const c = model.config;
+  const w = model.getWeights();
+  const g = new GraphBuilder();
+  g.reserve('source', 'target_in', 'logits');
+  const H = c.recurrent.hiddenSize;
+  const V = c.target.size;
+  const src = sideInput(g, 'source', 'encoder', c.source, w);
+  const enc = recurrentStack(g, model, w, 'encoder', src, c.source.dim, []);
+  const tgt = sideInput(g, 'target_in', 'decoder', c.target, w);
+  const dec = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals);
+  let features = dec.seq;
+  let width = H;
+  if (c.attention) {
+    const ctx = attentionContext(g, model, w, dec.seq, enc.seq);
+    features = g.op('Concat', '/decoder/attention/Concat', [dec.seq, ctx], { axis: 2 });
+    width = H + c.attention.keySize;
+  }
+  const wt = transpose(w['decoder.head.weight'], V, width);
+  let y = g.op('MatMul', '/decoder/head/MatMul', [
+    features,
+    g.floats('decoder.head.weight_t', [width, V], wt),
+  ]);
+  const bias = w['decoder.head.bias'];
+  if (bias) y = g.op('Add', '/decoder/head/Add', [y, g.floats('decoder.head.bias', [V], bias)]);
+  g.output(y, 'logits', DT.FLOAT, ['Tt', 'B', V]);
+  return g;
+}
+
+/** One side's input as the recurrent layers read it: float features, embedded rows or one-hot rows. */
+function sideInput(g: GraphBuilder, name: string, module: string, s: SideConfig, w: Weights): string {
+  const T = name === 'source' ? 'Ts' : 'Tt';
+  if (s.kind === 'features') return g.input(name, DT.FLOAT, [T, 'B', s.size]);
+  const ids = g.input(name, DT.INT64, [T, 'B']);
+  if (s.kind === 'embedding') {
+    const table = g.floats(`${module}.embedding.weight`, [s.size, s.dim], w[`${module}.embedding.weight`]);
+    return g.op('Gather', `/${module}/embedding/Gather`, [table, ids]);
+  }
+  // One-hot rows times W_ih are the columns our token input gathers.
+  return g.op('OneHot', `/${module}/OneHot`, [
+    ids,
+    g.ints(`${module}.vocab_size`, [s.size], [1]),
+    g.floats(`${module}.one_hot_values`, [2], Float32Array.of(0, 1)),
+  ]);
+}
+
+interface Stack {
+  /** Top layer's outputs [T, B, H]. */
+  seq: string;
+  /** Each layer's final states ([1, B, H] Y_h, and Y_c for LSTM), for the decoder's same layer. */
+  finals: { h: string; c?: string }[];
+}
+
+/** `module`.rnn's layers as ONNX nodes, each starting from `initial[k]` when given (else zeros). */
+function recurrentStack(
+  g: GraphBuilder,
+  model: Seq2Seq,
+  w: Weights,
+  module: 'encoder' | 'decoder',
+  x: string,
+  inputSize: number,
+  initial: Stack['finals'],
+): Stack {
+  const r = model.config.recurrent;
+  const H = r.hiddenSize;
+  const lstm = r.cell === 'lstm';
+  const op = lstm ? 'LSTM' : r.cell === 'gru' ? 'GRU' : 'RNN';
+  const G = lstm ? 4 : r.cell === 'gru' ? 3 : 1;
+  const attributes: Record<string, number | string[]> = { hidden_size: H };
+  // Our GRU is PyTorch's: the reset gate scales (W_hn h + b_hn).
+  if (op === 'GRU') attributes.linear_before_reset = 1;
+  if (op === 'RNN') attributes.activations = [r.cell === 'rnn_relu' ? 'Relu' : 'Tanh'];
+  const squeeze = g.ints(`${module}.axis_1`, [1]);
+  const finals: Stack['finals'] = [];
+  let input = x;
+  let I = inputSize;
+  for (let k = 0; k < r.numLayers; k++) {
+    const p = `${module}.rnn.`;
+    const W = g.floats(`${p}W_l${k}`, [1, G * H, I], torchToOnnx(r.cell, w[`${p}weight_ih_l${k}`], H, I));
+    const R = g.floats(`${p}R_l${k}`, [1, G * H, H], torchToOnnx(r.cell, w[`${p}weight_hh_l${k}`], H, H));
+    const bias = new Float32Array(2 * G * H);
+    bias.set(torchToOnnx(r.cell, w[`${p}bias_ih_l${k}`], H, 1), 0);
+    bias.set(torchToOnnx(r.cell, w[`${p}bias_hh_l${k}`], H, 1), G * H);
+    const Bn = g.floats(`${p}B_l${k}`, [1, 2 * G * H], bias);
+    const start = initial[k];
+    const inputs = [input, W, R, Bn];
+    if (start) inputs.push('', start.h, ...(lstm && start.c ? [start.c] : []));
+    const outs = g.node(op, `/${module}/rnn/${op}_l${k}`, inputs, attributes, lstm ? 3 : 2);
+    finals.push({ h: outs[1], c: lstm ? outs[2] : undefined });
+    // Y [T, 1, B, H] → [T, B, H] (one direction).
+    input = g.op('Squeeze', `/${module}/rnn/Squeeze_l${k}`, [outs[0], squeeze]);
+    I = H;
+  }
+  return { seq: input, finals };
+}
+
+/**
+ * ctx [Tt, B, K] from the decoder's outputs q [Tt, B, H] and the encoder's keys [Ts, B, K]: scores [B, Tt, Ts]
+ * (dot q·k, general q·(W_a k), additive v·tanh(W_q q + W_k k)), softmax over the source steps, weighted sum.
+ */
+function attentionContext(g: GraphBuilder, model: Seq2Seq, w: Weights, q: string, keys: string): string {
+  const a = model.config.attention!;
+  const { querySize: H, keySize: K, scoreSize: A } = a;
+  const P = '/decoder/attention';
+  const batchMajor = (v: string, name: string) => g.op('Transpose', `${P}/${name}`, [v], { perm: [1, 0, 2] });
+  const project = (v: string, layer: string, inF: number, outF: number) => {
+    const name = `decoder.attention.${layer}.weight`;
+    const wt = g.floats(`${name}_t`, [inF, outF], transpose(w[name], outF, inF));
+    return g.op('MatMul', `${P}/${layer}/MatMul`, [v, wt]);
+  };
+  const keysB = batchMajor(keys, 'Transpose_keys');
+  let scores: string;
+  if (a.score === 'additive') {
+    const qp = batchMajor(project(q, 'query', H, A), 'Transpose_query'); // [B, Tt, A]
+    const kp = batchMajor(project(keys, 'key', K, A), 'Transpose_key'); // [B, Ts, A]
+    const qu = g.op('Unsqueeze', `${P}/Unsqueeze_query`, [qp, g.ints('attention.axis_2', [2])]);
+    const ku = g.op('Unsqueeze', `${P}/Unsqueeze_key`, [kp, g.ints('attention.axis_1', [1])]);
+    const e = g.op('Tanh', `${P}/Tanh`, [g.op('Add', `${P}/Add`, [qu, ku])]); // [B, Tt, Ts, A]
+    const vt = g.floats('decoder.attention.v.weight_t', [A, 1], w['decoder.attention.v.weight']);
+    const s = g.op('MatMul', `${P}/v/MatMul`, [e, vt]); // [B, Tt, Ts, 1]
+    scores = g.op('Squeeze', `${P}/Squeeze`, [s, g.ints('attention.axis_3', [3])]);
+  } else {
+    const k = a.score === 'general' ? project(keys, 'key', K, H) : keys; // [Ts, B, H]
+    const kt = g.op('Transpose', `${P}/Transpose_scored`, [k], { perm: [1, 2, 0] }); // [B, H, Ts]
+    scores = g.op('MatMul', `${P}/MatMul_scores`, [batchMajor(q, 'Transpose_q'), kt]); // [B, Tt, Ts]
+  }
+  const p = g.op('Softmax', `${P}/Softmax`, [scores], { axis: -1 });
+  const ctx = g.op('MatMul', `${P}/MatMul_context`, [p, keysB]); // [B, Tt, K]
+  return batchMajor(ctx, 'Transpose_context');
+}
+
+function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
+  return out;
+}
