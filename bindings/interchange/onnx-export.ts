@@ -20,6 +20,8 @@ const IR_VERSION = 7;
 export interface ExportOnnxOptions {
   /** Stored as the model's doc_string. */
   docString?: string;
+  /** A Seq2Seq's graph takes `source_lengths` [B] (int32) for padded sources; default false (full length). */
+  sourceLengths?: boolean;
 }
 
 /** The ONNX bytes of `model` (see the file comment for its inputs and output). */
@@ -30,8 +32,17 @@ export function exportOnnx(model: SequenceModel | Seq2Seq, options: ExportOnnxOp
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`exportOnnx: options must be an object but got ${describe(options)}`);
   }
+  const { sourceLengths } = options;
+  if (sourceLengths !== undefined && typeof sourceLengths !== 'boolean') {
+    throw new ValueError(
+      `exportOnnx: options.sourceLengths must be a boolean but got ${describe(sourceLengths)}`,
+    );
+  }
   if (model instanceof Seq2Seq) {
-    return encodeModel(seq2seqGraph(model), meta('wasm_rnn_seq2seq', options));
+    return encodeModel(seq2seqGraph(model, sourceLengths), meta('wasm_rnn_seq2seq', options));
+  }
+  if (sourceLengths) {
+    throw new ValueError('exportOnnx: options.sourceLengths is for a Seq2Seq but got a SequenceModel');
   }
   const c = model.config;
   const w = model.getWeights();

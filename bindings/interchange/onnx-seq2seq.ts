@@ -3,9 +3,11 @@
 // `logits` [Tt, B, V]. The encoder's stacked ONNX LSTM / GRU / RNN nodes hand each layer's final state (Y_h, and
 // Y_c for LSTM) to the same decoder layer as its initial state, as seq2seq-bridge.ts does; the head reads the
 // decoder's outputs, or with attention (feed 'output') [h_t ; ctx_t] where ctx_t is the softmax-weighted sum
-// of the encoder's outputs (attention.ts, attention-head.ts). Every source is taken as full length: the graph
-// has no lengths input, so padded sources must be trimmed or run one length at a time. Bidirectional encoders
-// and input feeding (feed 'input' / 'both', a step-by-step decoder) are refused.
+// of the encoder's outputs (attention.ts, attention-head.ts). Sources are taken as full length unless
+// { sourceLengths: true } adds the input `source_lengths` ([B] int32): the encoder nodes' sequence_lens (each
+// row's final state at its own last step) and, with attention, a mask giving padded steps no weight. Target
+// padding needs no input: logits at a row's real steps do not depend on the steps after them. Bidirectional
+// encoders and input feeding (feed 'input' / 'both', a step-by-step decoder) are refused.
 
 import { ValueError } from '../errors.ts';
 import type { Seq2Seq } from '../model/seq2seq.ts';
@@ -34,22 +36,23 @@ export function checkExportableSeq2Seq(model: Seq2Seq): void {
 }
 
 /** The graph of the file comment; names follow PyTorch's modules (encoder.rnn, decoder.head, …). */
-export function seq2seqGraph(model: Seq2Seq): GraphBuilder {
+export function seq2seqGraph(model: Seq2Seq, sourceLengths = false): GraphBuilder {
   checkExportableSeq2Seq(model);
   const c = model.config;
   const w = model.getWeights();
   const g = new GraphBuilder();
-  g.reserve('source', 'target_in', 'logits');
+  g.reserve('source', 'target_in', 'source_lengths', 'logits');
   const H = c.recurrent.hiddenSize;
   const V = c.target.size;
   const src = sideInput(g, 'source', 'encoder', c.source, w);
-  const enc = recurrentStack(g, model, w, 'encoder', src, c.source.dim, []);
+  const lens = sourceLengths ? g.input('source_lengths', DT.INT32, ['B']) : '';
+  const enc = recurrentStack(g, model, w, 'encoder', src, c.source.dim, [], lens);
   const tgt = sideInput(g, 'target_in', 'decoder', c.target, w);
-  const dec = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals);
+  const dec = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals, '');
   let features = dec.seq;
   let width = H;
   if (c.attention) {
-    const ctx = attentionContext(g, model, w, dec.seq, enc.seq);
+    const ctx = attentionContext(g, model, w, dec.seq, enc.seq, lens);
     features = g.op('Concat', '/decoder/attention/Concat', [dec.seq, ctx], { axis: 2 });
     width = H + c.attention.keySize;
   }
@@ -88,7 +91,10 @@ interface Stack {
   finals: { h: string; c?: string }[];
 }
 
-/** `module`.rnn's layers as ONNX nodes, each starting from `initial[k]` when given (else zeros). */
+/**
+ * `module`.rnn's layers as ONNX nodes, each starting from `initial[k]` when given (else zeros), reading
+ * sequence_lens `lens` unless it is ''.
+ */
 function recurrentStack(
   g: GraphBuilder,
   model: Seq2Seq,
@@ -97,6 +103,7 @@ function recurrentStack(
   x: string,
   inputSize: number,
   initial: Stack['finals'],
+  lens: string,
 ): Stack {
   const r = model.config.recurrent;
   const H = r.hiddenSize;
@@ -121,7 +128,8 @@ function recurrentStack(
     const Bn = g.floats(`${p}B_l${k}`, [1, 2 * G * H], bias);
     const start = initial[k];
     const inputs = [input, W, R, Bn];
-    if (start) inputs.push('', start.h, ...(lstm && start.c ? [start.c] : []));
+    if (start || lens) inputs.push(lens);
+    if (start) inputs.push(start.h, ...(lstm && start.c ? [start.c] : []));
     const outs = g.node(op, `/${module}/rnn/${op}_l${k}`, inputs, attributes, lstm ? 3 : 2);
     finals.push({ h: outs[1], c: lstm ? outs[2] : undefined });
     // Y [T, 1, B, H] → [T, B, H] (one direction).
@@ -135,7 +143,14 @@ function recurrentStack(
  * ctx [Tt, B, K] from the decoder's outputs q [Tt, B, H] and the encoder's keys [Ts, B, K]: scores [B, Tt, Ts]
  * (dot q·k, general q·(W_a k), additive v·tanh(W_q q + W_k k)), softmax over the source steps, weighted sum.
  */
-function attentionContext(g: GraphBuilder, model: Seq2Seq, w: Weights, q: string, keys: string): string {
+function attentionContext(
+  g: GraphBuilder,
+  model: Seq2Seq,
+  w: Weights,
+  q: string,
+  keys: string,
+  lens: string,
+): string {
   const a = model.config.attention!;
   const { querySize: H, keySize: K, scoreSize: A } = a;
   const P = '/decoder/attention';
@@ -161,9 +176,25 @@ function attentionContext(g: GraphBuilder, model: Seq2Seq, w: Weights, q: string
     const kt = g.op('Transpose', `${P}/Transpose_scored`, [k], { perm: [1, 2, 0] }); // [B, H, Ts]
     scores = g.op('MatMul', `${P}/MatMul_scores`, [batchMajor(q, 'Transpose_q'), kt]); // [B, Tt, Ts]
   }
+  if (lens) scores = maskPadding(g, scores, keys, lens);
   const p = g.op('Softmax', `${P}/Softmax`, [scores], { axis: -1 });
   const ctx = g.op('MatMul', `${P}/MatMul_context`, [p, keysB]); // [B, Tt, K]
   return batchMajor(ctx, 'Transpose_context');
+}
+
+/** Scores [B, Tt, Ts] with every step s ≥ lengths[b] set to −1e30, which the softmax turns into weight 0. */
+function maskPadding(g: GraphBuilder, scores: string, keys: string, lens: string): string {
+  const P = '/decoder/attention/mask';
+  const shape = g.op('Shape', `${P}/Shape`, [keys]);
+  const Ts = g.op('Gather', `${P}/Gather`, [shape, g.ints('attention.index_0', [0], [])], { axis: 0 });
+  const zero = g.ints('attention.zero', [0], []);
+  const one = g.ints('attention.one', [1], []);
+  const steps = g.op('Range', `${P}/Range`, [zero, Ts, one]); // [Ts]
+  const lens64 = g.op('Cast', `${P}/Cast`, [lens], { to: DT.INT64 });
+  const rows = g.op('Unsqueeze', `${P}/Unsqueeze`, [lens64, g.ints('attention.axes_1_2', [1, 2])]); // [B, 1, 1]
+  const real = g.op('Less', `${P}/Less`, [steps, rows]); // [B, 1, Ts]
+  const floor = g.floats('attention.masked_score', [], Float32Array.of(-1e30));
+  return g.op('Where', `${P}/Where`, [real, scores, floor]);
 }
 
 function transpose(m: Float32Array, rows: number, cols: number): Float32Array {

@@ -1,9 +1,16 @@
 // ONNX export of Seq2Seq models: onnxruntime-node runs each exported teacher-forced graph (LSTM, GRU and RNN;
 // tokens, embeddings and features; one and two layers; no attention and each score kind) and its logits equal
-// our forward()'s within 1e-5 relative, on both backends; what the exporter cannot write is refused by name.
+// our forward()'s within 1e-5 relative, on every backend, with full-length sources and with padded ones fed as
+// source_lengths (encoder sequence_lens and the attention mask); what the exporter cannot write is refused by name.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Runtime, Seq2Seq, type Seq2SeqOptions, ValueError } from '../../bindings/index.node.ts';
+import {
+  type Runtime,
+  Seq2Seq,
+  type Seq2SeqOptions,
+  SequenceModel,
+  ValueError,
+} from '../../bindings/index.node.ts';
 import { exportOnnx } from '../../bindings/interchange/onnx-export.ts';
 import { Random } from '../../bindings/random.ts';
 import { BACKENDS, loadRuntime } from '../helpers/backends.ts';
@@ -106,6 +113,15 @@ describe.each(BACKENDS)('exportOnnx(Seq2Seq) on %s', (backend) => {
   });
 
   it.each(CASES)('$name: onnxruntime gives our teacher-forced logits', async ({ options }) => {
+    await compare(options, undefined);
+  });
+
+  it.each(CASES)('$name, padded sources: with source_lengths too', async ({ options }) => {
+    await compare(options, Int32Array.of(TS, 2, 4));
+  });
+
+  /** Our logits for one random batch against onnxruntime's on the exported file. */
+  async function compare(options: Seq2SeqOptions, sourceLengths: Int32Array | undefined): Promise<void> {
     const model = new Seq2Seq(rt, { ...options, seed: 7 });
     try {
       const rng = new Random(13);
@@ -118,7 +134,7 @@ describe.each(BACKENDS)('exportOnnx(Seq2Seq) on %s', (backend) => {
           }
         : { data: Int32Array.from({ length: TS * B }, () => rng.int(SV)), shape: [TS, B] };
       const targets = Int32Array.from({ length: TT * B }, () => rng.int(TV));
-      model.load(source, model.check(source), targets, TT);
+      model.load(source, model.check(source), targets, TT, { sourceLengths });
       model.forward();
       const ours = new Float32Array(rt.memory.buffer, model.output, TT * B * TV).slice();
       // The decoder's input: bos, then the targets shifted right by one step.
@@ -130,7 +146,9 @@ describe.each(BACKENDS)('exportOnnx(Seq2Seq) on %s', (backend) => {
           : new ort.Tensor('int64', int64(source.data as Int32Array), source.shape),
         target_in: new ort.Tensor('int64', int64(targetIn), [TT, B]),
       };
-      const session = await ort.InferenceSession.create(exportOnnx(model), SESSION_OPTIONS);
+      if (sourceLengths) feeds.source_lengths = new ort.Tensor('int32', sourceLengths, [B]);
+      const bytes = exportOnnx(model, { sourceLengths: sourceLengths !== undefined });
+      const session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
       const theirs = (await session.run(feeds)).logits;
       await session.release();
       expect(theirs.dims).toEqual([TT, B, TV]);
@@ -139,7 +157,7 @@ describe.each(BACKENDS)('exportOnnx(Seq2Seq) on %s', (backend) => {
     } finally {
       model.dispose();
     }
-  });
+  }
 });
 
 describe('exportOnnx(Seq2Seq) refusals', () => {
@@ -169,6 +187,23 @@ describe('exportOnnx(Seq2Seq) refusals', () => {
       expect(() => exportOnnx(model)).toThrow(new RegExp(`attention\\.feed '${feed}'`));
     } finally {
       model.dispose();
+    }
+  });
+
+  it('refuses a non-boolean sourceLengths, and sourceLengths for a SequenceModel', () => {
+    const model = new Seq2Seq(rt, base);
+    const seq = new SequenceModel(rt, {
+      input: { features: 3 },
+      recurrent: { cell: 'gru', hiddenSize: 4 },
+      head: { outputSize: 2 },
+    });
+    try {
+      const bad = { sourceLengths: 1 } as unknown as { sourceLengths: boolean };
+      expect(() => exportOnnx(model, bad)).toThrow(/options\.sourceLengths must be a boolean but got/);
+      expect(() => exportOnnx(seq, { sourceLengths: true })).toThrow(/sourceLengths is for a Seq2Seq/);
+    } finally {
+      model.dispose();
+      seq.dispose();
     }
   });
 
