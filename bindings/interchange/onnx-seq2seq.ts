@@ -6,8 +6,10 @@
 // of the encoder's outputs (attention.ts, attention-head.ts). Sources are taken as full length unless
 // { sourceLengths: true } adds the input `source_lengths` ([B] int32): the encoder nodes' sequence_lens (each
 // row's final state at its own last step) and, with attention, a mask giving padded steps no weight. Target
-// padding needs no input: logits at a row's real steps do not depend on the steps after them. Bidirectional
-// encoders and input feeding (feed 'input' / 'both', a step-by-step decoder) are refused.
+// padding needs no input: logits at a row's real steps do not depend on the steps after them. A bidirectional
+// encoder is one bidirectional node per layer: its outputs [Ts, B, 2H] (forward first) are the next layer's input
+// and the attention's keys, and each decoder layer starts from the sum of its two directions' final states.
+// Input feeding (feed 'input' / 'both', a step-by-step decoder) is refused.
 
 import { ValueError } from '../errors.ts';
 import type { Seq2Seq } from '../model/seq2seq.ts';
@@ -21,12 +23,6 @@ type Weights = Record<string, Float32Array>;
 /** Throws the ValueError of a Seq2Seq this exporter cannot write, naming what to change. */
 export function checkExportableSeq2Seq(model: Seq2Seq): void {
   const c = model.config;
-  if (c.directions === 2) {
-    throw new ValueError(
-      'exportOnnx: a Seq2Seq with a bidirectional encoder (recurrent.bidirectional true) is not exported; ' +
-        'only one-direction encoders are',
-    );
-  }
   if (c.attention && c.attention.feed !== 'output') {
     throw new ValueError(
       `exportOnnx: a Seq2Seq with attention.feed '${c.attention.feed}' (input feeding, a step-by-step decoder) ` +
@@ -46,9 +42,9 @@ export function seq2seqGraph(model: Seq2Seq, sourceLengths = false): GraphBuilde
   const V = c.target.size;
   const src = sideInput(g, 'source', 'encoder', c.source, w);
   const lens = sourceLengths ? g.input('source_lengths', DT.INT32, ['B']) : '';
-  const enc = recurrentStack(g, model, w, 'encoder', src, c.source.dim, [], lens);
+  const enc = recurrentStack(g, model, w, 'encoder', src, c.source.dim, [], lens, c.directions);
   const tgt = sideInput(g, 'target_in', 'decoder', c.target, w);
-  const dec = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals, '');
+  const dec = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals, '', 1);
   let features = dec.seq;
   let width = H;
   if (c.attention) {
@@ -85,15 +81,15 @@ function sideInput(g: GraphBuilder, name: string, module: string, s: SideConfig,
 }
 
 interface Stack {
-  /** Top layer's outputs [T, B, H]. */
+  /** Top layer's outputs [T, B, D·H], each step's directions side by side (forward first). */
   seq: string;
-  /** Each layer's final states ([1, B, H] Y_h, and Y_c for LSTM), for the decoder's same layer. */
+  /** Each layer's final states ([1, B, H] Y_h, and Y_c for LSTM; two directions summed), for the decoder. */
   finals: { h: string; c?: string }[];
 }
 
 /**
- * `module`.rnn's layers as ONNX nodes, each starting from `initial[k]` when given (else zeros), reading
- * sequence_lens `lens` unless it is ''.
+ * `module`.rnn's layers as ONNX nodes of D directions, each starting from `initial[k]` when given (else zeros),
+ * reading sequence_lens `lens` unless it is ''.
  */
 function recurrentStack(
   g: GraphBuilder,
@@ -104,37 +100,59 @@ function recurrentStack(
   inputSize: number,
   initial: Stack['finals'],
   lens: string,
+  D: 1 | 2,
 ): Stack {
   const r = model.config.recurrent;
   const H = r.hiddenSize;
   const lstm = r.cell === 'lstm';
   const op = lstm ? 'LSTM' : r.cell === 'gru' ? 'GRU' : 'RNN';
   const G = lstm ? 4 : r.cell === 'gru' ? 3 : 1;
-  const attributes: Record<string, number | string[]> = { hidden_size: H };
+  const attributes: Record<string, number | string | string[]> = { hidden_size: H };
+  if (D === 2) attributes.direction = 'bidirectional';
   // Our GRU is PyTorch's: the reset gate scales (W_hn h + b_hn).
   if (op === 'GRU') attributes.linear_before_reset = 1;
-  if (op === 'RNN') attributes.activations = [r.cell === 'rnn_relu' ? 'Relu' : 'Tanh'];
-  const squeeze = g.ints(`${module}.axis_1`, [1]);
+  if (op === 'RNN') attributes.activations = Array(D).fill(r.cell === 'rnn_relu' ? 'Relu' : 'Tanh');
+  // One direction: Squeeze axis 1 of Y; two: ReduceSum axis 0 of the final states, and a Reshape of Y.
+  const axis = g.ints(`${module}.axis_${D === 1 ? 1 : 0}`, [D === 1 ? 1 : 0]);
+  const flat = D === 2 ? g.ints(`${module}.shape_t_b_flat`, [0, 0, -1]) : '';
   const finals: Stack['finals'] = [];
   let input = x;
   let I = inputSize;
   for (let k = 0; k < r.numLayers; k++) {
     const p = `${module}.rnn.`;
-    const W = g.floats(`${p}W_l${k}`, [1, G * H, I], torchToOnnx(r.cell, w[`${p}weight_ih_l${k}`], H, I));
-    const R = g.floats(`${p}R_l${k}`, [1, G * H, H], torchToOnnx(r.cell, w[`${p}weight_hh_l${k}`], H, H));
-    const bias = new Float32Array(2 * G * H);
-    bias.set(torchToOnnx(r.cell, w[`${p}bias_ih_l${k}`], H, 1), 0);
-    bias.set(torchToOnnx(r.cell, w[`${p}bias_hh_l${k}`], H, 1), G * H);
-    const Bn = g.floats(`${p}B_l${k}`, [1, 2 * G * H], bias);
+    const each = (f: (s: string) => Float32Array) =>
+      concatFloats(Array.from({ length: D }, (_, d) => f(`_l${k}${d ? '_reverse' : ''}`)));
+    const Wd = each((s) => torchToOnnx(r.cell, w[`${p}weight_ih${s}`], H, I));
+    const Rd = each((s) => torchToOnnx(r.cell, w[`${p}weight_hh${s}`], H, H));
+    const Bd = each((s) =>
+      concatFloats([
+        torchToOnnx(r.cell, w[`${p}bias_ih${s}`], H, 1),
+        torchToOnnx(r.cell, w[`${p}bias_hh${s}`], H, 1),
+      ]),
+    );
+    const W = g.floats(`${p}W_l${k}`, [D, G * H, I], Wd);
+    const R = g.floats(`${p}R_l${k}`, [D, G * H, H], Rd);
+    const Bn = g.floats(`${p}B_l${k}`, [D, 2 * G * H], Bd);
     const start = initial[k];
     const inputs = [input, W, R, Bn];
     if (start || lens) inputs.push(lens);
     if (start) inputs.push(start.h, ...(lstm && start.c ? [start.c] : []));
-    const outs = g.node(op, `/${module}/rnn/${op}_l${k}`, inputs, attributes, lstm ? 3 : 2);
-    finals.push({ h: outs[1], c: lstm ? outs[2] : undefined });
-    // Y [T, 1, B, H] → [T, B, H] (one direction).
-    input = g.op('Squeeze', `/${module}/rnn/Squeeze_l${k}`, [outs[0], squeeze]);
-    I = H;
+    const name = `/${module}/rnn/${op}_l${k}`;
+    const outs = g.node(op, name, inputs, attributes, lstm ? 3 : 2);
+    if (D === 1) {
+      finals.push({ h: outs[1], c: lstm ? outs[2] : undefined });
+      // Y [T, 1, B, H] → [T, B, H].
+      input = g.op('Squeeze', `/${module}/rnn/Squeeze_l${k}`, [outs[0], axis]);
+    } else {
+      // The decoder's layer k starts from the sum of the two directions' final states (seq2seq-bridge.ts).
+      const sum = (v: string, which: string) =>
+        g.op('ReduceSum', `${name}/ReduceSum_${which}`, [v, axis], { keepdims: 1 });
+      finals.push({ h: sum(outs[1], 'h'), c: lstm ? sum(outs[2], 'c') : undefined });
+      // Y [T, 2, B, H] → [T, B, 2·H]: forward then backward at each step, as our layers write them.
+      const t = g.op('Transpose', `/${module}/rnn/Transpose_l${k}`, [outs[0]], { perm: [0, 2, 1, 3] });
+      input = g.op('Reshape', `/${module}/rnn/Reshape_l${k}`, [t, flat]);
+    }
+    I = D * H;
   }
   return { seq: input, finals };
 }
@@ -195,6 +213,16 @@ function maskPadding(g: GraphBuilder, scores: string, keys: string, lens: string
   const real = g.op('Less', `${P}/Less`, [steps, rows]); // [B, 1, Ts]
   const floor = g.floats('attention.masked_score', [], Float32Array.of(-1e30));
   return g.op('Where', `${P}/Where`, [real, scores, floor]);
+}
+
+function concatFloats(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
