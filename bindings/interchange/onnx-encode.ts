@@ -4,7 +4,13 @@
 import { DT } from './onnx-proto.ts';
 import { ProtoWriter } from './proto-write.ts';
 
-export type AttrValue = number | string | readonly number[] | readonly string[] | { float: number };
+export type AttrValue =
+  | number
+  | string
+  | readonly number[]
+  | readonly string[]
+  | { float: number }
+  | { graph: GraphBuilder; name: string };
 
 export interface NodeSpec {
   op: string;
@@ -32,7 +38,12 @@ export class GraphBuilder {
   readonly initializers: InitSpec[] = [];
   readonly inputs: IoSpec[] = [];
   readonly outputs: IoSpec[] = [];
-  readonly #used = new Set<string>();
+  readonly #used: Set<string>;
+
+  /** A subgraph (a Loop's body) takes `parent`'s names: ONNX forbids shadowing an outer-scope name. */
+  constructor(parent?: GraphBuilder) {
+    this.#used = parent ? parent.#used : new Set<string>();
+  }
 
   /** A name not taken yet, from `base`. */
   fresh(base: string): string {
@@ -76,6 +87,16 @@ export class GraphBuilder {
   input(name: string, elemType: number, dims: readonly (number | string)[]): string {
     this.inputs.push({ name, elemType, dims });
     return name;
+  }
+
+  /** A fresh-named input: a subgraph's (a Loop body's iteration number, condition and carried values). */
+  freshInput(base: string, elemType: number, dims: readonly (number | string)[]): string {
+    return this.input(this.fresh(base), elemType, dims);
+  }
+
+  /** Declares the value `name` a graph output as it is (a subgraph's outputs keep their node-given names). */
+  outputAs(name: string, elemType: number, dims: readonly (number | string)[]): void {
+    this.outputs.push({ name, elemType, dims });
   }
 
   /** Renames the value `from` to the graph output `name` (a name reserve() kept free). */
@@ -132,11 +153,13 @@ function writeNode(w: ProtoWriter, n: NodeSpec): void {
     w.message(5, (aw) => writeAttribute(aw, name, value));
 }
 
-/** AttributeProto types: FLOAT 1, INT 2, STRING 3, INTS 7, STRINGS 8. */
+/** AttributeProto types: FLOAT 1, INT 2, STRING 3, GRAPH 5 (field g, 6), INTS 7, STRINGS 8. */
 function writeAttribute(w: ProtoWriter, name: string, v: AttrValue): void {
   w.string(1, name);
   if (typeof v === 'number') w.int(20, 2).int(3, v);
   else if (typeof v === 'string') w.int(20, 3).string(4, v);
+  else if (!Array.isArray(v) && typeof v === 'object' && 'graph' in v)
+    w.int(20, 5).message(6, (gw) => writeGraph(gw, v.graph, v.name));
   else if (!Array.isArray(v) && typeof v === 'object') w.int(20, 1).float(2, (v as { float: number }).float);
   else if ((v as readonly unknown[]).every((x) => typeof x === 'string')) {
     w.int(20, 8);

@@ -9,9 +9,9 @@
 // padding needs no input: logits at a row's real steps do not depend on the steps after them. A bidirectional
 // encoder is one bidirectional node per layer: its outputs [Ts, B, 2H] (forward first) are the next layer's input
 // and the attention's keys, and each decoder layer starts from the sum of its two directions' final states.
-// Input feeding (feed 'input' / 'both', a step-by-step decoder) is refused.
+// Input feeding (feed 'input' / 'both') makes the decoder an ONNX Loop over the target steps (fedDecoder).
 
-import { ValueError } from '../errors.ts';
+import { feedsInput, feedsOutput } from '../model/attention-config.ts';
 import type { Seq2Seq } from '../model/seq2seq.ts';
 import type { SideConfig } from '../model/seq2seq-config.ts';
 import { torchToOnnx } from './gates.ts';
@@ -20,20 +20,8 @@ import { DT } from './onnx-proto.ts';
 
 type Weights = Record<string, Float32Array>;
 
-/** Throws the ValueError of a Seq2Seq this exporter cannot write, naming what to change. */
-export function checkExportableSeq2Seq(model: Seq2Seq): void {
-  const c = model.config;
-  if (c.attention && c.attention.feed !== 'output') {
-    throw new ValueError(
-      `exportOnnx: a Seq2Seq with attention.feed '${c.attention.feed}' (input feeding, a step-by-step decoder) ` +
-        "is not exported; only feed 'output' is",
-    );
-  }
-}
-
 /** The graph of the file comment; names follow PyTorch's modules (encoder.rnn, decoder.head, …). */
 export function seq2seqGraph(model: Seq2Seq, sourceLengths = false): GraphBuilder {
-  checkExportableSeq2Seq(model);
   const c = model.config;
   const w = model.getWeights();
   const g = new GraphBuilder();
@@ -44,14 +32,17 @@ export function seq2seqGraph(model: Seq2Seq, sourceLengths = false): GraphBuilde
   const lens = sourceLengths ? g.input('source_lengths', DT.INT32, ['B']) : '';
   const enc = recurrentStack(g, model, w, 'encoder', src, c.source.dim, [], lens, c.directions);
   const tgt = sideInput(g, 'target_in', 'decoder', c.target, w);
-  const dec = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals, '', 1);
-  let features = dec.seq;
+  let features: string;
   let width = H;
-  if (c.attention) {
+  if (feedsInput(c.attention)) {
+    features = fedDecoder(g, model, w, tgt, 'target_in', enc, lens);
+    if (feedsOutput(c.attention)) width = H + c.attention!.keySize;
+  } else if (c.attention) {
+    const dec = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals, '', 1);
     const ctx = attentionContext(g, model, w, dec.seq, enc.seq, lens);
     features = g.op('Concat', '/decoder/attention/Concat', [dec.seq, ctx], { axis: 2 });
     width = H + c.attention.keySize;
-  }
+  } else features = recurrentStack(g, model, w, 'decoder', tgt, c.target.dim, enc.finals, '', 1).seq;
   const wt = transpose(w['decoder.head.weight'], V, width);
   let y = g.op('MatMul', '/decoder/head/MatMul', [
     features,
@@ -105,13 +96,7 @@ function recurrentStack(
   const r = model.config.recurrent;
   const H = r.hiddenSize;
   const lstm = r.cell === 'lstm';
-  const op = lstm ? 'LSTM' : r.cell === 'gru' ? 'GRU' : 'RNN';
-  const G = lstm ? 4 : r.cell === 'gru' ? 3 : 1;
-  const attributes: Record<string, number | string | string[]> = { hidden_size: H };
-  if (D === 2) attributes.direction = 'bidirectional';
-  // Our GRU is PyTorch's: the reset gate scales (W_hn h + b_hn).
-  if (op === 'GRU') attributes.linear_before_reset = 1;
-  if (op === 'RNN') attributes.activations = Array(D).fill(r.cell === 'rnn_relu' ? 'Relu' : 'Tanh');
+  const { op, attributes } = cellNode(model, D);
   // One direction: Squeeze axis 1 of Y; two: ReduceSum axis 0 of the final states, and a Reshape of Y.
   const axis = g.ints(`${module}.axis_${D === 1 ? 1 : 0}`, [D === 1 ? 1 : 0]);
   const flat = D === 2 ? g.ints(`${module}.shape_t_b_flat`, [0, 0, -1]) : '';
@@ -119,20 +104,7 @@ function recurrentStack(
   let input = x;
   let I = inputSize;
   for (let k = 0; k < r.numLayers; k++) {
-    const p = `${module}.rnn.`;
-    const each = (f: (s: string) => Float32Array) =>
-      concatFloats(Array.from({ length: D }, (_, d) => f(`_l${k}${d ? '_reverse' : ''}`)));
-    const Wd = each((s) => torchToOnnx(r.cell, w[`${p}weight_ih${s}`], H, I));
-    const Rd = each((s) => torchToOnnx(r.cell, w[`${p}weight_hh${s}`], H, H));
-    const Bd = each((s) =>
-      concatFloats([
-        torchToOnnx(r.cell, w[`${p}bias_ih${s}`], H, 1),
-        torchToOnnx(r.cell, w[`${p}bias_hh${s}`], H, 1),
-      ]),
-    );
-    const W = g.floats(`${p}W_l${k}`, [D, G * H, I], Wd);
-    const R = g.floats(`${p}R_l${k}`, [D, G * H, H], Rd);
-    const Bn = g.floats(`${p}B_l${k}`, [D, 2 * G * H], Bd);
+    const [W, R, Bn] = layerWeights(g, model, w, module, k, I, D);
     const start = initial[k];
     const inputs = [input, W, R, Bn];
     if (start || lens) inputs.push(lens);
@@ -155,6 +127,133 @@ function recurrentStack(
     I = D * H;
   }
   return { seq: input, finals };
+}
+
+/** The ONNX op and attributes of the model's cell, D directions. */
+function cellNode(
+  model: Seq2Seq,
+  D: 1 | 2,
+): { op: string; attributes: Record<string, number | string | string[]> } {
+  const r = model.config.recurrent;
+  const op = r.cell === 'lstm' ? 'LSTM' : r.cell === 'gru' ? 'GRU' : 'RNN';
+  const attributes: Record<string, number | string | string[]> = { hidden_size: r.hiddenSize };
+  if (D === 2) attributes.direction = 'bidirectional';
+  // Our GRU is PyTorch's: the reset gate scales (W_hn h + b_hn).
+  if (op === 'GRU') attributes.linear_before_reset = 1;
+  if (op === 'RNN') attributes.activations = Array(D).fill(r.cell === 'rnn_relu' ? 'Relu' : 'Tanh');
+  return { op, attributes };
+}
+
+/** Layer k's W [D, G·H, I], R [D, G·H, H] and B [D, 2·G·H] initializers, directions stacked forward first. */
+function layerWeights(
+  g: GraphBuilder,
+  model: Seq2Seq,
+  w: Weights,
+  module: 'encoder' | 'decoder',
+  k: number,
+  I: number,
+  D: 1 | 2,
+): string[] {
+  const r = model.config.recurrent;
+  const H = r.hiddenSize;
+  const G = r.cell === 'lstm' ? 4 : r.cell === 'gru' ? 3 : 1;
+  const p = `${module}.rnn.`;
+  const each = (f: (s: string) => Float32Array) =>
+    concatFloats(Array.from({ length: D }, (_, d) => f(`_l${k}${d ? '_reverse' : ''}`)));
+  const Wd = each((s) => torchToOnnx(r.cell, w[`${p}weight_ih${s}`], H, I));
+  const Rd = each((s) => torchToOnnx(r.cell, w[`${p}weight_hh${s}`], H, H));
+  const Bd = each((s) =>
+    concatFloats([
+      torchToOnnx(r.cell, w[`${p}bias_ih${s}`], H, 1),
+      torchToOnnx(r.cell, w[`${p}bias_hh${s}`], H, 1),
+    ]),
+  );
+  return [
+    g.floats(`${p}W_l${k}`, [D, G * H, I], Wd),
+    g.floats(`${p}R_l${k}`, [D, G * H, H], Rd),
+    g.floats(`${p}B_l${k}`, [D, 2 * G * H], Bd),
+  ];
+}
+
+/**
+ * The input-feeding decoder (attention-feed.ts) as an ONNX Loop over the target steps: step t's body reads
+ * x'_t = [x_t ; ctx_{t−1}] (ctx_{−1} = 0), runs one one-step node per layer from the carried states, attends
+ * with the top layer's output and carries the new context; its scan output is the head's input of step t,
+ * [h_t ; ctx_t] with feed 'both', h_t with feed 'input'. Returns those features [Tt, B, F].
+ */
+function fedDecoder(
+  g: GraphBuilder,
+  model: Seq2Seq,
+  w: Weights,
+  tgt: string,
+  tgtIds: string,
+  enc: Stack,
+  lens: string,
+): string {
+  const c = model.config;
+  const a = c.attention!;
+  const H = c.recurrent.hiddenSize;
+  const K = a.keySize;
+  const lstm = c.recurrent.cell === 'lstm';
+  const { op, attributes } = cellNode(model, 1);
+  const P = '/decoder/loop';
+  const weights = Array.from({ length: c.recurrent.numLayers }, (_, k) =>
+    layerWeights(g, model, w, 'decoder', k, k === 0 ? c.target.dim + K : H, 1),
+  );
+  // The trip count Tt and ctx_{−1} = 0 [B, K] (a zeroed row of the keys, so B follows the input).
+  const index0 = g.ints('decoder.loop.index_0', [0], []);
+  const shape = g.op('Shape', `${P}/Shape`, [tgtIds]);
+  const trips = g.op('Gather', `${P}/Gather_Tt`, [shape, index0], { axis: 0 });
+  const row = g.op('Gather', `${P}/Gather_keys`, [enc.seq, index0], { axis: 0 });
+  const ctx0 = g.op('Mul', `${P}/Mul_zero`, [row, g.floats('decoder.loop.zero', [], Float32Array.of(0))]);
+  const initial: string[] = [];
+  for (const f of enc.finals) initial.push(f.h, ...(lstm && f.c ? [f.c] : []));
+  initial.push(ctx0);
+
+  const b = new GraphBuilder(g);
+  const iter = b.freshInput('decoder.loop.iter', DT.INT64, []);
+  const condIn = b.freshInput('decoder.loop.cond_in', DT.BOOL, []);
+  const states = initial.map((_, i) =>
+    i === initial.length - 1
+      ? b.freshInput('decoder.loop.ctx_in', DT.FLOAT, ['B', K])
+      : b.freshInput(`decoder.loop.state_in_${i}`, DT.FLOAT, [1, 'B', H]),
+  );
+  const axis0 = g.ints('decoder.loop.axis_0', [0]);
+  const axis1 = g.ints('decoder.loop.axis_1', [1]);
+  const xt = b.op('Gather', `${P}/Gather_x`, [tgt, iter], { axis: 0 }); // [B, E]
+  const fed = b.op('Concat', `${P}/Concat_input`, [xt, states[states.length - 1]], { axis: 1 });
+  let input = b.op('Unsqueeze', `${P}/Unsqueeze_input`, [fed, axis0]); // [1, B, E + K]
+  const next: string[] = [];
+  let s = 0;
+  for (let k = 0; k < c.recurrent.numLayers; k++) {
+    const start = lstm ? [states[s], states[s + 1]] : [states[s]];
+    s += start.length;
+    const outs = b.node(
+      op,
+      `${P}/${op}_l${k}`,
+      [input, ...weights[k], '', ...start],
+      attributes,
+      lstm ? 3 : 2,
+    );
+    next.push(outs[1], ...(lstm ? [outs[2]] : []));
+    input = b.op('Squeeze', `${P}/Squeeze_l${k}`, [outs[0], axis1]); // [1, B, H]
+  }
+  const ctx = attentionContext(b, model, w, input, enc.seq, lens); // [1, B, K]
+  const features = feedsOutput(a) ? b.op('Concat', `${P}/Concat_features`, [input, ctx], { axis: 2 }) : input;
+  const F = feedsOutput(a) ? H + K : H;
+  const condOut = b.op('Identity', `${P}/Identity_cond`, [condIn]);
+  b.outputAs(condOut, DT.BOOL, []);
+  for (const v of next) b.outputAs(v, DT.FLOAT, [1, 'B', H]);
+  b.outputAs(b.op('Squeeze', `${P}/Squeeze_context`, [ctx, axis0]), DT.FLOAT, ['B', K]);
+  b.outputAs(b.op('Squeeze', `${P}/Squeeze_features`, [features, axis0]), DT.FLOAT, ['B', F]);
+  const outs = g.node(
+    'Loop',
+    P,
+    [trips, '', ...initial],
+    { body: { graph: b, name: 'decoder_step' } },
+    initial.length + 1,
+  );
+  return outs[outs.length - 1];
 }
 
 /**
