@@ -17,7 +17,7 @@ import {
   Trainer,
 } from '../bindings/index.node.ts';
 import { loadRuntime } from './helpers/backends.ts';
-import { rng } from './helpers/random.ts';
+import { batchOf, pad, reversals } from './helpers/reversal.ts';
 
 let rt: Runtime;
 let ts: Runtime;
@@ -30,34 +30,7 @@ const V = 9;
 const BOS = 0;
 const EOS = 1;
 
-/** Random sequences of symbols 2..V−1, lengths 2..4; the target is the reverse, then eos. */
-function reversal(n: number, seed: number) {
-  const next = rng(seed);
-  const inputs: Int32Array[] = [];
-  const targets: Int32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = Int32Array.from({ length: 2 + Math.floor(next() * 3) }, () => 2 + Math.floor(next() * (V - 2)));
-    inputs.push(x);
-    targets.push(Int32Array.from([...x].reverse().concat([EOS])));
-  }
-  return { inputs, targets };
-}
-
-function pad(seqs: readonly Int32Array[]) {
-  const B = seqs.length;
-  const T = Math.max(...seqs.map((s) => s.length));
-  const data = new Int32Array(T * B);
-  seqs.forEach((s, b) => {
-    for (let t = 0; t < s.length; t++) data[t * B + b] = s[t];
-  });
-  return { tensor: { data, shape: [T, B] }, lengths: Int32Array.from(seqs.map((s) => s.length)) };
-}
-
-const batchOf = (d: { inputs: Int32Array[]; targets: Int32Array[] }) => {
-  const src = pad(d.inputs);
-  const tgt = pad(d.targets);
-  return { inputs: src.tensor, targets: tgt.tensor, lengths: src.lengths, targetLengths: tgt.lengths };
-};
+const reversal = reversals({ vocab: V, eos: EOS, lo: 2, hi: 4 });
 
 interface Variant {
   feed: 'input' | 'both';

@@ -19,7 +19,7 @@ import {
   ValueError,
 } from '../bindings/index.node.ts';
 import { loadRuntime } from './helpers/backends.ts';
-import { rng } from './helpers/random.ts';
+import { batchOf, pad, reversals } from './helpers/reversal.ts';
 
 let rt: Runtime;
 let ts: Runtime;
@@ -32,30 +32,7 @@ const V = 12;
 const BOS = 0;
 const EOS = 1;
 
-/** Random sequences of symbols 2..V−1 with lengths in [lo, hi]; the target is the reverse, then eos. */
-function reversal(n: number, seed: number, lo = 3, hi = 6) {
-  const next = rng(seed);
-  const inputs: Int32Array[] = [];
-  const targets: Int32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const len = lo + Math.floor(next() * (hi - lo + 1));
-    const x = Int32Array.from({ length: len }, () => 2 + Math.floor(next() * (V - 2)));
-    inputs.push(x);
-    targets.push(Int32Array.from([...x].reverse().concat([EOS])));
-  }
-  return { inputs, targets };
-}
-
-/** Time-major padded ids [T, B] and lengths of a list of sequences. */
-function pad(seqs: readonly Int32Array[]) {
-  const B = seqs.length;
-  const T = Math.max(...seqs.map((s) => s.length));
-  const data = new Int32Array(T * B);
-  seqs.forEach((s, b) => {
-    for (let t = 0; t < s.length; t++) data[t * B + b] = s[t];
-  });
-  return { tensor: { data, shape: [T, B] }, lengths: Int32Array.from(seqs.map((s) => s.length)) };
-}
+const reversal = reversals({ vocab: V, eos: EOS, lo: 3, hi: 6 });
 
 const options = (
   score: 'additive' | 'general' | 'dot',
@@ -71,12 +48,6 @@ const options = (
   eos: EOS,
   seed: 4,
 });
-
-const batchOf = (d: { inputs: Int32Array[]; targets: Int32Array[] }) => {
-  const src = pad(d.inputs);
-  const tgt = pad(d.targets);
-  return { inputs: src.tensor, targets: tgt.tensor, lengths: src.lengths, targetLengths: tgt.lengths };
-};
 
 describe('Seq2Seq with attention', () => {
   it('greedy and beam decoding attend exactly as teacher forcing on what they return', () => {

@@ -18,7 +18,7 @@ import {
   ValueError,
 } from '../bindings/index.node.ts';
 import { loadRuntime } from './helpers/backends.ts';
-import { rng } from './helpers/random.ts';
+import { pad, reversals } from './helpers/reversal.ts';
 
 let rt: Runtime;
 let ts: Runtime;
@@ -31,29 +31,7 @@ const V = 10;
 const BOS = 0;
 const EOS = 1;
 
-/** Random sequences of symbols 2..9, lengths 3..6; the target is the reverse, then eos. */
-function reversal(n: number, seed: number) {
-  const next = rng(seed);
-  const inputs: Int32Array[] = [];
-  const targets: Int32Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = Int32Array.from({ length: 3 + Math.floor(next() * 4) }, () => 2 + Math.floor(next() * (V - 2)));
-    inputs.push(x);
-    targets.push(Int32Array.from([...x].reverse().concat([EOS])));
-  }
-  return { inputs, targets };
-}
-
-/** Time-major padded ids [T, B] and lengths of a list of sequences. */
-function pad(seqs: readonly Int32Array[]) {
-  const B = seqs.length;
-  const T = Math.max(...seqs.map((s) => s.length));
-  const data = new Int32Array(T * B);
-  seqs.forEach((s, b) => {
-    for (let t = 0; t < s.length; t++) data[t * B + b] = s[t];
-  });
-  return { tensor: { data, shape: [T, B] }, lengths: Int32Array.from(seqs.map((s) => s.length)) };
-}
+const reversal = reversals({ vocab: V, eos: EOS, lo: 3, hi: 6 });
 
 const options = (cell: 'gru' | 'lstm', layers = 1): Seq2SeqOptions => ({
   source: { embedding: { vocabSize: V, dim: 16 } },
