@@ -45,7 +45,8 @@ export interface TrainFlags {
   resume?: string;
 }
 
-const given = (command: Command, key: string) => command.getOptionValueSource(key) === 'cli';
+/** Whether the user typed the flag (not a default or an --example setting). */
+export const given = (command: Command, key: string) => command.getOptionValueSource(key) === 'cli';
 
 /** FILE, or the sample named by --example with its settings under the flags the user gave. */
 export function withExample(file: string | undefined, flags: TrainFlags, command: Command): string {
@@ -76,6 +77,9 @@ const TASK_FLAGS: Record<'text' | 'forecast', string[]> = {
   ],
   forecast: ['column', 'lookback', 'horizon', 'season', 'strategy', 'scaler', 'mask', 'testFrom', 'level'],
 };
+
+/** Flags only a file's task reads (either task's, and --example): --task dates trains on no file and refuses them. */
+export const FILE_TASK_FLAGS: readonly string[] = ['example', ...TASK_FLAGS.text, ...TASK_FLAGS.forecast];
 
 export function refuseOtherTaskFlags(command: Command, task: 'text' | 'forecast', file: string): void {
   const other = task === 'text' ? 'forecast' : 'text';

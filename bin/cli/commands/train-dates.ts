@@ -11,7 +11,7 @@ import { SIGNAL_EXIT, watchSignals } from '../interrupt.ts';
 import { type CliIO, runtime } from '../io.ts';
 import type { OutputFlags } from '../output.ts';
 import { Report } from '../output.ts';
-import type { TrainFlags } from '../train-checks.ts';
+import { FILE_TASK_FLAGS, given, type TrainFlags } from '../train-checks.ts';
 import { trainProgress } from '../train-progress.ts';
 import { DATES_TASK, type DateScore, dateModel, translateIds } from './dates-model.ts';
 
@@ -24,30 +24,6 @@ const TRAIN_PAIRS = 2000;
 const HELD_OUT_PAIRS = 500;
 const DEFAULTS = { cell: 'gru', hidden: 48, steps: 250, batchSize: 32, lr: 0.01 } as const;
 
-/** Flags that only a file's task reads: given with --task dates they would be ignored, so they are refused. */
-const FILE_TASK_FLAGS = [
-  'example',
-  'column',
-  'seqLength',
-  'training',
-  'validateEvery',
-  'sampleEvery',
-  'prompt',
-  'temperature',
-  'lookback',
-  'horizon',
-  'season',
-  'strategy',
-  'scaler',
-  'mask',
-  'testFrom',
-  'level',
-  'checkpoint',
-  'every',
-  'resume',
-];
-
-const given = (command: Command, key: string) => command.getOptionValueSource(key) === 'cli';
 const flagName = (command: Command, key: string) =>
   command.options.find((o) => o.attributeName() === key)?.long ?? key;
 
