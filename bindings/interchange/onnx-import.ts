@@ -26,7 +26,7 @@ export function importOnnx(
   bytes: Uint8Array | ArrayBuffer,
   loadOptionsGiven?: LoadOptions,
 ): ImportedModel {
-  loadOptions(loadOptionsGiven);
+  const { maxAbsWeight } = loadOptions(loadOptionsGiven);
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw new ValueError(`bytes must be a Uint8Array or an ArrayBuffer but got ${describe(bytes)}`);
   }
@@ -35,7 +35,7 @@ export function importOnnx(
   const plan = interpret(file);
   const options = modelOptions(plan.asm);
   const weights = modelWeights(plan.asm);
-  checkImportedWeights('ONNX model', weights, loadOptionsGiven);
+  checkImportedWeights('ONNX model', weights, maxAbsWeight);
   const model = new SequenceModel(rt, options);
   try {
     model.setWeights(weights);

@@ -39,12 +39,12 @@ export function importTfjs(
   weights: ArrayBuffer | Uint8Array | readonly (ArrayBuffer | Uint8Array)[],
   loadOptionsGiven?: LoadOptions,
 ): ImportedModel {
-  loadOptions(loadOptionsGiven);
+  const { maxAbsWeight } = loadOptions(loadOptionsGiven);
   const json = parseJson(modelJson);
   const plan = planOf(json.modelTopology);
   const specs = readWeights(weightSpecs(json), concatBuffers(weights));
   const record = modelWeights(plan, specs);
-  checkImportedWeights('TF.js model', record, loadOptionsGiven);
+  checkImportedWeights('TF.js model', record, maxAbsWeight);
   const I = record['rnn.weight_ih_l0'].length / (gateCount(plan.cell) * plan.units);
   const options: SequenceModelOptions = {
     input: plan.embedding

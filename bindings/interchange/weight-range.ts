@@ -3,15 +3,14 @@
 // finite 1e30 weight runs every output to Inf without a word.
 
 import { FormatError } from '../errors.ts';
-import { checkWeightRange, type LoadOptions, loadOptions } from '../io/load-options.ts';
+import { checkWeightRange } from '../io/load-options.ts';
 
-/** Refuses the first weight of `weights` that is not finite or is beyond the bound, naming the format. */
+/** Refuses the first weight of `weights` that is not finite or is beyond ±maxAbsWeight, naming the format. */
 export function checkImportedWeights(
   format: string,
   weights: Record<string, Float32Array>,
-  options: LoadOptions | undefined,
+  maxAbsWeight: number,
 ): void {
-  const { maxAbsWeight } = loadOptions(options);
   const fail = (message: string): never => {
     throw new FormatError(`${format}: ${message}`);
   };
