@@ -162,7 +162,7 @@ describe('issue 17: names, unknown options, text that is not text', () => {
     expect(describeValue(Symbol('s'))).toBe('a symbol');
     expect(describeValue(new Float32Array(3))).toBe('Float32Array(3)');
     expect(() => new Dense(runtimes[0], { inFeatures: hostile as never, outFeatures: 1 })).toThrow(
-      /inFeatures must be a positive integer but got Object/,
+      /inFeatures must be an integer > 0 but got Object/,
     );
   });
 

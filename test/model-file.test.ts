@@ -86,7 +86,7 @@ describe('model files', () => {
     [
       'invalid options',
       () => denseFile((h) => (h.manifest.architecture.options.inFeatures = -1)),
-      /options are invalid: inFeatures must be a positive integer/,
+      /options are invalid: inFeatures must be an integer > 0/,
     ],
     ['a missing tensor', () => denseFile((h) => delete h.tensors.bias), /weights: bias \[2\] is missing/],
     [

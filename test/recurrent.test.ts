@@ -354,7 +354,7 @@ describe('bad input is refused before any kernel runs', () => {
       g.forward({ data: new Float32Array(3), shape: [1, 1, 3] }, { c0: new Float32Array(4) }),
     ).toThrow('c0 is only for LSTM layers');
     expect(() => new GRU(runtimes.ts, { inputSize: 0, hiddenSize: 4 })).toThrow(
-      'inputSize must be a positive integer but got 0',
+      'inputSize must be an integer > 0 but got 0',
     );
     expect(
       () => new RNN(runtimes.ts, { inputSize: 2, hiddenSize: 4, nonlinearity: 'gelu' as never }),

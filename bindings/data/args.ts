@@ -1,29 +1,8 @@
 // Argument checks and normalisation shared by the data layer. Every error names the argument, what was
 // expected and what came (DESIGN §6), so the user can fix the call without reading our source.
 
-import { DataError, describe, MemoryLimitError, ShapeError, ValueError } from '../errors.ts';
+import { DataError, describe, MemoryLimitError, ShapeError } from '../errors.ts';
 import { firstNonFinite, type Tensor } from '../tensor.ts';
-
-export function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ValueError(`${name} must be an integer > 0 but got ${describe(value)}`);
-  }
-  return value;
-}
-
-export function nonNegativeInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ValueError(`${name} must be an integer ≥ 0 but got ${describe(value)}`);
-  }
-  return value;
-}
-
-export function finiteNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ValueError(`${name} must be a finite number but got ${describe(value)}`);
-  }
-  return value;
-}
 
 /** A time series as rows (time steps) × cols (variables), row-major; `data` may be the caller's array. */
 export interface Matrix {

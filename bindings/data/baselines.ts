@@ -3,7 +3,8 @@
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
-import { asValues, checkLength, positiveInt } from './args.ts';
+import { positiveInt } from '../validate.ts';
+import { asValues, checkLength } from './args.ts';
 import { checkWindows, type Windows } from './series.ts';
 
 /** `horizon` copies of the last value of `history`. */

@@ -3,9 +3,9 @@
 // longest sample with `lengths` and a step `mask`, so a loss weighted by the mask ignores padded steps.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
-import { checkLength, finiteNumber, indexList, positiveInt } from './args.ts';
+import { finiteNumber, optionsObject, positiveInt } from '../validate.ts';
+import { checkLength, indexList } from './args.ts';
 import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
 
 export type Layout = 'time-major' | 'batch-major';

@@ -4,10 +4,9 @@
 // overwrites them, so copy what must outlive one step.
 
 import { describe, ValueError } from '../errors.ts';
-import { flag, knownKeys } from '../options.ts';
 import { Random } from '../random.ts';
 import { deriveSeed } from '../seed.ts';
-import { nonNegativeInt, positiveInt } from './args.ts';
+import { flag, knownKeys, nonNegativeInt, positiveInt } from '../validate.ts';
 import { type Batch, BatchBuffers, type CollateOptions, collate } from './batch.ts';
 import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
 

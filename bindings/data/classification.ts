@@ -2,7 +2,7 @@
 // predicted class, as scikit-learn's confusion_matrix), with per-class precision, recall and F1 read off it.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { positiveInt } from './args.ts';
+import { positiveInt } from '../validate.ts';
 
 export interface ConfusionMatrix {
   /** [K, K] row-major: counts[t·K + p] = samples of true class t predicted as p. */

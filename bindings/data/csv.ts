@@ -3,8 +3,7 @@
 // and column. It is not a general CSV library, and the library ships no dependency for it.
 
 import { DataError, describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
-import { positiveInt } from './args.ts';
+import { optionsObject, positiveInt } from '../validate.ts';
 
 export interface CsvTable {
   header: string[];

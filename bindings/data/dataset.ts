@@ -2,9 +2,8 @@
 // path of every epoch — never re-checks and can fill preallocated buffers without looking for bad data.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
-import { positiveInt } from './args.ts';
+import { optionsObject, positiveInt } from '../validate.ts';
 
 /** Floats are `steps·features` values (step-major); Int32 are token or class ids, one per step. */
 export type Sequence = Float32Array | Int32Array;

@@ -3,7 +3,8 @@
 // one NaN would otherwise turn the whole score into NaN with no clue where it came from.
 
 import { DataError, ShapeError, ValueError } from '../errors.ts';
-import { asValues, finiteValues, positiveInt } from './args.ts';
+import { positiveInt } from '../validate.ts';
+import { asValues, finiteValues } from './args.ts';
 
 type Values = ArrayLike<number> | { data: ArrayLike<number> };
 

@@ -6,7 +6,8 @@
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
-import { asMatrix, finiteNumber, type Matrix, type SeriesInput } from './args.ts';
+import { finiteNumber } from '../validate.ts';
+import { asMatrix, type Matrix, type SeriesInput } from './args.ts';
 
 export interface ScalerJSON {
   kind: 'standard' | 'minmax';

@@ -4,9 +4,9 @@
 // Dataset whose batches come out time-major.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
-import { asMatrix, checkLength, positiveInt, requireFiniteMatrix, type SeriesInput } from './args.ts';
+import { optionsObject, positiveInt } from '../validate.ts';
+import { asMatrix, checkLength, requireFiniteMatrix, type SeriesInput } from './args.ts';
 import { type Dataset, makeDataset } from './dataset.ts';
 
 export interface WindowOptions {

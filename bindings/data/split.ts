@@ -2,9 +2,9 @@
 // must be judged on a future it has not seen, so train comes first, then validation, then test.
 
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys, optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
-import { asMatrix, nonNegativeInt, type SeriesInput } from './args.ts';
+import { knownKeys, nonNegativeInt, optionsObject } from '../validate.ts';
+import { asMatrix, type SeriesInput } from './args.ts';
 
 export interface SplitFractions {
   train: number;

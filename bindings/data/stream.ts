@@ -11,9 +11,9 @@
 //   all of them; the loss on the fresh `steps` rows is what is new. Both are views, nothing is copied.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
 import type { Tensor } from '../tensor.ts';
-import { firstNonFinite, nonNegativeInt, positiveInt } from './args.ts';
+import { nonNegativeInt, optionsObject, positiveInt } from '../validate.ts';
+import { firstNonFinite } from './args.ts';
 import type { Sequence } from './dataset.ts';
 
 export interface StreamOptions<Y extends Sequence = Sequence> {

@@ -3,7 +3,7 @@
 // number of equally likely choices per token). Both come from the mean cross-entropy in nats.
 
 import { ValueError } from '../errors.ts';
-import { finiteNumber } from './args.ts';
+import { finiteNumber } from '../validate.ts';
 
 function nats(name: string, value: number): number {
   const v = finiteNumber(name, value);

@@ -4,7 +4,7 @@
 // Characters are Unicode code points (an emoji is one character, not two UTF-16 halves).
 
 import { DataError, describe, ValueError } from '../errors.ts';
-import { knownKeys, optionsObject } from '../options.ts';
+import { knownKeys, optionsObject } from '../validate.ts';
 import { indexList } from './args.ts';
 
 export interface CharVocabJSON {

@@ -4,8 +4,8 @@
 // keeps the most common words. Ties break alphabetically so the ids never depend on Map iteration order.
 
 import { describe, ValueError } from '../errors.ts';
-import { flag, knownKeys, optionsObject } from '../options.ts';
-import { indexList, positiveInt } from './args.ts';
+import { flag, knownKeys, optionsObject, positiveInt } from '../validate.ts';
+import { indexList } from './args.ts';
 
 export const UNK = '<unk>';
 

@@ -4,7 +4,7 @@
 // so 1e6 refuses only files no training run wrote. A caller who knows better passes { maxAbsWeight: Infinity }.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
+import { optionsObject } from '../validate.ts';
 
 /** The default bound on |w| of a loaded weight. */
 export const MAX_ABS_WEIGHT = 1e6;

@@ -4,7 +4,7 @@
 // every weight is stored as the manifest says: a file that mixes dtypes is not one this library wrote.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
+import { optionsObject } from '../validate.ts';
 import { floatToBfloat16Bits, floatToHalfBits, MAX_HALF } from './half-float.ts';
 import { quantizeRows, scaleName } from './int8-rows.ts';
 import type { StoredTensor } from './safetensors.ts';

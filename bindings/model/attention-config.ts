@@ -3,8 +3,8 @@
 // .key and .v; Luong 'general' qᵀ·W_a·k has decoder.attention.key (= W_a); Luong 'dot' qᵀ·k has none.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
 import { deriveSeed } from '../seed.ts';
+import { optionsObject } from '../validate.ts';
 import type { DenseOptions } from './dense.ts';
 
 export type AttentionScore = 'additive' | 'general' | 'dot';

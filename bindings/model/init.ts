@@ -4,8 +4,8 @@
 // normals through Math.log and is therefore only reproducible within one engine.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
 import type { Random } from '../random.ts';
+import { optionsObject } from '../validate.ts';
 
 /**
  * Internal option of every layer and model: true leaves the parameters undrawn, for a loader that writes every

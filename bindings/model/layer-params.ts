@@ -2,8 +2,8 @@
 // (checked to hold every tensor with the right shape) or a new one, and whole-record get/set under PyTorch names.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { flag, knownKeys } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { knownKeys } from '../validate.ts';
 import { ParamSlab, prefixed, type TensorSpec } from './slab.ts';
 
 /** Options every small layer takes besides its sizes. */
@@ -15,15 +15,6 @@ export interface LayerCommon {
   /** Prefix of this layer's names in a shared slab, e.g. 'decoder.'. Default ''. */
   prefix?: string;
 }
-
-export function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValueError(`${name} must be a positive integer but got ${describe(value)}`);
-  }
-  return value;
-}
-
-export { flag };
 
 /** The options every small layer takes besides its own. */
 export const COMMON_KEYS = ['seed', 'slab', 'prefix'];

@@ -1,7 +1,7 @@
 // Options of the recurrent layers, their validation, and PyTorch's parameter names, shapes and order.
 
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys } from '../options.ts';
+import { knownKeys, positiveInt } from '../validate.ts';
 import type { CellType } from './cells.ts';
 import { checkInit, type RecurrentInit } from './init.ts';
 import { checkParamCount, type ParamSlab, type TensorSpec } from './slab.ts';
@@ -50,13 +50,6 @@ export interface Config {
 }
 
 const GATES: Record<CellType, number> = { rnn_tanh: 1, rnn_relu: 1, lstm: 4, gru: 3 };
-
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValueError(`${name} must be a positive integer but got ${describe(value)}`);
-  }
-  return value;
-}
 
 /**
  * Far past any stacked RNN in use; each layer lists 4 tensors per direction in JS, so a numLayers of 10^9 (a

@@ -4,8 +4,8 @@
 // and, with attention, decoder.attention.{query,key,v}.weight (bias-free nn.Linear) before the head.
 
 import { describe, ValueError } from '../errors.ts';
-import { flag, knownKeys, optionsObject } from '../options.ts';
 import { deriveSeed } from '../seed.ts';
+import { flag, knownKeys, optionsObject, positiveInt } from '../validate.ts';
 import {
   type AttentionConfig,
   type AttentionOptions,
@@ -74,13 +74,6 @@ export interface Seq2SeqConfig {
   readonly eos: number;
   readonly seed: number;
   readonly options: Seq2SeqOptions;
-}
-
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValueError(`${name} must be a positive integer but got ${describe(value)}`);
-  }
-  return value;
 }
 
 function side(name: string, s: Seq2SeqSide, floats: boolean): SideConfig {

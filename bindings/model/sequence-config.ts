@@ -5,8 +5,8 @@
 // so `embedding.weight`, `rnn.weight_ih_l0`, `attention.weight`, `head.bias` load into that module's state dict.
 
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys, optionsObject } from '../options.ts';
 import { deriveSeed } from '../seed.ts';
+import { knownKeys, optionsObject, positiveInt } from '../validate.ts';
 import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
@@ -88,13 +88,6 @@ export interface ModelConfig {
 
 const CELLS: readonly CellType[] = ['lstm', 'gru', 'rnn_tanh', 'rnn_relu'];
 const POOLINGS: readonly Pooling[] = ['none', 'last', 'attention'];
-
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValueError(`${name} must be a positive integer but got ${describe(value)}`);
-  }
-  return value;
-}
 
 export function dropoutRate(name: string, value: unknown): number {
   const p = value ?? 0;

@@ -9,9 +9,9 @@
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import { Heap } from '../kernels-ts/heap.ts';
-import { optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
+import { optionsObject } from '../validate.ts';
 import { swapLeadingAxes, timeMajorInputs } from './batch-first.ts';
 import { CarriedState } from './carried-state.ts';
 import { Dense } from './dense.ts';

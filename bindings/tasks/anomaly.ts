@@ -4,8 +4,9 @@
 // hide the very points they should flag. 1.4826·MAD equals the std for normally distributed errors, so the
 // default threshold 3 is the familiar three-sigma rule.
 
-import { asValues, finiteNumber, finiteValues } from '../data/args.ts';
+import { asValues, finiteValues } from '../data/args.ts';
 import { DataError, ShapeError, ValueError } from '../errors.ts';
+import { finiteNumber } from '../validate.ts';
 
 const MISSING_HINT = 'fill missing values first and pass a mask';
 

@@ -5,9 +5,9 @@
 // attention decoder reads directly and a fixed-vector decoder must remember.
 
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys, optionsObject } from '../options.ts';
 import { Random } from '../random.ts';
 import { deriveSeed } from '../seed.ts';
+import { knownKeys, optionsObject } from '../validate.ts';
 import { type DateLanguage, formatsOf, LANGUAGES, SOURCE_CHARS } from './dates-formats.ts';
 
 export type { DateLanguage } from './dates-formats.ts';

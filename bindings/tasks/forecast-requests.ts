@@ -4,7 +4,7 @@
 
 import { asMatrix, requireFiniteMatrix } from '../data/args.ts';
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
+import { optionsObject } from '../validate.ts';
 import type { ForecastEnsemble, FutureInputs } from './forecast-ensemble.ts';
 import type { ForecastOptions, ForecastWithIntervals, IntervalOptions } from './forecaster-options.ts';
 import type { WalkForwardResult } from './walk-forward.ts';

@@ -5,13 +5,14 @@
 // the training rows) competes on the validation rows with statistical members (naive, seasonal naive, AR,
 // exponential smoothing); the mean of the winners, refitted on every row, is the forecast (forecast-ensemble.ts).
 
-import { asMatrix, positiveInt, type SeriesInput } from '../data/args.ts';
+import { asMatrix, type SeriesInput } from '../data/args.ts';
 import type { SplitRanges, SplitSpec } from '../data/split.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
 import type { SaveOptions } from '../io/weight-dtype.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
+import { positiveInt } from '../validate.ts';
 import { type AnomalyScores, anomalyScores } from './anomaly.ts';
 import {
   columnOf,

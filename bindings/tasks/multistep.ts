@@ -4,9 +4,9 @@
 // to output the whole horizon at once; one call, no feedback, but no more steps than it was trained for.
 // The model is seen only through `WindowPredictor`, so this works for any network, or for a plain function.
 
-import { positiveInt } from '../data/args.ts';
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
+import { positiveInt } from '../validate.ts';
 
 /** A forecasting model seen from outside: windows of past rows in, the next `horizon` rows out. */
 export interface WindowPredictor {

@@ -8,9 +8,9 @@ import type { LoadOptions } from '../io/load-options.ts';
 import type { SaveOptions } from '../io/weight-dtype.ts';
 import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
-import { knownKeys, optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
+import { knownKeys, optionsObject } from '../validate.ts';
 import {
   BUDGET_KEYS,
   type BudgetOptions,

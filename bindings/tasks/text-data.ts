@@ -4,12 +4,12 @@
 // (TextModel.evaluate with state: 'fresh'), and the sampling loop that feeds a prompt and then its own draws
 // back one character at a time.
 
-import { positiveInt } from '../data/args.ts';
 import { type SamplingOptions, sampleToken } from '../data/sampling.ts';
 import { DataError } from '../errors.ts';
 import { Random } from '../random.ts';
 import { deriveSeed } from '../seed.ts';
 import type { Tensor } from '../tensor.ts';
+import { positiveInt } from '../validate.ts';
 
 export interface TokenBatch {
   /** [T, B] time-major ids. */

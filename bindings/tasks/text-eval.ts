@@ -3,9 +3,9 @@
 // word_language_model report) — or window by window, each from a zero state (what a model trained on
 // independent windows was trained for). Weights and any state carried by training are left as they were.
 
-import { positiveInt } from '../data/args.ts';
 import { tbptt } from '../data/stream.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
+import { positiveInt } from '../validate.ts';
 import { evaluationBatches, type TokenBatch } from './text-data.ts';
 
 /** 'carried': parallel streams, state carried window to window; 'fresh': every window from a zero state. */

@@ -1,9 +1,8 @@
 // What TextModel.fit takes, checked as a whole before the text is read: every value by name, and the
 // combinations that cannot work (a check of held-out text without held-out text) refused by the option's name.
 
-import { positiveInt } from '../data/args.ts';
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
+import { optionsObject, positiveInt } from '../validate.ts';
 import type { ValidationEvent } from './text-fit.ts';
 import { BUDGET_KEYS, type BudgetOptions } from './training.ts';
 

@@ -3,7 +3,6 @@
 // with training: 'stateless', on shuffled windows), sampled one character at a time with temperature, top-k and
 // top-p. The vocabulary is saved in the model file: output row k means its k-th character and nothing else.
 
-import { positiveInt } from '../data/args.ts';
 import { checkSampling } from '../data/sampling.ts';
 import { bitsPerCharacter, perplexity } from '../data/text-metrics.ts';
 import { CharVocab, type CharVocabJSON } from '../data/vocab.ts';
@@ -13,9 +12,9 @@ import type { LoadOptions } from '../io/load-options.ts';
 import type { SaveOptions } from '../io/weight-dtype.ts';
 import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
-import { knownKeys, optionsObject } from '../options.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { Trainer } from '../train/trainer.ts';
+import { knownKeys, optionsObject, positiveInt } from '../validate.ts';
 import { type GenerationOptions, generateIds } from './text-data.ts';
 import { type EvaluationState, textLoss } from './text-eval.ts';
 import { runTextFit, type TextFitSummary } from './text-fit.ts';

@@ -2,7 +2,6 @@
 // Trainer's fit() with a budget in steps or epochs, progress in one shape, Stop (an AbortSignal) as a normal
 // end rather than an error, Keras's restore-best-weights on the validation loss, and files tagged with the task.
 
-import { nonNegativeInt } from '../data/args.ts';
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { type LoadOptions, loadOptions } from '../io/load-options.ts';
 import { buildModel, type Loaded, readModelFile, saveModel } from '../io/model-save.ts';
@@ -13,6 +12,7 @@ import type { SequenceModel } from '../model/sequence-model.ts';
 import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
 import type { FitData } from '../train/fit.ts';
 import { Trainer, type TrainerOptions } from '../train/trainer.ts';
+import { nonNegativeInt } from '../validate.ts';
 
 export type CellName = 'lstm' | 'gru' | 'rnn';
 

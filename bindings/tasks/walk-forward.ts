@@ -3,17 +3,11 @@
 // method sees the same origins, so their scores compare; the baselines come with it, because an error means
 // little until it is set beside naive and seasonal-naive (MASE is exactly that ratio).
 
-import {
-  asMatrix,
-  firstNonFinite,
-  type Matrix,
-  nonNegativeInt,
-  positiveInt,
-  type SeriesInput,
-} from '../data/args.ts';
+import { asMatrix, firstNonFinite, type Matrix, type SeriesInput } from '../data/args.ts';
 import { mae, mape, mase, rmse } from '../data/metrics.ts';
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
+import { nonNegativeInt, positiveInt } from '../validate.ts';
 import { forecastSteps, type MultiStepOptions, type WindowPredictor } from './multistep.ts';
 
 /** A series in float64, rows × cols row-major: what methods read and what scores are computed in. */

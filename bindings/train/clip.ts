@@ -1,7 +1,7 @@
 // Gradient clipping over the whole gradient slab: one kernel call each.
 
 import { checkSlab, type ParamSlab } from '../model/slab.ts';
-import { positive } from './check.ts';
+import { positive } from '../validate.ts';
 
 /** torch.nn.utils.clip_grad_norm_ (L2 over every gradient): scales when the norm exceeds maxNorm; returns the norm. */
 export function clipGradNorm(slab: ParamSlab, maxNorm: number): number {

@@ -2,9 +2,9 @@
 // optimizer state — the exact dataset mean (each batch weighted by what its loss counted), plus accuracy for
 // classification (argmax against every counted target; teacher-forced for a Seq2Seq).
 
-import { positiveInt } from '../data/args.ts';
 import { BatchBuffers, collate } from '../data/batch.ts';
 import type { Dataset } from '../data/dataset.ts';
+import { positiveInt } from '../validate.ts';
 import { checkDataset, type FitData, toDataset } from './fit-data.ts';
 import { PairBatcher, type PairData, type Pairs, toPairs } from './pairs.ts';
 import { isSeq2Seq } from './stage.ts';

@@ -5,7 +5,7 @@
 
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys } from '../options.ts';
+import { knownKeys } from '../validate.ts';
 import type { Callback, EpochEvent, History } from './callbacks.ts';
 import { yieldToEventLoop } from './callbacks.ts';
 import { checkDataset, type FitData, toDataset } from './fit-data.ts';

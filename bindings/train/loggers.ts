@@ -4,7 +4,7 @@
 // (log-file.node.ts) also take a file path.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
+import { optionsObject } from '../validate.ts';
 import type { Callback, EpochEvent } from './callbacks.ts';
 
 /** Receives the logger's text: the header line (CSV), then one line per epoch, each ending in '\n'. */

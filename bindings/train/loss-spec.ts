@@ -3,7 +3,7 @@
 // any kernel so that bad targets give a typed error naming the sample.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
-import { knownKeys } from '../options.ts';
+import { knownKeys } from '../validate.ts';
 
 export type LossKind = 'mse' | 'mae' | 'huber' | 'cross_entropy' | 'bce_with_logits';
 export type Reduction = 'mean' | 'sum';

@@ -5,9 +5,8 @@
 
 import { describe, ValueError } from '../errors.ts';
 import { checkSlab, type ParamSlab } from '../model/slab.ts';
-import { flag, optionsObject } from '../options.ts';
 import type { Region } from '../runtime/arena.ts';
-import { nonNegative, positive, unitInterval } from './check.ts';
+import { flag, nonNegative, optionsObject, positive, unitInterval } from '../validate.ts';
 
 /** What a checkpoint needs to continue an optimizer exactly. */
 export interface OptimizerState {

@@ -2,8 +2,7 @@
 // batch, as the caller chooses) sets the optimizer's lr for what follows, as PyTorch's scheduler.step() does.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../options.ts';
-import { nonNegative, nonNegativeInteger, positive, positiveInteger } from './check.ts';
+import { nonNegative, nonNegativeInt, optionsObject, positive, positiveInt } from '../validate.ts';
 
 /** Anything with a settable learning rate (an Optimizer). */
 export interface HasLearningRate {
@@ -58,7 +57,7 @@ export abstract class LRSchedule {
   loadState(state: ScheduleState): void {
     if (state?.kind !== this.kind)
       throw new ValueError(`schedule state is for ${describe(state?.kind)}, not ${this.kind}`);
-    nonNegativeInteger('schedule state epoch', state.epoch);
+    nonNegativeInt('schedule state epoch', state.epoch);
     this.epoch = state.epoch;
     this.optimizer.lr = this.lrAt(this.epoch);
   }
@@ -71,7 +70,7 @@ export class StepLR extends LRSchedule {
 
   constructor(optimizer: HasLearningRate, options: { stepSize: number; gamma?: number }) {
     const o = optionsObject('StepLR options ({ stepSize, gamma })', options, true, ['stepSize', 'gamma']);
-    const stepSize = positiveInteger('stepSize', o.stepSize);
+    const stepSize = positiveInt('stepSize', o.stepSize);
     const gamma = positive('gamma', o.gamma ?? 0.1);
     super(optimizer);
     this.stepSize = stepSize;
@@ -121,7 +120,7 @@ export class CosineAnnealingLR extends LRSchedule {
       'tMax',
       'etaMin',
     ]);
-    const tMax = positiveInteger('tMax', o.tMax);
+    const tMax = positiveInt('tMax', o.tMax);
     const etaMin = nonNegative('etaMin', o.etaMin ?? 0);
     super(optimizer);
     this.tMax = tMax;
@@ -155,7 +154,7 @@ export class LinearWarmup extends LRSchedule {
     ]);
     const startFactor = positive('startFactor', o.startFactor ?? 1 / 3);
     const endFactor = positive('endFactor', o.endFactor ?? 1);
-    const totalIters = positiveInteger('totalIters', o.totalIters ?? 5);
+    const totalIters = positiveInt('totalIters', o.totalIters ?? 5);
     if (startFactor > 1 || endFactor > 1) {
       throw new ValueError(
         `startFactor and endFactor must be in (0, 1] but got ${startFactor} and ${endFactor}`,
@@ -226,8 +225,8 @@ export class ReduceLROnPlateau {
     if (typeof o.factor !== 'number' || !(o.factor > 0 && o.factor < 1)) {
       throw new ValueError(`factor must be in (0, 1) but got ${describe(o.factor)}`);
     }
-    nonNegativeInteger('patience', o.patience);
-    nonNegativeInteger('cooldown', o.cooldown);
+    nonNegativeInt('patience', o.patience);
+    nonNegativeInt('cooldown', o.cooldown);
     nonNegative('threshold', o.threshold);
     nonNegative('minLr', o.minLr);
     nonNegative('eps', o.eps);
@@ -283,8 +282,8 @@ export class ReduceLROnPlateau {
     const { best, badEpochs, cooldownCounter } = state.extra;
     if (typeof best !== 'number' || Number.isNaN(best))
       throw new ValueError(`schedule state best must be a number but got ${describe(best)}`);
-    nonNegativeInteger('schedule state badEpochs', badEpochs);
-    nonNegativeInteger('schedule state cooldownCounter', cooldownCounter);
+    nonNegativeInt('schedule state badEpochs', badEpochs);
+    nonNegativeInt('schedule state cooldownCounter', cooldownCounter);
     this.best = state.extra.best;
     this.badEpochs = state.extra.badEpochs;
     this.cooldownCounter = state.extra.cooldownCounter;

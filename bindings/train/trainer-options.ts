@@ -4,8 +4,7 @@
 
 import { describe, ValueError } from '../errors.ts';
 import type { ParamSlab } from '../model/slab.ts';
-import { knownKeys } from '../options.ts';
-import { positive } from './check.ts';
+import { knownKeys, positive } from '../validate.ts';
 import {
   Adagrad,
   type AdagradOptions,

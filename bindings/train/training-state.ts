@@ -6,7 +6,7 @@
 import { describe, FormatError, ValueError } from '../errors.ts';
 import { parseSection } from '../io/json-scan.ts';
 import { MAX_JSON_DEPTH } from '../io/manifest.ts';
-import { nonNegative, nonNegativeInteger, positive, positiveInteger } from './check.ts';
+import { nonNegative, nonNegativeInt, positive, positiveInt } from '../validate.ts';
 import type { ScheduleState } from './schedules.ts';
 import type { TrainerSpec } from './trainer-spec.ts';
 
@@ -98,13 +98,13 @@ function checkFields(s: Record<string, unknown>): void {
   // The trainer options are checked by the Trainer built from them; here only what the state must agree with.
   if (!isRecord(s.spec)) fail(`spec must be the trainer's options but is ${describe(s.spec)}`);
   const spec = s.spec as Record<string, unknown>;
-  nonNegativeInteger('steps', s.steps);
-  nonNegativeInteger('epochs', s.epochs);
-  nonNegativeInteger('epochBatch', s.epochBatch);
+  nonNegativeInt('steps', s.steps);
+  nonNegativeInt('epochs', s.epochs);
+  nonNegativeInt('epochBatch', s.epochBatch);
   const stats = record('epochStats', s.epochStats, ['lossSum', 'counted', 'tokens']);
   nonNegative('epochStats.lossSum', stats.lossSum);
-  nonNegativeInteger('epochStats.counted', stats.counted);
-  nonNegativeInteger('epochStats.tokens', stats.tokens);
+  nonNegativeInt('epochStats.counted', stats.counted);
+  nonNegativeInt('epochStats.tokens', stats.tokens);
   const o = record('optimizer', s.optimizer, ['kind', 'step', 'lr', 'buffers']);
   const names = typeof o.kind === 'string' ? OPTIMIZER_BUFFERS[o.kind] : undefined;
   if (names === undefined || !Object.hasOwn(OPTIMIZER_BUFFERS, o.kind as string)) {
@@ -112,7 +112,7 @@ function checkFields(s: Record<string, unknown>): void {
       `optimizer.kind must be one of ${Object.keys(OPTIMIZER_BUFFERS).join(', ')} but is ${describe(o.kind)}`,
     );
   }
-  nonNegativeInteger('optimizer.step', o.step);
+  nonNegativeInt('optimizer.step', o.step);
   positive('optimizer.lr', o.lr);
   const buffers = o.buffers;
   const same =
@@ -126,7 +126,7 @@ function checkFields(s: Record<string, unknown>): void {
   checkSchedule(s.schedule, spec.schedule);
   checkDropout(s.dropout);
   if (s.carried !== null)
-    positiveInteger('carried.batchSize', record('carried', s.carried, ['batchSize']).batchSize);
+    positiveInt('carried.batchSize', record('carried', s.carried, ['batchSize']).batchSize);
 }
 
 function checkSchedule(schedule: unknown, spec: unknown): void {
@@ -141,7 +141,7 @@ function checkSchedule(schedule: unknown, spec: unknown): void {
   if (typeof r.kind !== 'string' || r.kind !== kind(spec)) {
     fail(`schedule.kind ${describe(r.kind)} is not spec.schedule's ${describe(kind(spec))}`);
   }
-  nonNegativeInteger('schedule.epoch', r.epoch);
+  nonNegativeInt('schedule.epoch', r.epoch);
   if (plateau) {
     // A plateau schedule counts bad epochs, not epochs: its state() always says epoch 0.
     if (r.epoch !== 0) fail(`schedule.epoch of a plateau schedule is always 0 but is ${describe(r.epoch)}`);

@@ -1,4 +1,5 @@
-// Checks of options arguments shared by every part of the library (layers, training, data): an options object
+// The one place arguments are checked, for every part of the library (layers, training, data, tasks, the CLI):
+// one message per kind of mistake, naming the argument, what was expected and what came. An options object
 // that is missing, null or not an object is refused by name before any of its fields is read, and so is a key
 // the options do not know — JavaScript callers get no compiler to catch `{ hiddenSzie: 8 }`, which would
 // otherwise be ignored and leave the default in place without a word.
@@ -69,5 +70,51 @@ export function flag(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean')
     throw new ValueError(`${name} must be a boolean but got ${describe(value)}`);
+  return value;
+}
+
+/** An integer > 0 (sizes, counts, steps). */
+export function positiveInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new ValueError(`${name} must be an integer > 0 but got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** An integer ≥ 0 (offsets, counts that may be empty). */
+export function nonNegativeInt(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ValueError(`${name} must be an integer ≥ 0 but got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function finiteNumber(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ValueError(`${name} must be a finite number but got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A finite number > 0 (rates, scales, bounds). */
+export function positive(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ValueError(`${name} must be a finite number > 0 but got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function nonNegative(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ValueError(`${name} must be a finite number ≥ 0 but got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A number in [0, 1) (betas, momentum, smoothing constants). */
+export function unitInterval(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    throw new ValueError(`${name} must be in [0, 1) but got ${describe(value)}`);
+  }
   return value;
 }
