@@ -1,4 +1,4 @@
-// Entry of every WebAssembly build: the kernel ABI of bindings/runtime/kernels.ts.
+// Entry of every WebAssembly build: the kernel ABI of bindings/kernels-ts/abi.ts.
 export { isa_relaxed } from './simd';
 export * from './memory';
 export * from './vector';

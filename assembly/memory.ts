@@ -1,5 +1,7 @@
 // The host manages linear memory (a bump arena above __heap_base); kernels never allocate.
 
+import { ABI_VERSION } from '../bindings/kernels-ts/abi-version';
+
 /** First byte the host may hand out: everything below holds static data. */
 export function heap_base(): usize {
   return __heap_base;
@@ -7,5 +9,5 @@ export function heap_base(): usize {
 
 /** Version of the kernel ABI; the host refuses a module whose version it does not know. */
 export function abi_version(): i32 {
-  return 6;
+  return ABI_VERSION;
 }

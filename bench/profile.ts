@@ -13,8 +13,8 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { init } from '../bindings/index.node.ts';
+import type { Kernels } from '../bindings/kernels-ts/abi.ts';
 import { LSTM } from '../bindings/model/lstm.ts';
-import type { Kernels } from '../bindings/runtime/kernels.ts';
 import { deriveRuntime, type Runtime } from '../bindings/runtime/runtime.ts';
 import { benchCeiling } from './ceiling.ts';
 import { makeStep } from './train-step.ts';

@@ -34,6 +34,7 @@ export {
   type SafeTensor,
 } from './io/safetensors.ts';
 export type { SaveOptions, WeightDtype } from './io/weight-dtype.ts';
+export { ABI_VERSION, type Kernels } from './kernels-ts/abi.ts';
 export { Dense, type DenseOptions } from './model/dense.ts';
 export { Embedding, type EmbeddingOptions } from './model/embedding.ts';
 export { GRU, type GRUOptions } from './model/gru.ts';
@@ -58,7 +59,6 @@ export { ParallelTrainer } from './parallel/parallel-trainer.ts';
 export { Random } from './random.ts';
 export { Arena, type Region } from './runtime/arena.ts';
 export type { BackendOption, InitOptions } from './runtime/init.ts';
-export { ABI_VERSION, type Kernels } from './runtime/kernels.ts';
 export type { Backend, Runtime } from './runtime/runtime.ts';
 export * from './tasks/index.ts';
 export { checkTensor, type Tensor, tensor } from './tensor.ts';

@@ -3,8 +3,8 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../bindings/index.node.ts';
+import type { Kernels } from '../bindings/kernels-ts/abi.ts';
 import { Dense } from '../bindings/model/dense.ts';
-import type { Kernels } from '../bindings/runtime/kernels.ts';
 import { Adam, AdamW, RMSprop } from '../bindings/train/optimizers.ts';
 import adagrad from './fixtures/optim/adagrad.json' with { type: 'json' };
 import adam from './fixtures/optim/adam.json' with { type: 'json' };

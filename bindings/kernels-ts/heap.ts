@@ -1,6 +1,6 @@
 // Typed views over the runtime's memory for the TypeScript kernels, rebuilt only after a grow.
 
-import type { LinearMemory } from '../runtime/memory.ts';
+import type { LinearMemory } from './linear-memory.ts';
 
 export class Heap {
   readonly #memory: LinearMemory;

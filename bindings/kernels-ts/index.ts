@@ -1,7 +1,6 @@
 // The TypeScript kernel table: the same ABI as the WebAssembly exports, over an ArrayBuffer memory.
 
-import { ABI_VERSION, type Kernels } from '../runtime/kernels.ts';
-import type { LinearMemory } from '../runtime/memory.ts';
+import { ABI_VERSION, type KERNEL_SIGNATURES, type KernelName, type Kernels } from './abi.ts';
 import * as activation from './activation.ts';
 import * as attention from './attention.ts';
 import * as cellGru from './cell-gru.ts';
@@ -12,6 +11,7 @@ import * as clip from './clip.ts';
 import * as gather from './gather.ts';
 import * as gemm from './gemm.ts';
 import { Heap } from './heap.ts';
+import type { LinearMemory } from './linear-memory.ts';
 import * as loss from './loss.ts';
 import * as pointwise from './loss-pointwise.ts';
 import * as optim from './optim.ts';
@@ -21,9 +21,19 @@ import * as vector from './vector.ts';
 /** Offset where the ts backend's arena starts; any non-zero aligned value works, this one is small. */
 export const TS_HEAP_BASE = 1024;
 
+/**
+ * `T` when each of its functions takes exactly the parameters its row of the ABI declares; a row that takes fewer
+ * (which Kernels alone would accept: a shorter function fits a longer signature) becomes never, a compile error.
+ */
+type ExactArity<T extends Kernels> = {
+  [K in KernelName]: Parameters<T[K]>['length'] extends (typeof KERNEL_SIGNATURES)[K]['params']['length']
+    ? T[K]
+    : never;
+};
+
 export function createTsKernels(memory: LinearMemory): Kernels {
   const h = new Heap(memory);
-  return {
+  const table = {
     gemm_nn_f32: gemm.gemm_nn_f32.bind(null, h),
     gemm_nt_f32: gemm.gemm_nt_f32.bind(null, h),
     gemm_tn_f32: gemm.gemm_tn_f32.bind(null, h),
@@ -93,5 +103,7 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     heap_base: () => TS_HEAP_BASE,
     abi_version: () => ABI_VERSION,
     isa_relaxed: () => 0,
-  };
+  } satisfies Kernels;
+  const exact: ExactArity<typeof table> = table;
+  return exact;
 }

@@ -2,7 +2,7 @@
 // y = h·W[:, :H]ᵀ + ctx·W[:, H:]ᵀ + b with W [V, H + K]. Two GEMMs over column blocks of W (leading dimension
 // H + K) stand in for one over a concatenated input, so neither h nor ctx is copied.
 
-import type { Kernels } from '../runtime/kernels.ts';
+import type { Kernels } from '../kernels-ts/abi.ts';
 import type { Dense } from './dense.ts';
 
 /** y [N, V] = [h ; ctx]·Wᵀ + b; h [N, H], ctx [N, K]. */

@@ -1,7 +1,7 @@
 // What differs between RNN, LSTM and GRU at the layer level: gate count, saved state, and the kernel calls.
 // Everything else (projections, weight gradients, directions, layers) is shared in recurrent.ts.
 
-import type { Kernels } from '../runtime/kernels.ts';
+import type { Kernels } from '../kernels-ts/abi.ts';
 
 export type CellType = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 

@@ -5,9 +5,9 @@
 // earlier kernel of the same pass computed; the one value a pass uses is the loss, which record() captures.
 
 import { ValueError } from '../errors.ts';
-import { KERNEL_ARITY, type KernelName, type Kernels } from '../runtime/kernels.ts';
+import { KERNEL_ARITY, KERNEL_NAMES, type KernelName, type Kernels } from '../kernels-ts/abi.ts';
 import { deriveRuntime, type Runtime } from '../runtime/runtime.ts';
-import { CALL_HEADER, KERNEL_NAMES, MAX_ARGS } from './task-loop.ts';
+import { CALL_HEADER, MAX_ARGS } from './task-loop.ts';
 
 type KernelFn = (...args: number[]) => number | undefined;
 

@@ -10,7 +10,7 @@
 // A tape is Float64 words: per call [kernel id, argument count, capture flag, ...arguments]. A task's result
 // is the sum of what its captured calls returned (the loss kernels' sums).
 
-import { KERNEL_ARITY, type KernelName } from '../runtime/kernels.ts';
+import { KERNEL_NAMES } from '../kernels-ts/abi.ts';
 
 /** Int32 slots of the control block. */
 export const GEN = 0;
@@ -37,9 +37,6 @@ export const TASK_WORDS = 3;
 export const CALL_HEADER = 3;
 /** Most arguments a kernel takes; replay passes this many and a kernel ignores the ones past its arity. */
 export const MAX_ARGS = 16;
-
-/** Kernel ids of a tape: positions in the ABI's list, the same in every thread. */
-export const KERNEL_NAMES = Object.keys(KERNEL_ARITY) as KernelName[];
 
 type KernelFn = (...args: number[]) => number | undefined;
 

@@ -3,7 +3,8 @@
 // current buffer on every access because a grow detaches the old one.
 
 import { describe, MemoryLimitError, ValueError } from '../errors.ts';
-import { type LinearMemory, MAX_PAGES, PAGE_BYTES } from './memory.ts';
+import type { LinearMemory } from '../kernels-ts/linear-memory.ts';
+import { MAX_PAGES, PAGE_BYTES } from './memory.ts';
 
 const ALIGN = 16;
 const MAX_BYTES = MAX_PAGES * PAGE_BYTES;

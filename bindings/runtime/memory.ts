@@ -1,14 +1,10 @@
-// Linear memory as the arena sees it: a WebAssembly.Memory, or its ArrayBuffer twin for the ts backend.
+// Linear memory's pages, and its ArrayBuffer twin for the ts backend.
+
+import type { LinearMemory } from '../kernels-ts/linear-memory.ts';
 
 export const PAGE_BYTES = 65536;
 /** wasm32 addresses 2^16 pages of 64 KiB: 4 GiB. */
 export const MAX_PAGES = 65536;
-
-export interface LinearMemory {
-  readonly buffer: ArrayBuffer;
-  /** Adds `deltaPages` pages; returns the previous size in pages (as WebAssembly.Memory.grow does). */
-  grow(deltaPages: number): number;
-}
 
 /** Same contract as WebAssembly.Memory over a plain ArrayBuffer, so offsets mean the same in every backend. */
 export class ArrayBufferMemory implements LinearMemory {

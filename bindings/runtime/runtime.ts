@@ -1,10 +1,11 @@
 // A Runtime is one linear memory, its arena and one kernel table; everything above is backend-agnostic.
 
 import { describe, ValueError } from '../errors.ts';
+import type { Kernels } from '../kernels-ts/abi.ts';
 import { createTsKernels } from '../kernels-ts/index.ts';
+import type { LinearMemory } from '../kernels-ts/linear-memory.ts';
 import { Arena } from './arena.ts';
-import type { Kernels } from './kernels.ts';
-import { ArrayBufferMemory, type LinearMemory } from './memory.ts';
+import { ArrayBufferMemory } from './memory.ts';
 import type { WasmKernels } from './wasm.ts';
 
 export type Backend = 'wasm-simd' | 'wasm-relaxed' | 'ts';

@@ -1,7 +1,7 @@
 // Compiling and instantiating a kernel module, refusing anything that is not this library's ABI.
 
 import { BackendError, describe } from '../errors.ts';
-import { ABI_VERSION, KERNEL_ARITY, type KernelName, type Kernels } from './kernels.ts';
+import { ABI_VERSION, KERNEL_ARITY, KERNEL_NAMES, type Kernels } from '../kernels-ts/abi.ts';
 
 export type WasmBuild = 'simd' | 'relaxed';
 /** The shipped kernel files: both builds, and each over an imported shared memory (threads). */
@@ -37,14 +37,12 @@ export async function compileKernelBytes(bytes: BufferSource, source: string): P
 }
 
 /** What a threads build exports besides the ABI (assembly/threads.ts). */
-const THREAD_EXPORTS = ['gemm_scratch_bytes', 'gemm_scratch_set'];
+export const THREAD_EXPORTS: readonly string[] = ['gemm_scratch_bytes', 'gemm_scratch_set'];
 
 /** `shared`: the threads build, which imports its memory as env.memory instead of exporting one. */
 function checkExports(module: WebAssembly.Module, shared: boolean): void {
   const exported = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
-  const missing: string[] = (Object.keys(KERNEL_ARITY) as KernelName[]).filter(
-    (name) => exported.get(name) !== 'function',
-  );
+  const missing: string[] = KERNEL_NAMES.filter((name) => exported.get(name) !== 'function');
   if (!shared && exported.get('memory') !== 'memory') missing.unshift('memory');
   // A threads build gives each worker thread its own GEMM packing scratch.
   if (shared) missing.push(...THREAD_EXPORTS.filter((name) => exported.get(name) !== 'function'));
