@@ -15,14 +15,13 @@ import {
   stagedPass,
 } from '../model/recurrent-io.ts';
 import { Workspace } from '../model/workspace.ts';
+import { Launch } from '../runtime/threads/launch.ts';
+import { TapeRecorder } from '../runtime/threads/tape-recorder.ts';
+import { MAX_TASKS } from '../runtime/threads/task-loop.ts';
+import { noteFailedStart, ThreadPool } from '../runtime/threads/thread-pool.ts';
 import type { Tensor } from '../tensor.ts';
-import { Launch } from './launch.ts';
 import { autoThreads, count, threadPlan } from './parallel-options.ts';
-import { noteFailedStart, ThreadPool } from './pool.ts';
 import { copyRows, shardRows } from './shard.ts';
-import { poolSourceOf } from './shared-runtime.ts';
-import { TapeRecorder } from './tape-recorder.ts';
-import { MAX_TASKS } from './task-loop.ts';
 
 export interface ParallelForwardOptions {
   /**
@@ -66,7 +65,7 @@ export class ParallelForward {
     if (options === null || typeof options !== 'object') {
       throw new ValueError(`options must be an object but got ${describe(options)}`);
     }
-    const source = poolSourceOf(layer.rt);
+    const source = layer.rt.threads;
     this.auto = options.threads === 'auto';
     const threads =
       options.threads === undefined || this.auto

@@ -3,9 +3,9 @@
 
 import { describe, ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { MAX_TASKS } from '../runtime/threads/task-loop.ts';
 import type { FitData, FitOptions } from '../train/fit.ts';
 import type { TrainerOptions } from '../train/trainer.ts';
-import { MAX_TASKS } from './task-loop.ts';
 
 export interface ParallelOptions {
   /**

@@ -10,6 +10,9 @@
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
+import { Launch } from '../runtime/threads/launch.ts';
+import { TapeRecorder } from '../runtime/threads/tape-recorder.ts';
+import { noteFailedStart, ThreadPool } from '../runtime/threads/thread-pool.ts';
 import type { Tensor } from '../tensor.ts';
 import type { History } from '../train/callbacks.ts';
 import type { FitData, FitOptions } from '../train/fit.ts';
@@ -24,7 +27,6 @@ import {
   Trainer,
   type TrainerOptions,
 } from '../train/trainer.ts';
-import { Launch } from './launch.ts';
 import {
   autoThreads,
   checkShardable,
@@ -33,11 +35,8 @@ import {
   smallestBatch,
   threadPlan,
 } from './parallel-options.ts';
-import { noteFailedStart, ThreadPool } from './pool.ts';
 import { Shard, shardRows } from './shard.ts';
 import { joinDropout, splitDropout } from './shard-dropout.ts';
-import { poolSourceOf } from './shared-runtime.ts';
-import { TapeRecorder } from './tape-recorder.ts';
 
 const STATEFUL =
   'ParallelTrainer cuts every batch into shards, which cannot carry state between batches: stateful training and truncated BPTT over a stream run on the Trainer';
@@ -83,7 +82,7 @@ export class ParallelTrainer extends Trainer {
         `ParallelTrainer trains a SequenceModel but got ${describe(model)} (a Seq2Seq trains on the Trainer)`,
       );
     }
-    const source = poolSourceOf(model.rt);
+    const source = model.rt.threads;
     const asked = parallelOptions(options ?? {}, source?.threads.cores() ?? 1);
     super(model, trainerOptions(options));
     this.shards = asked.shards;

@@ -4,10 +4,10 @@
 // (record) for any thread to replay.
 
 import { SequenceModel } from '../model/sequence-model.ts';
+import type { TapeRecorder } from '../runtime/threads/tape-recorder.ts';
 import { Loss } from '../train/loss.ts';
 import type { LossSpec } from '../train/loss-spec.ts';
 import { MaskScratch } from '../train/stage.ts';
-import type { TapeRecorder } from './tape-recorder.ts';
 
 /** Rows [start, end) of shard s of `shards` over B batch rows: sizes differ by at most one, larger first. */
 export function shardRows(B: number, shards: number, s: number): [number, number] {

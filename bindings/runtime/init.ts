@@ -2,11 +2,11 @@
 // The environment-specific part (how .wasm bytes are found) is a WasmSource given by the entry point.
 
 import { BackendError, describe } from '../errors.ts';
-import type { ThreadSupport } from '../parallel/pool.ts';
-import { initShared } from '../parallel/shared-runtime.ts';
 import { detectFeatures, type EngineFeatures } from './features.ts';
 import { type Backend, createTsRuntime, createWasmRuntime, deriveRuntime, type Runtime } from './runtime.ts';
-import { compileKernelBytes, instantiateKernels, type KernelFile, type WasmBuild } from './wasm.ts';
+import { initShared } from './threads/shared-runtime.ts';
+import { compileKernelBytes, instantiateKernels, type WasmBuild } from './wasm.ts';
+import { load, type WasmSource } from './wasm-source.ts';
 
 export type BackendOption = 'auto' | Backend;
 
@@ -23,15 +23,6 @@ export interface InitOptions {
    * init gives an ordinary runtime and says why in rt.notes. `module`/`bytes` must then be the threads build.
    */
   shared?: boolean;
-}
-
-/** How an environment finds the shipped .wasm files (and starts worker threads, where it can). */
-export interface WasmSource {
-  readonly name: string;
-  bytes(build: KernelFile): Promise<BufferSource>;
-  /** Compiles straight from the network where the environment can (compileStreaming). */
-  compile?(build: KernelFile): Promise<WebAssembly.Module>;
-  readonly threads?: ThreadSupport;
 }
 
 const BACKENDS: readonly BackendOption[] = ['auto', 'wasm-simd', 'wasm-relaxed', 'ts'];
@@ -67,7 +58,7 @@ export async function initWith(
     throw new BackendError(`init: shared must be a boolean but got ${describe(options.shared)}`);
   }
   if (options.shared) {
-    const rt = await initShared(source, options, engine, load);
+    const rt = await initShared(source, options, engine);
     if (typeof rt !== 'string') return rt;
     // The caller's module or bytes are the threads build, which needs shared memory: load the ordinary one.
     const plain = await initWith(source, { backend: options.backend }, engine);
@@ -104,18 +95,6 @@ async function initAuto(
   notes.push("falling back to the pure-TypeScript backend 'ts'");
   console.warn(`wasm-rnn: ${notes.join('; ')}`);
   return createTsRuntime(notes);
-}
-
-export async function load(source: WasmSource | undefined, build: KernelFile): Promise<WebAssembly.Module> {
-  if (source === undefined) {
-    throw new BackendError(
-      `init: this environment has no file loader; pass { module } (a precompiled WebAssembly.Module), { bytes }, or backend: 'ts'`,
-    );
-  }
-  // Streaming fails on a server that sends .wasm without `application/wasm`: the bytes path still works there.
-  const streamed = await source.compile?.(build).catch(() => undefined);
-  if (streamed !== undefined) return streamed;
-  return compileKernelBytes(await source.bytes(build), `${source.name} ${build}.wasm`);
 }
 
 async function fromCaller(backend: BackendOption, options: InitOptions): Promise<Runtime> {

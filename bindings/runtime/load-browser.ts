@@ -5,9 +5,9 @@
 // Web Workers.
 
 import { BackendError } from '../errors.ts';
-import { browserThreads } from '../parallel/spawn-browser.ts';
-import type { WasmSource } from './init.ts';
+import { browserThreads } from './threads/spawn-browser.ts';
 import type { KernelFile } from './wasm.ts';
+import type { WasmSource } from './wasm-source.ts';
 
 function urlOf(build: KernelFile): URL {
   try {

@@ -1,9 +1,9 @@
 // Node, Deno and Bun: the .wasm files are read from the package folder; workers are worker_threads.
 
 import { readFile } from 'node:fs/promises';
-import { nodeThreads } from '../parallel/spawn-node.ts';
-import type { WasmSource } from './init.ts';
+import { nodeThreads } from './threads/spawn-node.ts';
 import type { KernelFile } from './wasm.ts';
+import type { WasmSource } from './wasm-source.ts';
 
 const cache = new Map<KernelFile, Promise<Uint8Array<ArrayBuffer>>>();
 

@@ -6,6 +6,7 @@ import { createTsKernels } from '../kernels-ts/index.ts';
 import type { LinearMemory } from '../kernels-ts/linear-memory.ts';
 import { Arena } from './arena.ts';
 import { ArrayBufferMemory } from './memory.ts';
+import type { PoolSource } from './threads/thread-support.ts';
 import type { WasmKernels } from './wasm.ts';
 
 export type Backend = 'wasm-simd' | 'wasm-relaxed' | 'ts';
@@ -17,6 +18,11 @@ export interface Runtime {
   readonly arena: Arena;
   /** What init decided and why (e.g. a fallback), for the caller to show. */
   readonly notes: readonly string[];
+  /**
+   * How worker threads join this runtime's memory (the threads build, the shared memory, the environment's way
+   * of starting workers): only on a runtime from init({ shared: true }), where a ParallelTrainer can use them.
+   */
+  readonly threads?: PoolSource;
 }
 
 /**
@@ -56,12 +62,14 @@ export function createTsRuntime(notes: string[] = []): Runtime {
   return registered({ backend: 'ts', kernels, memory, arena: new Arena(memory, kernels.heap_base()), notes });
 }
 
-export function createWasmRuntime(wasm: WasmKernels, notes: string[] = []): Runtime {
+/** `threads`: the memory is shared and workers can join it (init({ shared: true })). */
+export function createWasmRuntime(wasm: WasmKernels, notes: string[] = [], threads?: PoolSource): Runtime {
   return registered({
     backend: wasm.build === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd',
     kernels: wasm.kernels,
     memory: wasm.memory,
     arena: new Arena(wasm.memory, wasm.kernels.heap_base()),
     notes,
+    ...(threads && { threads }),
   });
 }

@@ -2,8 +2,8 @@
 // Tapes are gathered on the JavaScript heap and copied in by publish(); the block in the arena is reallocated
 // only when a launch needs more room than any before it, so steady-state steps allocate nothing there.
 
-import type { Region } from '../runtime/arena.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import type { Region } from '../arena.ts';
+import type { Runtime } from '../runtime.ts';
 import { MAX_ARGS, MAX_TASKS, TASK_WORDS } from './task-loop.ts';
 
 export class Launch {

@@ -1,26 +1,21 @@
 // init({ shared: true }): a threads build (the simd or relaxed kernels over an imported shared memory)
-// instantiated over a new shared WebAssembly.Memory, remembered with its module and the environment's way of
-// starting workers so that a ParallelTrainer can start a pool over the same memory. Where the engine cannot share
-// memory with workers, initShared says why and init gives an ordinary runtime instead.
+// instantiated over a new shared WebAssembly.Memory. The runtime carries its module, that memory and the
+// environment's way of starting workers (rt.threads), so that a ParallelTrainer can start a pool over the same
+// memory. Where the engine cannot share memory with workers, initShared says why and init gives an ordinary
+// runtime instead.
 
-import { BackendError } from '../errors.ts';
-import type { EngineFeatures } from '../runtime/features.ts';
-import type { InitOptions, WasmSource } from '../runtime/init.ts';
-import { MAX_PAGES } from '../runtime/memory.ts';
-import { createWasmRuntime, type Runtime } from '../runtime/runtime.ts';
-import {
-  compileKernelBytes,
-  instantiateKernels,
-  type KernelFile,
-  type WasmKernels,
-} from '../runtime/wasm.ts';
-import type { PoolSource } from './pool.ts';
+import { BackendError } from '../../errors.ts';
+import type { EngineFeatures } from '../features.ts';
+import { MAX_PAGES } from '../memory.ts';
+import { type Backend, createWasmRuntime, type Runtime } from '../runtime.ts';
+import { compileKernelBytes, instantiateKernels, type WasmKernels } from '../wasm.ts';
+import { load, type WasmSource } from '../wasm-source.ts';
 
-const shared = new WeakMap<Runtime, PoolSource>();
-
-/** The module, memory and worker support of a runtime made by init({ shared: true }); undefined otherwise. */
-export function poolSourceOf(rt: Runtime): PoolSource | undefined {
-  return shared.get(rt);
+/** The part of init's options that chooses the kernels: a backend, or the caller's module or bytes. */
+export interface SharedRequest {
+  readonly backend?: 'auto' | Backend;
+  readonly module?: WebAssembly.Module;
+  readonly bytes?: BufferSource;
 }
 
 /** Maxima tried in turn: 4 GiB (what wasm32 addresses), then less for engines that refuse to reserve as much. */
@@ -73,14 +68,13 @@ function missing(engine: EngineFeatures, source: WasmSource | undefined): string
 }
 
 /**
- * A runtime over shared memory, or the reason there cannot be one here (init then falls back). `load` finds
- * a shipped kernel file through the environment's source.
+ * A runtime over shared memory, or the reason there cannot be one here (init then falls back). A shipped kernel
+ * file is found through the environment's source.
  */
 export async function initShared(
   source: WasmSource | undefined,
-  options: InitOptions,
+  options: SharedRequest,
   engine: EngineFeatures,
-  load: (source: WasmSource | undefined, file: KernelFile) => Promise<WebAssembly.Module>,
 ): Promise<Runtime | string> {
   const backend = options.backend ?? 'auto';
   if (backend === 'ts') {
@@ -103,12 +97,11 @@ export async function initShared(
   const wasm = await instantiateShared(module);
   if (typeof wasm === 'string')
     return `shared memory is not available (${wasm}); training runs on one thread`;
-  const rt = createWasmRuntime(wasm);
+  const rt = createWasmRuntime(wasm, [], { module, memory: wasm.memory, threads: source!.threads! });
   if (backend !== 'auto' && rt.backend !== backend) {
     throw new BackendError(
       `init: backend '${backend}' was asked for but the given module is the ${wasm.build} build`,
     );
   }
-  shared.set(rt, { module, memory: wasm.memory, threads: source!.threads! });
   return rt;
 }

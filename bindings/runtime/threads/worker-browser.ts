@@ -1,8 +1,8 @@
 // A worker of a pool as a module Web Worker: the first message brings the kernel module, the shared memory and
 // the control block; instantiate, say ready, then run tasks until the pool stops.
 
-import type { WorkerInit } from './pool.ts';
 import { TaskRunner } from './task-loop.ts';
+import type { WorkerInit } from './thread-support.ts';
 
 const scope = globalThis as unknown as {
   addEventListener(type: 'message', listener: (e: MessageEvent<WorkerInit>) => void): void;

@@ -4,9 +4,9 @@
 // passes choose their kernels and pointers from shapes and from data loaded before the pass, never from what an
 // earlier kernel of the same pass computed; the one value a pass uses is the loss, which record() captures.
 
-import { ValueError } from '../errors.ts';
-import { KERNEL_ARITY, KERNEL_NAMES, type KernelName, type Kernels } from '../kernels-ts/abi.ts';
-import { deriveRuntime, type Runtime } from '../runtime/runtime.ts';
+import { ValueError } from '../../errors.ts';
+import { KERNEL_ARITY, KERNEL_NAMES, type KernelName, type Kernels } from '../../kernels-ts/abi.ts';
+import { deriveRuntime, type Runtime } from '../runtime.ts';
 import { CALL_HEADER, MAX_ARGS } from './task-loop.ts';
 
 type KernelFn = (...args: number[]) => number | undefined;

@@ -2,9 +2,9 @@
 // a task table, wakes the workers, takes tasks itself and returns when every task is done. A worker that is not
 // running yet (still starting) simply takes no task, so results never depend on how many threads took part.
 
-import { BackendError } from '../errors.ts';
-import type { Region } from '../runtime/arena.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { BackendError } from '../../errors.ts';
+import type { Region } from '../arena.ts';
+import type { Runtime } from '../runtime.ts';
 import {
   BY_WORKERS,
   CONTROL_INTS,
@@ -18,40 +18,7 @@ import {
   TABLE,
   TaskRunner,
 } from './task-loop.ts';
-
-/**
- * What a worker needs to join: the kernel module, the shared memory, the control block's byte pointer and its
- * own GEMM packing scratch (the calling thread packs in the module's static area).
- */
-export interface WorkerInit {
-  readonly module: WebAssembly.Module;
-  readonly memory: WebAssembly.Memory;
-  readonly control: number;
-  readonly scratch: number;
-}
-
-export interface WorkerHandle {
-  /** Settles when the worker has instantiated the kernels, or was terminated first (rejects if it could not start). */
-  readonly ready: Promise<void>;
-  /** True until the worker's thread has exited. */
-  readonly alive: boolean;
-  terminate(): Promise<void>;
-}
-
-/** How an environment starts workers (worker_threads in Node, Deno and Bun; module Web Workers in browsers). */
-export interface ThreadSupport {
-  spawn(init: WorkerInit): WorkerHandle;
-  /** Logical cores the engine reports. */
-  cores(): number;
-  /** Why workers cannot start here (no Worker global), or undefined. */
-  unavailable(): string | undefined;
-}
-
-export interface PoolSource {
-  readonly module: WebAssembly.Module;
-  readonly memory: WebAssembly.Memory;
-  readonly threads: ThreadSupport;
-}
+import type { PoolSource, ThreadSupport, WorkerHandle, WorkerInit } from './thread-support.ts';
 
 /** A worker, or a handle whose ready rejects with why it could not be made (e.g. execArgv a worker refuses). */
 function spawnOrFail(threads: ThreadSupport, init: WorkerInit): WorkerHandle {

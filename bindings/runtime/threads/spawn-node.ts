@@ -5,7 +5,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ThreadSupport, WorkerHandle, WorkerInit } from './pool.ts';
+import type { ThreadSupport, WorkerHandle, WorkerInit } from './thread-support.ts';
 
 function script(): URL {
   if (!import.meta.url.endsWith('.ts')) return new URL('./worker-node.js', import.meta.url);

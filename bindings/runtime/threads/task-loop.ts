@@ -10,7 +10,7 @@
 // A tape is Float64 words: per call [kernel id, argument count, capture flag, ...arguments]. A task's result
 // is the sum of what its captured calls returned (the loss kernels' sums).
 
-import { KERNEL_NAMES } from '../kernels-ts/abi.ts';
+import { KERNEL_NAMES } from '../../kernels-ts/abi.ts';
 
 /** Int32 slots of the control block. */
 export const GEN = 0;

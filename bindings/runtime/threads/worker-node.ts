@@ -2,8 +2,8 @@
 // then run tasks until the pool stops.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerInit } from './pool.ts';
 import { TaskRunner } from './task-loop.ts';
+import type { WorkerInit } from './thread-support.ts';
 
 const init = workerData as WorkerInit;
 const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory } });

@@ -1,7 +1,7 @@
 // Module Web Workers in browsers (and in Web Workers, which may start their own). The URL is written out inside
 // `new Worker(…)` so that bundlers (Vite, webpack, Rollup) find and bundle the worker script.
 
-import type { ThreadSupport, WorkerHandle, WorkerInit } from './pool.ts';
+import type { ThreadSupport, WorkerHandle, WorkerInit } from './thread-support.ts';
 
 function spawn(init: WorkerInit): WorkerHandle {
   const worker = new Worker(new URL('./worker-browser.js', import.meta.url), { type: 'module' });
