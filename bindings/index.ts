@@ -39,7 +39,7 @@ export { Dense, type DenseOptions } from './model/dense.ts';
 export { Embedding, type EmbeddingOptions } from './model/embedding.ts';
 export { GRU, type GRUOptions } from './model/gru.ts';
 export * from './model/index.ts';
-export type { RecurrentInit } from './model/init.ts';
+export type { RecurrentInit } from './model/initializers.ts';
 export { LSTM, type LSTMOptions } from './model/lstm.ts';
 export { AttentionPooling, type AttentionPoolingOptions } from './model/pooling.ts';
 export {

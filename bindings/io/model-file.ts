@@ -7,7 +7,7 @@ import { describe, FormatError, ValueError, WasmRnnError } from '../errors.ts';
 import { Dense } from '../model/dense.ts';
 import { Embedding } from '../model/embedding.ts';
 import { GRU } from '../model/gru.ts';
-import { NO_INIT } from '../model/init.ts';
+import { NO_INIT } from '../model/initializers.ts';
 import { LSTM } from '../model/lstm.ts';
 import { AttentionPooling } from '../model/pooling.ts';
 import { RNN } from '../model/rnn.ts';

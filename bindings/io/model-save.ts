@@ -5,7 +5,7 @@
 // shape and value) before it builds the model.
 
 import { describe, FormatError, ValueError, WasmRnnError } from '../errors.ts';
-import { NO_INIT } from '../model/init.ts';
+import { NO_INIT } from '../model/initializers.ts';
 import { Seq2Seq } from '../model/seq2seq.ts';
 import { type Seq2SeqOptions, seq2seqConfig, seq2seqSpecs } from '../model/seq2seq-config.ts';
 import { modelConfig, modelSpecs, type SequenceModelOptions } from '../model/sequence-config.ts';

@@ -9,7 +9,7 @@ import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.ts';
 import { flag, positiveInt } from '../validate.ts';
-import { skipsInit } from './init.ts';
+import { skipsInit } from './initializers.ts';
 import { checkCommon, type LayerCommon } from './layer-params.ts';
 import { ParamLayer } from './param-layer.ts';
 import { checkParamCount, prefixed, type TensorSpec } from './slab.ts';

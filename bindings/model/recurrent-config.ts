@@ -3,7 +3,7 @@
 import { describe, ValueError } from '../errors.ts';
 import { knownKeys, positiveInt } from '../validate.ts';
 import type { CellType } from './cells.ts';
-import { checkInit, type RecurrentInit } from './init.ts';
+import { checkInit, type RecurrentInit } from './initializers.ts';
 import { checkParamCount, type ParamSlab, type TensorSpec } from './slab.ts';
 
 export interface RecurrentOptions {

@@ -4,7 +4,7 @@
 import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { fillOrthogonal, fillUniform, fillXavier } from './init.ts';
+import { fillOrthogonal, fillUniform, fillXavier } from './initializers.ts';
 import { checkWeightValues } from './layer-params.ts';
 import { type Config, inputWidth, specsOf, suffix } from './recurrent-config.ts';
 import { ParamSlab, prefixed } from './slab.ts';

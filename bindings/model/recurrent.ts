@@ -22,7 +22,7 @@ import {
 
 export type { RecurrentGrads, RecurrentInputGrads, RecurrentOutput, RecurrentState };
 
-import { skipsInit } from './init.ts';
+import { skipsInit } from './initializers.ts';
 import { RecurrentEngine } from './recurrent-engine.ts';
 import {
   getRecord,

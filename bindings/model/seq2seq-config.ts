@@ -18,7 +18,7 @@ import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
-import { initOptions, type RecurrentInit } from './init.ts';
+import { initOptions, type RecurrentInit } from './initializers.ts';
 import { LSTM } from './lstm.ts';
 import { RNN } from './rnn.ts';
 import { dropoutRate, nonlinearityOf } from './sequence-config.ts';

@@ -20,7 +20,7 @@ import { Dense } from './dense.ts';
 import { DropoutStream } from './dropout.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
-import { NO_INIT, skipsInit } from './init.ts';
+import { NO_INIT, skipsInit } from './initializers.ts';
 import { LSTM } from './lstm.ts';
 import type { Recurrent } from './recurrent.ts';
 import { RNN } from './rnn.ts';

@@ -11,7 +11,7 @@ import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
 import { GRU } from './gru.ts';
-import { initOptions, type RecurrentInit } from './init.ts';
+import { initOptions, type RecurrentInit } from './initializers.ts';
 import { LSTM } from './lstm.ts';
 import { AttentionPooling } from './pooling.ts';
 import { type GRUCellOptions, gruResetAfter } from './recurrent-config.ts';
