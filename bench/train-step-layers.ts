@@ -60,7 +60,7 @@ function charLmStep(rt: Runtime, w: TrainWorkload): TrainStep {
   const x = { data: data.ids, shape: [T, B] };
   const targets = rt.arena.alloc(N);
   const probs = rt.arena.alloc(N * V);
-  new Int32Array(rt.memory.buffer, targets.ptr, N).set(data.targets);
+  rt.arena.i32(targets).set(data.targets);
   const k = rt.kernels;
   let loss = Number.NaN;
   const step = () => {

@@ -81,11 +81,10 @@ export class InputFeeding {
     const ws = this.#ws;
     const W = E + K;
     const x = ws.ptr('x');
-    const buffer = this.#rt.memory.buffer;
-    const xs = new Float32Array(buffer, x, Tt * B * W);
+    const xs = this.#rt.arena.f32At(x, Tt * B * W);
     xs.fill(0);
     if (p.tokens) {
-      const ids = new Int32Array(buffer, p.x, Tt * B);
+      const ids = this.#rt.arena.i32At(p.x, Tt * B);
       for (let r = 0; r < Tt * B; r++) xs[r * W + ids[r]] = 1;
     } else {
       for (let r = 0; r < Tt * B; r++) k.copy_f32(x + r * W * 4, p.x + r * E * 4, E);
@@ -171,7 +170,7 @@ export class InputFeeding {
   /** Attention weights [Tt, Ts, B] of the last forward (PyTorch's layout). */
   readWeights(): Tensor {
     const { Tt, Ts, B } = this.#pass!;
-    const rows = new Float32Array(this.#rt.memory.buffer, this.#ws.ptr('p'), Tt * B * Ts);
+    const rows = this.#rt.arena.f32At(this.#ws.ptr('p'), Tt * B * Ts);
     const out = new Float32Array(Tt * Ts * B);
     for (let t = 0; t < Tt; t++) {
       for (let b = 0; b < B; b++) {
@@ -225,7 +224,6 @@ export class InputFeeding {
   }
 
   #copyRng(to: number, from: number): void {
-    const u32 = new Uint32Array(this.#rt.memory.buffer);
-    u32.copyWithin(to >> 2, from >> 2, (from >> 2) + 4);
+    this.#rt.arena.memoryI32.copyWithin(to >> 2, from >> 2, (from >> 2) + 4);
   }
 }

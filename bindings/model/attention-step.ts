@@ -47,7 +47,7 @@ export class AttentionStep {
       ws.free();
       throw error;
     }
-    const f32 = new Float32Array(rt.memory.buffer, ws.ptr('keys'), Ts * N * K);
+    const f32 = rt.arena.f32At(ws.ptr('keys'), Ts * N * K);
     for (let t = 0; t < Ts; t++) {
       for (let n = 0; n < N; n++) {
         const from = (t * B + Math.floor(n / copies)) * K;
@@ -55,7 +55,7 @@ export class AttentionStep {
       }
     }
     if (lengths) {
-      const len = new Int32Array(rt.memory.buffer, ws.ptr('len'), N);
+      const len = rt.arena.i32At(ws.ptr('len'), N);
       for (let n = 0; n < N; n++) len[n] = lengths[Math.floor(n / copies)];
     }
   }
@@ -64,7 +64,7 @@ export class AttentionStep {
   step(h: Float32Array): Float32Array {
     const ws = this.#ws;
     const N = this.#N;
-    new Float32Array(this.#rt.memory.buffer, ws.ptr('q'), N * this.#H).set(h);
+    this.#rt.arena.f32At(ws.ptr('q'), N * this.#H).set(h);
     this.#attention.forward({
       Tq: 1,
       Ts: this.#Ts,
@@ -79,19 +79,19 @@ export class AttentionStep {
       const k = this.#rt.kernels;
       attendedHeadForward(k, this.#head, ws.ptr('y'), ws.ptr('q'), this.#attention.context, N, this.#H);
     } else this.#head.forwardRows(ws.ptr('y'), ws.ptr('q'), N);
-    return new Float32Array(this.#rt.memory.buffer, ws.ptr('y'), N * this.#head.outFeatures).slice();
+    return this.#rt.arena.f32At(ws.ptr('y'), N * this.#head.outFeatures).slice();
   }
 
   /** The last step's context [N, K] (a copy). */
   context(): Float32Array {
     const n = this.#N * this.#attention.config.keySize;
-    return new Float32Array(this.#rt.memory.buffer, this.#attention.context, n).slice();
+    return this.#rt.arena.f32At(this.#attention.context, n).slice();
   }
 
   /** The last step's weights over the source [Ts] of row n (a copy). */
   weights(n: number): Float32Array {
     const Ts = this.#Ts;
-    return new Float32Array(this.#rt.memory.buffer, this.#attention.weights + n * Ts * 4, Ts).slice();
+    return this.#rt.arena.f32At(this.#attention.weights + n * Ts * 4, Ts).slice();
   }
 
   dispose(): void {

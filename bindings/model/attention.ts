@@ -91,7 +91,7 @@ export class DecoderAttention {
   /** A copy of the last forward's weights as [Tq, Ts, B] (PyTorch's layout for a time-major batch). */
   readWeights(): Tensor {
     const { Tq, Ts, B } = this.#pass!;
-    const rows = new Float32Array(this.rt.memory.buffer, this.weights, Tq * B * Ts);
+    const rows = this.rt.arena.f32At(this.weights, Tq * B * Ts);
     const out = new Float32Array(Tq * Ts * B);
     for (let t = 0; t < Tq; t++) {
       for (let b = 0; b < B; b++) {

@@ -66,7 +66,7 @@ export class CarriedState {
     if (this.#B === 0) return undefined;
     const e = this.#engine;
     const n = e.config.L * this.#B * e.config.H;
-    const view = (name: string) => new Float32Array(this.rt.memory.buffer, this.#ws.ptr(name), n).slice();
+    const view = (name: string) => this.rt.arena.f32At(this.#ws.ptr(name), n).slice();
     return e.cell.hasCell ? { h: view('h'), c: view('c') } : { h: view('h') };
   }
 
@@ -84,8 +84,8 @@ export class CarriedState {
     }
     this.#ws.need('h', n);
     if (e.cell.hasCell) this.#ws.need('c', n);
-    new Float32Array(this.rt.memory.buffer, this.#ws.ptr('h'), n).set(state.h);
-    if (state.c) new Float32Array(this.rt.memory.buffer, this.#ws.ptr('c'), n).set(state.c);
+    this.rt.arena.f32At(this.#ws.ptr('h'), n).set(state.h);
+    if (state.c) this.rt.arena.f32At(this.#ws.ptr('c'), n).set(state.c);
     this.#B = B;
   }
 

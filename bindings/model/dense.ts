@@ -118,7 +118,7 @@ export class Dense extends ParamLayer<readonly number[]> {
   }
 
   #view(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.rt.memory.buffer, ptr, length);
+    return this.rt.arena.f32At(ptr, length);
   }
 }
 

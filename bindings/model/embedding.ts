@@ -74,10 +74,10 @@ export class Embedding extends ParamLayer<readonly number[]> {
     const E = this.embeddingDim;
     const pi = this.ws.need('ids', n);
     const po = this.ws.need('out', n * E);
-    new Int32Array(this.rt.memory.buffer, pi, n).set(t.data);
+    this.rt.arena.i32At(pi, n).set(t.data);
     this.forwardRows(po, pi, n);
     this.last = t.shape;
-    return { data: new Float32Array(this.rt.memory.buffer, po, n * E).slice(), shape: [...t.shape, E] };
+    return { data: this.rt.arena.f32At(po, n * E).slice(), shape: [...t.shape, E] };
   }
 
   /** dOut [..., E] for the last forward's ids: adds its rows into weight's gradient. Ids have no gradient. */
@@ -89,7 +89,7 @@ export class Embedding extends ParamLayer<readonly number[]> {
     const t = checkTensor('dOut', dOut, Float32Array, [...last, E]);
     const n = t.data.length / E;
     const pd = this.ws.need('dout', n * E);
-    new Float32Array(this.rt.memory.buffer, pd, n * E).set(t.data);
+    this.rt.arena.f32At(pd, n * E).set(t.data);
     this.backwardRows(pd, this.ws.ptr('ids'), n);
   }
 
@@ -103,7 +103,7 @@ export class Embedding extends ParamLayer<readonly number[]> {
   backwardRows(dOut: number, ids: number, n: number): void {
     const E = this.embeddingDim;
     if (this.paddingIdx !== undefined) {
-      const view = new Int32Array(this.rt.memory.buffer, ids, n);
+      const view = this.rt.arena.i32At(ids, n);
       for (let i = 0; i < n; i++)
         if (view[i] === this.paddingIdx) this.rt.kernels.fill_f32(dOut + i * E * 4, 0, E);
     }

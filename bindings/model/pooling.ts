@@ -94,7 +94,7 @@ export class AttentionPooling extends ParamLayer<Pass> {
     const [ph, po] = [ws.need('h', N * D), ws.need('out', B * D)];
     const pl = lengths ? ws.need('lengths', B) : 0;
     this.#f32(ph, N * D).set(t.data);
-    if (lengths) new Int32Array(this.rt.memory.buffer, pl, B).set(lengths);
+    if (lengths) this.rt.arena.i32At(pl, B).set(lengths);
     this.forwardRows(po, ph, pl, T, B);
     this.last = { T, B, shape: t.shape };
     return { data: this.#f32(po, B * D).slice(), shape: [B, D] };
@@ -168,7 +168,7 @@ export class AttentionPooling extends ParamLayer<Pass> {
   }
 
   #f32(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.rt.memory.buffer, ptr, length);
+    return this.rt.arena.f32At(ptr, length);
   }
 }
 

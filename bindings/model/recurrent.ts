@@ -215,10 +215,10 @@ export class Recurrent {
   }
 
   #f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.rt.memory.buffer, ptr, n);
+    return this.rt.arena.f32At(ptr, n);
   }
 
   #i32(ptr: number, n: number): Int32Array {
-    return new Int32Array(this.rt.memory.buffer, ptr, n);
+    return this.rt.arena.i32At(ptr, n);
   }
 }

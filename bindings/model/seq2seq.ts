@@ -9,7 +9,6 @@
 // Decoding (greedy, beam search) is in seq2seq-decode.ts.
 
 import { ValueError } from '../errors.ts';
-import { Heap } from '../kernels-ts/heap.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { DecoderAttention } from './attention.ts';
@@ -73,7 +72,6 @@ export class Seq2Seq extends SlabModel {
   /** The decoder predicts at every step (for the trainer). */
   readonly perStep = true;
   readonly #ws: Workspace;
-  readonly #heap: Heap;
   #pass: Loaded | undefined;
   /** Attention weights [Tt, Ts, B] of the last decoding, until the next forward. */
   #decoded: Tensor | undefined;
@@ -115,7 +113,6 @@ export class Seq2Seq extends SlabModel {
         ? new InputFeeding(rt, this.decoder.engine, this.attention, this.head, c.target.dim)
         : undefined;
     this.#ws = new Workspace(rt);
-    this.#heap = new Heap(rt.memory);
   }
 
   /** Target vocabulary: the head's outputs. */
@@ -184,15 +181,14 @@ export class Seq2Seq extends SlabModel {
       if (backward) ws.need('dctx', Tt * B * this.attention.config.keySize);
       if (backward) ws.need('dkeys', Ts * B * this.attention.config.keySize);
     }
-    const heap = this.#heap;
-    if (srcIds) heap.i32.set(source.data, ws.ptr('src') >> 2);
-    else heap.f32.set(source.data, ws.ptr('src') >> 2);
+    if (srcIds) this.rt.arena.memoryI32.set(source.data, ws.ptr('src') >> 2);
+    else this.rt.arena.memoryF32.set(source.data, ws.ptr('src') >> 2);
     const decIn = ws.ptr('dec_in') >> 2;
-    const i32 = heap.i32;
+    const i32 = this.rt.arena.memoryI32;
     i32.fill(c.bos, decIn, decIn + B);
     i32.set(targets.subarray(0, (Tt - 1) * B), decIn + B);
-    if (srcLen) heap.i32.set(srcLen, ws.ptr('src_len') >> 2);
-    if (tgtLen) heap.i32.set(tgtLen, ws.ptr('tgt_len') >> 2);
+    if (srcLen) this.rt.arena.memoryI32.set(srcLen, ws.ptr('src_len') >> 2);
+    if (tgtLen) this.rt.arena.memoryI32.set(tgtLen, ws.ptr('tgt_len') >> 2);
     const training = pass.training ?? backward;
     this.#pass = {
       Ts,

@@ -8,7 +8,6 @@
 // and writes its gradient in place. predict() is the checked, copying convenience API.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
-import { Heap } from '../kernels-ts/heap.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
 import { optionsObject } from '../validate.ts';
@@ -79,7 +78,6 @@ export class SequenceModel extends SlabModel {
   readonly #top: HeadStage;
   readonly #carried: CarriedState;
   readonly #ws: Workspace;
-  readonly #heap: Heap;
   #pass: LoadedPass | undefined;
   #expanded = new Float32Array(0);
   #disposed = false;
@@ -98,8 +96,7 @@ export class SequenceModel extends SlabModel {
     this.rt = rt;
     this.config = c;
     this.slab = new ParamSlab(rt, modelSpecs(c), shareParams?.params);
-    const kept =
-      shareParams && new Float32Array(rt.memory.buffer, this.slab.params.ptr, this.slab.size).slice();
+    const kept = shareParams && rt.arena.f32At(this.slab.params.ptr, this.slab.size).slice();
     const o = layerOptions(c);
     // A loader passes NO_INIT: every parameter is written from its file next, so none is drawn first.
     const slab = this.slab;
@@ -115,10 +112,9 @@ export class SequenceModel extends SlabModel {
     this.attention = o.attention ? new AttentionPooling(rt, { ...o.attention, slab, ...skip }) : undefined;
     this.head = new Dense(rt, { ...o.head, slab, ...skip });
     // The layers wrote their initial draws over the shared parameters: put the shared values back.
-    if (kept) new Float32Array(rt.memory.buffer, this.slab.params.ptr, this.slab.size).set(kept);
+    if (kept) rt.arena.f32At(this.slab.params.ptr, this.slab.size).set(kept);
     this.#engine = this.rnn.engine;
     this.#ws = new Workspace(rt);
-    this.#heap = new Heap(rt.memory);
     this.#top = new HeadStage(rt, c, this.#engine, this.attention, this.head, this.#ws);
     this.#carried = new CarriedState(rt, this.#engine);
     this.dropout = new DropoutStream(rt, c.seed);
@@ -167,9 +163,9 @@ export class SequenceModel extends SlabModel {
     this.#engine.dropout = c.recurrent.dropout;
     this.#engine.reserve(T, B, backward, c.input.kind === 'tokens');
     const at = ws.ptr('x') >> 2;
-    if (ids) this.#heap.i32.set(inputs.data, at);
-    else this.#heap.f32.set(inputs.data, at);
-    if (lengths) this.#heap.i32.set(lengths, ws.ptr('lengths') >> 2);
+    if (ids) this.rt.arena.memoryI32.set(inputs.data, at);
+    else this.rt.arena.memoryF32.set(inputs.data, at);
+    if (lengths) this.rt.arena.memoryI32.set(lengths, ws.ptr('lengths') >> 2);
     this.#pass = {
       T,
       B,
@@ -257,7 +253,7 @@ export class SequenceModel extends SlabModel {
     const { T, B } = shape;
     const O = this.outputSize;
     const rows = this.outputRows(T, B);
-    const data = new Float32Array(this.rt.memory.buffer, this.output, rows * O).slice();
+    const data = this.rt.arena.f32At(this.output, rows * O).slice();
     if (!this.perStep) return { data, shape: [B, O] };
     return batchFirst
       ? { data: swapLeadingAxes(data, T, B, O), shape: [B, T, O] }

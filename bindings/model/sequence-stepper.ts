@@ -178,10 +178,10 @@ export class SequenceStepper {
     const B = this.batchSize;
     const ws = this.#ws;
     if (this.#model.embedding) {
-      this.#ids = new Int32Array(buffer, ws.ptr('ids'), B);
-      this.#emb = new Float32Array(buffer, ws.ptr('emb'), B * c.input.dim);
+      this.#ids = this.#model.rt.arena.i32At(ws.ptr('ids'), B);
+      this.#emb = this.#model.rt.arena.f32At(ws.ptr('emb'), B * c.input.dim);
     }
-    this.#h = new Float32Array(buffer, ws.ptr('h'), B * c.recurrent.hiddenSize);
-    this.#y = new Float32Array(buffer, ws.ptr('y'), B * c.head.outputSize);
+    this.#h = this.#model.rt.arena.f32At(ws.ptr('h'), B * c.recurrent.hiddenSize);
+    this.#y = this.#model.rt.arena.f32At(ws.ptr('y'), B * c.head.outputSize);
   }
 }

@@ -133,13 +133,13 @@ export class ParamSlab {
   /** A copy of a parameter tensor. */
   read(name: string): Float32Array {
     const e = this.entry(name);
-    return new Float32Array(this.rt.memory.buffer, this.params.ptr + e.offset * 4, e.length).slice();
+    return this.rt.arena.f32At(this.params.ptr + e.offset * 4, e.length).slice();
   }
 
   /** A copy of a gradient tensor. */
   readGrad(name: string): Float32Array {
     const e = this.entry(name);
-    return new Float32Array(this.rt.memory.buffer, this.grads.ptr + e.offset * 4, e.length).slice();
+    return this.rt.arena.f32At(this.grads.ptr + e.offset * 4, e.length).slice();
   }
 
   /** Validates every value before writing any, so a bad array leaves the weights untouched. */
@@ -159,7 +159,7 @@ export class ParamSlab {
       if (!Number.isFinite(values[i]))
         throw new ValueError(`${name}[${i}] must be finite but is ${values[i]}`);
     }
-    new Float32Array(this.rt.memory.buffer, this.params.ptr + e.offset * 4, e.length).set(values);
+    this.rt.arena.f32At(this.params.ptr + e.offset * 4, e.length).set(values);
   }
 
   /** Zeroes every gradient: the one place gradients are cleared (backward only accumulates). */

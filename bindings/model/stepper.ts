@@ -197,11 +197,11 @@ export class Stepper {
     const B = this.batchSize;
     this.#buffer = buffer as ArrayBuffer;
     this.#x = this.#f32(this.#ws.ptr('x'), B * I);
-    this.#ids = new Int32Array(buffer, this.#ws.ptr('x'), B);
+    this.#ids = this.layer.rt.arena.i32At(this.#ws.ptr('x'), B);
     this.#top = this.#f32(this.#ws.ptr('h') + (L - 1) * B * H * 4, B * H);
   }
 
   #f32(ptr: number, n: number): Float32Array {
-    return new Float32Array(this.layer.rt.memory.buffer, ptr, n);
+    return this.layer.rt.arena.f32At(ptr, n);
   }
 }

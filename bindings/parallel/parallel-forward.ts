@@ -132,15 +132,13 @@ export class ParallelForward {
       const [start, end] = shardRows(B, parts, s);
       const n = end - start;
       const { engine, io } = this.#parts[s];
-      const memory = layer.rt.memory.buffer;
-      const xs = tokens
-        ? new Int32Array(memory, io.ptr('x'), T * n)
-        : new Float32Array(memory, io.ptr('x'), T * n * W);
+      const memory = layer.rt.arena;
+      const xs = tokens ? memory.i32At(io.ptr('x'), T * n) : memory.f32At(io.ptr('x'), T * n * W);
       copyRows(input.data, xs, T, B, W, start, end, c.batchFirst, false);
-      if (lengths) new Int32Array(memory, io.ptr('lengths'), n).set(lengths.subarray(start, end));
+      if (lengths) memory.i32At(io.ptr('lengths'), n).set(lengths.subarray(start, end));
       // An [L·D, B, H] state is a time-major batch of L·D steps.
-      if (h0) copyRows(h0, new Float32Array(memory, io.ptr('init_h'), LD * n * c.H), LD, B, c.H, start, end);
-      if (c0) copyRows(c0, new Float32Array(memory, io.ptr('init_c'), LD * n * c.H), LD, B, c.H, start, end);
+      if (h0) copyRows(h0, memory.f32At(io.ptr('init_h'), LD * n * c.H), LD, B, c.H, start, end);
+      if (c0) copyRows(c0, memory.f32At(io.ptr('init_c'), LD * n * c.H), LD, B, c.H, start, end);
       launch.add(this.#recorder.record(() => engine.forward(stagedPass(io, T, n, tokens, given))));
     }
     // A forward's work: 2 flops per recurrent weight and token.
@@ -166,7 +164,7 @@ export class ParallelForward {
   /** Each part's outputs and final states put back at its rows, in the user's layout. */
   #gather(T: number, B: number, parts: number): RecurrentOutput {
     const c = this.#layer.config;
-    const memory = this.#layer.rt.memory.buffer;
+    const memory = this.#layer.rt.arena;
     const DH = c.D * c.H;
     const outputs = new Float32Array(T * B * DH);
     const hN = new Float32Array(c.L * c.D * B * c.H);
@@ -175,21 +173,11 @@ export class ParallelForward {
       const [start, end] = shardRows(B, parts, s);
       const n = end - start;
       const { engine } = this.#parts[s];
-      copyRows(
-        outputs,
-        new Float32Array(memory, engine.outputs, T * n * DH),
-        T,
-        B,
-        DH,
-        start,
-        end,
-        c.batchFirst,
-        true,
-      );
+      copyRows(outputs, memory.f32At(engine.outputs, T * n * DH), T, B, DH, start, end, c.batchFirst, true);
       for (const u of engine.units) {
         const at = (u.index * B + start) * c.H;
-        hN.set(new Float32Array(memory, engine.finalState(u.index, 'h'), n * c.H), at);
-        if (cN) cN.set(new Float32Array(memory, engine.finalState(u.index, 'c'), n * c.H), at);
+        hN.set(memory.f32At(engine.finalState(u.index, 'h'), n * c.H), at);
+        if (cN) cN.set(memory.f32At(engine.finalState(u.index, 'c'), n * c.H), at);
       }
     }
     const states = [c.L * c.D, B, c.H];

@@ -1,6 +1,8 @@
-// One arena per runtime: 16-byte-aligned blocks in linear memory, first fit with coalescing.
-// Memory grows only inside reserve(), which callers reach between kernel calls; views are built from the
-// current buffer on every access because a grow detaches the old one.
+// One arena per runtime: 16-byte-aligned blocks in linear memory, first fit with coalescing, and the one way
+// the library views that memory from JavaScript. Memory grows only inside reserve(), which callers reach between
+// kernel calls; a grow replaces the buffer, so every view is valid until the next grow and no longer: views by
+// region or by pointer are built from the current buffer on each call, the whole-memory views are kept and
+// rebuilt after a grow (for paths that run every step and must not allocate).
 
 import { describe, MemoryLimitError, ValueError } from '../errors.ts';
 import type { LinearMemory } from '../kernels-ts/linear-memory.ts';
@@ -28,6 +30,10 @@ export class Arena {
   #top: number;
   #free: FreeBlock[] = [];
   #live = new Map<number, number>();
+  /** The buffer the whole-memory views are over. */
+  #viewed: ArrayBuffer | undefined;
+  #memoryF32 = new Float32Array(0);
+  #memoryI32 = new Int32Array(0);
 
   constructor(memory: LinearMemory, base: number) {
     this.memory = memory;
@@ -91,12 +97,48 @@ export class Arena {
     this.#live.delete(ptr);
   }
 
-  f32(region: Region): Float32Array {
+  /** The floats of a live block. */
+  f32(region: Region): Float32Array<ArrayBuffer> {
     return new Float32Array(this.memory.buffer, this.#block('arena.f32', region), region.length);
   }
 
-  i32(region: Region): Int32Array {
+  /** The 32-bit integers of a live block (token ids, lengths, targets). */
+  i32(region: Region): Int32Array<ArrayBuffer> {
     return new Int32Array(this.memory.buffer, this.#block('arena.i32', region), region.length);
+  }
+
+  /** `length` floats from byte pointer `ptr`: a buffer inside a block (a workspace entry, a slab tensor). */
+  f32At(ptr: number, length: number): Float32Array<ArrayBuffer> {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  /** `length` 32-bit integers from byte pointer `ptr`. */
+  i32At(ptr: number, length: number): Int32Array<ArrayBuffer> {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  /** `length` doubles from byte pointer `ptr` (8-byte aligned): the thread pool's task tapes. */
+  f64At(ptr: number, length: number): Float64Array<ArrayBuffer> {
+    return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  /** All of linear memory as floats, indexed by byte pointer / 4; the same array until the next grow. */
+  get memoryF32(): Float32Array<ArrayBuffer> {
+    if (this.memory.buffer !== this.#viewed) this.#view();
+    return this.#memoryF32;
+  }
+
+  /** All of linear memory as 32-bit integers, indexed by byte pointer / 4; the same array until the next grow. */
+  get memoryI32(): Int32Array<ArrayBuffer> {
+    if (this.memory.buffer !== this.#viewed) this.#view();
+    return this.#memoryI32;
+  }
+
+  #view(): void {
+    const buffer = this.memory.buffer;
+    this.#viewed = buffer;
+    this.#memoryF32 = new Float32Array(buffer);
+    this.#memoryI32 = new Int32Array(buffer);
   }
 
   /** The pointer of `region` when it is a live block of this arena holding `region.length` elements. */

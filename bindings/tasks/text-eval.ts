@@ -45,7 +45,7 @@ function sumBatches(model: SequenceModel, batches: Iterable<TokenBatch>, statefu
     model.load(inputs, model.check(inputs), { state: stateful });
     model.forward();
     if (stateful) model.keepState();
-    const logits = new Float32Array(model.rt.memory.buffer, model.output, targets.data.length * V);
+    const logits = model.rt.arena.f32At(model.output, targets.data.length * V);
     const y = targets.data;
     for (let r = 0; r < y.length; r++) sum += crossEntropyRow(logits, r * V, V, y[r]);
     tokens += y.length;

@@ -91,7 +91,7 @@ function countCorrect(trainer: Trainer, batch: TrainBatch, rows: number, B: numb
   const model = trainer.model;
   const targets = batch.targets.data as Int32Array;
   const O = model.outputSize;
-  const y = new Float32Array(model.rt.memory.buffer, model.output, rows * O);
+  const y = model.rt.arena.f32At(model.output, rows * O);
   const ignore = trainer.loss.config.ignoreIndex;
   // Padded steps do not count: the batch's mask, or its (target) lengths.
   const lengths = batch.targetLengths ?? batch.lengths;

@@ -2,7 +2,6 @@
 // copied in once per batch, then forward and backward are one kernel call each (torch.nn.functional semantics).
 // Padded steps (mask 0) and ignored class ids count for nothing, in the loss and in its denominator.
 
-import { Heap } from '../kernels-ts/heap.ts';
 import { Workspace } from '../model/workspace.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { checkTargets, type Locate, type LossConfig, type LossSpec, lossConfig } from './loss-spec.ts';
@@ -11,7 +10,6 @@ export class Loss {
   readonly rt: Runtime;
   readonly config: LossConfig;
   readonly #ws: Workspace;
-  readonly #heap: Heap;
   #rows = 0;
   #cols = 0;
   #masked = false;
@@ -22,11 +20,10 @@ export class Loss {
     this.rt = rt;
     this.config = lossConfig(spec);
     this.#ws = new Workspace(rt);
-    this.#heap = new Heap(rt.memory);
     const w = this.config.classWeights;
     if (w) {
       const at = this.#ws.need('weights', w.length) >> 2;
-      this.#heap.f32.set(w, at);
+      this.rt.arena.memoryF32.set(w, at);
     }
   }
 
@@ -49,7 +46,7 @@ export class Loss {
     this.#cols = cols;
     if (c.classTargets) {
       const t = ws.need('targets', rows) >> 2;
-      const i32 = this.#heap.i32;
+      const i32 = this.rt.arena.memoryI32;
       const w = c.classWeights;
       let count = 0;
       for (let r = 0; r < rows; r++) {
@@ -65,10 +62,10 @@ export class Loss {
     }
     const at = ws.need('targets', rows * cols) >> 2;
     const mp = mask ? ws.need('mask', rows) >> 2 : 0;
-    this.#heap.f32.set(targets, at);
+    this.rt.arena.memoryF32.set(targets, at);
     this.#masked = mask !== undefined;
     if (mask) {
-      this.#heap.f32.set(mask.subarray(0, rows), mp);
+      this.rt.arena.memoryF32.set(mask.subarray(0, rows), mp);
       let m = 0;
       for (let r = 0; r < rows; r++) m += mask[r];
       this.#count = m * cols;
@@ -157,9 +154,9 @@ export function lossValue(
     loss.check(targets, rows, cols, mask);
     loss.load(targets, rows, cols, mask);
     const p = ws.need('pred', rows * cols);
-    new Float32Array(rt.memory.buffer, p, rows * cols).set(pred.data);
+    rt.arena.f32At(p, rows * cols).set(pred.data);
     const value = loss.compute(p, p);
-    return { loss: value, grad: new Float32Array(rt.memory.buffer, p, rows * cols).slice() };
+    return { loss: value, grad: rt.arena.f32At(p, rows * cols).slice() };
   } finally {
     ws.free();
     loss.dispose();

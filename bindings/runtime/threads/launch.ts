@@ -51,7 +51,7 @@ export class Launch {
       this.#region = this.#rt.arena.alloc(words * 2);
     }
     const base = this.#region.ptr / 8;
-    const out = new Float64Array(this.#rt.memory.buffer, this.#region.ptr, words);
+    const out = this.#rt.arena.f64At(this.#region.ptr, words);
     const tapes = count * TASK_WORDS;
     for (let i = 0; i < count; i++) {
       out[i * TASK_WORDS] = base + tapes + this.#bounds[2 * i];
@@ -66,7 +66,7 @@ export class Launch {
 
   /** What task i's captured calls returned, after the launch ran. */
   result(i: number): number {
-    return new Float64Array(this.#rt.memory.buffer, this.#table * 8 + (i * TASK_WORDS + 2) * 8, 1)[0];
+    return this.#rt.arena.f64At(this.#table * 8 + (i * TASK_WORDS + 2) * 8, 1)[0];
   }
 
   free(): void {

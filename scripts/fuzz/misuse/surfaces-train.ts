@@ -32,7 +32,7 @@ interface SlabCtx {
 function slabCtx(rt: Runtime): SlabCtx {
   const slab = new ParamSlab(rt, SPECS);
   slab.write('w', Float32Array.of(1, 2, 3, 4, 5, 6));
-  new Float32Array(rt.memory.buffer, slab.grads.ptr, slab.size).fill(0.25);
+  rt.arena.f32At(slab.grads.ptr, slab.size).fill(0.25);
   return { slab, params: slab.read('w').join() };
 }
 
