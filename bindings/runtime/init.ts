@@ -2,6 +2,7 @@
 // The environment-specific part (how .wasm bytes are found) is a WasmSource given by the entry point.
 
 import { BackendError, describe } from '../errors.ts';
+import { flag, optionsObject } from '../validate.ts';
 import { detectFeatures, type EngineFeatures } from './features.ts';
 import { type Backend, createTsRuntime, createWasmRuntime, deriveRuntime, type Runtime } from './runtime.ts';
 import { initShared } from './threads/shared-runtime.ts';
@@ -45,19 +46,14 @@ export async function initWith(
   options: InitOptions = {},
   engine: EngineFeatures = detectFeatures(),
 ): Promise<Runtime> {
-  if (options === null || typeof options !== 'object') {
-    throw new BackendError(`init: options must be an object but got ${describe(options)}`);
-  }
+  optionsObject('init options', options);
   const backend = options.backend ?? 'auto';
   if (!BACKENDS.includes(backend)) {
     throw new BackendError(
       `init: backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')} but got ${describe(backend)}`,
     );
   }
-  if (options.shared !== undefined && typeof options.shared !== 'boolean') {
-    throw new BackendError(`init: shared must be a boolean but got ${describe(options.shared)}`);
-  }
-  if (options.shared) {
+  if (flag('init: shared', options.shared, false)) {
     const rt = await initShared(source, options, engine);
     if (typeof rt !== 'string') return rt;
     // The caller's module or bytes are the threads build, which needs shared memory: load the ordinary one.
