@@ -8,7 +8,7 @@ import { Random } from '../random.ts';
 import { deriveSeed } from '../seed.ts';
 import { flag, integer, nonNegativeInt, optionsObject, positiveInt } from '../validate.ts';
 import { type Batch, BatchBuffers, type CollateOptions, collate } from './batch.ts';
-import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
+import { type Dataset, requireDataset, type Sequence } from './dataset.ts';
 
 export interface BatchesOptions extends CollateOptions {
   batchSize: number;
@@ -52,7 +52,7 @@ export class BatchIterator<X extends Sequence = Sequence, Y extends Sequence = S
       'padValue',
       'targetPadValue',
     ]);
-    this.dataset = checkDataset(dataset);
+    this.dataset = requireDataset(dataset);
     this.batchSize = positiveInt('batchSize', options.batchSize);
     this.shuffle = flag('shuffle', options.shuffle, false);
     this.dropLast = flag('dropLast', options.dropLast, false);
