@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { Forecaster, type Runtime, readNumericCsv, TextModel } from 'wasm-rnn';
 import { aheadChart, aheadTable, forecastAhead } from './cli/ahead.ts';
-import { nextDates } from './cli/dates.ts';
 import { describeFailure } from './cli/fail.ts';
+import { nextDates } from './cli/forecast-dates.ts';
 import { line, runtime } from './cli/io.ts';
 import { createProgress, formatDuration, type Progress } from './cli/progress.ts';
 import { evaluationChart, evaluationTable, sampleBlock, textScores, verdict } from './cli/report.ts';

@@ -1,4 +1,7 @@
-// The public API shared by every entry point (index.node.ts, index.browser.ts).
+// The public API shared by the main entries (index.node.ts, index.browser.ts): what a user needs — start-up,
+// layers and models with tensors in and out, training, data, tasks, model files, interchange, errors. The engine
+// beneath (arena, kernel table, parameter slabs) is in internals.ts (`wasm-rnn/internals`, unstable). Every name
+// exported here is listed by topic in docs/api.md; test/public-api.test.ts fails when the two differ.
 
 export * from './data/index.ts';
 export {
@@ -51,13 +54,11 @@ export {
 } from './model/recurrent.ts';
 export type { RecurrentOptions } from './model/recurrent-config.ts';
 export { RNN, type RNNOptions } from './model/rnn.ts';
-export { ParamSlab, type SlabEntry, type TensorSpec } from './model/slab.ts';
 export { Stepper, type StepperState } from './model/stepper.ts';
 export { ParallelForward, type ParallelForwardOptions } from './parallel/parallel-forward.ts';
 export type { ParallelOptions, ParallelTrainerOptions } from './parallel/parallel-options.ts';
 export { ParallelTrainer } from './parallel/parallel-trainer.ts';
 export { Random } from './random.ts';
-export { Arena, type Region } from './runtime/arena.ts';
 export type { BackendOption, InitOptions } from './runtime/init.ts';
 export type { Backend, Runtime } from './runtime/runtime.ts';
 export * from './tasks/index.ts';

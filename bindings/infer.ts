@@ -1,9 +1,10 @@
 // The inference API shared by the `wasm-rnn/infer` entries (infer.node.ts, infer.browser.ts): loading a model
 // (ours, ONNX, TF.js), running it (forward / predict, streaming with a Stepper, Seq2Seq decoding) and sampling
 // from its outputs. No Trainer, optimizer, schedule or fit: a page or an edge worker that only runs a model
-// ships none of that code (test/infer-bundle.test.ts bundles this entry and checks).
+// ships none of that code (test/infer-bundle.test.ts bundles this entry and checks). Every name is listed in
+// docs/api.md (test/public-api.test.ts compares).
 
-export * from './data/sampling.ts';
+export { argMax, type SamplingOptions, sampleToken, samplingDistribution } from './data/sampling.ts';
 export { CharVocab, type CharVocabJSON } from './data/vocab.ts';
 export { tokenize, UNK, WordVocab, type WordVocabJSON } from './data/words.ts';
 export {

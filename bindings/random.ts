@@ -3,6 +3,7 @@
 // 128-bit state, passes PractRand to large sizes, only 32-bit integer operations (exact everywhere).
 
 import { describe, ShapeError, ValueError } from './errors.ts';
+import { integer } from './validate.ts';
 
 const finite = (name: string, v: unknown): number => {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -19,9 +20,7 @@ export class Random {
   #spare: number | undefined;
 
   constructor(seed: number) {
-    if (typeof seed !== 'number' || !Number.isInteger(seed)) {
-      throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
-    }
+    integer('seed', seed);
     // Seeds are spread over the state with splitmix32 so that nearby seeds give unrelated streams.
     let s = seed >>> 0;
     const next = () => {

@@ -3,7 +3,7 @@
 // Offsets (seed + 1 for the recurrent layer, seed + 3 for the head) made streams of nearby seeds coincide:
 // model s's head drew exactly what model s + 2's recurrent layer drew. A hash has no such neighbours.
 
-import { describe, ValueError } from './errors.ts';
+import { integer } from './validate.ts';
 
 /** murmur3's block mix: one 32-bit word into the running hash. */
 function mixWord(h: number, k: number): number {
@@ -30,9 +30,7 @@ function finalise(h: number): number {
  * derives the same seeds.
  */
 export function deriveSeed(seed: number, path: string): number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
-    throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
-  }
+  integer('seed', seed);
   let h = 0x9e3779b9;
   h = mixWord(h, seed >>> 0);
   h = mixWord(h, Math.floor(seed / 2 ** 32) >>> 0);

@@ -1,8 +1,8 @@
-// The dates that label forecast steps (bin/cli/dates.ts): each time-column format of the bundled series steps on
-// in its own format, by the difference of its last two dates, and anything unknown gives no labels.
+// The dates that label forecast steps (bin/cli/forecast-dates.ts): each time-column format of the bundled series
+// steps on in its own format, by the difference of its last two dates, and anything unknown gives no labels.
 
 import { describe, expect, it } from 'vitest';
-import { nextDates } from '../bin/cli/dates.ts';
+import { nextDates } from '../bin/cli/forecast-dates.ts';
 
 describe('nextDates', () => {
   it('steps monthly and quarterly dates across the year', () => {

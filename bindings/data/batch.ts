@@ -6,7 +6,7 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../tensor.ts';
 import { finiteNumber, optionsObject, positiveInt } from '../validate.ts';
 import { checkLength, indexList } from './args.ts';
-import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
+import { type Dataset, requireDataset, type Sequence } from './dataset.ts';
 
 export type Layout = 'time-major' | 'batch-major';
 
@@ -51,7 +51,7 @@ export class BatchBuffers<X extends Sequence = Sequence, Y extends Sequence = Se
   readonly indices: Int32Array;
 
   constructor(dataset: Dataset<X, Y>, capacity: number) {
-    checkDataset(dataset);
+    requireDataset(dataset);
     this.capacity = positiveInt('batchSize', capacity);
     const T = dataset.maxLength;
     const what = `batchSize ${capacity} × maxLength ${T}`;
@@ -78,7 +78,7 @@ export function collate<X extends Sequence, Y extends Sequence>(
   options: CollateOptions = {},
   buffers?: BatchBuffers<X, Y>,
 ): Batch<X, Y> {
-  checkDataset(dataset);
+  requireDataset(dataset);
   indexList('indices', indices);
   optionsObject('collate options', options, false, ['layout', 'padValue', 'targetPadValue']);
   if (buffers !== undefined && !(buffers instanceof BatchBuffers)) {
@@ -140,7 +140,7 @@ export function stack<X extends Sequence, Y extends Sequence>(
   options: CollateOptions = {},
   buffers?: BatchBuffers<X, Y>,
 ): Batch<X, Y> {
-  checkIndices(checkDataset(dataset), indexList('indices', indices));
+  checkIndices(requireDataset(dataset), indexList('indices', indices));
   for (let b = 1; b < indices.length; b++) {
     const [i, j] = [indices[0], indices[b]];
     if (dataset.lengths[i] !== dataset.lengths[j]) {

@@ -6,9 +6,9 @@
 import { describe, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import { deriveSeed } from '../seed.ts';
-import { flag, knownKeys, nonNegativeInt, positiveInt } from '../validate.ts';
+import { flag, integer, nonNegativeInt, optionsObject, positiveInt } from '../validate.ts';
 import { type Batch, BatchBuffers, type CollateOptions, collate } from './batch.ts';
-import { checkDataset, type Dataset, type Sequence } from './dataset.ts';
+import { type Dataset, requireDataset, type Sequence } from './dataset.ts';
 
 export interface BatchesOptions extends CollateOptions {
   batchSize: number;
@@ -43,10 +43,7 @@ export class BatchIterator<X extends Sequence = Sequence, Y extends Sequence = S
   readonly #buffers: BatchBuffers<X, Y>;
 
   constructor(dataset: Dataset<X, Y>, options: BatchesOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new ValueError(`batches needs options { batchSize } but got ${describe(options)}`);
-    }
-    knownKeys('batches options', options, [
+    optionsObject('batches options', options, true, [
       'batchSize',
       'shuffle',
       'seed',
@@ -55,12 +52,11 @@ export class BatchIterator<X extends Sequence = Sequence, Y extends Sequence = S
       'padValue',
       'targetPadValue',
     ]);
-    this.dataset = checkDataset(dataset);
+    this.dataset = requireDataset(dataset);
     this.batchSize = positiveInt('batchSize', options.batchSize);
     this.shuffle = flag('shuffle', options.shuffle, false);
     this.dropLast = flag('dropLast', options.dropLast, false);
-    const seed = options.seed ?? 0;
-    if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+    const seed = integer('seed', options.seed ?? 0);
     const full = Math.floor(dataset.size / this.batchSize);
     this.length = this.dropLast || dataset.size % this.batchSize === 0 ? full : full + 1;
     if (this.length === 0) {

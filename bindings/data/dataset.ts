@@ -44,7 +44,7 @@ interface Unpacked {
 const DATASETS = new WeakSet<object>();
 
 /** `value` itself when makeDataset made it, else a ValueError naming `name`. */
-export function checkDataset<X extends Sequence, Y extends Sequence>(
+export function requireDataset<X extends Sequence, Y extends Sequence>(
   value: unknown,
   name = 'dataset',
 ): Dataset<X, Y> {

@@ -5,6 +5,7 @@
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
+import { nonNegative, nonNegativeInt, optionsObject } from '../validate.ts';
 
 export interface SamplingOptions {
   /** Divides the logits; < 1 sharpens, > 1 flattens, 0 = greedy. Default 1. */
@@ -23,17 +24,9 @@ export interface CheckedSampling {
 
 /** Validates sampling options once (before a generation loop), naming the argument at fault. */
 export function checkSampling(options: SamplingOptions = {}): CheckedSampling {
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(`sampling options must be an object but got ${describe(options)}`);
-  }
-  const temperature = options.temperature ?? 1;
-  if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < 0) {
-    throw new ValueError(`temperature must be a finite number ≥ 0 but got ${describe(temperature)}`);
-  }
-  const topK = options.topK ?? 0;
-  if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 0) {
-    throw new ValueError(`topK must be a non-negative integer (0 = all tokens) but got ${describe(topK)}`);
-  }
+  optionsObject('sampling options', options);
+  const temperature = nonNegative('temperature', options.temperature ?? 1);
+  const topK = nonNegativeInt('topK (0 = all tokens)', options.topK ?? 0);
   const topP = options.topP ?? 1;
   if (typeof topP !== 'number' || !(topP > 0 && topP <= 1)) {
     throw new ValueError(`topP must be a number in (0, 1] but got ${describe(topP)}`);

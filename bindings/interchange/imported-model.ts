@@ -7,6 +7,7 @@ import { describe, ShapeError, ValueError } from '../errors.ts';
 import type { ModelInputs } from '../model/sequence-input.ts';
 import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Tensor } from '../tensor.ts';
+import { positiveInt } from '../validate.ts';
 import type { Activation } from './onnx-assembly.ts';
 
 export interface ImportSignature {
@@ -102,11 +103,7 @@ export class ImportedModel {
 
   /** One vector per sequence [B, F] → the time-major sequence the model reads. */
   #expand(inputs: ModelInputs, steps: number | undefined): ModelInputs {
-    if (!Number.isInteger(steps) || (steps as number) < 1) {
-      throw new ValueError(
-        `state.steps must be a positive integer (the graph's steps input) but got ${describe(steps)}`,
-      );
-    }
+    positiveInt("state.steps (the graph's steps input)", steps);
     if (!(inputs?.data instanceof Float32Array) || inputs.shape?.length !== 2) {
       throw new ShapeError(
         `${this.signature.input.name} must be one vector per sequence, Float32Array [B, F]`,

@@ -9,6 +9,7 @@ import { describe, ValueError } from '../errors.ts';
 import { Seq2Seq } from '../model/seq2seq.ts';
 import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
+import { flag, optionsObject } from '../validate.ts';
 import { torchToOnnx } from './gates.ts';
 import { encodeModel, GraphBuilder } from './onnx-encode.ts';
 import { DT } from './onnx-proto.ts';
@@ -29,15 +30,8 @@ export function exportOnnx(model: SequenceModel | Seq2Seq, options: ExportOnnxOp
   if (!(model instanceof SequenceModel) && !(model instanceof Seq2Seq)) {
     throw new ValueError(`exportOnnx: model must be a SequenceModel or a Seq2Seq but got ${describe(model)}`);
   }
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(`exportOnnx: options must be an object but got ${describe(options)}`);
-  }
-  const { sourceLengths } = options;
-  if (sourceLengths !== undefined && typeof sourceLengths !== 'boolean') {
-    throw new ValueError(
-      `exportOnnx: options.sourceLengths must be a boolean but got ${describe(sourceLengths)}`,
-    );
-  }
+  optionsObject('exportOnnx: options', options);
+  const sourceLengths = flag('exportOnnx: options.sourceLengths', options.sourceLengths, false);
   if (model instanceof Seq2Seq) {
     return encodeModel(seq2seqGraph(model, sourceLengths), meta('wasm_rnn_seq2seq', options));
   }

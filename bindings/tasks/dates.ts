@@ -7,7 +7,7 @@
 import { describe, ValueError } from '../errors.ts';
 import { Random } from '../random.ts';
 import { deriveSeed } from '../seed.ts';
-import { knownKeys, optionsObject } from '../validate.ts';
+import { integer, optionsObject } from '../validate.ts';
 import { type DateLanguage, formatsOf, LANGUAGES, SOURCE_CHARS } from './dates-formats.ts';
 
 export type { DateLanguage } from './dates-formats.ts';
@@ -55,14 +55,18 @@ function year(name: string, value: unknown, fallback: number): number {
 }
 
 function checked(options: DatesTaskOptions) {
-  const o = optionsObject('datesTask options', options, true);
-  knownKeys('datesTask options', o, ['count', 'seed', 'languages', 'fromYear', 'toYear']);
+  const o = optionsObject('datesTask options', options, true, [
+    'count',
+    'seed',
+    'languages',
+    'fromYear',
+    'toYear',
+  ]);
   const count = o.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1e6) {
     throw new ValueError(`count must be an integer in [1, 1e6] but got ${describe(count)}`);
   }
-  const seed = o.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const seed = integer('seed', o.seed ?? 0);
   const languages = o.languages ?? LANGUAGES;
   if (!Array.isArray(languages) || languages.length === 0 || !languages.every((l) => LANGUAGES.includes(l))) {
     throw new ValueError(

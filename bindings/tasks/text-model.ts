@@ -14,7 +14,7 @@ import type { ModelConfig } from '../model/sequence-config.ts';
 import { SequenceModel } from '../model/sequence-model.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { Trainer } from '../train/trainer.ts';
-import { knownKeys, optionsObject, positiveInt } from '../validate.ts';
+import { knownKeys, nonNegativeInt, optionsObject, positiveInt } from '../validate.ts';
 import { type GenerationOptions, generateIds } from './text-data.ts';
 import { type EvaluationState, textLoss } from './text-eval.ts';
 import { runTextFit, type TextFitSummary } from './text-fit.ts';
@@ -315,9 +315,7 @@ function readTextFile(
     throw new ValueError(
       'a text model predicts every next token left to right (pooling none, one direction)',
     );
-  const steps = extra.stepsTrained ?? 0;
-  if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 0)
-    throw new ValueError(`stepsTrained must be an integer ≥ 0 but is ${describe(steps)}`);
+  const steps = nonNegativeInt('stepsTrained', extra.stepsTrained ?? 0);
   return { level, vocab, stepsTrained: steps };
 }
 

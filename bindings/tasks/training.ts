@@ -12,7 +12,7 @@ import type { SequenceModel } from '../model/sequence-model.ts';
 import { checkRuntime, type Runtime } from '../runtime/runtime.ts';
 import type { FitData } from '../train/fit.ts';
 import { Trainer, type TrainerOptions } from '../train/trainer.ts';
-import { nonNegativeInt } from '../validate.ts';
+import { nonNegativeInt, positiveInt } from '../validate.ts';
 
 export type CellName = 'lstm' | 'gru' | 'rnn';
 
@@ -111,8 +111,7 @@ export async function fitWithBudget(
   const batchSize = budget.batchSize ?? 32;
   const perEpoch = Math.ceil(data.size / batchSize);
   const steps = budget.steps ?? perEpoch * (budget.epochs ?? 1);
-  if (!Number.isInteger(steps) || steps < 1)
-    throw new ValueError(`steps must be an integer ≥ 1 but got ${describe(steps)}`);
+  positiveInt('steps', steps);
   const epochs = Math.ceil(steps / perEpoch);
   const started = now();
   const first = trainer.steps;

@@ -6,9 +6,9 @@
 import type { Command } from 'commander';
 import type { Forecaster, NumericSeries } from 'wasm-rnn';
 import { aheadChart, aheadCsv, aheadRows, aheadTable, forecastAhead } from '../ahead.ts';
-import { nextDates } from '../dates.ts';
 import { aboutFile } from '../fail.ts';
 import { readSeriesFile } from '../files.ts';
+import { nextDates } from '../forecast-dates.ts';
 import { type CliIO, runtime } from '../io.ts';
 import { openTask } from '../models.ts';
 import { BACKENDS, type BackendChoice, oneOf, wholeNumber } from '../options.ts';
