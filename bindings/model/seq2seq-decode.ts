@@ -112,7 +112,7 @@ function start(
   };
   const weights = (n: number) => att?.weights(n);
   const reorderAll = (parents: Int32Array) => {
-    reorder(stepper, parents);
+    reorder(stepper, parents, H);
     if (fed) ctx = pickRows(ctx, parents, 1, K);
   };
   const dispose = () => {
@@ -282,11 +282,10 @@ export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOpt
   return { tokens, logProbs };
 }
 
-/** Row n of the new decoder state is row parents[n] of the old one. */
-function reorder(stepper: Stepper, parents: Int32Array): void {
+/** Row n of the new decoder state [L, N, H] is row parents[n] of the old one. */
+function reorder(stepper: Stepper, parents: Int32Array, H: number): void {
   const s = stepper.getState();
   const N = parents.length;
-  const H = stepper.layer.config.H;
   const L = s.h.length / (N * H);
   const pick = (a: Float32Array) => pickRows(a, parents, L, H);
   stepper.setState(s.c ? { h: pick(s.h), c: pick(s.c) } : { h: pick(s.h) });

@@ -85,7 +85,7 @@ export class ParallelForward {
     this.#layer = layer;
     this.#recorder = new TapeRecorder(layer.rt);
     this.#parts = Array.from({ length: this.shards }, () => ({
-      engine: new RecurrentEngine(this.#recorder.rt, layer.config, layer.units),
+      engine: new RecurrentEngine(this.#recorder.rt, layer.config, layer.engine.units),
       io: new Workspace(layer.rt),
     }));
     this.#launch = new Launch(layer.rt);
@@ -145,7 +145,7 @@ export class ParallelForward {
       launch.add(this.#recorder.record(() => engine.forward(stagedPass(io, T, n, tokens, given))));
     }
     // A forward's work: 2 flops per recurrent weight and token.
-    const weights = layer.units.reduce((sum, u) => sum + c.G * c.H * (u.inSize + c.H), 0);
+    const weights = layer.engine.units.reduce((sum, u) => sum + c.G * c.H * (u.inSize + c.H), 0);
     const threads = this.auto ? autoThreads(2 * weights * T * B, this.threads) : this.threads;
     this.lastThreads = threads;
     this.#pool.launch(launch.publish(), launch.count, threads === 1);
