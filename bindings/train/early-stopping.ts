@@ -5,7 +5,7 @@
 import { describe, ValueError } from '../errors.ts';
 import type { Region } from '../runtime/arena.ts';
 import type { Callback, EpochEvent } from './callbacks.ts';
-import type { Trainer } from './trainer.ts';
+import type { TrainingRun } from './training-run.ts';
 
 export interface EarlyStoppingOptions {
   /** Default 'valLoss' (falls back to 'loss' when fit has no validation data). */
@@ -35,7 +35,7 @@ export class EarlyStopping implements Callback {
   /** Epoch at which training was stopped, 0 if it was not. */
   stoppedEpoch = 0;
   #wait = 0;
-  #trainer: Trainer | undefined;
+  #trainer: TrainingRun | undefined;
   #copy: Region | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
@@ -61,7 +61,7 @@ export class EarlyStopping implements Callback {
     this.restoreBestWeights = options.restoreBestWeights ?? true;
   }
 
-  onTrainBegin(trainer: Trainer): void {
+  onTrainBegin(trainer: TrainingRun): void {
     this.#release();
     this.#trainer = trainer;
     this.#wait = 0;
@@ -104,7 +104,7 @@ export class EarlyStopping implements Callback {
     this.#release();
   }
 
-  #keep(trainer: Trainer): void {
+  #keep(trainer: TrainingRun): void {
     const slab = trainer.model.slab;
     this.#copy ??= slab.rt.arena.alloc(slab.size);
     slab.rt.kernels.copy_f32(this.#copy.ptr, slab.params.ptr, slab.size);

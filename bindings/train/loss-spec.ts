@@ -3,7 +3,10 @@
 // any kernel so that bad targets give a typed error naming the sample.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import type { Locate } from '../model/trainable.ts';
 import { knownKeys } from '../validate.ts';
+
+export type { Locate };
 
 export type LossKind = 'mse' | 'mae' | 'huber' | 'cross_entropy' | 'bce_with_logits';
 export type Reduction = 'mean' | 'sum';
@@ -86,9 +89,6 @@ function checkWeights(w: ArrayLike<number>): Float32Array {
   }
   return out;
 }
-
-/** Names a target element as "sample s, step t" for a [T, B] (per step) or [B] (per sequence) layout. */
-export type Locate = (index: number) => string;
 
 /**
  * Checks every target for a model with `cols` outputs per row: class ids in [0, cols) (or the ignore index)
