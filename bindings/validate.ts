@@ -73,6 +73,14 @@ export function flag(name: string, value: unknown, fallback: boolean): boolean {
   return value;
 }
 
+/** An integer of any sign (seeds, ids that may be negative). */
+export function integer(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ValueError(`${name} must be an integer but got ${describe(value)}`);
+  }
+  return value;
+}
+
 /** An integer > 0 (sizes, counts, steps). */
 export function positiveInt(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {

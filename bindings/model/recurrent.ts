@@ -1,9 +1,10 @@
 // The machinery shared by RNN, LSTM and GRU: stacked layers, two directions, BPTT. This class is the checked,
 // copying API (tensors in, tensors out); the passes themselves run in RecurrentEngine (recurrent-engine.ts).
 
-import { describe, ValueError } from '../errors.ts';
+import { ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
+import { flag, optionsObject } from '../validate.ts';
 import { type Cell, type CellType, cellOf } from './cells.ts';
 import { type Config, configure, type RecurrentOptions, specsOf } from './recurrent-config.ts';
 import {
@@ -106,10 +107,7 @@ export class Recurrent {
     const dOut = checkArray('dOutputs', grads?.dOutputs, outShape);
     const dHn = checkArray('dHn', grads?.dHn, stateShape);
     const dCn = this.cell.hasCell ? checkArray('dCn', grads?.dCn, stateShape) : noCell('dCn', grads?.dCn);
-    const inputGrad = grads?.inputGrad ?? true;
-    if (typeof inputGrad !== 'boolean') {
-      throw new ValueError(`backward: inputGrad must be a boolean but got ${describe(inputGrad)}`);
-    }
+    const inputGrad = flag('backward: inputGrad', grads?.inputGrad, true);
     const io = this.#io;
     if (dOut) io.need('dout', dOut.length);
     this.engine.reserve(T, B, true, tokens);
@@ -158,10 +156,8 @@ export class Recurrent {
   /** A streaming stepper over this layer's weights (unidirectional layers); see stepper.ts. */
   stepper(options: { batchSize?: number } = {}): Stepper {
     this.#live('stepper');
-    if (options === null || typeof options !== 'object') {
-      throw new ValueError(`stepper: options must be { batchSize } but got ${describe(options)}`);
-    }
-    return new Stepper(this, options.batchSize ?? 1);
+    const { batchSize } = optionsObject('stepper options', options, false, ['batchSize']);
+    return new Stepper(this, batchSize ?? 1);
   }
 
   /** Floats held by the (T, B) workspaces. */

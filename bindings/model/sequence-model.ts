@@ -7,11 +7,11 @@
 // workspace blocks (the data stays in linear memory from the input to the loss), and a Loss reads `output`
 // and writes its gradient in place. predict() is the checked, copying convenience API.
 
-import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import { DataError, ShapeError, ValueError } from '../errors.ts';
 import { Heap } from '../kernels-ts/heap.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
-import { optionsObject } from '../validate.ts';
+import { flag, optionsObject } from '../validate.ts';
 import { swapLeadingAxes, timeMajorInputs } from './batch-first.ts';
 import { CarriedState } from './carried-state.ts';
 import { Dense } from './dense.ts';
@@ -263,10 +263,7 @@ export class SequenceModel extends SlabModel implements TrainableModel {
     options: { lengths?: ArrayLike<number>; steps?: number; batchFirst?: boolean } = {},
   ): Tensor {
     optionsObject('predict options', options, false, ['lengths', 'steps', 'batchFirst']);
-    const batchFirst = options.batchFirst ?? false;
-    if (typeof batchFirst !== 'boolean') {
-      throw new ValueError(`predict: batchFirst must be a boolean but got ${describe(batchFirst)}`);
-    }
+    const batchFirst = flag('predict: batchFirst', options.batchFirst, false);
     if (this.config.input.kind === 'vector' && inputs?.shape?.length === 2) {
       if (!Number.isInteger(options.steps) || (options.steps as number) < 1) {
         throw new ValueError(

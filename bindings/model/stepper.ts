@@ -6,6 +6,7 @@
 import { describe, MemoryLimitError, ShapeError, ValueError } from '../errors.ts';
 import { MAX_PAGES, PAGE_BYTES } from '../runtime/memory.ts';
 import { requireFinite } from '../tensor.ts';
+import { positiveInt } from '../validate.ts';
 import type { ForwardStep } from './cells.ts';
 import type { RecurrentEngine } from './recurrent-engine.ts';
 import { Workspace } from './workspace.ts';
@@ -41,10 +42,7 @@ export class Stepper {
     const { I, H, L, D, G } = engine.config;
     if (D !== 1)
       throw new ValueError('stepper: a bidirectional layer needs the whole sequence; use forward()');
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ValueError(`stepper: batchSize must be a positive integer but got ${describe(batchSize)}`);
-    }
-    const B = batchSize;
+    const B = positiveInt('stepper: batchSize', batchSize);
     // At most I + G·H + L·(G·H + 6·H) floats per batch row (input, gates, two-row histories of h and c).
     const floats = B * (I + G * H + L * (G * H + 6 * H));
     if (floats * 4 > MAX_PAGES * PAGE_BYTES) {

@@ -16,6 +16,7 @@ import {
 } from '../model/recurrent-io.ts';
 import { Workspace } from '../model/workspace.ts';
 import type { Tensor } from '../tensor.ts';
+import { optionsObject } from '../validate.ts';
 import { Launch } from './launch.ts';
 import { autoThreads, count, threadPlan } from './parallel-options.ts';
 import { noteFailedStart, ThreadPool } from './pool.ts';
@@ -63,9 +64,7 @@ export class ParallelForward {
       throw new ValueError(`ParallelForward runs an RNN, LSTM or GRU layer but got ${describe(layer)}`);
     }
     if (layer.disposed) throw new ValueError('ParallelForward: the layer was disposed');
-    if (options === null || typeof options !== 'object') {
-      throw new ValueError(`options must be an object but got ${describe(options)}`);
-    }
+    optionsObject('ParallelForward options', options, false, ['threads', 'shards']);
     const source = poolSourceOf(layer.rt);
     this.auto = options.threads === 'auto';
     const threads =

@@ -4,6 +4,7 @@
 
 import { describe, ValueError } from '../errors.ts';
 import type { Region } from '../runtime/arena.ts';
+import { nonNegative, nonNegativeInt } from '../validate.ts';
 import type { Callback, EpochEvent } from './callbacks.ts';
 import type { TrainingRun } from './training-run.ts';
 
@@ -43,14 +44,8 @@ export class EarlyStopping implements Callback {
     if (!['valLoss', 'loss', 'valAccuracy'].includes(monitor)) {
       throw new ValueError(`monitor must be 'valLoss', 'loss' or 'valAccuracy' but got ${describe(monitor)}`);
     }
-    const patience = options.patience ?? 0;
-    if (!Number.isInteger(patience) || patience < 0) {
-      throw new ValueError(`patience must be an integer ≥ 0 but got ${describe(patience)}`);
-    }
-    const minDelta = options.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !(minDelta >= 0)) {
-      throw new ValueError(`minDelta must be a number ≥ 0 but got ${describe(minDelta)}`);
-    }
+    const patience = nonNegativeInt('patience', options.patience ?? 0);
+    const minDelta = nonNegative('minDelta', options.minDelta ?? 0);
     const mode = options.mode ?? (monitor === 'valAccuracy' ? 'max' : 'min');
     if (mode !== 'min' && mode !== 'max')
       throw new ValueError(`mode must be 'min' or 'max' but got ${describe(mode)}`);

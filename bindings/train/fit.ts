@@ -9,7 +9,7 @@ import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
 import type { PairData } from '../model/seq2seq-pairs.ts';
 import type { FitData } from '../model/sequence-samples.ts';
-import { knownKeys } from '../validate.ts';
+import { flag, knownKeys, optionsObject } from '../validate.ts';
 import type { Callback, EpochEvent, History } from './callbacks.ts';
 import { yieldToEventLoop } from './callbacks.ts';
 import { type EpochSource, samplesSource, streamSource } from './fit-sources.ts';
@@ -76,21 +76,19 @@ const FIT_KEYS = [
   'checkpoint',
 ];
 
+/**
+ * A count of at least 1 (epochs, batches, steps). Worded "≥ 1" rather than positiveInt's "> 0" because
+ * test/trainer-errors.test.ts matches this wording.
+ */
+function atLeastOne(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new ValueError(`${name} must be an integer ≥ 1 but got ${describe(v)}`);
+  }
+  return v;
+}
+
 function plan(o: FitOptions): Plan {
-  if (o === null || typeof o !== 'object')
-    throw new ValueError(`fit options must be an object but got ${describe(o)}`);
-  knownKeys('fit options', o, FIT_KEYS);
-  const int = (name: string, v: unknown, min: number) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new ValueError(`${name} must be an integer ≥ ${min} but got ${describe(v)}`);
-    }
-    return v;
-  };
-  const flag = (name: string, v: unknown, fallback: boolean) => {
-    if (v !== undefined && typeof v !== 'boolean')
-      throw new ValueError(`${name} must be a boolean but got ${describe(v)}`);
-    return (v as boolean | undefined) ?? fallback;
-  };
+  optionsObject('fit options', o, true, FIT_KEYS);
   const yieldEveryMs = o.yieldEveryMs ?? 10;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) {
     throw new ValueError(`yieldEveryMs must be a number ≥ 0 but got ${describe(yieldEveryMs)}`);
@@ -100,8 +98,8 @@ function plan(o: FitOptions): Plan {
     throw new ValueError(`signal must be an AbortSignal but got ${describe(signal)}`);
   }
   return {
-    epochs: int('epochs', o.epochs ?? 1, 1),
-    batchSize: int('batchSize', o.batchSize ?? 32, 1),
+    epochs: atLeastOne('epochs', o.epochs ?? 1),
+    batchSize: atLeastOne('batchSize', o.batchSize ?? 32),
     shuffle: flag('shuffle', o.shuffle, true),
     dropLast: flag('dropLast', o.dropLast, false),
     callbacks:
@@ -124,9 +122,7 @@ function checkCheckpoint(c: CheckpointOptions | undefined): CheckpointOptions | 
     );
   }
   knownKeys('checkpoint', c, ['every', 'save']);
-  if (!Number.isInteger(c.every) || c.every < 1) {
-    throw new ValueError(`checkpoint.every must be an integer ≥ 1 (steps) but got ${describe(c.every)}`);
-  }
+  atLeastOne('checkpoint.every', c.every);
   return c;
 }
 

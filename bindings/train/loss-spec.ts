@@ -4,7 +4,7 @@
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
 import type { Locate } from '../model/trainable.ts';
-import { knownKeys } from '../validate.ts';
+import { integer, knownKeys, positive } from '../validate.ts';
 
 export type { Locate };
 
@@ -49,14 +49,8 @@ export function lossConfig(spec: LossSpec): LossConfig {
   if (reduction !== 'mean' && reduction !== 'sum') {
     throw new ValueError(`loss reduction must be 'mean' or 'sum' but got ${describe(reduction)}`);
   }
-  const delta = o.delta ?? 1;
-  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
-    throw new ValueError(`loss delta must be a finite number > 0 but got ${describe(delta)}`);
-  }
-  const ignoreIndex = o.ignoreIndex ?? -100;
-  if (!Number.isInteger(ignoreIndex)) {
-    throw new ValueError(`loss ignoreIndex must be an integer but got ${describe(ignoreIndex)}`);
-  }
+  const delta = positive('loss delta', o.delta ?? 1);
+  const ignoreIndex = integer('loss ignoreIndex', o.ignoreIndex ?? -100);
   const classTargets = o.kind === 'cross_entropy';
   for (const [key, value, kinds] of [
     ['delta', o.delta, ['huber']],

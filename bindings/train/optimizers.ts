@@ -6,7 +6,7 @@
 import { describe, ValueError } from '../errors.ts';
 import { checkSlab, type ParamSlab } from '../model/slab.ts';
 import type { Region } from '../runtime/arena.ts';
-import { flag, nonNegative, optionsObject, positive, unitInterval } from '../validate.ts';
+import { flag, nonNegative, nonNegativeInt, optionsObject, positive, unitInterval } from '../validate.ts';
 
 /** What a checkpoint needs to continue an optimizer exactly. */
 export interface OptimizerState {
@@ -80,9 +80,7 @@ export abstract class Optimizer {
     }
     if (state.kind !== this.kind)
       throw new ValueError(`optimizer state is for ${describe(state.kind)}, not ${this.kind}`);
-    if (!Number.isSafeInteger(state.step) || state.step < 0) {
-      throw new ValueError(`optimizer state step must be an integer ≥ 0 but got ${describe(state.step)}`);
-    }
+    nonNegativeInt('optimizer state step', state.step);
     positive('optimizer state lr', state.lr);
     const buffers = state.buffers as Record<string, unknown> | null | undefined;
     if (buffers === null || typeof buffers !== 'object') {

@@ -13,7 +13,7 @@ import type { ModelInputs } from '../model/sequence-input.ts';
 import type { FitData } from '../model/sequence-samples.ts';
 import type { Staged, StageMode, TrainBatch } from '../model/trainable.ts';
 import type { Tensor } from '../tensor.ts';
-import { optionsObject } from '../validate.ts';
+import { integer, optionsObject } from '../validate.ts';
 import type { History } from './callbacks.ts';
 import { applyCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { clipGradNorm, clipGradValue } from './clip.ts';
@@ -95,8 +95,7 @@ export class Trainer implements TrainingRun, CheckpointedRun {
   constructor(model: SavedModel, options: TrainerOptions, strategy?: StepStrategyFactory) {
     optionsObject('Trainer options', options, true, TRAINER_KEYS);
     this.model = checkSavedModel(model);
-    const seed = options.seed ?? model.config.seed;
-    if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+    const seed = integer('seed', options.seed ?? model.config.seed);
     this.seed = seed;
     this.clip = checkClip(options.clip);
     const scheduleStep = options.scheduleStep ?? 'epoch';
