@@ -22,7 +22,7 @@ import { type FitOptions, runFit } from './fit.ts';
 import { checkGradients } from './guard.ts';
 import { Loss } from './loss.ts';
 import type { LossSpec } from './loss-spec.ts';
-import type { Optimizer } from './optimizers.ts';
+import type { Optimizer } from './optimizer-base.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
 import { LocalStep, type StepStrategy, type StepStrategyFactory } from './step-strategy.ts';
 import {

@@ -5,7 +5,7 @@
 import type { SavedModel } from '../io/model-save.ts';
 import type { Staged, StageMode, TrainableModel, TrainBatch } from '../model/trainable.ts';
 import type { Loss } from './loss.ts';
-import type { Optimizer } from './optimizers.ts';
+import type { Optimizer } from './optimizer-base.ts';
 import type { Schedule } from './trainer-options.ts';
 
 /** What evaluation uses: the model, the loss, and staging a batch into both. */
