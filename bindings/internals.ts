@@ -3,6 +3,6 @@
 // these names may change in any release (docs/internals.md). Nothing here starts a runtime; it takes the one
 // `init` of `wasm-rnn` returns, so one file serves every environment.
 
+export { ABI_VERSION, type Kernels } from './kernels-ts/abi.ts';
 export { ParamSlab, type SlabEntry, type TensorSpec } from './model/slab.ts';
 export { Arena, type Region } from './runtime/arena.ts';
-export { ABI_VERSION, type Kernels } from './runtime/kernels.ts';

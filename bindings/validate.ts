@@ -73,7 +73,7 @@ export function flag(name: string, value: unknown, fallback: boolean): boolean {
   return value;
 }
 
-/** Any integer (seeds). */
+/** An integer of any sign (seeds, ids that may be negative). */
 export function integer(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new ValueError(`${name} must be an integer but got ${describe(value)}`);

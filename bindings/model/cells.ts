@@ -24,8 +24,7 @@ export interface Step {
   reverse: number;
   whh: number;
   bhh: number;
-  /** Output rows (forward) or their gradient (backward, 0 = none), ldo floats apart. */
-  out: number;
+  /** Floats between consecutive rows of the outputs (forward's out, backward's dout). */
   ldo: number;
   u: UnitBuffers;
   /** i32 [B] steps of each row (padding beyond), or 0 for all T. */
@@ -33,12 +32,16 @@ export interface Step {
 }
 
 export interface ForwardStep extends Step {
+  /** Output rows, ldo floats apart. */
+  out: number;
   hproj: number;
   h0: number;
   c0: number;
 }
 
 export interface BackwardStep extends Step {
+  /** The gradient of the output rows, ldo floats apart; 0 = none. */
+  dout: number;
   dxg: number;
   dhg: number;
   dh: number;
@@ -104,7 +107,7 @@ const rnn = (type: CellType, relu: number): Cell => ({
       relu,
     ),
   backward: (k, s) =>
-    k.rnn_seq_bwd_f32(s.dxg, s.dh, s.out, s.u.hs, s.whh, s.lengths, s.T, s.B, s.H, s.ldo, s.reverse, relu),
+    k.rnn_seq_bwd_f32(s.dxg, s.dh, s.dout, s.u.hs, s.whh, s.lengths, s.T, s.B, s.H, s.ldo, s.reverse, relu),
 });
 
 export const CELLS: Readonly<Record<CellType, Cell>> = {
@@ -140,7 +143,7 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.dxg,
         s.dh,
         s.dc,
-        s.out,
+        s.dout,
         s.u.gates,
         s.u.cs,
         s.whh,
@@ -181,7 +184,7 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.dxg,
         s.dhg,
         s.dh,
-        s.out,
+        s.dout,
         s.u.gates,
         s.u.hn,
         s.u.hs,
@@ -229,7 +232,7 @@ export const GRU_RESET_BEFORE: Cell = {
       s.dxg,
       s.dhg,
       s.dh,
-      s.out,
+      s.dout,
       s.u.gates,
       s.u.hs,
       s.whh,

@@ -3,7 +3,7 @@
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { knownKeys } from '../validate.ts';
+import { integer, optionsObject } from '../validate.ts';
 import { ParamSlab, prefixed, type TensorSpec } from './slab.ts';
 
 /** Options every small layer takes besides its sizes. */
@@ -25,12 +25,8 @@ export function checkCommon(
   layer: string,
   keys: readonly string[],
 ): { seed: number; prefix: string } {
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(`options must be an object but got ${describe(options)}`);
-  }
-  knownKeys(`${layer} options`, options, [...keys, ...COMMON_KEYS]);
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  optionsObject(`${layer} options`, options, true, [...keys, ...COMMON_KEYS]);
+  const seed = integer('seed', options.seed ?? 0);
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string') throw new ValueError(`prefix must be a string but got ${describe(prefix)}`);
   return { seed, prefix };

@@ -1,7 +1,7 @@
 // Options of the recurrent layers, their validation, and PyTorch's parameter names, shapes and order.
 
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys, positiveInt } from '../validate.ts';
+import { flag, integer, knownKeys, optionsObject, positiveInt } from '../validate.ts';
 import type { CellType } from './cells.ts';
 import { checkInit, type RecurrentInit } from './initializers.ts';
 import { checkParamCount, type ParamSlab, type TensorSpec } from './slab.ts';
@@ -63,13 +63,6 @@ function layerCount(value: unknown): number {
   return L;
 }
 
-function flag(name: string, value: unknown): boolean {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new ValueError(`${name} must be a boolean but got ${describe(value)}`);
-  }
-  return value === true;
-}
-
 /** The `gru` option's resetAfter, checked; `name` is how the caller spells the option ('gru', 'recurrent.gru'). */
 export function gruResetAfter(value: unknown, name = 'gru'): boolean {
   if (value === undefined) return true;
@@ -77,11 +70,7 @@ export function gruResetAfter(value: unknown, name = 'gru'): boolean {
     throw new ValueError(`${name} must be an object { resetAfter? } but got ${describe(value)}`);
   }
   knownKeys(name, value, ['resetAfter']);
-  const r = (value as GRUCellOptions).resetAfter;
-  if (r !== undefined && typeof r !== 'boolean') {
-    throw new ValueError(`${name}.resetAfter must be a boolean but got ${describe(r)}`);
-  }
-  return r !== false;
+  return flag(`${name}.resetAfter`, (value as GRUCellOptions).resetAfter, true);
 }
 
 const KEYS = [
@@ -97,24 +86,17 @@ const KEYS = [
 ];
 
 export function configure(options: RecurrentOptions, cell: CellType): Config {
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(`options must be an object but got ${describe(options)}`);
-  }
   const rnn = cell === 'rnn_tanh' || cell === 'rnn_relu';
   const layer = rnn ? 'RNN' : cell === 'lstm' ? 'LSTM' : 'GRU';
-  knownKeys(
-    `${layer} options`,
-    options,
-    rnn ? [...KEYS, 'nonlinearity'] : cell === 'gru' ? [...KEYS, 'gru'] : KEYS,
-  );
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const keys = rnn ? [...KEYS, 'nonlinearity'] : cell === 'gru' ? [...KEYS, 'gru'] : KEYS;
+  optionsObject(`${layer} options`, options, true, keys);
+  const seed = integer('seed', options.seed ?? 0);
   const prefix = options.prefix ?? '';
   if (typeof prefix !== 'string') throw new ValueError(`prefix must be a string but got ${describe(prefix)}`);
   const I = positiveInt('inputSize', options.inputSize);
   const H = positiveInt('hiddenSize', options.hiddenSize);
   const L = layerCount(options.numLayers ?? 1);
-  const D = flag('bidirectional', options.bidirectional) ? 2 : 1;
+  const D = flag('bidirectional', options.bidirectional, false) ? 2 : 1;
   const G = GATES[cell];
   // Per direction: layer 0 has G·H·(I + H + 2) parameters, each later layer G·H·(D·H + H + 2).
   const count = D * G * H * (I + H + 2 + (L - 1) * (D * H + H + 2));
@@ -127,7 +109,7 @@ export function configure(options: RecurrentOptions, cell: CellType): Config {
     D,
     G,
     resetAfter: cell === 'gru' ? gruResetAfter((options as { gru?: unknown }).gru) : true,
-    batchFirst: flag('batchFirst', options.batchFirst),
+    batchFirst: flag('batchFirst', options.batchFirst, false),
     seed,
     init: checkInit(options.init, cell === 'lstm'),
     prefix,

@@ -271,7 +271,7 @@ export class RecurrentEngine {
       reverse: u.d,
       whh: u.whh,
       bhh: u.bhh,
-      out: dout ? dout + u.d * H * 4 : 0,
+      dout: dout ? dout + u.d * H * 4 : 0,
       ldo: D * H,
       u: buf,
       dxg,

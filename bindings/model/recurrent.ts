@@ -1,10 +1,11 @@
 // The machinery shared by RNN, LSTM and GRU: stacked layers, two directions, BPTT. This class is the checked,
 // copying API (tensors in, tensors out); the passes themselves run in RecurrentEngine (recurrent-engine.ts).
 
-import { describe, ValueError } from '../errors.ts';
+import { ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
-import { type Cell, type CellType, cellOf, type UnitBuffers } from './cells.ts';
+import { flag, optionsObject } from '../validate.ts';
+import { type Cell, type CellType, cellOf } from './cells.ts';
 import { type Config, configure, type RecurrentOptions, specsOf } from './recurrent-config.ts';
 import {
   checkArray,
@@ -24,14 +25,7 @@ export type { RecurrentGrads, RecurrentInputGrads, RecurrentOutput, RecurrentSta
 
 import { skipsInit } from './initializers.ts';
 import { RecurrentEngine } from './recurrent-engine.ts';
-import {
-  getRecord,
-  initialise,
-  openSlab,
-  setRecord,
-  type UnitParams,
-  unitParams,
-} from './recurrent-params.ts';
+import { getRecord, initialise, openSlab, setRecord, unitParams } from './recurrent-params.ts';
 import { type ParamSlab, prefixed, type TensorSpec } from './slab.ts';
 import { Stepper } from './stepper.ts';
 import { Workspace } from './workspace.ts';
@@ -43,9 +37,11 @@ export class Recurrent {
   readonly slab: ParamSlab;
   /** PyTorch names (without the prefix) and shapes, in PyTorch's order. */
   readonly parameters: readonly TensorSpec[];
-  /** Parameter pointers per layer and direction (index k·D + d); for the stepper and models. */
-  readonly units: readonly UnitParams[];
-  /** The pointer-level passes, for models that keep their data in linear memory. */
+  /**
+   * @internal The pointer-level passes (parameter pointers per layer and direction, workspace blocks): the
+   * channel through which this library's models, steppers and ParallelForward run the layer without copies.
+   * Not part of the public API; it changes without notice.
+   */
   readonly engine: RecurrentEngine;
   readonly #ownsSlab: boolean;
   /** The user's input and initial states, copied in. */
@@ -59,8 +55,7 @@ export class Recurrent {
     this.slab = openSlab(rt, this.config, options.slab);
     this.#ownsSlab = this.slab !== options.slab;
     this.parameters = specsOf(this.config);
-    this.units = unitParams(this.config, this.slab);
-    this.engine = new RecurrentEngine(rt, this.config, this.units);
+    this.engine = new RecurrentEngine(rt, this.config, unitParams(this.config, this.slab));
     this.#io = new Workspace(rt);
     if (!skipsInit(options)) initialise(this.config, this.slab);
   }
@@ -112,10 +107,7 @@ export class Recurrent {
     const dOut = checkArray('dOutputs', grads?.dOutputs, outShape);
     const dHn = checkArray('dHn', grads?.dHn, stateShape);
     const dCn = this.cell.hasCell ? checkArray('dCn', grads?.dCn, stateShape) : noCell('dCn', grads?.dCn);
-    const inputGrad = grads?.inputGrad ?? true;
-    if (typeof inputGrad !== 'boolean') {
-      throw new ValueError(`backward: inputGrad must be a boolean but got ${describe(inputGrad)}`);
-    }
+    const inputGrad = flag('backward: inputGrad', grads?.inputGrad, true);
     const io = this.#io;
     if (dOut) io.need('dout', dOut.length);
     this.engine.reserve(T, B, true, tokens);
@@ -164,10 +156,8 @@ export class Recurrent {
   /** A streaming stepper over this layer's weights (unidirectional layers); see stepper.ts. */
   stepper(options: { batchSize?: number } = {}): Stepper {
     this.#live('stepper');
-    if (options === null || typeof options !== 'object') {
-      throw new ValueError(`stepper: options must be { batchSize } but got ${describe(options)}`);
-    }
-    return new Stepper(this, options.batchSize ?? 1);
+    const { batchSize } = optionsObject('stepper options', options, false, ['batchSize']);
+    return new Stepper(this, batchSize ?? 1);
   }
 
   /** Floats held by the (T, B) workspaces. */
@@ -192,11 +182,6 @@ export class Recurrent {
     this.#disposed = true;
   }
 
-  /** Workspace pointers of one direction of one layer. */
-  buffers(index: number): UnitBuffers {
-    return this.engine.buffers(index);
-  }
-
   #live(method: string): void {
     if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
   }
@@ -204,7 +189,7 @@ export class Recurrent {
   #finalState(B: number, which: 'h' | 'c'): Tensor {
     const { H, L, D } = this.config;
     const out = new Float32Array(L * D * B * H);
-    for (const u of this.units)
+    for (const u of this.engine.units)
       out.set(this.#f32(this.engine.finalState(u.index, which), B * H), u.index * B * H);
     return { data: out, shape: [L * D, B, H] };
   }

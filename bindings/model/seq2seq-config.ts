@@ -5,7 +5,7 @@
 
 import { describe, ValueError } from '../errors.ts';
 import { deriveSeed } from '../seed.ts';
-import { flag, knownKeys, optionsObject, positiveInt } from '../validate.ts';
+import { flag, integer, knownKeys, optionsObject, positiveInt } from '../validate.ts';
 import {
   type AttentionConfig,
   type AttentionOptions,
@@ -118,10 +118,7 @@ const OPTIONS = ['source', 'target', 'recurrent', 'attention', 'bos', 'eos', 'se
 const RECURRENT = ['cell', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'init'];
 
 export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`Seq2Seq options must be an object but got ${describe(options)}`);
-  }
-  knownKeys('Seq2Seq options', options, OPTIONS);
+  optionsObject('Seq2Seq options', options, true, OPTIONS);
   const source = side('source', options.source, true);
   const target = side('target', options.target, false);
   const r = options.recurrent;
@@ -154,8 +151,7 @@ export function seq2seqConfig(options: Seq2SeqOptions): Seq2SeqConfig {
       );
     }
   }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+  const seed = integer('seed', options.seed ?? 0);
   const directions = bidirectional ? 2 : 1;
   const H = recurrent.hiddenSize;
   const attention =

@@ -7,7 +7,7 @@
 // [x_t ; ctx_{t−1}] (ctx_{−1} = 0; one-hot x_t for target tokens), as in teacher forcing (attention-feed.ts),
 // and beam search reorders the fed contexts with the states.
 
-import { describe, ValueError } from '../errors.ts';
+import { finiteNumber, positiveInt } from '../validate.ts';
 import { feedsInput } from './attention-config.ts';
 import { AttentionStep } from './attention-step.ts';
 import type { Seq2Seq } from './seq2seq.ts';
@@ -112,7 +112,7 @@ function start(
   };
   const weights = (n: number) => att?.weights(n);
   const reorderAll = (parents: Int32Array) => {
-    reorder(stepper, parents);
+    reorder(stepper, parents, H);
     if (fed) ctx = pickRows(ctx, parents, 1, K);
   };
   const dispose = () => {
@@ -135,10 +135,7 @@ function feedInput(x: Float32Array | Int32Array, ctx: Float32Array, N: number, E
 }
 
 function maxSteps(o: DecodeOptions, Ts: number): number {
-  const m = o.maxSteps ?? 2 * Ts + 10;
-  if (!Number.isInteger(m) || m < 1)
-    throw new ValueError(`maxSteps must be a positive integer but got ${describe(m)}`);
-  return m;
+  return positiveInt('maxSteps', o.maxSteps ?? 2 * Ts + 10);
 }
 
 /** Log-softmax of row r of logits [*, V] into out (float64). */
@@ -208,13 +205,8 @@ function stack(rows: Float32Array[][], Ts: number): { data: Float32Array; shape:
 
 /** Beam search with `beamWidth` beams per source row. */
 export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOptions = {}): Decoded {
-  const K = options.beamWidth ?? 4;
-  if (!Number.isInteger(K) || K < 1)
-    throw new ValueError(`beamWidth must be a positive integer but got ${describe(K)}`);
-  const alpha = options.lengthPenalty ?? 1;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new ValueError(`lengthPenalty must be a finite number but got ${describe(alpha)}`);
-  }
+  const K = positiveInt('beamWidth', options.beamWidth ?? 4);
+  const alpha = finiteNumber('lengthPenalty', options.lengthPenalty ?? 1);
   const { dec, B, Ts } = start(model, source, K, options);
   const { bos, eos } = model.config;
   const V = model.outputSize;
@@ -282,11 +274,10 @@ export function beamSearch(model: Seq2Seq, source: ModelInputs, options: BeamOpt
   return { tokens, logProbs };
 }
 
-/** Row n of the new decoder state is row parents[n] of the old one. */
-function reorder(stepper: Stepper, parents: Int32Array): void {
+/** Row n of the new decoder state [L, N, H] is row parents[n] of the old one. */
+function reorder(stepper: Stepper, parents: Int32Array, H: number): void {
   const s = stepper.getState();
   const N = parents.length;
-  const H = stepper.layer.config.H;
   const L = s.h.length / (N * H);
   const pick = (a: Float32Array) => pickRows(a, parents, L, H);
   stepper.setState(s.c ? { h: pick(s.h), c: pick(s.c) } : { h: pick(s.h) });

@@ -5,8 +5,8 @@
 // then runs the encoder's. One slab holds every parameter under the PyTorch module names of seq2seq-config.ts.
 // With attention, the decoder's outputs attend over the encoder's (attention.ts) and the head reads
 // [h_t ; ctx_t] (attention-head.ts); the encoder's outputs then get gradients from the attention as well.
-// With input feeding the decoder runs step by step instead (attention-feed.ts).
-// Decoding (greedy, beam search) is in seq2seq-decode.ts.
+// With input feeding the decoder runs step by step instead (attention-feed.ts). The pass over linear memory is
+// seq2seq-pass.ts; decoding (greedy, beam search) is in seq2seq-decode.ts.
 
 import { ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -14,7 +14,6 @@ import type { Tensor } from '../tensor.ts';
 import { DecoderAttention } from './attention.ts';
 import { feedsInput } from './attention-config.ts';
 import { InputFeeding } from './attention-feed.ts';
-import { attendedHeadBackward, attendedHeadForward } from './attention-head.ts';
 import { Dense } from './dense.ts';
 import { DropoutStream } from './dropout.ts';
 import { Embedding } from './embedding.ts';
@@ -23,7 +22,6 @@ import { NO_INIT, skipsInit } from './initializers.ts';
 import { LSTM } from './lstm.ts';
 import type { Recurrent } from './recurrent.ts';
 import { RNN } from './rnn.ts';
-import { handBack, handOver } from './seq2seq-bridge.ts';
 import {
   type Seq2SeqConfig,
   type Seq2SeqOptions,
@@ -31,31 +29,28 @@ import {
   seq2seqLayers,
   seq2seqSpecs,
 } from './seq2seq-config.ts';
-import { checkInputs, checkLengths, type InputShape, type ModelInputs } from './sequence-input.ts';
+import { pairSamples } from './seq2seq-pairs.ts';
+import { type Seq2SeqPass, TeacherForcedPass } from './seq2seq-pass.ts';
+import { checkInputs, type InputShape, type ModelInputs } from './sequence-input.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 import { SlabModel } from './slab-record.ts';
+import { MaskScratch, stageSeq2Seq } from './staging.ts';
 import { type ModelSummary, summarizeSeq2Seq } from './summary.ts';
-import { Workspace } from './workspace.ts';
+import type {
+  CarriedState,
+  LossTargets,
+  SampleSet,
+  Staged,
+  StageMode,
+  TrainableModel,
+  TrainBatch,
+} from './trainable.ts';
 
-export interface Seq2SeqPass {
-  /** Real steps of each source row [B]; absent = all. */
-  sourceLengths?: ArrayLike<number>;
-  /** Real steps of each target row [B]; absent = all. */
-  targetLengths?: ArrayLike<number>;
-  backward?: boolean;
-  training?: boolean;
-}
+export type { Seq2SeqPass };
 
-interface Loaded {
-  Ts: number;
-  Tt: number;
-  B: number;
-  srcLen: number;
-  tgtLen: number;
-  dropout: number;
-}
+const STATELESS = 'a Seq2Seq starts each batch from its encoder; it cannot be stateful';
 
-export class Seq2Seq extends SlabModel {
+export class Seq2Seq extends SlabModel implements TrainableModel {
   readonly kind = 'Seq2Seq';
   readonly rt: Runtime;
   readonly config: Seq2SeqConfig;
@@ -71,8 +66,10 @@ export class Seq2Seq extends SlabModel {
   readonly feeding: InputFeeding | undefined;
   /** The decoder predicts at every step (for the trainer). */
   readonly perStep = true;
-  readonly #ws: Workspace;
-  #pass: Loaded | undefined;
+  /** Every pass starts from the encoder: no state is carried from one batch to the next. */
+  readonly carriesState = false;
+  readonly #pass: TeacherForcedPass;
+  readonly #masks = new MaskScratch();
   /** Attention weights [Tt, Ts, B] of the last decoding, until the next forward. */
   #decoded: Tensor | undefined;
   #disposed = false;
@@ -112,7 +109,15 @@ export class Seq2Seq extends SlabModel {
       this.attention && feedsInput(c.attention)
         ? new InputFeeding(rt, this.decoder.engine, this.attention, this.head, c.target.dim)
         : undefined;
-    this.#ws = new Workspace(rt);
+    this.#pass = new TeacherForcedPass(rt, c, this.dropout, {
+      encoderEmbedding: this.encoderEmbedding,
+      encoder: this.encoder.engine,
+      decoderEmbedding: this.decoderEmbedding,
+      decoder: this.decoder.engine,
+      attention: this.attention,
+      feeding: this.feeding,
+      head: this.head,
+    });
   }
 
   /** Target vocabulary: the head's outputs. */
@@ -138,6 +143,17 @@ export class Seq2Seq extends SlabModel {
     return shape[0];
   }
 
+  /** Pairs (source sequences → target id sequences) checked against this model, for fit and evaluate. */
+  samples(data: unknown, name: string): SampleSet {
+    return pairSamples(data, name, this);
+  }
+
+  /** Checks a batch (source, target ids, lengths) against this model and `loss`, then copies it into both. */
+  stage(batch: TrainBatch, loss: LossTargets, mode: StageMode): Staged {
+    if (mode.stateful) throw new ValueError(STATELESS);
+    return stageSeq2Seq(this, loss, this.#masks, batch, mode);
+  }
+
   /**
    * Copies a checked source [Ts, B] and targets [Tt, B] in; the decoder reads [bos, y_0, …, y_{Tt−2}]. Sizes
    * every block of the next forward (and backward).
@@ -150,102 +166,14 @@ export class Seq2Seq extends SlabModel {
     pass: Seq2SeqPass = {},
   ): void {
     if (this.#disposed) throw new ValueError('this model was disposed');
-    const { T: Ts, B } = shape;
-    const c = this.config;
-    const ws = this.#ws;
-    const H = c.recurrent.hiddenSize;
-    const L = c.recurrent.numLayers;
-    const backward = pass.backward ?? false;
-    const srcLen = checkLengths(pass.sourceLengths, Ts, B);
-    const tgtLen = checkLengths(pass.targetLengths, Tt, B);
-    const srcIds = c.source.kind !== 'features';
-    ws.need('src', Ts * B * (srcIds ? 1 : c.source.size));
-    if (c.source.kind === 'embedding') ws.need('src_emb', Ts * B * c.source.dim);
-    ws.need('dec_in', Tt * B);
-    if (c.target.kind === 'embedding') ws.need('dec_emb', Tt * B * c.target.dim);
-    ws.need('h0', L * B * H);
-    if (this.encoder.cell.hasCell) ws.need('c0', L * B * H);
-    if (srcLen) ws.need('src_len', B);
-    if (tgtLen) ws.need('tgt_len', B);
-    ws.need('y', Tt * B * c.target.size);
-    if (backward) ws.need('dout', Tt * B * H);
-    for (const r of [this.encoder, this.decoder]) {
-      r.engine.dropout = c.recurrent.dropout;
-    }
-    this.encoder.engine.reserve(Ts, B, backward, c.source.kind === 'tokens');
-    if (this.feeding) this.feeding.reserve(Tt, Ts, B, backward);
-    else this.decoder.engine.reserve(Tt, B, backward, c.target.kind === 'tokens');
-    if (this.attention) {
-      if (!this.feeding) this.attention.reserve(Tt, Ts, B, backward);
-      if (backward && this.feeding && this.decoderEmbedding) ws.need('demb', Tt * B * c.target.dim);
-      if (backward) ws.need('dctx', Tt * B * this.attention.config.keySize);
-      if (backward) ws.need('dkeys', Ts * B * this.attention.config.keySize);
-    }
-    if (srcIds) this.rt.arena.memoryI32.set(source.data, ws.ptr('src') >> 2);
-    else this.rt.arena.memoryF32.set(source.data, ws.ptr('src') >> 2);
-    const decIn = ws.ptr('dec_in') >> 2;
-    const i32 = this.rt.arena.memoryI32;
-    i32.fill(c.bos, decIn, decIn + B);
-    i32.set(targets.subarray(0, (Tt - 1) * B), decIn + B);
-    if (srcLen) this.rt.arena.memoryI32.set(srcLen, ws.ptr('src_len') >> 2);
-    if (tgtLen) this.rt.arena.memoryI32.set(tgtLen, ws.ptr('tgt_len') >> 2);
-    const training = pass.training ?? backward;
-    this.#pass = {
-      Ts,
-      Tt,
-      B,
-      srcLen: srcLen ? ws.ptr('src_len') : 0,
-      tgtLen: tgtLen ? ws.ptr('tgt_len') : 0,
-      dropout: training ? this.dropout.ptr : 0,
-    };
+    this.#pass.load(source, shape, targets, Tt, pass);
   }
 
   /** Encoder, state hand-over, teacher-forced decoder, head: logits [Tt·B, V] at `output`. */
   forward(): void {
-    const p = this.#need();
-    const { Ts, Tt, B } = p;
-    const c = this.config;
-    const ws = this.#ws;
-    const k = this.rt.kernels;
-    const enc = this.encoder.engine;
-    const dec = this.decoder.engine;
-    const src = this.#embed(this.encoderEmbedding, ws.ptr('src'), ws.ptr('src_emb'), Ts * B);
-    enc.forward({
-      T: Ts,
-      B,
-      tokens: c.source.kind === 'tokens',
-      x: src,
-      h0: 0,
-      c0: 0,
-      lengths: p.srcLen,
-      dropout: p.dropout,
-    });
-    handOver(enc, ws.ptr('h0'), enc.cell.hasCell ? ws.ptr('c0') : 0, B);
-    const x = this.#embed(this.decoderEmbedding, ws.ptr('dec_in'), ws.ptr('dec_emb'), Tt * B);
+    this.#need();
     this.#decoded = undefined;
-    if (this.feeding) {
-      const pass = { Tt, Ts, B, x, tokens: c.target.kind === 'tokens', h0: ws.ptr('h0') };
-      const more = { c0: enc.cell.hasCell ? ws.ptr('c0') : 0, keys: enc.outputs, lengths: p.srcLen };
-      this.feeding.forward({ ...pass, ...more, dropout: p.dropout }, ws.ptr('y'));
-      return;
-    }
-    dec.forward({
-      T: Tt,
-      B,
-      tokens: c.target.kind === 'tokens',
-      x,
-      h0: ws.ptr('h0'),
-      c0: enc.cell.hasCell ? ws.ptr('c0') : 0,
-      lengths: p.tgtLen,
-      dropout: p.dropout,
-    });
-    if (this.attention === undefined) {
-      this.head.forwardRows(ws.ptr('y'), dec.outputs, Tt * B);
-      return;
-    }
-    const q = dec.outputs;
-    this.attention.forward({ Tq: Tt, Ts, B, q, keys: enc.outputs, lengths: p.srcLen });
-    attendedHeadForward(k, this.head, ws.ptr('y'), q, this.attention.context, Tt * B, c.recurrent.hiddenSize);
+    this.#pass.forward();
   }
 
   /**
@@ -253,11 +181,10 @@ export class Seq2Seq extends SlabModel {
    * chosen sequences, zero after each one ends); undefined without attention or before the first.
    */
   attentionWeights(): Tensor | undefined {
-    const p = this.#pass;
     if (this.attention === undefined || this.#disposed) return undefined;
     if (this.#decoded) return { data: this.#decoded.data.slice(), shape: [...this.#decoded.shape] };
     if (this.feeding) return this.feeding.ready ? this.feeding.readWeights() : undefined;
-    return p === undefined ? undefined : this.attention.readWeights();
+    return this.#pass.loaded ? this.attention.readWeights() : undefined;
   }
 
   /** Keeps the weights [Tt, Ts, B] a decoding chose, for attentionWeights() (greedyDecode, beamSearch). */
@@ -272,52 +199,35 @@ export class Seq2Seq extends SlabModel {
 
   /** Byte pointer of the logits [Tt·B, V]; a Loss writes ∂loss/∂logits over them before backward(). */
   get output(): number {
-    return this.#ws.ptr('y');
+    return this.#pass.output;
   }
 
+  /** BPTT from ∂loss/∂logits (at `output`): adds every parameter's gradient into the slab. */
   backward(): void {
-    const { Ts, Tt, B } = this.#need();
-    const ws = this.#ws;
-    const k = this.rt.kernels;
-    const enc = this.encoder.engine;
-    const dec = this.decoder.engine;
-    const H = this.config.recurrent.hiddenSize;
-    const att = this.attention;
-    if (this.feeding) {
-      const K = this.attention!.config.keySize;
-      k.fill_f32(ws.ptr('dkeys'), 0, Ts * B * K);
-      const demb = this.decoderEmbedding ? ws.ptr('demb') : 0;
-      this.feeding.backward(ws.ptr('y'), ws.ptr('dkeys'), demb);
-      this.decoderEmbedding?.backwardRows(demb, ws.ptr('dec_in'), Tt * B);
-      handBack(enc, dec, B);
-      enc.backward(ws.ptr('dkeys'), this.encoderEmbedding !== undefined);
-      this.encoderEmbedding?.backwardRows(enc.inputGrad, ws.ptr('src'), Ts * B);
-      return;
-    }
-    if (att === undefined) this.head.backwardRows(ws.ptr('dout'), ws.ptr('y'), dec.outputs, Tt * B);
-    else {
-      const [dctx, dkeys] = [ws.ptr('dctx'), ws.ptr('dkeys')];
-      attendedHeadBackward(
-        k,
-        this.head,
-        ws.ptr('dout'),
-        dctx,
-        ws.ptr('y'),
-        dec.outputs,
-        att.context,
-        Tt * B,
-        H,
-      );
-      k.fill_f32(dkeys, 0, Ts * B * att.config.keySize);
-      att.backward(ws.ptr('dout'), dkeys, dctx);
-    }
-    dec.zeroStateGrads();
-    dec.backward(ws.ptr('dout'), this.decoderEmbedding !== undefined);
-    this.decoderEmbedding?.backwardRows(dec.inputGrad, ws.ptr('dec_in'), Tt * B);
-    handBack(enc, dec, B);
-    enc.backward(att ? ws.ptr('dkeys') : 0, this.encoderEmbedding !== undefined);
-    this.encoderEmbedding?.backwardRows(enc.inputGrad, ws.ptr('src'), Ts * B);
+    this.#need();
+    this.#pass.backward();
   }
+
+  /** A Seq2Seq generates: with greedyDecode() or beamSearch(), not predict(). */
+  predict(): never {
+    throw new ValueError('a Seq2Seq generates with greedyDecode() or beamSearch()');
+  }
+
+  /** None: every pass starts from the encoder. */
+  get carriedState(): undefined {
+    return undefined;
+  }
+
+  set carriedState(state: CarriedState | undefined) {
+    if (state !== undefined) throw new ValueError(STATELESS);
+  }
+
+  keepState(): never {
+    throw new ValueError(STATELESS);
+  }
+
+  /** Nothing to forget: no state is carried. */
+  resetState(): void {}
 
   dispose(): void {
     if (this.#disposed) return;
@@ -333,20 +243,12 @@ export class Seq2Seq extends SlabModel {
     ]) {
       layer?.dispose();
     }
-    this.#ws.free();
+    this.#pass.free();
     this.dropout.free();
     this.slab.free();
   }
 
-  /** The rows an embedding makes of ids (into `out`), or the ids themselves when there is none. */
-  #embed(e: Embedding | undefined, ids: number, out: number, n: number): number {
-    if (e === undefined) return ids;
-    e.forwardRows(out, ids, n);
-    return out;
-  }
-
-  #need(): Loaded {
-    if (this.#pass === undefined || this.#disposed) throw new ValueError('call load() with a batch first');
-    return this.#pass;
+  #need(): void {
+    if (!this.#pass.loaded || this.#disposed) throw new ValueError('call load() with a batch first');
   }
 }

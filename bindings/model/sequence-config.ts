@@ -6,7 +6,7 @@
 
 import { describe, ValueError } from '../errors.ts';
 import { deriveSeed } from '../seed.ts';
-import { knownKeys, optionsObject, positiveInt } from '../validate.ts';
+import { flag, integer, knownKeys, optionsObject, positiveInt } from '../validate.ts';
 import type { CellType } from './cells.ts';
 import { Dense } from './dense.ts';
 import { Embedding } from './embedding.ts';
@@ -162,10 +162,7 @@ function gruSpec(cell: CellType, value: unknown): { gru?: { resetAfter: false } 
 }
 
 export function modelConfig(options: SequenceModelOptions): ModelConfig {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`SequenceModel options must be an object but got ${describe(options)}`);
-  }
-  knownKeys('SequenceModel options', options, OPTIONS);
+  optionsObject('SequenceModel options', options, true, OPTIONS);
   const r = options.recurrent;
   if (r === null || typeof r !== 'object' || !CELLS.includes(r.cell)) {
     throw new ValueError(
@@ -177,12 +174,8 @@ export function modelConfig(options: SequenceModelOptions): ModelConfig {
   if (!POOLINGS.includes(pooling)) {
     throw new ValueError(`pooling must be one of ${POOLINGS.join(', ')} but got ${describe(pooling)}`);
   }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
-  const bidirectional = r.bidirectional ?? false;
-  if (typeof bidirectional !== 'boolean') {
-    throw new ValueError(`recurrent.bidirectional must be a boolean but got ${describe(bidirectional)}`);
-  }
+  const seed = integer('seed', options.seed ?? 0);
+  const bidirectional = flag('recurrent.bidirectional', r.bidirectional, false);
   const recurrent: ModelConfig['recurrent'] = {
     cell: r.cell,
     hiddenSize: positiveInt('recurrent.hiddenSize', r.hiddenSize),
@@ -192,11 +185,7 @@ export function modelConfig(options: SequenceModelOptions): ModelConfig {
     ...(r.init === undefined ? {} : { init: initOptions(r.init, r.cell === 'lstm') }),
     ...gruSpec(r.cell, r.gru),
   };
-  const h = options.head;
-  if (h === null || typeof h !== 'object') {
-    throw new ValueError(`head must be { outputSize } but got ${describe(h)}`);
-  }
-  knownKeys('head', h, ['outputSize', 'dropout']);
+  const h = optionsObject('head', options.head, true, ['outputSize', 'dropout']);
   const head = {
     outputSize: positiveInt('head.outputSize', h.outputSize),
     dropout: dropoutRate('head.dropout', h.dropout),

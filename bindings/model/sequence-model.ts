@@ -7,10 +7,10 @@
 // workspace blocks (the data stays in linear memory from the input to the loss), and a Loss reads `output`
 // and writes its gradient in place. predict() is the checked, copying convenience API.
 
-import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
+import { DataError, ShapeError, ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Tensor } from '../tensor.ts';
-import { optionsObject } from '../validate.ts';
+import { flag, optionsObject } from '../validate.ts';
 import { swapLeadingAxes, timeMajorInputs } from './batch-first.ts';
 import { CarriedState } from './carried-state.ts';
 import { Dense } from './dense.ts';
@@ -38,10 +38,21 @@ import {
   type InputShape,
   type ModelInputs,
 } from './sequence-input.ts';
+import { sequenceSamples } from './sequence-samples.ts';
 import { SequenceStepper } from './sequence-stepper.ts';
 import { ParamSlab, type TensorSpec } from './slab.ts';
 import { SlabModel } from './slab-record.ts';
+import { MaskScratch, stageSequence } from './staging.ts';
 import { type ModelSummary, summarizeSequenceModel } from './summary.ts';
+import type {
+  CarriedState as CarriedValues,
+  LossTargets,
+  SampleSet,
+  Staged,
+  StageMode,
+  TrainableModel,
+  TrainBatch,
+} from './trainable.ts';
 import { Workspace } from './workspace.ts';
 
 /** How load() prepares the next pass. */
@@ -63,7 +74,7 @@ interface LoadedPass extends InputShape {
   c0: number;
 }
 
-export class SequenceModel extends SlabModel {
+export class SequenceModel extends SlabModel implements TrainableModel {
   readonly rt: Runtime;
   /** The validated options, defaults filled in (what a model file stores). */
   readonly config: ModelConfig;
@@ -78,6 +89,7 @@ export class SequenceModel extends SlabModel {
   readonly #top: HeadStage;
   readonly #carried: CarriedState;
   readonly #ws: Workspace;
+  readonly #masks = new MaskScratch();
   #pass: LoadedPass | undefined;
   #expanded = new Float32Array(0);
   #disposed = false;
@@ -96,11 +108,11 @@ export class SequenceModel extends SlabModel {
     this.rt = rt;
     this.config = c;
     this.slab = new ParamSlab(rt, modelSpecs(c), shareParams?.params);
-    const kept = shareParams && rt.arena.f32At(this.slab.params.ptr, this.slab.size).slice();
     const o = layerOptions(c);
-    // A loader passes NO_INIT: every parameter is written from its file next, so none is drawn first.
+    // A loader passes NO_INIT: every parameter is written from its file next, so none is drawn first. A replica
+    // draws none either: its parameters are the shared ones, left as they are.
     const slab = this.slab;
-    const skip = { [NO_INIT]: skipsInit(options) };
+    const skip = { [NO_INIT]: skipsInit(options) || shareParams !== undefined };
     this.embedding = o.embedding ? new Embedding(rt, { ...o.embedding, slab, ...skip }) : undefined;
     const rnn = { ...o.rnn, slab, ...skip };
     this.rnn =
@@ -111,8 +123,6 @@ export class SequenceModel extends SlabModel {
           : new RNN(rt, rnn);
     this.attention = o.attention ? new AttentionPooling(rt, { ...o.attention, slab, ...skip }) : undefined;
     this.head = new Dense(rt, { ...o.head, slab, ...skip });
-    // The layers wrote their initial draws over the shared parameters: put the shared values back.
-    if (kept) rt.arena.f32At(this.slab.params.ptr, this.slab.size).set(kept);
     this.#engine = this.rnn.engine;
     this.#ws = new Workspace(rt);
     this.#top = new HeadStage(rt, c, this.#engine, this.attention, this.head, this.#ws);
@@ -134,9 +144,24 @@ export class SequenceModel extends SlabModel {
     return this.perStep ? T * B : B;
   }
 
+  /** A pass can start from the state the last one left: one direction, an output at every step. */
+  get carriesState(): boolean {
+    return this.perStep && !this.config.recurrent.bidirectional;
+  }
+
   /** Checks inputs (time-major) before any kernel; throws a typed error naming the batch row and step. */
   check(inputs: ModelInputs): InputShape {
     return checkInputs(this.config.input, inputs);
+  }
+
+  /** A Dataset (or the samples to make one from) checked against this model and `loss`, for fit and evaluate. */
+  samples(data: unknown, name: string, loss: LossTargets): SampleSet {
+    return sequenceSamples(data, name, this, loss);
+  }
+
+  /** Checks a batch against this model and `loss`, then copies it into both (see load()). */
+  stage(batch: TrainBatch, loss: LossTargets, mode: StageMode): Staged {
+    return stageSequence(this, loss, this.#masks, batch, mode);
   }
 
   /**
@@ -217,11 +242,11 @@ export class SequenceModel extends SlabModel {
   }
 
   /** The carried state ([L, B, H] h, and c for LSTM), or undefined; for checkpoints. */
-  get carriedState(): { h: Float32Array; c?: Float32Array } | undefined {
+  get carriedState(): CarriedValues | undefined {
     return this.#carried.get();
   }
 
-  set carriedState(state: { h: Float32Array; c?: Float32Array } | undefined) {
+  set carriedState(state: CarriedValues | undefined) {
     if (state === undefined) this.#carried.reset();
     else this.#carried.set(state, state.h.length / (this.config.recurrent.numLayers * this.#H));
   }
@@ -235,10 +260,7 @@ export class SequenceModel extends SlabModel {
     options: { lengths?: ArrayLike<number>; steps?: number; batchFirst?: boolean } = {},
   ): Tensor {
     optionsObject('predict options', options, false, ['lengths', 'steps', 'batchFirst']);
-    const batchFirst = options.batchFirst ?? false;
-    if (typeof batchFirst !== 'boolean') {
-      throw new ValueError(`predict: batchFirst must be a boolean but got ${describe(batchFirst)}`);
-    }
+    const batchFirst = flag('predict: batchFirst', options.batchFirst, false);
     if (this.config.input.kind === 'vector' && inputs?.shape?.length === 2) {
       if (!Number.isInteger(options.steps) || (options.steps as number) < 1) {
         throw new ValueError(

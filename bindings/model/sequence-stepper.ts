@@ -7,6 +7,7 @@
 
 import { describe, ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { positiveInt } from '../validate.ts';
 import type { Dense } from './dense.ts';
 import type { Embedding } from './embedding.ts';
 import type { Recurrent } from './recurrent.ts';
@@ -57,9 +58,7 @@ export class SequenceStepper {
         "stepper: attention pooling weighs every step of the whole sequence, so it cannot run one step at a time; use predict() (or pooling 'last' / 'none')",
       );
     }
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ValueError(`stepper: batchSize must be a positive integer but got ${describe(batchSize)}`);
-    }
+    positiveInt('stepper: batchSize', batchSize);
     this.#model = model;
     this.batchSize = batchSize;
     this.#layer = model.rnn.stepper({ batchSize });

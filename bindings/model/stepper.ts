@@ -6,8 +6,9 @@
 import { describe, MemoryLimitError, ShapeError, ValueError } from '../errors.ts';
 import { MAX_PAGES, PAGE_BYTES } from '../runtime/memory.ts';
 import { requireFinite } from '../tensor.ts';
+import { positiveInt } from '../validate.ts';
 import type { ForwardStep } from './cells.ts';
-import type { Recurrent } from './recurrent.ts';
+import type { RecurrentEngine } from './recurrent-engine.ts';
 import { Workspace } from './workspace.ts';
 
 export interface StepperState {
@@ -17,9 +18,16 @@ export interface StepperState {
   c?: Float32Array;
 }
 
+/** What a stepper runs over: its layer's engine (shape, cell, parameter pointers), and whether that layer lives. */
+export interface SteppedLayer {
+  readonly engine: RecurrentEngine;
+  readonly disposed: boolean;
+}
+
 export class Stepper {
-  readonly layer: Recurrent;
   readonly batchSize: number;
+  readonly #layer: SteppedLayer;
+  readonly #engine: RecurrentEngine;
   readonly #ws: Workspace;
   readonly #steps: ForwardStep[] = [];
   readonly #result: Float32Array;
@@ -29,14 +37,12 @@ export class Stepper {
   #top: Float32Array = new Float32Array(0);
   #disposed = false;
 
-  constructor(layer: Recurrent, batchSize: number) {
-    const { I, H, L, D, G } = layer.config;
+  constructor(layer: SteppedLayer, batchSize: number) {
+    const engine = layer.engine;
+    const { I, H, L, D, G } = engine.config;
     if (D !== 1)
       throw new ValueError('stepper: a bidirectional layer needs the whole sequence; use forward()');
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ValueError(`stepper: batchSize must be a positive integer but got ${describe(batchSize)}`);
-    }
-    const B = batchSize;
+    const B = positiveInt('stepper: batchSize', batchSize);
     // At most I + G·H + L·(G·H + 6·H) floats per batch row (input, gates, two-row histories of h and c).
     const floats = B * (I + G * H + L * (G * H + 6 * H));
     if (floats * 4 > MAX_PAGES * PAGE_BYTES) {
@@ -44,20 +50,22 @@ export class Stepper {
         `stepper: batchSize ${B} needs ${floats * 4} bytes but linear memory holds 4 GiB`,
       );
     }
-    this.layer = layer;
+    this.#layer = layer;
+    this.#engine = engine;
     this.batchSize = B;
-    const ws = new Workspace(layer.rt);
+    const cell = engine.cell;
+    const ws = new Workspace(engine.rt);
     this.#ws = ws;
     try {
       ws.need('x', B * I);
       ws.need('h', L * B * H);
-      if (layer.cell.hasCell) ws.need('c', L * B * H);
+      if (cell.hasCell) ws.need('c', L * B * H);
       ws.need('hproj', B * G * H);
       for (let k = 0; k < L; k++) {
         ws.need(`g${k}`, B * G * H);
         ws.need(`h${k}`, 2 * B * H);
-        if (layer.cell.hasCell) ws.need(`c${k}`, 2 * B * H);
-        if (layer.cell.splitGrad) ws.need(`n${k}`, B * H);
+        if (cell.hasCell) ws.need(`c${k}`, 2 * B * H);
+        if (cell.splitGrad) ws.need(`n${k}`, B * H);
       }
     } catch (error) {
       // A batchSize too large for linear memory: return what was taken, name the argument.
@@ -74,15 +82,15 @@ export class Stepper {
         B,
         H,
         reverse: 0,
-        whh: layer.units[k].whh,
-        bhh: layer.units[k].bhh,
+        whh: engine.units[k].whh,
+        bhh: engine.units[k].bhh,
         // The new h overwrites the state in place: the kernel reads h_{t−1} from its own history row.
         out: hk,
         ldo: H,
         u: { gates: ws.ptr(`g${k}`), hs: ws.ptr(`h${k}`), cs: ws.ptr(`c${k}`), hn: ws.ptr(`n${k}`) },
         hproj: ws.ptr('hproj'),
         h0: hk,
-        c0: layer.cell.hasCell ? ws.ptr('c') + state : 0,
+        c0: cell.hasCell ? ws.ptr('c') + state : 0,
         lengths: 0,
       });
     }
@@ -95,16 +103,16 @@ export class Stepper {
    */
   step(x: Float32Array | Int32Array): Float32Array {
     this.#live('step');
-    const { I, H, L, G } = this.layer.config;
+    const { I, H, L, G } = this.#engine.config;
     const B = this.batchSize;
     const tokens = x instanceof Int32Array;
     this.#check(x, tokens);
     this.#views();
     if (tokens) this.#ids.set(x);
     else this.#x.set(x);
-    const { kernels } = this.layer.rt;
+    const { kernels } = this.#engine.rt;
     for (let k = 0; k < L; k++) {
-      const u = this.layer.units[k];
+      const u = this.#engine.units[k];
       const s = this.#steps[k];
       if (k === 0 && tokens) kernels.gather_cols_f32(s.u.gates, u.wih, this.#ws.ptr('x'), B, G * H, I);
       else {
@@ -112,9 +120,9 @@ export class Stepper {
         kernels.gemm_nt_f32(s.u.gates, input, u.wih, B, G * H, u.inSize, u.inSize, u.inSize, G * H, 0);
       }
       kernels.bias_add_f32(s.u.gates, u.bih, B, G * H, G * H);
-      this.layer.cell.forward(kernels, s);
+      this.#engine.cell.forward(kernels, s);
       // The cell state after the step is history row 1; carry it into the state.
-      if (this.layer.cell.hasCell) kernels.copy_f32(s.c0, s.u.cs + B * H * 4, B * H);
+      if (this.#engine.cell.hasCell) kernels.copy_f32(s.c0, s.u.cs + B * H * 4, B * H);
     }
     this.#result.set(this.#top);
     return this.#result;
@@ -123,25 +131,25 @@ export class Stepper {
   /** Zeroes h (and c). */
   reset(): void {
     this.#live('reset');
-    const { H, L } = this.layer.config;
+    const { H, L } = this.#engine.config;
     const n = L * this.batchSize * H;
-    this.layer.rt.kernels.fill_f32(this.#ws.ptr('h'), 0, n);
-    if (this.layer.cell.hasCell) this.layer.rt.kernels.fill_f32(this.#ws.ptr('c'), 0, n);
+    this.#engine.rt.kernels.fill_f32(this.#ws.ptr('h'), 0, n);
+    if (this.#engine.cell.hasCell) this.#engine.rt.kernels.fill_f32(this.#ws.ptr('c'), 0, n);
   }
 
   /** Copies of the state, [L, B, H] each. */
   getState(): StepperState {
     this.#live('getState');
-    const { H, L } = this.layer.config;
+    const { H, L } = this.#engine.config;
     const n = L * this.batchSize * H;
     const h = this.#f32(this.#ws.ptr('h'), n).slice();
-    return this.layer.cell.hasCell ? { h, c: this.#f32(this.#ws.ptr('c'), n).slice() } : { h };
+    return this.#engine.cell.hasCell ? { h, c: this.#f32(this.#ws.ptr('c'), n).slice() } : { h };
   }
 
   /** Restores a state from getState() (or the hN/cN of a forward over the same layer, unidirectional). */
   setState(state: StepperState): void {
     this.#live('setState');
-    const { H, L } = this.layer.config;
+    const { H, L } = this.#engine.config;
     const n = L * this.batchSize * H;
     const want = `[${L}, ${this.batchSize}, ${H}] (${n} values)`;
     const h = state?.h;
@@ -149,13 +157,13 @@ export class Stepper {
       throw new ShapeError(`setState: h must be a Float32Array of ${want} but got ${describe(h)}`);
     }
     const c = state.c;
-    if (this.layer.cell.hasCell && (!(c instanceof Float32Array) || c.length !== n)) {
+    if (this.#engine.cell.hasCell && (!(c instanceof Float32Array) || c.length !== n)) {
       throw new ShapeError(`setState: c must be a Float32Array of ${want} but got ${describe(c)}`);
     }
     requireFinite('setState: h', h);
-    if (c && this.layer.cell.hasCell) requireFinite('setState: c', c);
+    if (c && this.#engine.cell.hasCell) requireFinite('setState: c', c);
     this.#f32(this.#ws.ptr('h'), n).set(h);
-    if (c && this.layer.cell.hasCell) this.#f32(this.#ws.ptr('c'), n).set(c);
+    if (c && this.#engine.cell.hasCell) this.#f32(this.#ws.ptr('c'), n).set(c);
   }
 
   /** Returns the stepper's memory to the arena. */
@@ -167,11 +175,11 @@ export class Stepper {
   /** A disposed stepper (or one over a disposed layer) has no buffers: a kernel would write at address 0. */
   #live(method: string): void {
     if (this.#disposed) throw new ValueError(`${method}: this stepper was disposed`);
-    if (this.layer.disposed) throw new ValueError(`${method}: the stepper's layer was disposed`);
+    if (this.#layer.disposed) throw new ValueError(`${method}: the stepper's layer was disposed`);
   }
 
   #check(x: unknown, tokens: boolean): void {
-    const { I } = this.layer.config;
+    const { I } = this.#engine.config;
     const B = this.batchSize;
     const n = tokens ? B : B * I;
     if (!(x instanceof Float32Array || x instanceof Int32Array) || x.length !== n) {
@@ -191,17 +199,17 @@ export class Stepper {
 
   /** Views over the input and the top state, rebuilt only after linear memory grew. */
   #views(): void {
-    const buffer = this.layer.rt.memory.buffer;
+    const buffer = this.#engine.rt.memory.buffer;
     if (buffer === this.#buffer) return;
-    const { I, H, L } = this.layer.config;
+    const { I, H, L } = this.#engine.config;
     const B = this.batchSize;
     this.#buffer = buffer as ArrayBuffer;
     this.#x = this.#f32(this.#ws.ptr('x'), B * I);
-    this.#ids = this.layer.rt.arena.i32At(this.#ws.ptr('x'), B);
+    this.#ids = this.#engine.rt.arena.i32At(this.#ws.ptr('x'), B);
     this.#top = this.#f32(this.#ws.ptr('h') + (L - 1) * B * H * 4, B * H);
   }
 
   #f32(ptr: number, n: number): Float32Array {
-    return this.layer.rt.arena.f32At(ptr, n);
+    return this.#engine.rt.arena.f32At(ptr, n);
   }
 }

@@ -20,6 +20,7 @@ import { TapeRecorder } from '../runtime/threads/tape-recorder.ts';
 import { MAX_TASKS } from '../runtime/threads/task-loop.ts';
 import { noteFailedStart, ThreadPool } from '../runtime/threads/thread-pool.ts';
 import type { Tensor } from '../tensor.ts';
+import { optionsObject } from '../validate.ts';
 import { autoThreads, count, threadPlan } from './parallel-options.ts';
 import { copyRows, shardRows } from './shard.ts';
 
@@ -62,9 +63,7 @@ export class ParallelForward {
       throw new ValueError(`ParallelForward runs an RNN, LSTM or GRU layer but got ${describe(layer)}`);
     }
     if (layer.disposed) throw new ValueError('ParallelForward: the layer was disposed');
-    if (options === null || typeof options !== 'object') {
-      throw new ValueError(`options must be an object but got ${describe(options)}`);
-    }
+    optionsObject('ParallelForward options', options, false, ['threads', 'shards']);
     const source = layer.rt.threads;
     this.auto = options.threads === 'auto';
     const threads =
@@ -84,7 +83,7 @@ export class ParallelForward {
     this.#layer = layer;
     this.#recorder = new TapeRecorder(layer.rt);
     this.#parts = Array.from({ length: this.shards }, () => ({
-      engine: new RecurrentEngine(this.#recorder.rt, layer.config, layer.units),
+      engine: new RecurrentEngine(this.#recorder.rt, layer.config, layer.engine.units),
       io: new Workspace(layer.rt),
     }));
     this.#launch = new Launch(layer.rt);
@@ -142,7 +141,7 @@ export class ParallelForward {
       launch.add(this.#recorder.record(() => engine.forward(stagedPass(io, T, n, tokens, given))));
     }
     // A forward's work: 2 flops per recurrent weight and token.
-    const weights = layer.units.reduce((sum, u) => sum + c.G * c.H * (u.inSize + c.H), 0);
+    const weights = layer.engine.units.reduce((sum, u) => sum + c.G * c.H * (u.inSize + c.H), 0);
     const threads = this.auto ? autoThreads(2 * weights * T * B, this.threads) : this.threads;
     this.lastThreads = threads;
     this.#pool.launch(launch.publish(), launch.count, threads === 1);

@@ -4,10 +4,10 @@
 // (record) for any thread to replay.
 
 import { SequenceModel } from '../model/sequence-model.ts';
+import { MaskScratch } from '../model/staging.ts';
 import type { TapeRecorder } from '../runtime/threads/tape-recorder.ts';
 import { Loss } from '../train/loss.ts';
 import type { LossSpec } from '../train/loss-spec.ts';
-import { MaskScratch } from '../train/stage.ts';
 
 /** Rows [start, end) of shard s of `shards` over B batch rows: sizes differ by at most one, larger first. */
 export function shardRows(B: number, shards: number, s: number): [number, number] {
@@ -127,7 +127,7 @@ export class Shard {
     const tape = recorder.record((capture) => {
       model.zeroGrad();
       model.forward();
-      scale = capture(() => this.loss.compute(model.output, model.output, count));
+      scale = capture(() => this.loss.valueAndGrad(model.output, count));
       model.backward();
     });
     return { tape, scale };

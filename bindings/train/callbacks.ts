@@ -1,6 +1,6 @@
 // What fit() reports while it runs (Keras-style callbacks), and how it lets the page breathe between batches.
 
-import type { Trainer } from './trainer.ts';
+import type { TrainingRun } from './training-run.ts';
 
 /** After every training step. */
 export interface StepEvent {
@@ -40,7 +40,7 @@ export interface History {
 /** Any subset of hooks; each may be async (fit awaits it). */
 export interface Callback {
   /** The trainer running fit (Keras's set_model): a callback may call trainer.stop() or read trainer.model. */
-  onTrainBegin?(trainer: Trainer): void | Promise<void>;
+  onTrainBegin?(trainer: TrainingRun): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   onStepEnd?(event: StepEvent): void | Promise<void>;
   onEpochEnd?(event: EpochEvent): void | Promise<void>;

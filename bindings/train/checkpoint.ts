@@ -16,9 +16,8 @@ import {
 } from '../io/safetensors.ts';
 import type { SequenceModelOptions } from '../model/sequence-config.ts';
 import { slabSize } from '../model/slab.ts';
-import { isSeq2Seq } from './stage.ts';
-import type { Trainer } from './trainer.ts';
 import type { TrainerSpec } from './trainer-spec.ts';
+import type { CheckpointedRun } from './training-run.ts';
 import {
   CHECKPOINT_VERSION,
   encodeNumber,
@@ -31,7 +30,7 @@ import {
 export { TRAINING_KEY, type TrainingState };
 
 export function encodeCheckpoint(
-  trainer: Trainer,
+  trainer: CheckpointedRun,
   spec: TrainerSpec,
   extra?: Record<string, unknown>,
 ): Uint8Array {
@@ -41,7 +40,7 @@ export function encodeCheckpoint(
   for (const [name, data] of Object.entries(o.buffers)) {
     tensors[`optimizer.${name}`] = { dtype: 'F32', shape: [data.length], data };
   }
-  const carried = isSeq2Seq(model) ? undefined : model.carriedState;
+  const carried = model.carriedState;
   if (carried) {
     tensors['carried.h'] = { dtype: 'F32', shape: [carried.h.length], data: carried.h };
     if (carried.c) tensors['carried.c'] = { dtype: 'F32', shape: [carried.c.length], data: carried.c };
@@ -146,7 +145,7 @@ function carriedOf(
 
 /** Puts a checkpoint's weights and training state into `trainer` (built with the same model and options). */
 export function applyCheckpoint(
-  trainer: Trainer,
+  trainer: CheckpointedRun,
   bytes: Uint8Array | ArrayBuffer,
   options?: LoadOptions,
 ): void {
@@ -157,7 +156,7 @@ export function applyCheckpoint(
 
 /** applyCheckpoint of a file already decoded and its state already checked (resumeTrainer decodes once). */
 export function applyCheckpointFile(
-  trainer: Trainer,
+  trainer: CheckpointedRun,
   file: DecodedSafetensors,
   state: TrainingState,
   options: Required<LoadOptions>,
@@ -190,7 +189,7 @@ export function applyCheckpointFile(
     if (state.schedule) trainer.schedule!.loadState(state.schedule);
     trainer.optimizer.lr = state.optimizer.lr;
     model.dropout.setState(state.dropout);
-    if (!isSeq2Seq(model)) model.carriedState = carried;
+    model.carriedState = carried;
   } catch (cause) {
     if (cause instanceof ValueError) fail(cause.message);
     throw cause;

@@ -4,8 +4,9 @@
 
 import { describe, ValueError } from '../errors.ts';
 import type { Region } from '../runtime/arena.ts';
+import { nonNegative, nonNegativeInt } from '../validate.ts';
 import type { Callback, EpochEvent } from './callbacks.ts';
-import type { Trainer } from './trainer.ts';
+import type { TrainingRun } from './training-run.ts';
 
 export interface EarlyStoppingOptions {
   /** Default 'valLoss' (falls back to 'loss' when fit has no validation data). */
@@ -35,7 +36,7 @@ export class EarlyStopping implements Callback {
   /** Epoch at which training was stopped, 0 if it was not. */
   stoppedEpoch = 0;
   #wait = 0;
-  #trainer: Trainer | undefined;
+  #trainer: TrainingRun | undefined;
   #copy: Region | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
@@ -43,14 +44,8 @@ export class EarlyStopping implements Callback {
     if (!['valLoss', 'loss', 'valAccuracy'].includes(monitor)) {
       throw new ValueError(`monitor must be 'valLoss', 'loss' or 'valAccuracy' but got ${describe(monitor)}`);
     }
-    const patience = options.patience ?? 0;
-    if (!Number.isInteger(patience) || patience < 0) {
-      throw new ValueError(`patience must be an integer ≥ 0 but got ${describe(patience)}`);
-    }
-    const minDelta = options.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !(minDelta >= 0)) {
-      throw new ValueError(`minDelta must be a number ≥ 0 but got ${describe(minDelta)}`);
-    }
+    const patience = nonNegativeInt('patience', options.patience ?? 0);
+    const minDelta = nonNegative('minDelta', options.minDelta ?? 0);
     const mode = options.mode ?? (monitor === 'valAccuracy' ? 'max' : 'min');
     if (mode !== 'min' && mode !== 'max')
       throw new ValueError(`mode must be 'min' or 'max' but got ${describe(mode)}`);
@@ -61,7 +56,7 @@ export class EarlyStopping implements Callback {
     this.restoreBestWeights = options.restoreBestWeights ?? true;
   }
 
-  onTrainBegin(trainer: Trainer): void {
+  onTrainBegin(trainer: TrainingRun): void {
     this.#release();
     this.#trainer = trainer;
     this.#wait = 0;
@@ -104,7 +99,7 @@ export class EarlyStopping implements Callback {
     this.#release();
   }
 
-  #keep(trainer: Trainer): void {
+  #keep(trainer: TrainingRun): void {
     const slab = trainer.model.slab;
     this.#copy ??= slab.rt.arena.alloc(slab.size);
     slab.rt.kernels.copy_f32(this.#copy.ptr, slab.params.ptr, slab.size);

@@ -2,13 +2,11 @@
 // optimizer state — the exact dataset mean (each batch weighted by what its loss counted), plus accuracy for
 // classification (argmax against every counted target; teacher-forced for a Seq2Seq).
 
-import { BatchBuffers, collate } from '../data/batch.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { PairData } from '../model/seq2seq-pairs.ts';
+import type { FitData } from '../model/sequence-samples.ts';
+import type { SampleSet, TrainBatch } from '../model/trainable.ts';
 import { positiveInt } from '../validate.ts';
-import { checkDataset, type FitData, toDataset } from './fit-data.ts';
-import { PairBatcher, type PairData, type Pairs, toPairs } from './pairs.ts';
-import { isSeq2Seq } from './stage.ts';
-import type { TrainBatch, Trainer } from './trainer.ts';
+import type { BatchStager } from './training-run.ts';
 
 export interface EvaluateOptions {
   /** Default 64. */
@@ -23,39 +21,26 @@ export interface Evaluation {
 }
 
 export function evaluateDataset(
-  trainer: Trainer,
+  trainer: BatchStager,
   data: FitData | PairData,
   options: EvaluateOptions,
   name = 'data',
 ): Evaluation {
   const batchSize = positiveInt('batchSize', options.batchSize ?? 64);
-  const model = trainer.model;
-  if (isSeq2Seq(model)) return evaluatePairs(trainer, toPairs(data as PairData, model, name), batchSize);
-  const ds = toDataset(data as FitData, name, model);
-  checkDataset(ds, name, model, trainer.loss);
-  return evaluateChecked(trainer, ds, batchSize);
+  return evaluateSamples(trainer, trainer.model.samples(data, name, trainer.loss), batchSize);
 }
 
-/** evaluate over a dataset already checked against the model. */
-export function evaluateChecked(trainer: Trainer, ds: Dataset, batchSize: number): Evaluation {
-  const buffers = new BatchBuffers(ds, Math.min(batchSize, ds.size));
-  const order = Int32Array.from({ length: ds.size }, (_, i) => i);
-  return evaluateBatches(trainer, ds.size, batchSize, (start, end) =>
-    collate(ds, order.subarray(start, end), {}, buffers),
-  );
-}
-
-export function evaluatePairs(trainer: Trainer, pairs: Pairs, batchSize: number): Evaluation {
-  if (!isSeq2Seq(trainer.model)) throw new Error('evaluatePairs needs a Seq2Seq');
-  const batcher = new PairBatcher(pairs, trainer.model, Math.min(batchSize, pairs.size));
-  const order = Int32Array.from({ length: pairs.size }, (_, i) => i);
-  return evaluateBatches(trainer, pairs.size, batchSize, (start, end) =>
-    batcher.batch(order.subarray(start, end)),
+/** evaluate over samples already checked against the model. */
+export function evaluateSamples(trainer: BatchStager, samples: SampleSet, batchSize: number): Evaluation {
+  const batchOf = samples.batcher(Math.min(batchSize, samples.size));
+  const order = Int32Array.from({ length: samples.size }, (_, i) => i);
+  return evaluateBatches(trainer, samples.size, batchSize, (start, end) =>
+    batchOf(order.subarray(start, end)),
   );
 }
 
 function evaluateBatches(
-  trainer: Trainer,
+  trainer: BatchStager,
   size: number,
   batchSize: number,
   batchOf: (start: number, end: number) => TrainBatch,
@@ -71,7 +56,7 @@ function evaluateBatches(
     const staged = trainer.stage(batch, { training: false });
     const model = trainer.model;
     model.forward();
-    const value = trainer.loss.compute(model.output, 0);
+    const value = trainer.loss.value(model.output);
     total += sum ? value : value * trainer.loss.count;
     counted += trainer.loss.count;
     if (classes) {
@@ -87,7 +72,7 @@ function evaluateBatches(
 }
 
 /** [correct argmax predictions, targets judged] over the rows of the last forward. */
-function countCorrect(trainer: Trainer, batch: TrainBatch, rows: number, B: number): [number, number] {
+function countCorrect(trainer: BatchStager, batch: TrainBatch, rows: number, B: number): [number, number] {
   const model = trainer.model;
   const targets = batch.targets.data as Int32Array;
   const O = model.outputSize;

@@ -1,20 +1,16 @@
-// Where fit()'s batches come from. A dataset: shuffled batches, each epoch's order a function of (seed, epoch)
-// alone, so a run resumed mid-epoch from a checkpoint sees the very same batches. A stream: truncated BPTT over
-// consecutive windows of a TbpttStream, the state carried (detached) from window to window, reset each epoch.
+// Where fit()'s batches come from. Samples (a dataset, a Seq2Seq's pairs): shuffled batches, each epoch's order
+// a function of (seed, epoch) alone, so a run resumed mid-epoch from a checkpoint sees the very same batches. A
+// stream: truncated BPTT over consecutive windows of a TbpttStream, the state carried (detached) from window to
+// window, reset each epoch.
 
-import { BatchBuffers, collate } from '../data/batch.ts';
-import type { Dataset } from '../data/dataset.ts';
 import type { TbpttStream } from '../data/stream.ts';
-import { ShapeError, ValueError } from '../errors.ts';
-import type { Seq2Seq } from '../model/seq2seq.ts';
-import type { SequenceModel } from '../model/sequence-model.ts';
+import { ValueError } from '../errors.ts';
+import type { SampleSet } from '../model/trainable.ts';
 import { Random } from '../random.ts';
 import { deriveSeed } from '../seed.ts';
-import type { Evaluation } from './evaluate.ts';
-import { evaluateChecked, evaluatePairs } from './evaluate.ts';
-import { PairBatcher, type Pairs } from './pairs.ts';
+import { type Evaluation, evaluateSamples } from './evaluate.ts';
 import { checkStream, evaluateStream } from './stream-eval.ts';
-import type { TrainBatch, Trainer } from './trainer.ts';
+import type { TrainingRun } from './training-run.ts';
 
 /** What one step reports back to the loop. */
 export interface StepReport {
@@ -48,18 +44,19 @@ export interface Batching {
   dropLast: boolean;
 }
 
-/** Shuffled batches of `size` samples, each made by `batchOf(indices)`. */
-function shuffledSource(
-  trainer: Trainer,
-  size: number,
+/** Shuffled batches of `samples`, batchSize at a time; validation over `val` after each epoch. */
+export function samplesSource(
+  trainer: TrainingRun,
+  samples: SampleSet,
+  val: SampleSet | undefined,
   o: Batching,
-  batchOf: (indices: Int32Array) => TrainBatch,
-  validate: () => Evaluation | undefined,
 ): EpochSource {
+  const size = samples.size;
   const batches = o.dropLast ? Math.floor(size / o.batchSize) : Math.ceil(size / o.batchSize);
   if (batches === 0) {
     throw new ValueError(`dropLast with batchSize ${o.batchSize} leaves no batch of ${size} samples`);
   }
+  const batchOf = samples.batcher(Math.min(o.batchSize, size));
   const order = new Int32Array(size);
   return {
     batches,
@@ -70,44 +67,12 @@ function shuffledSource(
       const loss = trainer.update(staged);
       return { loss, counted: trainer.loss.count, tokens: staged.tokens };
     },
-    validate,
+    validate: () => (val ? evaluateSamples(trainer, val, o.batchSize) : undefined),
   };
 }
 
-export function datasetSource(
-  trainer: Trainer,
-  ds: Dataset,
-  val: Dataset | undefined,
-  o: Batching,
-): EpochSource {
-  const buffers = new BatchBuffers(ds, Math.min(o.batchSize, ds.size));
-  return shuffledSource(
-    trainer,
-    ds.size,
-    o,
-    (indices) => collate(ds, indices, {}, buffers),
-    () => (val ? evaluateChecked(trainer, val, o.batchSize) : undefined),
-  );
-}
-
-export function pairsSource(
-  trainer: Trainer,
-  pairs: Pairs,
-  val: Pairs | undefined,
-  o: Batching,
-): EpochSource {
-  const batcher = new PairBatcher(pairs, trainer.model as Seq2Seq, Math.min(o.batchSize, pairs.size));
-  return shuffledSource(
-    trainer,
-    pairs.size,
-    o,
-    (indices) => batcher.batch(indices),
-    () => (val ? evaluatePairs(trainer, val, o.batchSize) : undefined),
-  );
-}
-
 export function streamSource(
-  trainer: Trainer,
+  trainer: TrainingRun,
   stream: TbpttStream,
   val: TbpttStream | undefined,
 ): EpochSource {
@@ -128,17 +93,9 @@ export function streamSource(
       const loss = trainer.update(staged);
       // The next window's history starts k1 − k2 rows before it: carry the state of that row.
       const next = windows[b + 1];
-      if (next) (trainer.model as SequenceModel).keepState(next.history.start - h.start);
+      if (next) trainer.model.keepState(next.history.start - h.start);
       return { loss, counted: trainer.loss.count, tokens: w.steps * staged.B };
     },
     validate: () => (val ? evaluateStream(trainer, val) : undefined),
   };
-}
-
-export function isStream(data: unknown): data is TbpttStream {
-  const s = data as TbpttStream | null;
-  if (typeof s !== 'object' || s === null || typeof (s as { k1?: unknown }).k1 !== 'number') return false;
-  if (typeof s[Symbol.iterator] !== 'function')
-    throw new ShapeError('data looks like a stream but is not iterable');
-  return true;
 }

@@ -1,22 +1,24 @@
 // fit(): epochs of shuffled batches (each epoch's order drawn from the trainer's seed), or of truncated-BPTT
-// windows of a stream with the state carried between them (fit-sources.ts); validation after each epoch, the LR schedule, callbacks with progress (loss, tokens/s, ETA), and a yield to the event loop every few
+// windows of a stream with the state carried between them (fit-sources.ts); validation after each epoch, the
+// LR schedule, callbacks with progress (loss, tokens/s, ETA), and a yield to the event loop every few
 // milliseconds of work so a browser page stays responsive. An AbortSignal stops it between steps: the promise
-// rejects with the signal's reason and the weights are those of the last completed step.
+// rejects with the signal's reason and the weights are those of the last completed step. What the samples are
+// (a dataset, a Seq2Seq's pairs) is the model's to say (model.samples).
 
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
-import { knownKeys } from '../validate.ts';
+import type { PairData } from '../model/seq2seq-pairs.ts';
+import type { FitData } from '../model/sequence-samples.ts';
+import { flag, knownKeys, optionsObject } from '../validate.ts';
 import type { Callback, EpochEvent, History } from './callbacks.ts';
 import { yieldToEventLoop } from './callbacks.ts';
-import { checkDataset, type FitData, toDataset } from './fit-data.ts';
-import { datasetSource, type EpochSource, isStream, pairsSource, streamSource } from './fit-sources.ts';
-import { type PairData, toPairs } from './pairs.ts';
+import { type EpochSource, samplesSource, streamSource } from './fit-sources.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
-import { isSeq2Seq } from './stage.ts';
-import type { Trainer } from './trainer.ts';
+import { isStream } from './stream-eval.ts';
+import type { TrainingRun } from './training-run.ts';
 import { checkSplit, splitValidation } from './validation-split.ts';
 
-export type { FitData } from './fit-data.ts';
+export type { FitData } from '../model/sequence-samples.ts';
 
 export interface FitOptions {
   /** Default 1. */
@@ -74,21 +76,19 @@ const FIT_KEYS = [
   'checkpoint',
 ];
 
+/**
+ * A count of at least 1 (epochs, batches, steps). Worded "≥ 1" rather than positiveInt's "> 0" because
+ * test/trainer-errors.test.ts matches this wording.
+ */
+function atLeastOne(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new ValueError(`${name} must be an integer ≥ 1 but got ${describe(v)}`);
+  }
+  return v;
+}
+
 function plan(o: FitOptions): Plan {
-  if (o === null || typeof o !== 'object')
-    throw new ValueError(`fit options must be an object but got ${describe(o)}`);
-  knownKeys('fit options', o, FIT_KEYS);
-  const int = (name: string, v: unknown, min: number) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new ValueError(`${name} must be an integer ≥ ${min} but got ${describe(v)}`);
-    }
-    return v;
-  };
-  const flag = (name: string, v: unknown, fallback: boolean) => {
-    if (v !== undefined && typeof v !== 'boolean')
-      throw new ValueError(`${name} must be a boolean but got ${describe(v)}`);
-    return (v as boolean | undefined) ?? fallback;
-  };
+  optionsObject('fit options', o, true, FIT_KEYS);
   const yieldEveryMs = o.yieldEveryMs ?? 10;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) {
     throw new ValueError(`yieldEveryMs must be a number ≥ 0 but got ${describe(yieldEveryMs)}`);
@@ -98,8 +98,8 @@ function plan(o: FitOptions): Plan {
     throw new ValueError(`signal must be an AbortSignal but got ${describe(signal)}`);
   }
   return {
-    epochs: int('epochs', o.epochs ?? 1, 1),
-    batchSize: int('batchSize', o.batchSize ?? 32, 1),
+    epochs: atLeastOne('epochs', o.epochs ?? 1),
+    batchSize: atLeastOne('batchSize', o.batchSize ?? 32),
     shuffle: flag('shuffle', o.shuffle, true),
     dropLast: flag('dropLast', o.dropLast, false),
     callbacks:
@@ -122,16 +122,14 @@ function checkCheckpoint(c: CheckpointOptions | undefined): CheckpointOptions | 
     );
   }
   knownKeys('checkpoint', c, ['every', 'save']);
-  if (!Number.isInteger(c.every) || c.every < 1) {
-    throw new ValueError(`checkpoint.every must be an integer ≥ 1 (steps) but got ${describe(c.every)}`);
-  }
+  atLeastOne('checkpoint.every', c.every);
   return c;
 }
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export async function runFit(
-  trainer: Trainer,
+  trainer: TrainingRun,
   data: FitData | TbpttStream | PairData,
   options: FitOptions,
 ): Promise<History> {
@@ -211,38 +209,28 @@ export async function runFit(
 }
 
 function makeSource(
-  trainer: Trainer,
+  trainer: TrainingRun,
   data: FitData | TbpttStream | PairData,
   p: Plan,
   validation: FitData | TbpttStream | PairData | undefined,
 ): EpochSource {
-  const model = trainer.model;
-  if (isSeq2Seq(model)) {
-    if (isStream(data) || (validation !== undefined && isStream(validation))) {
-      throw new ValueError('a Seq2Seq trains on { inputs, targets } pairs, not on a stream');
-    }
-    const pairs = toPairs(data as PairData, model, 'data');
-    const val = validation === undefined ? undefined : toPairs(validation as PairData, model, 'validation');
-    return pairsSource(trainer, pairs, val, p);
-  }
   if (isStream(data)) {
     if (validation !== undefined && !isStream(validation)) {
       throw new ValueError('validation of a stream must be a stream (tbptt) too');
     }
     return streamSource(trainer, data, validation);
   }
-  const ds = toDataset(data, 'data', model);
-  checkDataset(ds, 'data', model, trainer.loss);
+  const { model, loss } = trainer;
+  const samples = model.samples(data, 'data', loss);
   if (validation !== undefined && isStream(validation)) {
     throw new ValueError('validation of a dataset must be a dataset too');
   }
-  const val = validation === undefined ? undefined : toDataset(validation, 'validation', model);
-  if (val) checkDataset(val, 'validation', model, trainer.loss);
-  return datasetSource(trainer, ds, val, p);
+  const val = validation === undefined ? undefined : model.samples(validation, 'validation', loss);
+  return samplesSource(trainer, samples, val, p);
 }
 
 function finishEpoch(
-  trainer: Trainer,
+  trainer: TrainingRun,
   source: EpochSource,
   epoch: number,
   loss: number,

@@ -1,5 +1,6 @@
 // The training layer's public API: losses, optimizers, schedules, clipping and the Trainer.
 
+export type { PairData } from '../model/seq2seq-pairs.ts';
 export type { Callback, EpochEvent, History, StepEvent } from './callbacks.ts';
 export { yieldToEventLoop } from './callbacks.ts';
 export { readTrainingState, type TrainingState } from './checkpoint.ts';
@@ -16,7 +17,6 @@ export {
 } from './loggers.ts';
 export { Loss, type LossResult, lossValue } from './loss.ts';
 export type { LossConfig, LossKind, LossOptions, LossSpec, Reduction } from './loss-spec.ts';
-export type { PairData } from './pairs.ts';
 export { resumeTrainer } from './resume.ts';
 export { evaluateStream } from './stream-eval.ts';
 export type { StepOptions, TrainableModel } from './trainer.ts';

@@ -4,7 +4,7 @@
 // (log-file.node.ts) also take a file path.
 
 import { describe, ValueError } from '../errors.ts';
-import { optionsObject } from '../validate.ts';
+import { flag, optionsObject } from '../validate.ts';
 import type { Callback, EpochEvent } from './callbacks.ts';
 
 /** Receives the logger's text: the header line (CSV), then one line per epoch, each ending in '\n'. */
@@ -64,11 +64,7 @@ abstract class EpochLogger implements Callback {
   protected constructor(name: string, target: unknown, options: LoggerOptions, keys: readonly string[]) {
     this.#target = destination(name, target);
     const o = optionsObject(`${name} options`, options, false, ['append', ...keys]);
-    const append = o.append ?? false;
-    if (typeof append !== 'boolean') {
-      throw new ValueError(`${name}: append must be a boolean but got ${describe(append)}`);
-    }
-    this.#append = append;
+    this.#append = flag(`${name}: append`, o.append, false);
   }
 
   async onTrainBegin(): Promise<void> {

@@ -3,7 +3,10 @@
 // any kernel so that bad targets give a typed error naming the sample.
 
 import { DataError, describe, ShapeError, ValueError } from '../errors.ts';
-import { knownKeys } from '../validate.ts';
+import type { Locate } from '../model/trainable.ts';
+import { integer, knownKeys, positive } from '../validate.ts';
+
+export type { Locate };
 
 export type LossKind = 'mse' | 'mae' | 'huber' | 'cross_entropy' | 'bce_with_logits';
 export type Reduction = 'mean' | 'sum';
@@ -46,14 +49,8 @@ export function lossConfig(spec: LossSpec): LossConfig {
   if (reduction !== 'mean' && reduction !== 'sum') {
     throw new ValueError(`loss reduction must be 'mean' or 'sum' but got ${describe(reduction)}`);
   }
-  const delta = o.delta ?? 1;
-  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
-    throw new ValueError(`loss delta must be a finite number > 0 but got ${describe(delta)}`);
-  }
-  const ignoreIndex = o.ignoreIndex ?? -100;
-  if (!Number.isInteger(ignoreIndex)) {
-    throw new ValueError(`loss ignoreIndex must be an integer but got ${describe(ignoreIndex)}`);
-  }
+  const delta = positive('loss delta', o.delta ?? 1);
+  const ignoreIndex = integer('loss ignoreIndex', o.ignoreIndex ?? -100);
   const classTargets = o.kind === 'cross_entropy';
   for (const [key, value, kinds] of [
     ['delta', o.delta, ['huber']],
@@ -86,9 +83,6 @@ function checkWeights(w: ArrayLike<number>): Float32Array {
   }
   return out;
 }
-
-/** Names a target element as "sample s, step t" for a [T, B] (per step) or [B] (per sequence) layout. */
-export type Locate = (index: number) => string;
 
 /**
  * Checks every target for a model with `cols` outputs per row: class ids in [0, cols) (or the ignore index)

@@ -72,12 +72,22 @@ export class Loss {
     } else this.#count = rows * cols;
   }
 
+  /** The reduced loss of the outputs at `pred` [rows, cols] against the loaded targets; nothing is written. */
+  value(pred: number): number {
+    return this.#reduce(pred, 0, this.#count);
+  }
+
   /**
-   * The reduced loss of pred [rows, cols] against the loaded targets. With `grad` (may equal pred; 0 = none),
-   * writes ∂loss/∂pred there. Cross-entropy needs a [rows, cols] buffer for the probabilities: grad, or scratch.
-   * `count` is what 'mean' divides by, default what load() counted (a shard of a batch passes the whole batch's).
+   * The reduced loss of the outputs at `pred` [rows, cols], and its gradient ∂loss/∂pred written over them (what
+   * a model's backward() reads from its `output`). `count` is what 'mean' divides by, default what load()
+   * counted (a shard of a batch passes the whole batch's).
    */
-  compute(pred: number, grad: number, count = this.#count): number {
+  valueAndGrad(pred: number, count = this.#count): number {
+    return this.#reduce(pred, pred, count);
+  }
+
+  /** The loss; with `grad` (0 = none), its gradient there. Cross-entropy keeps its probabilities in grad, or scratch. */
+  #reduce(pred: number, grad: number, count: number): number {
     const c = this.config;
     const k = this.rt.kernels;
     const rows = this.#rows;
@@ -155,7 +165,7 @@ export function lossValue(
     loss.load(targets, rows, cols, mask);
     const p = ws.need('pred', rows * cols);
     rt.arena.f32At(p, rows * cols).set(pred.data);
-    const value = loss.compute(p, p);
+    const value = loss.valueAndGrad(p);
     return { loss: value, grad: rt.arena.f32At(p, rows * cols).slice() };
   } finally {
     ws.free();

@@ -5,14 +5,21 @@
 
 import { TbpttStream } from '../data/stream.ts';
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Evaluation } from './evaluate.ts';
-import { isSeq2Seq } from './stage.ts';
-import type { Trainer } from './trainer.ts';
+import type { BatchStager } from './training-run.ts';
 
-export function checkStream(trainer: Trainer, stream: TbpttStream, name: string): void {
+/** Whether fit()'s `data` is a stream (tbptt()) rather than samples. */
+export function isStream(data: unknown): data is TbpttStream {
+  const s = data as TbpttStream | null;
+  if (typeof s !== 'object' || s === null || typeof (s as { k1?: unknown }).k1 !== 'number') return false;
+  if (typeof s[Symbol.iterator] !== 'function')
+    throw new ShapeError('data looks like a stream but is not iterable');
+  return true;
+}
+
+export function checkStream(trainer: BatchStager, stream: TbpttStream, name: string): void {
   const model = trainer.model;
-  if (isSeq2Seq(model) || !model.perStep || model.config.recurrent.bidirectional) {
+  if (!model.carriesState) {
     throw new ShapeError(
       `${name}: a stream trains a unidirectional model with an output at every step (pooling 'none')`,
     );
@@ -37,14 +44,14 @@ export function checkStream(trainer: Trainer, stream: TbpttStream, name: string)
  * (the sum with reduction 'sum'). Weights, optimizer and the state a stateful training loop carries are left
  * as they were. The stream is checked against the model and loss first (ShapeError/ValueError by name).
  */
-export function evaluateStream(trainer: Trainer, stream: TbpttStream): Evaluation {
+export function evaluateStream(trainer: BatchStager, stream: TbpttStream): Evaluation {
   if (!(stream instanceof TbpttStream)) {
     throw new ValueError(
       `stream must be a stream from tbptt(ids, { tracks, k1 }) but got ${describe(stream)}`,
     );
   }
   checkStream(trainer, stream, 'stream');
-  const model = trainer.model as SequenceModel;
+  const model = trainer.model;
   const sum = trainer.loss.config.reduction === 'sum';
   const carried = model.carriedState;
   model.resetState();
@@ -53,7 +60,7 @@ export function evaluateStream(trainer: Trainer, stream: TbpttStream): Evaluatio
   for (const w of stream) {
     trainer.stage({ inputs: w.inputs, targets: w.targets }, { training: false, stateful: true });
     model.forward();
-    const value = trainer.loss.compute(model.output, 0);
+    const value = trainer.loss.value(model.output);
     total += sum ? value : value * trainer.loss.count;
     counted += trainer.loss.count;
     model.keepState();

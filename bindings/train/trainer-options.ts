@@ -4,7 +4,7 @@
 
 import { describe, ValueError } from '../errors.ts';
 import type { ParamSlab } from '../model/slab.ts';
-import { knownKeys, positive } from '../validate.ts';
+import { optionsObject, positive } from '../validate.ts';
 import {
   Adagrad,
   type AdagradOptions,
@@ -123,11 +123,8 @@ export function makeSchedule(
 }
 
 export function checkClip(clip: ClipOptions | undefined): ClipOptions {
+  optionsObject('clip', clip, false, ['norm', 'value']);
   if (clip === undefined) return {};
-  if (clip === null || typeof clip !== 'object' || Array.isArray(clip)) {
-    throw new ValueError(`clip must be { norm?, value? } but got ${describe(clip)}`);
-  }
-  knownKeys('clip', clip, ['norm', 'value']);
   if (clip.norm !== undefined) positive('clip.norm', clip.norm);
   if (clip.value !== undefined) positive('clip.value', clip.value);
   return { ...clip };

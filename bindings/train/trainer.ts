@@ -7,24 +7,24 @@
 import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
 import type { LoadOptions } from '../io/load-options.ts';
-import { checkSavedModel } from '../io/model-save.ts';
-import type { Seq2Seq } from '../model/seq2seq.ts';
-import type { InputShape, ModelInputs } from '../model/sequence-input.ts';
-import type { SequenceModel } from '../model/sequence-model.ts';
+import { checkSavedModel, type SavedModel } from '../io/model-save.ts';
+import type { PairData } from '../model/seq2seq-pairs.ts';
+import type { ModelInputs } from '../model/sequence-input.ts';
+import type { FitData } from '../model/sequence-samples.ts';
+import type { Staged, StageMode, TrainBatch } from '../model/trainable.ts';
 import type { Tensor } from '../tensor.ts';
-import { knownKeys, optionsObject } from '../validate.ts';
+import { integer, optionsObject } from '../validate.ts';
 import type { History } from './callbacks.ts';
 import { applyCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { clipGradNorm, clipGradValue } from './clip.ts';
 import { type EvaluateOptions, type Evaluation, evaluateDataset } from './evaluate.ts';
-import { type FitData, type FitOptions, runFit } from './fit.ts';
-import { checkGradients, checkLoss } from './guard.ts';
+import { type FitOptions, runFit } from './fit.ts';
+import { checkGradients } from './guard.ts';
 import { Loss } from './loss.ts';
 import type { LossSpec } from './loss-spec.ts';
-import type { Optimizer } from './optimizers.ts';
-import type { PairData } from './pairs.ts';
+import type { Optimizer } from './optimizer-base.ts';
 import { ReduceLROnPlateau } from './schedules.ts';
-import { isSeq2Seq, MaskScratch, stageSeq2Seq, stageSequence } from './stage.ts';
+import { LocalStep, type StepStrategy, type StepStrategyFactory } from './step-strategy.ts';
 import {
   type ClipOptions,
   checkClip,
@@ -35,20 +35,10 @@ import {
   type ScheduleSpec,
 } from './trainer-options.ts';
 import { describeLoss, describeOptimizer, describeSchedule, type TrainerSpec } from './trainer-spec.ts';
+import type { CheckpointedRun, EpochStats, TrainingRun } from './training-run.ts';
 import { UpdateGuard } from './update-guard.ts';
 
-/** One batch, time-major: what collate() and batches() give. */
-export interface TrainBatch {
-  inputs: ModelInputs;
-  /** Per step: floats [T, B, O] or class ids [T, B]; per sequence: floats [B, O] or class ids [B]. */
-  targets: Tensor<Float32Array | Int32Array>;
-  /** Real steps of each row [B] (a padded batch; a Seq2Seq's source); absent = all T. */
-  lengths?: Int32Array;
-  /** A Seq2Seq's real target steps [B]; absent = all Tt. */
-  targetLengths?: Int32Array;
-  /** [T, B]: 1 for a real step, 0 for padding; derived from lengths when absent. */
-  mask?: Float32Array;
-}
+export type { Staged, StageMode, TrainableModel, TrainBatch } from '../model/trainable.ts';
 
 export interface TrainerOptions {
   loss: LossSpec;
@@ -62,17 +52,6 @@ export interface TrainerOptions {
   seed?: number;
 }
 
-/** What a Trainer trains. */
-export type TrainableModel = SequenceModel | Seq2Seq;
-
-/** What a staged batch holds: its shape, output rows and real (unpadded) time steps. */
-export interface Staged extends InputShape {
-  rows: number;
-  tokens: number;
-  /** The pass starts from the carried state and carries its own on (stateful training). */
-  stateful: boolean;
-}
-
 export interface StepOptions {
   /**
    * Start from the state the previous stateful step left and leave this batch's final state (detached) for the
@@ -82,18 +61,10 @@ export interface StepOptions {
   stateful?: boolean;
 }
 
-/** How stage() prepares a batch. */
-export interface StageMode extends StepOptions {
-  /** Backward blocks and dropout on (training) or off (evaluation). */
-  training: boolean;
-  /** Rows of each sequence whose loss counts start here (the history part of a k2 > k1 window before). */
-  lossFrom?: number;
-}
-
 const TRAINER_KEYS = ['loss', 'optimizer', 'schedule', 'scheduleStep', 'clip', 'seed'];
 
-export class Trainer {
-  readonly model: TrainableModel;
+export class Trainer implements TrainingRun, CheckpointedRun {
+  readonly model: SavedModel;
   readonly loss: Loss;
   readonly optimizer: Optimizer;
   readonly schedule: Schedule | undefined;
@@ -109,19 +80,22 @@ export class Trainer {
   /** Batches done in the epoch under way (0 between epochs): where a resumed fit() continues. */
   epochBatch = 0;
   /** Running sums of the epoch under way (its mean loss, tokens), kept in checkpoints. */
-  epochStats = { lossSum: 0, counted: 0, tokens: 0 };
+  epochStats: EpochStats = { lossSum: 0, counted: 0, tokens: 0 };
   #stopRequested = false;
-  readonly #masks = new MaskScratch();
   readonly #guard: UpdateGuard;
+  readonly #strategy: StepStrategy;
+  /** The training batch stage() copied in last, until update() or computeGradients() uses it. */
+  #staged: Staged | undefined;
+  #disposed: Promise<void> | undefined;
 
-  constructor(model: TrainableModel, options: TrainerOptions) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new ValueError(`Trainer options must be { loss, optimizer?, … } but got ${describe(options)}`);
-    }
-    knownKeys('Trainer options', options, TRAINER_KEYS);
+  /**
+   * `strategy` (internal): how a step turns a batch into gradients; the calling thread by default, a
+   * ParallelTrainer's shards on worker threads (bindings/parallel).
+   */
+  constructor(model: SavedModel, options: TrainerOptions, strategy?: StepStrategyFactory) {
+    optionsObject('Trainer options', options, true, TRAINER_KEYS);
     this.model = checkSavedModel(model);
-    const seed = options.seed ?? model.config.seed;
-    if (!Number.isInteger(seed)) throw new ValueError(`seed must be an integer but got ${describe(seed)}`);
+    const seed = integer('seed', options.seed ?? model.config.seed);
     this.seed = seed;
     this.clip = checkClip(options.clip);
     const scheduleStep = options.scheduleStep ?? 'epoch';
@@ -129,8 +103,8 @@ export class Trainer {
       throw new ValueError(`scheduleStep must be 'epoch' or 'step' but got ${describe(scheduleStep)}`);
     }
     this.scheduleStep = scheduleStep;
-    // The loss, optimizer and guard allocate: a part refusing its options frees those made before it (an
-    // Optimizer passed in is the caller's and stays).
+    // The loss, optimizer, guard and step strategy allocate: a part refusing its options frees those made before
+    // it (an Optimizer passed in is the caller's and stays).
     const loss = new Loss(model.rt, options.loss);
     let optimizer: Optimizer | undefined;
     let guard: UpdateGuard | undefined;
@@ -144,6 +118,8 @@ export class Trainer {
       if (this.schedule instanceof ReduceLROnPlateau && scheduleStep === 'step') {
         throw new ValueError("a plateau schedule steps on an epoch's loss; use scheduleStep 'epoch'");
       }
+      if (options.seed !== undefined) model.dropout.reseed(seed);
+      this.#strategy = strategy ? strategy(loss) : new LocalStep(model, loss);
     } catch (error) {
       guard?.dispose();
       if (optimizer !== options.optimizer) optimizer?.dispose();
@@ -151,7 +127,6 @@ export class Trainer {
       throw error;
     }
     [this.loss, this.optimizer, this.#guard] = [loss, optimizer, guard];
-    if (options.seed !== undefined) model.dropout.reseed(seed);
     this.spec = {
       loss: describeLoss(this.loss.config),
       optimizer: describeOptimizer(this.optimizer, lr),
@@ -167,21 +142,24 @@ export class Trainer {
     const { stateful } = optionsObject('step options', options, false, ['stateful']);
     const staged = this.stage(batch, { training: true, stateful });
     const loss = this.update(staged);
-    if (staged.stateful) (this.model as SequenceModel).keepState();
+    if (staged.stateful) this.model.keepState();
     return loss;
   }
 
   /** Forgets the state carried between stateful steps. */
   resetState(): void {
-    if (!isSeq2Seq(this.model)) this.model.resetState();
+    this.model.resetState();
   }
 
-  /** Checks a batch and copies it into linear memory; nothing has run yet when this throws. */
+  /**
+   * Checks a batch and copies it into linear memory; nothing has run yet when this throws. A training batch
+   * (mode.training) is then the one update() runs.
+   */
   stage(batch: TrainBatch, mode: StageMode): Staged {
-    const m = this.model;
-    return isSeq2Seq(m)
-      ? stageSeq2Seq(m, this.loss, this.#masks, batch, mode)
-      : stageSequence(m, this.loss, this.#masks, batch, mode);
+    this.#staged = undefined;
+    const staged = this.#strategy.stage(batch, mode);
+    if (mode.training) this.#staged = staged;
+    return staged;
   }
 
   /**
@@ -192,7 +170,7 @@ export class Trainer {
     const { stateful } = optionsObject('computeGradients options', options, false, ['stateful']);
     const staged = this.stage(batch, { training: true, stateful });
     const loss = this.#gradients(staged);
-    if (staged.stateful) (this.model as SequenceModel).keepState();
+    if (staged.stateful) this.model.keepState();
     return loss;
   }
 
@@ -201,7 +179,7 @@ export class Trainer {
     checkGradients(this.model.slab, this.steps + 1);
   }
 
-  /** The update of a staged batch (see step). */
+  /** The update of the batch `staged` came from (stage(batch, { training: true }) last; see step). */
   update(staged: Staged): number {
     const loss = this.#gradients(staged);
     this.applyGradients();
@@ -221,15 +199,15 @@ export class Trainer {
     if (this.scheduleStep === 'step') (this.schedule as { step(): void } | undefined)?.step();
   }
 
-  #gradients(_staged: Staged): number {
-    const model = this.model;
+  /** The gradients of the staged training batch `staged`, checked finite; each staged batch runs once. */
+  #gradients(staged: Staged): number {
+    if (staged !== this.#staged || staged === undefined) {
+      throw new ValueError('stage(batch, { training: true }) must come before update()');
+    }
+    this.#staged = undefined;
     const step = this.steps + 1;
-    model.zeroGrad();
-    model.forward();
-    const loss = this.loss.compute(model.output, model.output);
-    checkLoss(loss, step);
-    model.backward();
-    checkGradients(model.slab, step);
+    const loss = this.#strategy.gradients(step, staged);
+    checkGradients(this.model.slab, step);
     return loss;
   }
 
@@ -240,13 +218,12 @@ export class Trainer {
 
   /** The model's outputs for time-major inputs (see SequenceModel.predict). */
   predict(inputs: ModelInputs): Tensor {
-    if (isSeq2Seq(this.model))
-      throw new ValueError('a Seq2Seq generates with greedyDecode() or beamSearch()');
     return this.model.predict(inputs);
   }
 
   /** Trains for `epochs` over `data`; async, yielding to the event loop between batches. */
-  fit(data: FitData | TbpttStream | PairData, options: FitOptions = {}): Promise<History> {
+  async fit(data: FitData | TbpttStream | PairData, options: FitOptions = {}): Promise<History> {
+    this.#strategy.checkFit(data, options);
     this.#stopRequested = false;
     return runFit(this, data, options);
   }
@@ -288,10 +265,17 @@ export class Trainer {
     applyCheckpoint(this, bytes, options);
   }
 
-  /** Returns the loss's and optimizer's memory to the arena (the model is the caller's). */
-  dispose(): void {
+  /**
+   * Returns the loss's, optimizer's and step strategy's memory to the arena (the model is the caller's). The
+   * memory is free when this returns; the promise settles once worker threads, if any, have exited. A second
+   * call does nothing.
+   */
+  dispose(): Promise<void> {
+    if (this.#disposed) return this.#disposed;
     this.#guard.dispose();
     this.loss.dispose();
     this.optimizer.dispose();
+    this.#disposed = this.#strategy.dispose();
+    return this.#disposed;
   }
 }

@@ -10,7 +10,7 @@ import { NonFiniteError } from '../errors.ts';
 import type { ParamSlab } from '../model/slab.ts';
 import type { Region } from '../runtime/arena.ts';
 import { firstNonFinite } from './guard.ts';
-import type { Optimizer } from './optimizers.ts';
+import type { Optimizer } from './optimizer-base.ts';
 
 interface Guarded {
   /** 'weights' or the optimizer buffer's name. */

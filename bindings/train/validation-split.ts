@@ -6,9 +6,9 @@
 import { type Dataset, makeDataset } from '../data/dataset.ts';
 import type { TbpttStream } from '../data/stream.ts';
 import { DataError, describe, ValueError } from '../errors.ts';
-import type { FitData } from './fit-data.ts';
-import { isStream } from './fit-sources.ts';
-import type { PairData } from './pairs.ts';
+import type { PairData } from '../model/seq2seq-pairs.ts';
+import type { FitData } from '../model/sequence-samples.ts';
+import { isStream } from './stream-eval.ts';
 
 type Samples = FitData | PairData;
 

@@ -1,12 +1,21 @@
-// What fit() and evaluate() accept as data, and the check of a whole dataset against the model and the loss,
-// run once before the first step: input kind and size, targets per step or per sequence, target sizes, class
-// ids in range. Every error names the sample (and step), so a bad sample is found before any training.
+// What a SequenceModel trains on (fit's and evaluate's data), and the check of a whole dataset against the model
+// and the loss, run once before the first step: input kind and size, targets per step or per sequence, target
+// sizes, class ids in range. Every error names the sample (and step), so a bad sample is found before any
+// training.
 
+import { BatchBuffers, collate } from '../data/batch.ts';
 import { type Dataset, type DatasetOptions, makeDataset, type SampleArray } from '../data/dataset.ts';
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { expandVector } from '../model/sequence-input.ts';
-import type { SequenceModel } from '../model/sequence-model.ts';
-import type { Loss } from './loss.ts';
+import type { ModelConfig } from './sequence-config.ts';
+import { expandVector } from './sequence-input.ts';
+import type { LossTargets, SampleSet } from './trainable.ts';
+
+/** What the data of a SequenceModel is checked against: its input, pooling and outputs. */
+export interface SampleShape {
+  readonly config: Pick<ModelConfig, 'input' | 'pooling'>;
+  readonly perStep: boolean;
+  readonly outputSize: number;
+}
 
 /** A Dataset (makeDataset), or the samples to make one from. */
 export type FitData =
@@ -17,7 +26,7 @@ const isDataset = (d: unknown): d is Dataset =>
   typeof d === 'object' && d !== null && (d as Dataset).lengths instanceof Int32Array && 'maxLength' in d;
 
 /** The dataset `data` is or describes; `name` ('data', 'validation') prefixes errors. */
-export function toDataset(data: FitData, name: string, model: SequenceModel): Dataset {
+export function toDataset(data: FitData, name: string, model: SampleShape): Dataset {
   if (isDataset(data)) return data;
   if (data === null || typeof data !== 'object' || !('inputs' in data)) {
     throw new ValueError(`${name} must be a Dataset or { inputs, targets } but got ${describe(data)}`);
@@ -68,7 +77,8 @@ function sizes(data: object): { features?: number; targetFeatures?: number } {
   };
 }
 
-export function checkDataset(ds: Dataset, name: string, model: SequenceModel, loss: Loss): void {
+/** `ds` checked against the model and loss it trains (data/dataset.ts's checkDataset checks its structure). */
+export function checkTrainingSet(ds: Dataset, name: string, model: SampleShape, loss: LossTargets): void {
   const c = model.config;
   const ids = c.input.kind === 'tokens' || c.input.kind === 'embedding';
   const x0 = ds.inputs[0];
@@ -118,4 +128,22 @@ export function checkDataset(ds: Dataset, name: string, model: SequenceModel, lo
     const rows = classes ? y.length : y.length / O;
     loss.check(y, rows, O, undefined, (r) => (per === 'step' ? `sample ${i}, step ${r}` : `sample ${i}`));
   }
+}
+
+/** `data` as a SequenceModel's samples: a dataset checked against the model and `loss`, batched by collate(). */
+export function sequenceSamples(
+  data: unknown,
+  name: string,
+  model: SampleShape,
+  loss: LossTargets,
+): SampleSet {
+  const ds = toDataset(data as FitData, name, model);
+  checkTrainingSet(ds, name, model, loss);
+  return {
+    size: ds.size,
+    batcher: (capacity) => {
+      const buffers = new BatchBuffers(ds, capacity);
+      return (indices) => collate(ds, indices, {}, buffers);
+    },
+  };
 }

@@ -3,13 +3,19 @@
 
 import type { SampleArray, Sequence } from '../data/dataset.ts';
 import { DataError, describe, ShapeError } from '../errors.ts';
-import type { Seq2Seq } from '../model/seq2seq.ts';
-import type { TrainBatch } from './trainer.ts';
+import type { Seq2SeqConfig } from './seq2seq-config.ts';
+import type { SampleSet, TrainBatch } from './trainable.ts';
 
 /** What fit() and evaluate() take for a Seq2Seq: sources (ids, or floats of `features` per step) and target ids. */
 export interface PairData {
   inputs: readonly SampleArray[];
   targets: readonly SampleArray[];
+}
+
+/** What pairs are checked against: the model's source and its target vocabulary. */
+export interface PairShape {
+  readonly config: Pick<Seq2SeqConfig, 'source'>;
+  readonly outputSize: number;
 }
 
 export interface Pairs {
@@ -23,7 +29,7 @@ export interface Pairs {
 const dataOf = (s: SampleArray): unknown =>
   typeof s === 'object' && s !== null && !ArrayBuffer.isView(s) ? (s as { data: unknown }).data : s;
 
-export function toPairs(data: PairData, model: Seq2Seq, name: string): Pairs {
+export function toPairs(data: PairData, model: PairShape, name: string): Pairs {
   if (
     data === null ||
     typeof data !== 'object' ||
@@ -96,7 +102,7 @@ export class PairBatcher {
   readonly #sl: Int32Array;
   readonly #tl: Int32Array;
 
-  constructor(p: Pairs, model: Seq2Seq, capacity: number) {
+  constructor(p: Pairs, model: PairShape, capacity: number) {
     this.#p = p;
     const src = model.config.source;
     this.#F = src.kind === 'features' ? src.size : 1;
@@ -138,4 +144,16 @@ export class PairBatcher {
       targetLengths: this.#tl.subarray(0, B),
     };
   }
+}
+
+/** `data` as a Seq2Seq's samples: pairs checked against the model, batched with padding and lengths. */
+export function pairSamples(data: unknown, name: string, model: PairShape): SampleSet {
+  const pairs = toPairs(data as PairData, model, name);
+  return {
+    size: pairs.size,
+    batcher: (capacity) => {
+      const batcher = new PairBatcher(pairs, model, capacity);
+      return (indices) => batcher.batch(indices);
+    },
+  };
 }

@@ -1,14 +1,12 @@
 // Staging a batch for a training or evaluation pass: every check (inputs, lengths, targets against the loss)
 // runs before anything is copied into linear memory, then the model's inputs and the loss's targets and mask
-// are copied in. One function per model kind: a SequenceModel, and a Seq2Seq (source → target ids).
+// are copied in. The stage() of each model: a SequenceModel's, and a Seq2Seq's (source → target ids). Each
+// takes the few members of its model that it calls, so that the models can import it.
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
-import { Seq2Seq } from '../model/seq2seq.ts';
-import { checkLengths } from '../model/sequence-input.ts';
-import type { SequenceModel } from '../model/sequence-model.ts';
 import type { Tensor } from '../tensor.ts';
-import type { Loss } from './loss.ts';
-import type { Staged, StageMode, TrainBatch } from './trainer.ts';
+import { checkLengths, type InputShape, type ModelInputs } from './sequence-input.ts';
+import type { LossTargets, Staged, StageMode, TrainBatch } from './trainable.ts';
 
 /** A reusable [T, B] buffer for loss masks (grown when a batch needs more). */
 export class MaskScratch {
@@ -40,9 +38,23 @@ function checkBatch(batch: TrainBatch): Float32Array | Int32Array {
   return targets;
 }
 
+/** What stageSequence calls of a SequenceModel (sequence-model.ts). */
+export interface SequenceStaging {
+  readonly perStep: boolean;
+  readonly outputSize: number;
+  expand(inputs: Tensor, T: number): Tensor;
+  check(inputs: ModelInputs): InputShape;
+  outputRows(T: number, B: number): number;
+  load(
+    inputs: ModelInputs,
+    shape: InputShape,
+    pass: { backward?: boolean; lengths?: ArrayLike<number>; state?: boolean },
+  ): void;
+}
+
 export function stageSequence(
-  model: SequenceModel,
-  loss: Loss,
+  model: SequenceStaging,
+  loss: LossTargets,
   masks: MaskScratch,
   batch: TrainBatch,
   mode: StageMode,
@@ -72,9 +84,23 @@ export function stageSequence(
   return { T, B, rows, tokens, stateful };
 }
 
+/** What stageSeq2Seq calls of a Seq2Seq (seq2seq.ts). */
+export interface Seq2SeqStaging {
+  readonly outputSize: number;
+  check(source: ModelInputs): InputShape;
+  checkTargets(targets: unknown, B: number): number;
+  load(
+    source: ModelInputs,
+    shape: InputShape,
+    targets: Int32Array,
+    Tt: number,
+    pass: { sourceLengths?: ArrayLike<number>; targetLengths?: ArrayLike<number>; backward?: boolean },
+  ): void;
+}
+
 export function stageSeq2Seq(
-  model: Seq2Seq,
-  loss: Loss,
+  model: Seq2SeqStaging,
+  loss: LossTargets,
   masks: MaskScratch,
   batch: TrainBatch,
   mode: StageMode,
@@ -107,5 +133,3 @@ export function stageSeq2Seq(
   const tokens = targetLengths ? targetLengths.reduce((a, b) => a + b, 0) : rows;
   return { T: Tt, B, rows, tokens, stateful: false };
 }
-
-export const isSeq2Seq = (m: unknown): m is Seq2Seq => m instanceof Seq2Seq;
