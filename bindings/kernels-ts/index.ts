@@ -1,6 +1,6 @@
 // The TypeScript kernel table: the same ABI as the WebAssembly exports, over an ArrayBuffer memory.
 
-import { ABI_VERSION, type KERNEL_SIGNATURES, type KernelName, type Kernels } from './abi.ts';
+import { ABI_VERSION, type KernelName, type Kernels } from './abi.ts';
 import * as activation from './activation.ts';
 import * as attention from './attention.ts';
 import * as cellGru from './cell-gru.ts';
@@ -26,9 +26,7 @@ export const TS_HEAP_BASE = 1024;
  * (which Kernels alone would accept: a shorter function fits a longer signature) becomes never, a compile error.
  */
 type ExactArity<T extends Kernels> = {
-  [K in KernelName]: Parameters<T[K]>['length'] extends (typeof KERNEL_SIGNATURES)[K]['params']['length']
-    ? T[K]
-    : never;
+  [K in KernelName]: Parameters<T[K]>['length'] extends Parameters<Kernels[K]>['length'] ? T[K] : never;
 };
 
 export function createTsKernels(memory: LinearMemory): Kernels {
