@@ -37,7 +37,6 @@ export {
   type SafeTensor,
 } from './io/safetensors.ts';
 export type { SaveOptions, WeightDtype } from './io/weight-dtype.ts';
-export { ABI_VERSION, type Kernels } from './kernels-ts/abi.ts';
 export { Dense, type DenseOptions } from './model/dense.ts';
 export { Embedding, type EmbeddingOptions } from './model/embedding.ts';
 export { GRU, type GRUOptions } from './model/gru.ts';
