@@ -1,5 +1,5 @@
-// The export lists in docs/api.md (`wasm-rnn`, `wasm-rnn/infer`) and docs/internals.md (`wasm-rnn/internals`)
-// are what the entries export, name for name, values and types apart: a name added, renamed or removed in an
+// The export lists in README.md (the values of `wasm-rnn`), docs/api.md (`wasm-rnn`, `wasm-rnn/infer`) and
+// docs/internals.md (`wasm-rnn/internals`) are what the entries export, name for name, values and types apart: a name added, renamed or removed in an
 // entry fails here until its page says so, so the lists cannot rot. The engine stays out of the main entry.
 
 import { readFileSync } from 'node:fs';
@@ -104,6 +104,14 @@ describe('docs/api.md lists what the entries export', () => {
     expect(infer.values.length).toBeGreaterThan(30);
     expect(exported.get('infer.node.ts')).toEqual({ values: infer.values, types: infer.types });
     expect(exported.get('infer.browser.ts')).toEqual({ values: infer.values, types: infer.types });
+  });
+
+  it("README.md's list (What it exports) is every value of wasm-rnn, each once", () => {
+    const readme = listed('README.md', 'What it exports');
+    expect(duplicates(readme.values)).toEqual([]);
+    expect(readme.types).toEqual([]); // the third column holds links, not names
+    expect(readme.values).toEqual(exported.get('index.node.ts')!.values);
+    expect(readme.nodeOnly).toEqual(api.nodeOnly);
   });
 
   it('the type checker and the loaded modules agree on the values', () => {
