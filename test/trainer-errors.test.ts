@@ -138,7 +138,7 @@ describe('bad data is refused before the first step', () => {
     const trainer = new Trainer(model, { loss: 'cross_entropy' });
     const data = countingTask(4, 5, 5);
     await expect(trainer.fit(data, { batchSize: 0 })).rejects.toThrow(
-      /batchSize must be an integer ≥ 1 but got 0/,
+      /batchSize must be an integer > 0 but got 0/,
     );
     await expect(trainer.fit(data, { batchSize: -3 })).rejects.toThrow(ValueError);
     await expect(trainer.fit(data, { batchSize: 2.5 })).rejects.toThrow(ValueError);

@@ -9,7 +9,7 @@ import type { TbpttStream } from '../data/stream.ts';
 import { describe, ValueError } from '../errors.ts';
 import type { PairData } from '../model/seq2seq-pairs.ts';
 import type { FitData } from '../model/sequence-samples.ts';
-import { flag, knownKeys, optionsObject } from '../validate.ts';
+import { flag, knownKeys, optionsObject, positiveInt } from '../validate.ts';
 import type { Callback, EpochEvent, History } from './callbacks.ts';
 import { yieldToEventLoop } from './callbacks.ts';
 import { type EpochSource, samplesSource, streamSource } from './fit-sources.ts';
@@ -76,17 +76,6 @@ const FIT_KEYS = [
   'checkpoint',
 ];
 
-/**
- * A count of at least 1 (epochs, batches, steps). Worded "≥ 1" rather than positiveInt's "> 0" because
- * test/trainer-errors.test.ts matches this wording.
- */
-function atLeastOne(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ValueError(`${name} must be an integer ≥ 1 but got ${describe(v)}`);
-  }
-  return v;
-}
-
 function plan(o: FitOptions): Plan {
   optionsObject('fit options', o, true, FIT_KEYS);
   const yieldEveryMs = o.yieldEveryMs ?? 10;
@@ -98,8 +87,8 @@ function plan(o: FitOptions): Plan {
     throw new ValueError(`signal must be an AbortSignal but got ${describe(signal)}`);
   }
   return {
-    epochs: atLeastOne('epochs', o.epochs ?? 1),
-    batchSize: atLeastOne('batchSize', o.batchSize ?? 32),
+    epochs: positiveInt('epochs', o.epochs ?? 1),
+    batchSize: positiveInt('batchSize', o.batchSize ?? 32),
     shuffle: flag('shuffle', o.shuffle, true),
     dropLast: flag('dropLast', o.dropLast, false),
     callbacks:
@@ -122,7 +111,7 @@ function checkCheckpoint(c: CheckpointOptions | undefined): CheckpointOptions | 
     );
   }
   knownKeys('checkpoint', c, ['every', 'save']);
-  atLeastOne('checkpoint.every', c.every);
+  positiveInt('checkpoint.every', c.every);
   return c;
 }
 
