@@ -129,8 +129,11 @@ describe.each(BACKENDS)('SequenceModel.stepper on %s', (backend) => {
       }
       return jsBytes() - before;
     };
-    // The least of three rounds: a round in which the JIT recompiles a call site counts its code objects too.
-    const grown = Math.min(round(), round(), round());
+    // The least of up to ten rounds: a round in which the JIT recompiles a call site, or the collector moves
+    // what the warm-up left, counts those objects too (under load several rounds in a row can show ~100 kB, on
+    // the code before and after the restructuring alike); a step that allocates shows in every round.
+    let grown = round();
+    for (let r = 1; r < 10 && grown >= 16 * 1024; r++) grown = Math.min(grown, round());
     expect(same).toBe(true);
     expect(rt.arena.highWater).toBe(high);
     expect(rt.memory.buffer).toBe(buffer);
