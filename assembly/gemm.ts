@@ -8,7 +8,7 @@
 // k is split into blocks of KC so a block of b stays in cache while all rows of a pass over it; the
 // partial sum is stored to c as f32 and reloaded, which changes nothing in the operation order.
 
-import { KC, packable, packedBlock } from './gemm-packed';
+import { fiveRows, KC, packable, packedBlock } from './gemm-packed';
 import { start, tile4x8 } from './gemm-tile';
 import { madd } from './simd';
 
@@ -31,8 +31,12 @@ function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * rc, 0, <usize>n << 2);
     return;
   }
-  const packed = packable(m, n, k, ka, rb);
-  const m4 = m & ~3;
+  const packB = packable(m, n, k, ka, rb);
+  // The relaxed build packs a for its five-row tiles even when b is read in place.
+  const m5 = k >= 16 ? fiveRows(m, n, packB) : 0;
+  const packed = packB || m5 > 0;
+  const m4 = (m - m5) & ~3;
+  const mp = m5 + m4;
   const n8 = n & ~7;
   for (let p = 0; p < k; p += KC) {
     const kc = min(KC, k - p);
@@ -43,10 +47,10 @@ function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
       block(c, ap, bp, m, n, kc, ra, ka, rb, rc, acc);
       continue;
     }
-    // Full tiles from packed panels; the last n % 8 columns and m % 4 rows by the unpacked tiles.
-    packedBlock(c, ap, bp, m4, n8, kc, ra, ka, rb, rc, acc);
-    if (n8 < n) block(c + (<usize>n8 << 2), ap, bp + (<usize>n8 << 2), m4, n - n8, kc, ra, ka, rb, rc, acc);
-    if (m4 < m) block(c + <usize>m4 * rc, ap + <usize>m4 * ra, bp, m - m4, n, kc, ra, ka, rb, rc, acc);
+    // Full tiles from packed panels; the last n % 8 columns and the rows past them by the unpacked tiles.
+    packedBlock(c, ap, bp, m5, m4, n8, kc, ra, ka, rb, rc, acc, packB);
+    if (n8 < n) block(c + (<usize>n8 << 2), ap, bp + (<usize>n8 << 2), mp, n - n8, kc, ra, ka, rb, rc, acc);
+    if (mp < m) block(c + <usize>mp * rc, ap + <usize>mp * ra, bp, m - mp, n, kc, ra, ka, rb, rc, acc);
   }
 }
 
