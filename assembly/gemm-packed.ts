@@ -83,16 +83,17 @@ export function fiveRows(m: i32, n: i32, packB: bool): i32 {
 /**
  * One k-block (kc ≤ KC) of c [m5 + m4, n8] (+)= a·b over full tiles: rows [0, m5) by five-row tiles, the next
  * m4 by four-row tiles; a(i,p) at a + i·ra + p·ka, b(p,j) at b + p·rb + 4j, c(i,j) at c + i·rc + 4j (bytes);
- * b packed when `packB`, else read in place. The caller handles the fringe rows and columns.
+ * b packed when `packB`, else read in place. `pre` ≠ 0: b's panels for this k-block are already packed there
+ * (by prepackB, the panel of columns j… at pre + 4·kc·j). The caller handles the fringe rows and columns.
  */
-export function packedBlock(c: usize, a: usize, b: usize, m5: i32, m4: i32, n8: i32, kc: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32, packB: bool): void {
-  // Without packed b, one pass over every column packs each block of a once.
-  const ncMax = packB ? NC : n8;
+export function packedBlock(c: usize, a: usize, b: usize, m5: i32, m4: i32, n8: i32, kc: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32, packB: bool, pre: usize): void {
+  // Without packed b, one pass over every column packs each block of a once; so does a prepacked b.
+  const ncMax = packB && !pre ? NC : n8;
   for (let jc = 0; jc < n8; jc += ncMax) {
     const nc = min(ncMax, n8 - jc);
     const cj = c + (<usize>jc << 2);
-    if (packB) packBPanels(b + (<usize>jc << 2), rb, kc, nc);
-    const bj = packB ? bpack() : b + (<usize>jc << 2);
+    if (packB && !pre) packBPanels(bpack(), b + (<usize>jc << 2), rb, kc, nc);
+    const bj = pre ? pre : packB ? bpack() : b + (<usize>jc << 2);
     if (m5 > 0) rows(cj, a, bj, 0, m5, 5, nc, kc, ra, ka, rb, rc, accumulate, packB);
     if (m4 > 0) rows(cj, a, bj, m5, m5 + m4, 4, nc, kc, ra, ka, rb, rc, accumulate, packB);
   }
@@ -171,11 +172,21 @@ function rows(c: usize, a: usize, b: usize, i0: i32, i1: i32, R: i32, nc: i32, k
   v128.store(c4, x41, 16);
 }
 
-// BPACK panel q (columns 8q..8q+7) holds b(p, 8q..8q+7) at 32·(q·kc + p).
-function packBPanels(b: usize, rb: usize, kc: i32, nc: i32): void {
+/**
+ * b [k, n] (rows rb bytes apart) packed once for many products a·b (the LSTM backward's W_hh over T steps): for
+ * each k-block p (KC rows) the panels of its first n & ~7 columns at pre + 4·(p·(n & ~7)), laid out as
+ * packedBlock reads them; pre holds k·(n & ~7) floats.
+ */
+export function prepackB(pre: usize, b: usize, k: i32, n: i32, rb: usize): void {
+  const n8 = n & ~7;
+  for (let p = 0; p < k; p += KC) packBPanels(pre + <usize>p * <usize>n8 * 4, b + <usize>p * rb, rb, min(KC, k - p), n8);
+}
+
+// Panel q (columns 8q..8q+7) at dst holds b(p, 8q..8q+7) at 32·(q·kc + p).
+function packBPanels(to: usize, b: usize, rb: usize, kc: i32, nc: i32): void {
   for (let q = 0; q < nc; q += 8) {
     let src = b + (<usize>q << 2);
-    let dst = bpack() + <usize>q * <usize>kc * 4;
+    let dst = to + <usize>q * <usize>kc * 4;
     for (let p = 0; p < kc; p++) {
       v128.store(dst, v128.load(src));
       v128.store(dst, v128.load(src, 16), 16);

@@ -312,6 +312,24 @@ export interface Kernels {
     ldo: number,
     reverse: number,
   ): void;
+  /** lstm_seq_bwd_f32 with wpack [4H·H] scratch (0 = none): where the per-step dh·W_hh GEMM would pack W_hh at
+   * every step (H ≥ 512), W_hh is packed into wpack once for the sequence. Same results bit for bit. */
+  lstm_seq_bwd_packed_f32(
+    dgates: number,
+    dh: number,
+    dc: number,
+    dout: number,
+    gates: number,
+    cs: number,
+    w_hh: number,
+    wpack: number,
+    lengths: number,
+    T: number,
+    B: number,
+    H: number,
+    ldo: number,
+    reverse: number,
+  ): void;
   /** GRU (r, z, n): gates become the activations, hn [T·B, H] gets W_hn·h + b_hn; hproj [B, 3H] scratch. */
   gru_seq_fwd_f32(
     out: number,
@@ -579,6 +597,7 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   transpose_bias_f32: 6,
   lstm_seq_fwd_f32: 15,
   lstm_seq_bwd_f32: 13,
+  lstm_seq_bwd_packed_f32: 14,
   gru_seq_fwd_f32: 14,
   gru_seq_bwd_f32: 14,
   rnn_seq_fwd_f32: 14,
@@ -602,4 +621,4 @@ export const KERNEL_ARITY: Readonly<Record<KernelName, number>> = {
   isa_relaxed: 0,
 };
 
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
