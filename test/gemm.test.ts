@@ -61,7 +61,7 @@ const PACKED: Shape[] = [
   { m: 18, n: 21, k: 70, pad: 500 },
 ];
 
-/** Shapes for the relaxed build's five-row tiles with b read in place (n ≥ 96, not packable): m split into
+/** Shapes for the relaxed build's five-row tiles with b read in place (n ≥ 32, not packable): m split into
  * fives and fours (32 = 4·5 + 3·4, 37 = 5·5 + 3·4, 13 = 5 + 2·4), no split (7: fours and a fringe row), fringe
  * columns, two k blocks. */
 const FIVE_ROW: Shape[] = [
@@ -69,6 +69,7 @@ const FIVE_ROW: Shape[] = [
   { m: 37, n: 131, k: 40, pad: 0 },
   { m: 13, n: 97, k: 17, pad: 2 },
   { m: 7, n: 100, k: 33, pad: 0 },
+  { m: 64, n: 40, k: 20, pad: 1 },
 ];
 
 interface Problem {
