@@ -70,24 +70,27 @@ export function packable(m: i32, n: i32, k: i32, ka: usize, rb: usize): bool {
 }
 
 /**
- * Rows of c for the five-row tiles (relaxed build; 0 otherwise): the most rows in fives that leaves whole fours,
- * 5a + 4b = m (a ≡ m mod 4), so m = 32 is 4 fives and 3 fours. 0 when no such split exists (m = 6, 7, 11),
- * or when a is to be packed only for them (b read in place) and the columns are too few to pay for that.
+ * Rows of c for the five-row tiles (relaxed build; 0 otherwise). m ≡ 2 (mod 5): all but two rows, which a 2×16
+ * tile takes (also eight chains), so the common batch of 32 is 6 fives and a two; otherwise the most rows in
+ * fives that leaves whole fours, 5a + 4b = m (a ≡ m mod 4), as 64 = 12·5 + 4. 0 when no such split exists (m = 6,
+ * 11), or when a is to be packed only for them (b read in place) and the columns are too few to pay for that.
  */
 export function fiveRows(m: i32, n: i32, packB: bool): i32 {
   if (!ASC_FEATURE_RELAXED_SIMD || (!packB && n < A_ONLY_MIN_N)) return 0;
+  if (m >= 7 && m % 5 == 2) return m - 2;
   const q = m / 5;
   const r = m & 3;
   return q < r ? 0 : 5 * (q - ((q - r) & 3));
 }
 
 /**
- * One k-block (kc ≤ KC) of c [m5 + m4, n8] (+)= a·b over full tiles: rows [0, m5) by five-row tiles, the next
- * m4 by four-row tiles; a(i,p) at a + i·ra + p·ka, b(p,j) at b + p·rb + 4j, c(i,j) at c + i·rc + 4j (bytes);
- * b packed when `packB`, else read in place. `pre` ≠ 0: b's panels for this k-block are already packed there
- * (by prepackB, the panel of columns j… at pre + 4·kc·j). The caller handles the fringe rows and columns.
+ * One k-block (kc ≤ KC) of c [m5 + m4 + m2, n8] (+)= a·b over full tiles: rows [0, m5) by five-row tiles, the
+ * next m4 by four-row tiles, the m2 (0 or 2) after them by two-row tiles; a(i,p) at a + i·ra + p·ka, b(p,j) at
+ * b + p·rb + 4j, c(i,j) at c + i·rc + 4j (bytes); b packed when `packB`, else read in place. `pre` ≠ 0: b's
+ * panels for this k-block are already packed there (by prepackB, the panel of columns j… at pre + 4·kc·j). The
+ * caller handles the fringe rows and columns.
  */
-export function packedBlock(c: usize, a: usize, b: usize, m5: i32, m4: i32, n8: i32, kc: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32, packB: bool, pre: usize): void {
+export function packedBlock(c: usize, a: usize, b: usize, m5: i32, m4: i32, m2: i32, n8: i32, kc: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32, packB: bool, pre: usize): void {
   // Without packed b, one pass over every column packs each block of a once; so does a prepacked b.
   const ncMax = packB && !pre ? NC : n8;
   for (let jc = 0; jc < n8; jc += ncMax) {
@@ -97,6 +100,24 @@ export function packedBlock(c: usize, a: usize, b: usize, m5: i32, m4: i32, n8: 
     const bj = pre ? pre : packB ? bpack() : b + (<usize>jc << 2);
     if (m5 > 0) rows(cj, a, bj, 0, m5, 5, nc, kc, ra, ka, rb, rc, accumulate, packB);
     if (m4 > 0) rows(cj, a, bj, m5, m5 + m4, 4, nc, kc, ra, ka, rb, rc, accumulate, packB);
+    if (m2 > 0) twoRows(cj + <usize>(m5 + m4) * rc, a + <usize>(m5 + m4) * ra, bj, nc, kc, ra, ka, rb, rc, accumulate, packB);
+  }
+}
+
+// Two rows of c against nc columns of b (laid out as in rows()), in sixteens, then an eight.
+function twoRows(c: usize, a: usize, b: usize, nc: i32, kc: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32, packB: bool): void {
+  packA2(a, ra, ka, kc);
+  const sb: usize = packB ? 32 : rb;
+  // The second eight columns: the next panel, or the next 32 bytes of a row of b.
+  const off: usize = packB ? <usize>kc * 32 : 32;
+  let jr = 0;
+  for (; jr + 16 <= nc; jr += 16) {
+    const bp = packB ? b + <usize>jr * <usize>kc * 4 : b + (<usize>jr << 2);
+    tile2x16(c + (<usize>jr << 2), rc, apack(), bp, off, sb, kc, accumulate);
+  }
+  if (jr < nc) {
+    const bp = packB ? b + <usize>jr * <usize>kc * 4 : b + (<usize>jr << 2);
+    tile2x8(c + (<usize>jr << 2), rc, apack(), bp, sb, kc, accumulate);
   }
 }
 
@@ -118,6 +139,78 @@ function rows(c: usize, a: usize, b: usize, i0: i32, i1: i32, R: i32, nc: i32, k
       }
     }
   }
+}
+
+// c [2,16] += a [2,k] · b [k,16]; a from a two-row panel (a(i,p) at a + 8p + 4i), b's columns 0–7 at b and
+// 8–15 at b + off, rows rb bytes apart.
+// @ts-ignore: decorator
+@inline function tile2x16(c: usize, rc: usize, a: usize, b: usize, off: usize, rb: usize, k: i32, accumulate: i32): void {
+  const c1 = c + rc;
+  let x00 = start(c, accumulate);
+  let x01 = start(c + 16, accumulate);
+  let x02 = start(c + 32, accumulate);
+  let x03 = start(c + 48, accumulate);
+  let x10 = start(c1, accumulate);
+  let x11 = start(c1 + 16, accumulate);
+  let x12 = start(c1 + 32, accumulate);
+  let x13 = start(c1 + 48, accumulate);
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const q = pb + off;
+    const b2 = v128.load(q);
+    const b3 = v128.load(q, 16);
+    let s = v128.load32_splat(pa);
+    x00 = madd(s, b0, x00);
+    x01 = madd(s, b1, x01);
+    x02 = madd(s, b2, x02);
+    x03 = madd(s, b3, x03);
+    s = v128.load32_splat(pa, 4);
+    x10 = madd(s, b0, x10);
+    x11 = madd(s, b1, x11);
+    x12 = madd(s, b2, x12);
+    x13 = madd(s, b3, x13);
+    pa += 8;
+    pb += rb;
+  }
+  v128.store(c, x00);
+  v128.store(c, x01, 16);
+  v128.store(c, x02, 32);
+  v128.store(c, x03, 48);
+  v128.store(c1, x10);
+  v128.store(c1, x11, 16);
+  v128.store(c1, x12, 32);
+  v128.store(c1, x13, 48);
+}
+
+// c [2,8] += a [2,k] · b [k,8]; a two-row panel as tile2x16's.
+// @ts-ignore: decorator
+@inline function tile2x8(c: usize, rc: usize, a: usize, b: usize, rb: usize, k: i32, accumulate: i32): void {
+  const c1 = c + rc;
+  let x00 = start(c, accumulate);
+  let x01 = start(c + 16, accumulate);
+  let x10 = start(c1, accumulate);
+  let x11 = start(c1 + 16, accumulate);
+  let pa = a;
+  let pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let s = v128.load32_splat(pa);
+    x00 = madd(s, b0, x00);
+    x01 = madd(s, b1, x01);
+    s = v128.load32_splat(pa, 4);
+    x10 = madd(s, b0, x10);
+    x11 = madd(s, b1, x11);
+    pa += 8;
+    pb += rb;
+  }
+  v128.store(c, x00);
+  v128.store(c, x01, 16);
+  v128.store(c1, x10);
+  v128.store(c1, x11, 16);
 }
 
 // c [5,8] += a [5,k] · b [k,8]; a from a five-row panel (a(i,p) at a + 20p + 4i), b rows rb bytes apart.
@@ -194,6 +287,38 @@ function packBPanels(to: usize, b: usize, rb: usize, kc: i32, nc: i32): void {
       src += rb;
       dst += 32;
     }
+  }
+}
+
+// Two rows of a into APACK: a(i,p) at 4·(2p + i).
+function packA2(a: usize, ra: usize, ka: usize, kc: i32): void {
+  let dst = apack();
+  if (ra == 4) {
+    // tn: the two rows are adjacent floats of one row of the stored matrix.
+    let src = a;
+    for (let p = 0; p < kc; p++) {
+      store<u64>(dst, load<u64>(src));
+      src += ka;
+      dst += 8;
+    }
+    return;
+  }
+  const a1 = a + ra;
+  let o: usize = 0;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const r0 = v128.load(a + o);
+    const r1 = v128.load(a1 + o);
+    v128.store(dst, i32x4.shuffle(r0, r1, 0, 4, 1, 5));
+    v128.store(dst, i32x4.shuffle(r0, r1, 2, 6, 3, 7), 16);
+    o += 16;
+    dst += 32;
+  }
+  for (; p < kc; p++) {
+    store<f32>(dst, load<f32>(a + o));
+    store<f32>(dst, load<f32>(a1 + o), 4);
+    o += 4;
+    dst += 8;
   }
 }
 

@@ -48,7 +48,9 @@ function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
   const m5 = k >= 16 ? fiveRows(m, n, packB) : 0;
   const packed = packB || m5 > 0;
   const m4 = (m - m5) & ~3;
-  const mp = m5 + m4;
+  // Two rows left after the fives (m ≡ 2 mod 5) go to the two-row tiles.
+  const m2 = m5 > 0 && m - m5 - m4 == 2 ? 2 : 0;
+  const mp = m5 + m4 + m2;
   const n8 = n & ~7;
   for (let p = 0; p < k; p += KC) {
     const kc = min(KC, k - p);
@@ -60,7 +62,7 @@ function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
       continue;
     }
     // Full tiles from packed panels; the last n % 8 columns and the rows past them by the unpacked tiles.
-    packedBlock(c, ap, bp, m5, m4, n8, kc, ra, ka, rb, rc, acc, packB, pre ? pre + <usize>p * <usize>n8 * 4 : 0);
+    packedBlock(c, ap, bp, m5, m4, m2, n8, kc, ra, ka, rb, rc, acc, packB, pre ? pre + <usize>p * <usize>n8 * 4 : 0);
     if (n8 < n) block(c + (<usize>n8 << 2), ap, bp + (<usize>n8 << 2), mp, n - n8, kc, ra, ka, rb, rc, acc);
     if (mp < m) block(c + <usize>mp * rc, ap + <usize>mp * ra, bp, m - mp, n, kc, ra, ka, rb, rc, acc);
   }

@@ -1,5 +1,5 @@
 // GEMM kernels: every form × accumulate on every backend against a float64 reference, over shapes that hit
-// every tile boundary (4×8, 5×8 and 2×4 tiles, k in steps of 4, the k block, the packed path's blocks), with leading dimensions wider than
+// every tile boundary (4×8, 5×8, 2×16 and 2×4 tiles, k in steps of 4, the k block, the packed path's blocks), with leading dimensions wider than
 // the matrix; wasm-simd bit-identical to ts; padding never written; accumulate = 0 never reads c.
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,15 +61,16 @@ const PACKED: Shape[] = [
   { m: 18, n: 21, k: 70, pad: 500 },
 ];
 
-/** Shapes for the relaxed build's five-row tiles with b read in place (n ≥ 32, not packable): m split into
- * fives and fours (32 = 4·5 + 3·4, 37 = 5·5 + 3·4, 13 = 5 + 2·4), no split (7: fours and a fringe row), fringe
- * columns, two k blocks. */
+/** Shapes for the relaxed build's five-row tiles, mostly with b read in place (n ≥ 32, not packable): m in
+ * fives and a two (32 = 6·5 + 2, 37, 7), in fives and fours (13 = 5 + 2·4, 64 = 12·5 + 4); two-row tiles over
+ * sixteen columns and a last eight (n = 104, 72); fringe columns; two k blocks; b packed (pad 500). */
 const FIVE_ROW: Shape[] = [
   { m: 32, n: 104, k: 300, pad: 1 },
   { m: 37, n: 131, k: 40, pad: 0 },
   { m: 13, n: 97, k: 17, pad: 2 },
   { m: 7, n: 100, k: 33, pad: 0 },
   { m: 64, n: 40, k: 20, pad: 1 },
+  { m: 32, n: 75, k: 300, pad: 500 },
 ];
 
 interface Problem {
