@@ -4,7 +4,8 @@
 
 import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, padded, prevRow, timeOf } from './cell';
 import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
-import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
+import { gemm_nt_f32, gemmNnPrepacked, prepackable } from './gemm';
+import { prepackB } from './gemm-packed';
 import { madd, maddScalar } from './simd';
 
 // out [T·B] rows of ldo floats (h_t); hs, cs [(T+1)·B, H] histories (see cell.ts); gates [T·B, 4H]: in x·W_ihᵀ + b_ih,
@@ -85,8 +86,16 @@ function rowFwd(g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize,
 // out dh_0, dc_0; dout [T·B] rows of ldo (gradient of the outputs) or 0; gates, cs from the forward; w_hh [4H, H];
 // lengths as in forward: a padded step passes dh and dc through and gets zero gate gradients.
 export function lstm_seq_bwd_f32(dgates: usize, dh: usize, dc: usize, dout: usize, gates: usize, cs: usize, w_hh: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  lstm_seq_bwd_packed_f32(dgates, dh, dc, dout, gates, cs, w_hh, 0, lengths, T, B, H, ldo, reverse);
+}
+
+// lstm_seq_bwd_f32 with wpack [4H·H] scratch (or 0): where the per-step dh·W_hh GEMM would pack W_hh's panels at
+// every step (H ≥ 512, see gemm-packed.ts), they are packed into wpack once for all T steps. Same bits.
+export function lstm_seq_bwd_packed_f32(dgates: usize, dh: usize, dc: usize, dout: usize, gates: usize, cs: usize, w_hh: usize, wpack: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
   const BH = B * H;
   const G = 4 * H;
+  const pre = wpack != 0 && T > 1 && prepackable(B, H, G, H) ? wpack : 0;
+  if (pre) prepackB(pre, w_hh, G, H, <usize>H << 2);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, reverse);
     const prev = prevRow(t, reverse) * BH;
@@ -103,7 +112,7 @@ export function lstm_seq_bwd_f32(dgates: usize, dh: usize, dc: usize, dout: usiz
       if (lengths) memory.fill(at(dh, b * H), 0, <usize>H << 2);
     }
     // dh_{t−1} = dgates_t · W_hh (the dc path was carried in the row pass).
-    gemm_nn_f32(dh, at(dgates, t * B * G), w_hh, B, H, G, G, H, H, lengths ? 1 : 0);
+    gemmNnPrepacked(dh, at(dgates, t * B * G), w_hh, pre, B, H, G, G, H, H, lengths ? 1 : 0);
   }
 }
 

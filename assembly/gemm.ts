@@ -8,7 +8,7 @@
 // k is split into blocks of KC so a block of b stays in cache while all rows of a pass over it; the
 // partial sum is stored to c as f32 and reloaded, which changes nothing in the operation order.
 
-import { KC, packable, packedBlock } from './gemm-packed';
+import { fiveRows, KC, packable, packedBlock } from './gemm-packed';
 import { start, tile4x8 } from './gemm-tile';
 import { madd } from './simd';
 
@@ -16,23 +16,41 @@ export { gemm_nt_f32 } from './gemm-nt';
 
 // a [m,k] (lda), b [k,n] (ldb), c [m,n] (ldc)
 export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
-  outer(c, a, b, m, n, k, <usize>lda << 2, 4, <usize>ldb << 2, <usize>ldc << 2, accumulate);
+  outer(c, a, b, m, n, k, <usize>lda << 2, 4, <usize>ldb << 2, <usize>ldc << 2, accumulate, 0);
+}
+
+/** Whether gemmNnPrepacked would read a prepacked b for these sizes (gemm_nn_f32 would pack it). */
+export function prepackable(m: i32, n: i32, k: i32, ldb: i32): bool {
+  return packable(m, n, k, 4, <usize>ldb << 2);
+}
+
+/** gemm_nn_f32 with b's panels packed beforehand (prepackB(pre, b, k, n, ldb·4)) when prepackable(m, n, k, ldb):
+ * the same element order, so the same bits; the n % 8 fringe columns still read b. */
+export function gemmNnPrepacked(c: usize, a: usize, b: usize, pre: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
+  outer(c, a, b, m, n, k, <usize>lda << 2, 4, <usize>ldb << 2, <usize>ldc << 2, accumulate, prepackable(m, n, k, ldb) ? pre : 0);
 }
 
 // a [k,m] (lda), b [k,n] (ldb), c [m,n] (ldc)
 export function gemm_tn_f32(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, accumulate: i32): void {
-  outer(c, a, b, m, n, k, 4, <usize>lda << 2, <usize>ldb << 2, <usize>ldc << 2, accumulate);
+  outer(c, a, b, m, n, k, 4, <usize>lda << 2, <usize>ldb << 2, <usize>ldc << 2, accumulate, 0);
 }
 
-// a(i,p) at a + i·ra + p·ka, b(p,j) at b + p·rb + 4j, c(i,j) at c + i·rc + 4j; strides in bytes.
-function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32): void {
+// a(i,p) at a + i·ra + p·ka, b(p,j) at b + p·rb + 4j, c(i,j) at c + i·rc + 4j; strides in bytes. pre ≠ 0: b's
+// panels prepacked there (only when b would be packed).
+function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, ka: usize, rb: usize, rc: usize, accumulate: i32, pre: usize): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + <usize>i * rc, 0, <usize>n << 2);
     return;
   }
-  const packed = packable(m, n, k, ka, rb);
-  const m4 = m & ~3;
+  const packB = packable(m, n, k, ka, rb);
+  // The relaxed build packs a for its five-row tiles even when b is read in place.
+  const m5 = k >= 16 ? fiveRows(m, n, packB) : 0;
+  const packed = packB || m5 > 0;
+  const m4 = (m - m5) & ~3;
+  // Two rows left after the fives (m ≡ 2 mod 5) go to the two-row tiles.
+  const m2 = m5 > 0 && m - m5 - m4 == 2 ? 2 : 0;
+  const mp = m5 + m4 + m2;
   const n8 = n & ~7;
   for (let p = 0; p < k; p += KC) {
     const kc = min(KC, k - p);
@@ -43,10 +61,10 @@ function outer(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ra: usize, 
       block(c, ap, bp, m, n, kc, ra, ka, rb, rc, acc);
       continue;
     }
-    // Full tiles from packed panels; the last n % 8 columns and m % 4 rows by the unpacked tiles.
-    packedBlock(c, ap, bp, m4, n8, kc, ra, ka, rb, rc, acc);
-    if (n8 < n) block(c + (<usize>n8 << 2), ap, bp + (<usize>n8 << 2), m4, n - n8, kc, ra, ka, rb, rc, acc);
-    if (m4 < m) block(c + <usize>m4 * rc, ap + <usize>m4 * ra, bp, m - m4, n, kc, ra, ka, rb, rc, acc);
+    // Full tiles from packed panels; the last n % 8 columns and the rows past them by the unpacked tiles.
+    packedBlock(c, ap, bp, m5, m4, m2, n8, kc, ra, ka, rb, rc, acc, packB, pre ? pre + <usize>p * <usize>n8 * 4 : 0);
+    if (n8 < n) block(c + (<usize>n8 << 2), ap, bp + (<usize>n8 << 2), mp, n - n8, kc, ra, ka, rb, rc, acc);
+    if (mp < m) block(c + <usize>mp * rc, ap + <usize>mp * ra, bp, m - mp, n, kc, ra, ka, rb, rc, acc);
   }
 }
 

@@ -2,7 +2,7 @@
 export { isa_relaxed } from './simd';
 export * from './memory';
 export * from './vector';
-export * from './gemm';
+export { gemm_nn_f32, gemm_nt_f32, gemm_tn_f32 } from './gemm';
 export * from './activation';
 export * from './loss';
 export * from './optim';

@@ -70,6 +70,8 @@ function flopsOf(name: string, a: number[]): number {
   if (name === 'lstm_seq_fwd_f32') return 2 * a[10] * a[11] * 4 * a[12] * a[12];
   // lstm_seq_bwd_f32(dgates, dh, dc, dout, gates, cs, w_hh, lengths, T, B, H, ...): T·(B×H×4H)
   if (name === 'lstm_seq_bwd_f32') return 2 * a[8] * a[9] * 4 * a[10] * a[10];
+  // lstm_seq_bwd_packed_f32: the same with wpack after w_hh
+  if (name === 'lstm_seq_bwd_packed_f32') return 2 * a[9] * a[10] * 4 * a[11] * a[11];
   return 0;
 }
 
@@ -160,6 +162,7 @@ async function profile(id: ProfileId): Promise<void> {
     const ms = t.ms / steps;
     kernelMs += ms;
     add(name, ms, t.calls / steps, t.flops / steps);
+    // The packed backward's GEMM reads W_hh packed once, which a GEMM called apart cannot: no split for it.
     const split = name === 'lstm_seq_fwd_f32' ? gemm.fwd : name === 'lstm_seq_bwd_f32' ? gemm.bwd : undefined;
     if (split !== undefined) {
       const gemmMs = split * layers;

@@ -1,5 +1,5 @@
 // GEMM kernels: every form × accumulate on every backend against a float64 reference, over shapes that hit
-// every tile boundary (4×8 and 2×4 tiles, k in steps of 4, the k block, the packed path's blocks), with leading dimensions wider than
+// every tile boundary (4×8, 5×8, 2×16 and 2×4 tiles, k in steps of 4, the k block, the packed path's blocks), with leading dimensions wider than
 // the matrix; wasm-simd bit-identical to ts; padding never written; accumulate = 0 never reads c.
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,18 @@ const PACKED: Shape[] = [
   { m: 131, n: 523, k: 300, pad: 1 },
   { m: 128, n: 64, k: 257, pad: 0 },
   { m: 18, n: 21, k: 70, pad: 500 },
+];
+
+/** Shapes for the relaxed build's five-row tiles, mostly with b read in place (n ≥ 32, not packable): m in
+ * fives and a two (32 = 6·5 + 2, 37, 7), in fives and fours (13 = 5 + 2·4, 64 = 12·5 + 4); two-row tiles over
+ * sixteen columns and a last eight (n = 104, 72); fringe columns; two k blocks; b packed (pad 500). */
+const FIVE_ROW: Shape[] = [
+  { m: 32, n: 104, k: 300, pad: 1 },
+  { m: 37, n: 131, k: 40, pad: 0 },
+  { m: 13, n: 97, k: 17, pad: 2 },
+  { m: 7, n: 100, k: 33, pad: 0 },
+  { m: 64, n: 40, k: 20, pad: 1 },
+  { m: 32, n: 75, k: 300, pad: 500 },
 ];
 
 interface Problem {
@@ -160,6 +172,17 @@ describe.each(BACKENDS)('gemm on %s', (backend) => {
       }
     });
 
+    it(`${form} matches the float64 reference on the five-row shapes`, () => {
+      for (const accumulate of [0, 1]) {
+        FIVE_ROW.forEach((s, index) => {
+          const p = problem(form, s, 700 * index + 5);
+          const got = gemm(runtimes[backend], form, s, p, accumulate);
+          const { want, scale } = reference(form, s, p, accumulate);
+          expect(worstError(got, want, scale), label(form, s, accumulate)).toBeLessThanOrEqual(1e-5);
+        });
+      }
+    });
+
     it(`${form} accumulate=0 ignores NaN garbage in c`, () => {
       for (const s of [
         { m: 5, n: 9, k: 7, pad: 3 },
@@ -198,7 +221,7 @@ describe('wasm-simd is bit-identical to ts', () => {
   for (const form of FORMS) {
     for (const accumulate of [0, 1]) {
       it(`${form} accumulate=${accumulate} on every shape`, () => {
-        const big: Shape[] = [{ m: 33, n: 70, k: 600, pad: 3 }, ...PACKED];
+        const big: Shape[] = [{ m: 33, n: 70, k: 600, pad: 3 }, ...PACKED, ...FIVE_ROW];
         [...SHAPES, ...big].forEach((s, index) => {
           const p = problem(form, s, 1000 * index + 11);
           const want = gemm(runtimes.ts, form, s, p, accumulate);

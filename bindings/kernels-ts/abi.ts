@@ -190,6 +190,11 @@ export const KERNEL_SIGNATURES = {
   lstm_seq_bwd_f32: kernel<(dgates: number, dh: number, dc: number, dout: number, gates: number, cs: number,
     w_hh: number, lengths: number, T: number, B: number, H: number, ldo: number,
     reverse: number) => void>(13),
+  /** lstm_seq_bwd_f32 with wpack [4H·H] scratch (0 = none): where the per-step dh·W_hh GEMM would pack W_hh at
+   * every step (H ≥ 512 or B ≥ 128), W_hh is packed into wpack once for the sequence. Same results bit for bit. */
+  lstm_seq_bwd_packed_f32: kernel<(dgates: number, dh: number, dc: number, dout: number, gates: number,
+    cs: number, w_hh: number, wpack: number, lengths: number, T: number, B: number, H: number, ldo: number,
+    reverse: number) => void>(14),
   /** GRU (r, z, n): gates become the activations, hn [T·B, H] gets W_hn·h + b_hn; hproj [B, 3H] scratch. */
   gru_seq_fwd_f32: kernel<(out: number, hs: number, gates: number, hn: number, hproj: number, w_hh: number,
     b_hh: number, h0: number, lengths: number, T: number, B: number, H: number, ldo: number,

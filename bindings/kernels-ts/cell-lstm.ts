@@ -126,3 +126,24 @@ export function lstm_seq_bwd_f32(
     gemm_nn_f32(h, dh, dgates + t * B * G * 4, w_hh, B, H, G, G, H, H, lengths ? 1 : 0);
   }
 }
+
+/** Twin of lstm_seq_bwd_packed_f32: wpack only changes where the wasm kernel reads W_hh from, not a result. */
+export function lstm_seq_bwd_packed_f32(
+  h: Heap,
+  dgates: number,
+  dh: number,
+  dc: number,
+  dout: number,
+  gates: number,
+  cs: number,
+  w_hh: number,
+  _wpack: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  lstm_seq_bwd_f32(h, dgates, dh, dc, dout, gates, cs, w_hh, lengths, T, B, H, ldo, reverse);
+}

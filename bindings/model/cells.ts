@@ -46,6 +46,8 @@ export interface BackwardStep extends Step {
   dhg: number;
   dh: number;
   dc: number;
+  /** [G·H] scratch for W_hh packed once per sequence (LSTM; see lstm_seq_bwd_packed_f32), or 0. */
+  wpack: number;
 }
 
 /** The dW_hh and db_hh accumulation after BPTT, over all N = T·B rows. */
@@ -74,6 +76,13 @@ export interface Cell {
   backward(k: Kernels, s: BackwardStep): void;
   hiddenGrads(k: Kernels, s: HiddenGradStep): void;
 }
+
+/**
+ * Whether the LSTM backward's per-step dh·W_hh GEMM (m = B, n = H, k = 4H) packs W_hh's panels at every step
+ * (assembly/gemm-packed.ts packable(): rows of W_hh ≥ 2 KB apart, or ≥ 128 rows of a), so that packing W_hh once
+ * per sequence into a scratch of its size pays; the scratch is reserved only then.
+ */
+export const packsWhh = (B: number, H: number): boolean => B >= 16 && H >= 16 && (B >= 128 || H >= 512);
 
 /** dW_hh += dHprojᵀ·H_prev, db_hh += Σ dHproj: every cell whose recurrent product reads h_{t−1} alone. */
 function hiddenGrads(k: Kernels, s: HiddenGradStep, G: number): void {
@@ -139,7 +148,7 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.reverse,
       ),
     backward: (k, s) =>
-      k.lstm_seq_bwd_f32(
+      k.lstm_seq_bwd_packed_f32(
         s.dxg,
         s.dh,
         s.dc,
@@ -147,6 +156,7 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.u.gates,
         s.u.cs,
         s.whh,
+        s.wpack,
         s.lengths,
         s.T,
         s.B,

@@ -7,7 +7,7 @@
 // Call reserve() before a pass: it may move workspace blocks, and no pointer taken before it stays valid.
 
 import type { Runtime } from '../runtime/runtime.ts';
-import { type Cell, cellOf, type UnitBuffers } from './cells.ts';
+import { type Cell, cellOf, packsWhh, type UnitBuffers } from './cells.ts';
 import type { Config } from './recurrent-config.ts';
 import type { UnitParams } from './recurrent-params.ts';
 import { Workspace } from './workspace.ts';
@@ -84,6 +84,8 @@ export class RecurrentEngine {
     if (this.cell.splitGrad) ws.need('dhg', N * G * H);
     ws.need('dh', LDBH);
     if (this.cell.hasCell) ws.need('dc', LDBH);
+    // W_hh packed once per sequence by the LSTM backward where that pays (one unit at a time uses it).
+    if (this.#packsWhh(B)) ws.need('whh_pack', G * H * H);
     ws.need('dx0', N * Math.max(I, D * H));
     if (L > 1) ws.need('dx1', N * D * H);
   }
@@ -197,6 +199,10 @@ export class RecurrentEngine {
     this.#pass = undefined;
   }
 
+  #packsWhh(B: number): boolean {
+    return this.cell.type === 'lstm' && packsWhh(B, this.config.H);
+  }
+
   #dropping(p: SequencePass): boolean {
     return p.dropout !== 0 && this.dropout > 0 && this.config.L > 1;
   }
@@ -278,6 +284,7 @@ export class RecurrentEngine {
       dhg,
       dh: ws.ptr('dh') + offset,
       dc: this.cell.hasCell ? ws.ptr('dc') + offset : 0,
+      wpack: this.#packsWhh(B) ? ws.ptr('whh_pack') : 0,
       lengths: p.lengths,
     });
     // H_prev [T·B, H], aligned with time: the history without its last row (forward) or first row (reverse).
