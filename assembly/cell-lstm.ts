@@ -29,8 +29,41 @@ export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize,
         memory.fill(at(out, r * ldo), 0, <usize>H << 2);
         continue;
       }
-      rowFwd(at(gates, r * G), at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H);
+      const g = at(gates, r * G);
+      rowFwd(g, g, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, true);
     }
+  }
+}
+
+// Inference (no backward follows): lstm_seq_fwd_f32's arithmetic without the history a backward reads, same bits.
+// hs, cs [2·B·H]: the state alternates between two slots, slot 0 holding h0/c0 (copied in, or zeros when 0) on
+// entry and h_T/c_T on return; no gate activation is stored. xg holds the input pre-activations x·W_ihᵀ + b_ih:
+// row r of [T·B, 4H], or with ids (i32 [T·B] token ids; 0 = none) row ids[r] of a table [I, 4H], read only.
+export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, c0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  const BH = B * H;
+  const G = 4 * H;
+  loadState(hs, h0, 0, BH, 0);
+  loadState(cs, c0, 0, BH, 0);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = (s & 1) * BH;
+    const cur = BH - prev;
+    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        holdState(hs, prev + b * H, cur + b * H, H);
+        holdState(cs, prev + b * H, cur + b * H, H);
+        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
+        continue;
+      }
+      const x = at(xg, (ids ? load<i32>(ids + (<usize>r << 2)) : r) * G);
+      rowFwd(x, 0, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
+    }
+  }
+  if (T & 1) {
+    memory.copy(hs, at(hs, BH), <usize>BH << 2);
+    memory.copy(cs, at(cs, BH), <usize>BH << 2);
   }
 }
 
@@ -44,38 +77,44 @@ export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize,
   return load<f32>(x) + (load<f32>(hp) + load<f32>(b));
 }
 
-// g, hp, bh [4H]; cp (c_{t−1}), cn (c_t), hn (h_t), o (output row) [H]
-function rowFwd(g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize, o: usize, H: i32): void {
+// x (input pre-activations), hp, bh [4H]; cp (c_{t−1}), cn (c_t), hn (h_t), o (output row) [H]. With `keep`, the
+// gate activations are stored into g [4H] for the backward (training: g is x, overwritten in place).
+// @ts-ignore: decorator
+@inline function rowFwd(x: usize, g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize, o: usize, H: i32, keep: bool): void {
   const gb = <usize>H << 2;
   let j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
-    const vi = sigmoidGate4(pre4(g + k, hp + k, bh + k));
-    const vf = sigmoidGate4(pre4(g + gb + k, hp + gb + k, bh + gb + k));
-    const vg = tanhGate4(pre4(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
-    const vo = sigmoidGate4(pre4(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
+    const vi = sigmoidGate4(pre4(x + k, hp + k, bh + k));
+    const vf = sigmoidGate4(pre4(x + gb + k, hp + gb + k, bh + gb + k));
+    const vg = tanhGate4(pre4(x + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
+    const vo = sigmoidGate4(pre4(x + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
     const c = madd(vf, v128.load(cp + k), f32x4.mul(vi, vg));
     const h = f32x4.mul(vo, tanhGate4(c));
-    v128.store(g + k, vi);
-    v128.store(g + gb + k, vf);
-    v128.store(g + 2 * gb + k, vg);
-    v128.store(g + 3 * gb + k, vo);
+    if (keep) {
+      v128.store(g + k, vi);
+      v128.store(g + gb + k, vf);
+      v128.store(g + 2 * gb + k, vg);
+      v128.store(g + 3 * gb + k, vo);
+    }
     v128.store(cn + k, c);
     v128.store(hn + k, h);
     v128.store(o + k, h);
   }
   for (; j < H; j++) {
     const k = <usize>j << 2;
-    const si = sigmoidGate1(pre1(g + k, hp + k, bh + k));
-    const sf = sigmoidGate1(pre1(g + gb + k, hp + gb + k, bh + gb + k));
-    const sg = tanhGate1(pre1(g + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
-    const so = sigmoidGate1(pre1(g + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
+    const si = sigmoidGate1(pre1(x + k, hp + k, bh + k));
+    const sf = sigmoidGate1(pre1(x + gb + k, hp + gb + k, bh + gb + k));
+    const sg = tanhGate1(pre1(x + 2 * gb + k, hp + 2 * gb + k, bh + 2 * gb + k));
+    const so = sigmoidGate1(pre1(x + 3 * gb + k, hp + 3 * gb + k, bh + 3 * gb + k));
     const c = maddScalar(sf, load<f32>(cp + k), si * sg);
     const h = so * tanhGate1(c);
-    store<f32>(g + k, si);
-    store<f32>(g + gb + k, sf);
-    store<f32>(g + 2 * gb + k, sg);
-    store<f32>(g + 3 * gb + k, so);
+    if (keep) {
+      store<f32>(g + k, si);
+      store<f32>(g + gb + k, sf);
+      store<f32>(g + 2 * gb + k, sg);
+      store<f32>(g + 3 * gb + k, so);
+    }
     store<f32>(cn + k, c);
     store<f32>(hn + k, h);
     store<f32>(o + k, h);

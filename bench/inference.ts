@@ -51,11 +51,19 @@ function ourStreaming(rt: Runtime): PairSide {
 const batchedInput = () => ({ data: tokenData(T, B, I).ids, shape: [T, B] });
 
 /** W5b on our runtime `rt`: one call is one forward over [T, B] token ids; above one thread a ParallelForward's
- * (rt made by init({ shared: true })). */
+ * (rt made by init({ shared: true })). One thread: the inference forward a page or worker runs — no gradient
+ * (PyTorch's side runs under torch.no_grad()) and the results written into arrays kept between calls. */
 function ourBatched(rt: Runtime, threads = 1): PairSide & { ready?: Promise<void> } {
   const x = batchedInput();
   const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
-  if (threads === 1) return { run: () => lstm.forward(x), dispose: () => lstm.dispose() };
+  const into = {
+    outputs: new Float32Array(T * B * H),
+    hN: new Float32Array(B * H),
+    cN: new Float32Array(B * H),
+  };
+  if (threads === 1) {
+    return { run: () => lstm.forward(x, {}, { grad: false, into }), dispose: () => lstm.dispose() };
+  }
   const pf = new ParallelForward(lstm, { threads });
   return {
     run: () => pf.forward(x),

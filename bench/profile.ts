@@ -68,6 +68,8 @@ function flopsOf(name: string, a: number[]): number {
   if (name.startsWith('gemm_')) return 2 * a[3] * a[4] * a[5];
   // lstm_seq_fwd_f32(out, hs, cs, gates, hproj, w_hh, b_hh, h0, c0, lengths, T, B, H, ...): T·(B×4H×H)
   if (name === 'lstm_seq_fwd_f32') return 2 * a[10] * a[11] * 4 * a[12] * a[12];
+  // lstm_seq_infer_f32(out, hs, cs, xg, ids, hproj, w_hh, b_hh, h0, c0, lengths, T, B, H, ...): the same
+  if (name === 'lstm_seq_infer_f32') return 2 * a[11] * a[12] * 4 * a[13] * a[13];
   // lstm_seq_bwd_f32(dgates, dh, dc, dout, gates, cs, w_hh, lengths, T, B, H, ...): T·(B×H×4H)
   if (name === 'lstm_seq_bwd_f32') return 2 * a[8] * a[9] * 4 * a[10] * a[10];
   // lstm_seq_bwd_packed_f32: the same with wpack after w_hh
@@ -110,14 +112,20 @@ const fmt = (v: number, d = 1) => v.toFixed(d);
 type ProfileId = 'W1' | 'W2' | 'W6' | 'W5b';
 const PROFILED: readonly ProfileId[] = ['W1', 'W2', 'W6', 'W5b'];
 
-/** W5b as a workload to profile: one forward of the W5 LSTM over [T, B] token ids (no head, no backward). */
+/** W5b as a workload to profile: one inference forward of the W5 LSTM over [T, B] token ids into arrays kept
+ * between calls, as bench/inference.ts runs it (no head, no backward). */
 const W5B: TrainWorkload = { ...TRAIN.W1, I: INFERENCE.I, H: INFERENCE.H, B: INFERENCE.B, T: INFERENCE.T };
 
 function forwardStep(rt: Runtime): { step: () => void; dispose: () => void } {
   const { I, H, T, B } = INFERENCE;
   const lstm = new LSTM(rt, { inputSize: I, hiddenSize: H, seed: 1 });
   const x = { data: tokenData(T, B, I).ids, shape: [T, B] };
-  return { step: () => void lstm.forward(x), dispose: () => lstm.dispose() };
+  const into = {
+    outputs: new Float32Array(T * B * H),
+    hN: new Float32Array(B * H),
+    cN: new Float32Array(B * H),
+  };
+  return { step: () => void lstm.forward(x, {}, { grad: false, into }), dispose: () => lstm.dispose() };
 }
 
 async function profile(id: ProfileId): Promise<void> {
@@ -163,7 +171,8 @@ async function profile(id: ProfileId): Promise<void> {
     kernelMs += ms;
     add(name, ms, t.calls / steps, t.flops / steps);
     // The packed backward's GEMM reads W_hh packed once, which a GEMM called apart cannot: no split for it.
-    const split = name === 'lstm_seq_fwd_f32' ? gemm.fwd : name === 'lstm_seq_bwd_f32' ? gemm.bwd : undefined;
+    const forward = name === 'lstm_seq_fwd_f32' || name === 'lstm_seq_infer_f32';
+    const split = forward ? gemm.fwd : name === 'lstm_seq_bwd_f32' ? gemm.bwd : undefined;
     if (split !== undefined) {
       const gemmMs = split * layers;
       add('  of which recurrent GEMM (timed apart)', gemmMs, 0, t.flops / steps);

@@ -64,7 +64,8 @@ function peerTargets(id: string, paired: readonly PairedResult[]): string[] {
   }
   if (id === 'W5b') {
     line('≥ 1× onnxruntime-node', pairOf(paired, id, 'ort-node'), 1);
-    line('≥ 1× onnxruntime-web', pairOf(paired, id, 'ort-web'), 1);
+    // Issue 18's: W5b ≥ onnxruntime-node on one thread and ≥ 2.5× onnxruntime-web.
+    line('≥ 2.5× onnxruntime-web', pairOf(paired, id, 'ort-web'), 2.5);
   }
   return lines;
 }

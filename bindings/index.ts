@@ -45,6 +45,7 @@ export type { RecurrentInit } from './model/initializers.ts';
 export { LSTM, type LSTMOptions } from './model/lstm.ts';
 export { AttentionPooling, type AttentionPoolingOptions } from './model/pooling.ts';
 export {
+  type ForwardInto,
   Recurrent,
   type RecurrentGrads,
   type RecurrentInputGrads,

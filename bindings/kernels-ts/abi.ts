@@ -186,6 +186,12 @@ export const KERNEL_SIGNATURES = {
   lstm_seq_fwd_f32: kernel<(out: number, hs: number, cs: number, gates: number, hproj: number, w_hh: number,
     b_hh: number, h0: number, c0: number, lengths: number, T: number, B: number, H: number, ldo: number,
     reverse: number) => void>(15),
+  /** Inference: lstm_seq_fwd_f32's bits without the history a backward reads. hs, cs [2·B·H]: the state alternates
+   * between two slots, slot 0 holding h0/c0 on entry and h_T/c_T on return; no activation is stored. xg: input
+   * pre-activations, row r of [T·B, 4H], or with ids (i32 [T·B], 0 = none) row ids[r] of a table [I, 4H] (read only). */
+  lstm_seq_infer_f32: kernel<(out: number, hs: number, cs: number, xg: number, ids: number, hproj: number,
+    w_hh: number, b_hh: number, h0: number, c0: number, lengths: number, T: number, B: number, H: number,
+    ldo: number, reverse: number) => void>(16),
   /** dgates [T·B, 4H] = pre-activation gradients (dXproj = dHproj). */
   lstm_seq_bwd_f32: kernel<(dgates: number, dh: number, dc: number, dout: number, gates: number, cs: number,
     w_hh: number, lengths: number, T: number, B: number, H: number, ldo: number,

@@ -43,31 +43,117 @@ export function lstm_seq_fwd_f32(
         continue;
       }
       const g = (gates >> 2) + r * G;
-      const hp = (hproj >> 2) + b * G;
-      const cp = (cs >> 2) + prev + b * H;
-      const cn = (cs >> 2) + cur + b * H;
-      const hn = (hs >> 2) + cur + b * H;
-      const o = (out >> 2) + r * ldo;
-      const bh = b_hh >> 2;
-      for (let j = 0; j < H; j++) {
-        const a = g + j;
-        const p = hp + j;
-        const q = bh + j;
-        const si = sigmoidGate1(fround(f[a] + fround(f[p] + f[q])));
-        const sf = sigmoidGate1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
-        const sg = tanhGate1(fround(f[a + 2 * H] + fround(f[p + 2 * H] + f[q + 2 * H])));
-        const so = sigmoidGate1(fround(f[a + 3 * H] + fround(f[p + 3 * H] + f[q + 3 * H])));
-        const c = fround(fround(sf * f[cp + j]) + fround(si * sg));
-        const hv = fround(so * tanhGate1(c));
-        f[g + j] = si;
-        f[g + H + j] = sf;
-        f[g + 2 * H + j] = sg;
-        f[g + 3 * H + j] = so;
-        f[cn + j] = c;
-        f[hn + j] = hv;
-        f[o + j] = hv;
-      }
+      rowFwd(
+        f,
+        g,
+        g,
+        (hproj >> 2) + b * G,
+        b_hh >> 2,
+        (cs >> 2) + prev + b * H,
+        (cs >> 2) + cur + b * H,
+        (hs >> 2) + cur + b * H,
+        (out >> 2) + r * ldo,
+        H,
+        true,
+      );
     }
+  }
+}
+
+/** Twin of lstm_seq_infer_f32. */
+export function lstm_seq_infer_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  cs: number,
+  xg: number,
+  ids: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  c0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 4 * H;
+  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
+  loadState(h.f32, cs >> 2, c0, 0, BH, 0);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = (s & 1) * BH;
+    const cur = BH - prev;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        holdState(f, cs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
+        continue;
+      }
+      const x = (xg >> 2) + (ids ? h.i32[(ids >> 2) + r] : r) * G;
+      rowFwd(
+        f,
+        x,
+        0,
+        (hproj >> 2) + b * G,
+        b_hh >> 2,
+        (cs >> 2) + prev + b * H,
+        (cs >> 2) + cur + b * H,
+        (hs >> 2) + cur + b * H,
+        (out >> 2) + r * ldo,
+        H,
+        false,
+      );
+    }
+  }
+  if (T & 1) {
+    h.f32.copyWithin(hs >> 2, (hs >> 2) + BH, (hs >> 2) + 2 * BH);
+    h.f32.copyWithin(cs >> 2, (cs >> 2) + BH, (cs >> 2) + 2 * BH);
+  }
+}
+
+/** One row of a step (float indices): x input pre-activations, hp, bh [4H]; cp, cn, hn, o [H]; with `keep`, the
+ * activations into g [4H] (training: g is x). */
+function rowFwd(
+  f: Float32Array,
+  x: number,
+  g: number,
+  hp: number,
+  bh: number,
+  cp: number,
+  cn: number,
+  hn: number,
+  o: number,
+  H: number,
+  keep: boolean,
+): void {
+  for (let j = 0; j < H; j++) {
+    const a = x + j;
+    const p = hp + j;
+    const q = bh + j;
+    const si = sigmoidGate1(fround(f[a] + fround(f[p] + f[q])));
+    const sf = sigmoidGate1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
+    const sg = tanhGate1(fround(f[a + 2 * H] + fround(f[p + 2 * H] + f[q + 2 * H])));
+    const so = sigmoidGate1(fround(f[a + 3 * H] + fround(f[p + 3 * H] + f[q + 3 * H])));
+    const c = fround(fround(sf * f[cp + j]) + fround(si * sg));
+    const hv = fround(so * tanhGate1(c));
+    if (keep) {
+      f[g + j] = si;
+      f[g + H + j] = sf;
+      f[g + 2 * H + j] = sg;
+      f[g + 3 * H + j] = so;
+    }
+    f[cn + j] = c;
+    f[hn + j] = hv;
+    f[o + j] = hv;
   }
 }
 

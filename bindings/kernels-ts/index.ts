@@ -79,6 +79,7 @@ export function createTsKernels(memory: LinearMemory): Kernels {
     scatter_add_cols_f32: gather.scatter_add_cols_f32.bind(null, h),
     transpose_bias_f32: gather.transpose_bias_f32.bind(null, h),
     lstm_seq_fwd_f32: cellLstm.lstm_seq_fwd_f32.bind(null, h),
+    lstm_seq_infer_f32: cellLstm.lstm_seq_infer_f32.bind(null, h),
     lstm_seq_bwd_f32: cellLstm.lstm_seq_bwd_f32.bind(null, h),
     lstm_seq_bwd_packed_f32: cellLstm.lstm_seq_bwd_packed_f32.bind(null, h),
     gru_seq_fwd_f32: cellGru.gru_seq_fwd_f32.bind(null, h),

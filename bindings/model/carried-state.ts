@@ -48,11 +48,19 @@ export class CarriedState {
     this.#ws.need('h', n);
     if (e.cell.hasCell) this.#ws.need('c', n);
     const k = this.rt.kernels;
-    // The forward history's row s holds the state after s steps (row 0: the initial one; row T: each row's last).
+    if (s !== T && e.pass!.inference)
+      throw new ValueError(
+        `steps must be ${T} after an inference pass (predict), which keeps the final state only`,
+      );
+    // The forward history's row s holds the state after s steps (row 0: the initial one; row T: each row's last,
+    // which the engine's finalState gives for an inference pass too).
     for (const u of e.units) {
       const buf = e.buffers(u.index);
-      k.copy_f32(this.#ws.ptr('h') + u.index * B * H * 4, buf.hs + s * B * H * 4, B * H);
-      if (e.cell.hasCell) k.copy_f32(this.#ws.ptr('c') + u.index * B * H * 4, buf.cs + s * B * H * 4, B * H);
+      const h = s === T ? e.finalState(u.index, 'h') : buf.hs + s * B * H * 4;
+      k.copy_f32(this.#ws.ptr('h') + u.index * B * H * 4, h, B * H);
+      if (!e.cell.hasCell) continue;
+      const c = s === T ? e.finalState(u.index, 'c') : buf.cs + s * B * H * 4;
+      k.copy_f32(this.#ws.ptr('c') + u.index * B * H * 4, c, B * H);
     }
     this.#B = B;
   }

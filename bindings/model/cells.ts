@@ -39,6 +39,14 @@ export interface ForwardStep extends Step {
   c0: number;
 }
 
+/** A forward no backward follows (Cell.infer): the state alternates between two slots of u.hs and u.cs [2·B·H]. */
+export interface InferStep extends ForwardStep {
+  /** Input pre-activations: rows of [T·B, G·H], or with ids rows ids[r] of a table [I, G·H] (read only). */
+  xg: number;
+  /** i32 [T·B] token ids, or 0. */
+  ids: number;
+}
+
 export interface BackwardStep extends Step {
   /** The gradient of the output rows, ldo floats apart; 0 = none. */
   dout: number;
@@ -73,6 +81,8 @@ export interface Cell {
   /** dHproj differs from dXproj (GRU's n gate), so backward needs a second buffer. */
   readonly splitGrad: boolean;
   forward(k: Kernels, s: ForwardStep): void;
+  /** The forward's results without its history, where the cell has such a kernel (LSTM); final states in slot 0. */
+  infer?(k: Kernels, s: InferStep): void;
   backward(k: Kernels, s: BackwardStep): void;
   hiddenGrads(k: Kernels, s: HiddenGradStep): void;
 }
@@ -135,6 +145,25 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.u.hs,
         s.u.cs,
         s.u.gates,
+        s.hproj,
+        s.whh,
+        s.bhh,
+        s.h0,
+        s.c0,
+        s.lengths,
+        s.T,
+        s.B,
+        s.H,
+        s.ldo,
+        s.reverse,
+      ),
+    infer: (k, s) =>
+      k.lstm_seq_infer_f32(
+        s.out,
+        s.u.hs,
+        s.u.cs,
+        s.xg,
+        s.ids,
         s.hproj,
         s.whh,
         s.bhh,

@@ -6,6 +6,7 @@
 // GEMM or reduction over all T·B rows, accumulated (+=) into the slab's gradients.
 // Call reserve() before a pass: it may move workspace blocks, and no pointer taken before it stays valid.
 
+import { ValueError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { type Cell, cellOf, packsWhh, type UnitBuffers } from './cells.ts';
 import type { Config } from './recurrent-config.ts';
@@ -26,6 +27,9 @@ export interface SequencePass {
   lengths: number;
   /** Dropout between layers for this pass: the sfc32 state (4 × u32) drawing the masks, 0 = none (evaluation). */
   dropout: number;
+  /** No backward follows: a cell with an inference kernel (LSTM) keeps no state history and stores no gate
+   * activation — the same outputs and final states, bit for bit, in less memory and time. */
+  inference?: boolean;
 }
 
 /** keep threshold and scale of inverted dropout with rate p, for dropout_f32. */
@@ -56,9 +60,9 @@ export class RecurrentEngine {
     this.#ws = new Workspace(rt);
   }
 
-  /** Sizes every block a forward (and, with `backward`, a backward) pass over (T, B) needs; `tokens` as in
-   * SequencePass. */
-  reserve(T: number, B: number, backward: boolean, tokens: boolean): void {
+  /** Sizes every block a forward (and, with `backward`, a backward) pass over (T, B) needs; `tokens` and
+   * `inference` as in SequencePass. */
+  reserve(T: number, B: number, backward: boolean, tokens: boolean, inference = false): void {
     const { I, H, L, D, G } = this.config;
     const ws = this.#ws;
     const N = T * B;
@@ -72,10 +76,13 @@ export class RecurrentEngine {
         ws.need(`mask${k}`, N * D * H);
       }
     }
+    const lean = inference && !backward && this.cell.infer !== undefined;
     for (const u of this.units) {
-      ws.need(`g${u.index}`, N * G * H);
-      ws.need(`h${u.index}`, (N + B) * H);
-      if (this.cell.hasCell) ws.need(`c${u.index}`, (N + B) * H);
+      // An inference pass reads a layer-0 token input straight from the table, and keeps two state slots.
+      if (!(lean && u.k === 0 && tableGather(tokens, N, I))) ws.need(`g${u.index}`, N * G * H);
+      const states = lean ? 2 * B : N + B;
+      ws.need(`h${u.index}`, states * H);
+      if (this.cell.hasCell) ws.need(`c${u.index}`, states * H);
       if (this.cell.splitGrad) ws.need(`n${u.index}`, N * H);
     }
     if (!backward) return;
@@ -134,6 +141,7 @@ export class RecurrentEngine {
     const { T, B } = this.#pass!;
     const u = this.units[index];
     const hist = which === 'h' ? this.#ws.ptr(`h${index}`) : this.#ws.ptr(`c${index}`);
+    if (this.#lean(this.#pass!)) return hist;
     return hist + (u.d === 1 ? 0 : T * B * this.config.H * 4);
   }
 
@@ -165,6 +173,8 @@ export class RecurrentEngine {
    */
   backward(dout: number, inputGrad: boolean): void {
     const p = this.#pass!;
+    if (p.inference)
+      throw new ValueError('backward: the last forward was an inference pass ({ grad: false })');
     const ws = this.#ws;
     const { D, H } = this.config;
     const drop = this.#dropping(p);
@@ -203,6 +213,11 @@ export class RecurrentEngine {
     return this.cell.type === 'lstm' && packsWhh(B, this.config.H);
   }
 
+  /** An inference pass run by the cell's inference kernel: no history, final states in slot 0. */
+  #lean(p: SequencePass): boolean {
+    return p.inference === true && this.cell.infer !== undefined;
+  }
+
   #dropping(p: SequencePass): boolean {
     return p.dropout !== 0 && this.dropout > 0 && this.config.L > 1;
   }
@@ -218,6 +233,29 @@ export class RecurrentEngine {
     const { T, B } = p;
     const N = T * B;
     const buf = this.buffers(u.index);
+    const offset = u.index * B * H * 4;
+    const step = {
+      T,
+      B,
+      H,
+      reverse: u.d,
+      whh: u.whh,
+      bhh: u.bhh,
+      out: this.#ws.ptr(`out${u.k}`) + u.d * H * 4,
+      ldo: D * H,
+      u: buf,
+      hproj: this.#ws.ptr('hproj'),
+      h0: p.h0 ? p.h0 + offset : 0,
+      c0: p.c0 ? p.c0 + offset : 0,
+      lengths: p.lengths,
+    };
+    if (this.#lean(p) && u.k === 0 && tableGather(p.tokens, N, I)) {
+      // The inference kernel reads each token's row of the table itself: nothing gathered, nothing written back.
+      const table = this.#ws.ptr('table');
+      kernels.transpose_bias_f32(table, u.wih, u.bih, G * H, I, I);
+      this.cell.infer!(kernels, { ...step, xg: table, ids: p.x });
+      return;
+    }
     if (u.k === 0 && tableGather(p.tokens, N, I)) {
       // Many tokens: one transposed table W_ihᵀ + b_ih, then a contiguous row per token (a column gather reads
       // one float per cache line). Same values as the branch below, bit for bit.
@@ -241,22 +279,8 @@ export class RecurrentEngine {
         );
       kernels.bias_add_f32(buf.gates, u.bih, N, G * H, G * H);
     }
-    const offset = u.index * B * H * 4;
-    this.cell.forward(kernels, {
-      T,
-      B,
-      H,
-      reverse: u.d,
-      whh: u.whh,
-      bhh: u.bhh,
-      out: this.#ws.ptr(`out${u.k}`) + u.d * H * 4,
-      ldo: D * H,
-      u: buf,
-      hproj: this.#ws.ptr('hproj'),
-      h0: p.h0 ? p.h0 + offset : 0,
-      c0: p.c0 ? p.c0 + offset : 0,
-      lengths: p.lengths,
-    });
+    if (this.#lean(p)) this.cell.infer!(kernels, { ...step, xg: buf.gates, ids: 0 });
+    else this.cell.forward(kernels, step);
   }
 
   #backwardUnit(u: UnitParams, p: SequencePass, dout: number, dIn: number): void {

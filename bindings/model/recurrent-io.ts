@@ -3,6 +3,7 @@
 
 import { describe, ShapeError, ValueError } from '../errors.ts';
 import { checkTensor, requireFinite, type Tensor } from '../tensor.ts';
+import { optionsObject } from '../validate.ts';
 import type { Config } from './recurrent-config.ts';
 import type { SequencePass } from './recurrent-engine.ts';
 import { checkLengths } from './sequence-input.ts';
@@ -108,10 +109,21 @@ export function writeSeq(
   }
 }
 
-/** A copy of the time-major view `src` in user layout. */
-export function readSeq(src: Float32Array, T: number, B: number, W: number, batchFirst: boolean): Tensor {
-  if (!batchFirst) return { data: src.slice(0, T * B * W), shape: [T, B, W] };
-  const out = new Float32Array(T * B * W);
+/** A copy of the time-major view `src` in user layout, in `into` (of the right length) when given. */
+export function readSeq(
+  src: Float32Array,
+  T: number,
+  B: number,
+  W: number,
+  batchFirst: boolean,
+  into?: Float32Array,
+): Tensor {
+  if (!batchFirst) {
+    if (!into) return { data: src.slice(0, T * B * W), shape: [T, B, W] };
+    into.set(src.subarray(0, T * B * W));
+    return { data: into, shape: [T, B, W] };
+  }
+  const out = into ?? new Float32Array(T * B * W);
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       const from = (t * B + b) * W;
@@ -120,6 +132,46 @@ export function readSeq(src: Float32Array, T: number, B: number, W: number, batc
     }
   }
   return { data: out, shape: [B, T, W] };
+}
+
+/** Caller-owned arrays a forward writes its results into, instead of new ones (no allocation per call). */
+export interface ForwardInto {
+  /** [T, B, D·H] (batchFirst: [B, T, D·H]). */
+  outputs?: Float32Array;
+  /** [L·D, B, H]. */
+  hN?: Float32Array;
+  /** [L·D, B, H] (LSTM only). */
+  cN?: Float32Array;
+}
+
+/** Checks forward's `into` against the shapes of this call's results; undefined passes through. */
+export function checkInto(
+  value: unknown,
+  shapes: { outputs: readonly number[]; state: readonly number[] },
+  hasCell: boolean,
+  memory: ArrayBufferLike,
+): ForwardInto | undefined {
+  const into = optionsObject<ForwardInto>('forward: into', value as ForwardInto | undefined, false, [
+    'outputs',
+    'hN',
+    'cN',
+  ]);
+  if (value === undefined) return undefined;
+  if (!hasCell) noCell('into.cN', into.cN);
+  for (const key of ['outputs', 'hN', 'cN'] as const) {
+    const a: unknown = into[key];
+    if (a === undefined) continue;
+    const shape = key === 'outputs' ? shapes.outputs : shapes.state;
+    const n = shape.reduce((x, y) => x * y, 1);
+    if (!(a instanceof Float32Array) || a.length !== n) {
+      throw new ShapeError(
+        `into.${key} must be a Float32Array of [${shape.join(', ')}] (${n} values) but got ${describe(a)}`,
+      );
+    }
+    // A view of the runtime's own memory could be the very block the results are read from, or move on a grow.
+    if (a.buffer === memory) throw new ValueError(`into.${key} must not be a view of the runtime's memory`);
+  }
+  return into;
 }
 
 /** Refuses a cell-state argument on a layer without one. */
@@ -168,9 +220,17 @@ export function needInputs(
   if (given.c0) io.need('init_c', stateLength);
 }
 
-/** The (evaluation) pass over inputs staged in the blocks of needInputs. */
-export function stagedPass(io: Workspace, T: number, B: number, tokens: boolean, given: Given): SequencePass {
+/** The (evaluation) pass over inputs staged in the blocks of needInputs; `inference` as in SequencePass. */
+export function stagedPass(
+  io: Workspace,
+  T: number,
+  B: number,
+  tokens: boolean,
+  given: Given,
+  inference = false,
+): SequencePass {
   return {
+    inference,
     T,
     B,
     tokens,

@@ -10,6 +10,8 @@ import { type Config, configure, type RecurrentOptions, specsOf } from './recurr
 import {
   checkArray,
   checkForward,
+  checkInto,
+  type ForwardInto,
   needInputs,
   noCell,
   type RecurrentGrads,
@@ -21,7 +23,7 @@ import {
   writeSeq,
 } from './recurrent-io.ts';
 
-export type { RecurrentGrads, RecurrentInputGrads, RecurrentOutput, RecurrentState };
+export type { ForwardInto, RecurrentGrads, RecurrentInputGrads, RecurrentOutput, RecurrentState };
 
 import { skipsInit } from './initializers.ts';
 import { RecurrentEngine } from './recurrent-engine.ts';
@@ -68,38 +70,57 @@ export class Recurrent {
   /**
    * x [T, B, I] (batchFirst [B, T, I]) or token ids; `lengths` [B] (1 ≤ len ≤ T) makes a padded batch: each
    * row stops at its own last step (its hN, and its reverse direction's start), padding outputs 0 and adds no
-   * gradient — PyTorch's pack_padded_sequence.
+   * gradient — PyTorch's pack_padded_sequence. `grad: false` says no backward() follows (PyTorch's
+   * torch.no_grad()): the same results bit for bit, without the history a backward reads — an LSTM keeps two
+   * state rows instead of T + 1 and stores no gate activation, which is faster and smaller. `into` gives arrays
+   * of the results' shapes to write them into (returned as the results' data) instead of allocating new ones.
    */
   forward(
     x: Tensor<Float32Array> | Tensor<Int32Array>,
     state: RecurrentState = {},
-    options: { lengths?: ArrayLike<number> } = {},
+    options: { lengths?: ArrayLike<number>; grad?: boolean; into?: ForwardInto } = {},
   ): RecurrentOutput {
     const c = this.config;
     this.#live('forward');
+    optionsObject('forward options', options, false, ['lengths', 'grad', 'into']);
     const { input, h0, c0, lengths } = checkForward(c, this.cell.hasCell, x, state, options);
+    const inference = !flag('forward: grad', options?.grad, true);
+    const DH = c.D * c.H;
+    const shapes = {
+      outputs: c.batchFirst ? [input.B, input.T, DH] : [input.T, input.B, DH],
+      state: [c.L * c.D, input.B, c.H],
+    };
+    const into = checkInto(options?.into, shapes, this.cell.hasCell, this.rt.memory.buffer);
     const { T, B, tokens } = input;
     const io = this.#io;
     const LDBH = c.L * c.D * B * c.H;
     const given = { h0, c0, lengths };
     needInputs(io, T, B, tokens ? 1 : c.I, LDBH, given);
-    this.engine.reserve(T, B, false, tokens);
+    this.engine.reserve(T, B, false, tokens, inference);
     const view = tokens ? this.#i32(io.ptr('x'), T * B) : this.#f32(io.ptr('x'), T * B * c.I);
     writeSeq(view, input.data, T, B, tokens ? 1 : c.I, c.batchFirst);
     if (h0) this.#f32(io.ptr('init_h'), LDBH).set(h0);
     if (c0) this.#f32(io.ptr('init_c'), LDBH).set(c0);
     if (lengths) this.#i32(io.ptr('lengths'), B).set(lengths);
-    this.engine.forward(stagedPass(io, T, B, tokens, given));
-    const DH = c.D * c.H;
-    const outputs = readSeq(this.#f32(this.engine.outputs, T * B * DH), T, B, DH, c.batchFirst);
-    const hN = this.#finalState(B, 'h');
-    return this.cell.hasCell ? { outputs, hN, cN: this.#finalState(B, 'c') } : { outputs, hN };
+    this.engine.forward(stagedPass(io, T, B, tokens, given, inference));
+    const outputs = readSeq(
+      this.#f32(this.engine.outputs, T * B * DH),
+      T,
+      B,
+      DH,
+      c.batchFirst,
+      into?.outputs,
+    );
+    const hN = this.#finalState(B, 'h', into?.hN);
+    return this.cell.hasCell ? { outputs, hN, cN: this.#finalState(B, 'c', into?.cN) } : { outputs, hN };
   }
 
   backward(grads: RecurrentGrads = {}): RecurrentInputGrads {
     this.#live('backward');
     const last = this.engine.pass;
     if (last === undefined) throw new ValueError('backward: call forward first');
+    if (last.inference)
+      throw new ValueError('backward: the last forward ran with { grad: false }; run it again without');
     const { T, B, tokens } = last;
     const c = this.config;
     const outShape = c.batchFirst ? [B, T, c.D * c.H] : [T, B, c.D * c.H];
@@ -186,9 +207,9 @@ export class Recurrent {
     if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
   }
 
-  #finalState(B: number, which: 'h' | 'c'): Tensor {
+  #finalState(B: number, which: 'h' | 'c', into?: Float32Array): Tensor {
     const { H, L, D } = this.config;
-    const out = new Float32Array(L * D * B * H);
+    const out = into ?? new Float32Array(L * D * B * H);
     for (const u of this.engine.units)
       out.set(this.#f32(this.engine.finalState(u.index, which), B * H), u.index * B * H);
     return { data: out, shape: [L * D, B, H] };

@@ -65,9 +65,13 @@ export interface PassOptions {
   lengths?: ArrayLike<number>;
   /** Start from the carried state (keepState) instead of zeros. Default false. */
   state?: boolean;
+  /** No backward follows (predict): the recurrent layers keep no state history where their cell has an inference
+   * kernel (LSTM) — the same outputs bit for bit; keepState() then carries the final state only. Default false. */
+  inference?: boolean;
 }
 
 interface LoadedPass extends InputShape {
+  inference: boolean;
   lengths: number;
   dropout: number;
   h0: number;
@@ -177,6 +181,7 @@ export class SequenceModel extends SlabModel implements TrainableModel {
     const ids = c.input.kind === 'tokens' || c.input.kind === 'embedding';
     const backward = pass.backward ?? false;
     const training = pass.training ?? backward;
+    const inference = (pass.inference ?? false) && !backward;
     const lengths = checkLengths(pass.lengths, T, B);
     if (pass.state && this.#D !== 1)
       throw new ValueError('a bidirectional model cannot carry state between passes');
@@ -186,7 +191,7 @@ export class SequenceModel extends SlabModel implements TrainableModel {
     if (lengths) ws.need('lengths', B);
     this.#top.reserve(T, B, backward, training);
     this.#engine.dropout = c.recurrent.dropout;
-    this.#engine.reserve(T, B, backward, c.input.kind === 'tokens');
+    this.#engine.reserve(T, B, backward, c.input.kind === 'tokens', inference);
     const at = ws.ptr('x') >> 2;
     if (ids) this.rt.arena.memoryI32.set(inputs.data, at);
     else this.rt.arena.memoryF32.set(inputs.data, at);
@@ -194,6 +199,7 @@ export class SequenceModel extends SlabModel implements TrainableModel {
     this.#pass = {
       T,
       B,
+      inference,
       lengths: lengths ? ws.ptr('lengths') : 0,
       dropout: training ? this.dropout.ptr : 0,
       ...initial,
@@ -211,7 +217,8 @@ export class SequenceModel extends SlabModel implements TrainableModel {
       x = ws.ptr('emb');
     }
     const tokens = this.config.input.kind === 'tokens';
-    this.#engine.forward({ T, B, tokens, x, h0: p.h0, c0: p.c0, lengths: p.lengths, dropout: p.dropout });
+    const { h0, c0, lengths, dropout, inference } = p;
+    this.#engine.forward({ T, B, tokens, x, h0, c0, lengths, dropout, inference });
     this.#top.forward(T, B, p.lengths, p.dropout);
   }
 
@@ -222,7 +229,9 @@ export class SequenceModel extends SlabModel implements TrainableModel {
 
   /** BPTT from ∂loss/∂output (at `output`): adds every parameter's gradient into the slab. */
   backward(): void {
-    const { T, B } = this.#need();
+    const { T, B, inference } = this.#need();
+    if (inference)
+      throw new ValueError('backward: the loaded batch is for inference; load it with { backward: true }');
     const e = this.#engine;
     e.zeroStateGrads();
     const dout = this.#top.backward(T, B);
@@ -270,7 +279,7 @@ export class SequenceModel extends SlabModel implements TrainableModel {
       inputs = this.expand(inputs as Tensor, options.steps as number);
     } else if (batchFirst) inputs = timeMajorInputs(this.config.input, inputs);
     const shape = this.check(inputs);
-    this.load(inputs, shape, { lengths: options.lengths });
+    this.load(inputs, shape, { lengths: options.lengths, inference: true });
     this.forward();
     const { T, B } = shape;
     const O = this.outputSize;

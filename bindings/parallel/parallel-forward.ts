@@ -123,7 +123,7 @@ export class ParallelForward {
       const n = end - start;
       const { engine, io } = this.#parts[s];
       needInputs(io, T, n, W, LD * n * c.H, given);
-      engine.reserve(T, n, false, tokens);
+      engine.reserve(T, n, false, tokens, true);
     }
     const launch = this.#launch;
     launch.clear();
@@ -138,7 +138,7 @@ export class ParallelForward {
       // An [L·D, B, H] state is a time-major batch of L·D steps.
       if (h0) copyRows(h0, memory.f32At(io.ptr('init_h'), LD * n * c.H), LD, B, c.H, start, end);
       if (c0) copyRows(c0, memory.f32At(io.ptr('init_c'), LD * n * c.H), LD, B, c.H, start, end);
-      launch.add(this.#recorder.record(() => engine.forward(stagedPass(io, T, n, tokens, given))));
+      launch.add(this.#recorder.record(() => engine.forward(stagedPass(io, T, n, tokens, given, true))));
     }
     // A forward's work: 2 flops per recurrent weight and token.
     const weights = layer.engine.units.reduce((sum, u) => sum + c.G * c.H * (u.inSize + c.H), 0);
