@@ -142,7 +142,11 @@ export class ImportedModel {
     m.check(x);
     const c = m.config;
     const input = m.embedding ? m.embedding.forward(x as Tensor<Int32Array>) : x;
-    const r = m.rnn.forward(input as Tensor, { h0: state.h0, c0: state.c0 }, { lengths: state.lengths });
+    const r = m.rnn.forward(
+      input as Tensor,
+      { h0: state.h0, c0: state.c0 },
+      { lengths: state.lengths, grad: false },
+    );
     if (c.pooling === 'none') return m.head.forward(r.outputs);
     if (c.pooling === 'attention') return m.head.forward(m.attention!.forward(r.outputs));
     const [, B] = x.shape;
