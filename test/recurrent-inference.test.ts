@@ -383,4 +383,31 @@ describe.each(BACKENDS)('SequenceModel.predict runs inference passes on %s', (ba
     expect(() => model.backward()).toThrow(/loaded batch is for inference/);
     model.dispose();
   });
+
+  it('bidirectional and pooled models: predict equals the training-sized pass (final states of both directions)', () => {
+    const rt = runtimes[backend];
+    const T = 5;
+    const B = 3;
+    for (const [cell, pooling] of [
+      ['lstm', 'last'],
+      ['gru', 'last'],
+      ['lstm', 'attention'],
+    ] as const) {
+      const model = new SequenceModel(rt, {
+        input: { features: 3 },
+        recurrent: { cell, hiddenSize: 6, numLayers: 2, bidirectional: true },
+        pooling,
+        head: { outputSize: 2 },
+        seed: 9,
+      });
+      const inputs = { data: uniform(T * B * 3, 21), shape: [T, B, 3] };
+      const lengths = Int32Array.of(5, 3, 1);
+      const predicted = model.predict(inputs, { lengths }).data.slice();
+      model.load(inputs, { T, B }, { backward: true, lengths });
+      model.forward();
+      const trained = rt.arena.f32At(model.output, B * 2).slice();
+      expect(bits(predicted), `${cell} ${pooling}`).toEqual(bits(trained));
+      model.dispose();
+    }
+  });
 });
