@@ -4,7 +4,7 @@
 // The product for n waits on r, so each step runs two GEMMs (W_hr,z h, then W_hn (r⊙h)) in forward and two in
 // backward (dn·W_hn, then [dr, dz]·W_hr,z). rh [T·B, H] keeps r⊙h_{t−1} for the dW_hn GEMM after BPTT.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, oneMinus, padded, prevRow, timeOf } from './cell';
+import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, inputRow, loadState, oneMinus, padded, prevRow, settleState, timeOf } from './cell';
 import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
@@ -27,7 +27,8 @@ export function gru_reset_before_seq_fwd_f32(out: usize, hs: usize, gates: usize
         memory.fill(at(rh, r * H), 0, <usize>H << 2);
         continue;
       }
-      gatesRZ(at(gates, r * G), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(rh, r * H), H);
+      const g = at(gates, r * G);
+      gatesRZ(g, g, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(rh, r * H), H, true);
     }
     gemm_nt_f32(at(hproj, 2 * H), at(rh, t * B * H), at(w_hh, 2 * H * H), B, H, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
@@ -37,56 +38,100 @@ export function gru_reset_before_seq_fwd_f32(out: usize, hs: usize, gates: usize
         memory.fill(at(out, r * ldo), 0, <usize>H << 2);
         continue;
       }
-      gateN(at(gates, r * G), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H);
+      const g = at(gates, r * G);
+      gateN(g, g, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, true);
     }
   }
 }
 
-// g, hp, bh [3H]; hp0 (h_{t−1}), rh [H]. σ over the 2H contiguous r, z floats (an element rounds the same in a lane
-// or a scalar, so the split point changes nothing), then rh = r⊙h_{t−1}.
-function gatesRZ(g: usize, hp: usize, bh: usize, hp0: usize, rh: usize, H: i32): void {
+// Inference (no backward follows): gru_reset_before_seq_fwd_f32's arithmetic without the history a backward
+// reads, same bits. hs [2·B·H]: two state slots (see cell.ts), slot 0 holding h0 (or zeros) on entry and h_T on
+// return; no gate activation is stored, r and z wait in hproj's row, and r⊙h_{t−1} [B, H] is built in the slot
+// h_t then overwrites (after the W_hn GEMM has read it). xg holds the input pre-activations: row r of [T·B, 3H],
+// or with ids (i32 [T·B] token ids; 0 = none) row ids[r] of a table [I, 3H], read only.
+export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  const BH = B * H;
+  const G = 3 * H;
+  loadState(hs, h0, 0, BH, 0);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = (s & 1) * BH;
+    const cur = BH - prev;
+    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, 2 * H, H, H, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        memory.fill(at(hs, cur + b * H), 0, <usize>H << 2);
+        continue;
+      }
+      const hp = at(hproj, b * G);
+      gatesRZ(inputRow(xg, ids, r, G), 0, hp, b_hh, at(hs, prev + b * H), at(hs, cur + b * H), H, false);
+    }
+    gemm_nt_f32(at(hproj, 2 * H), at(hs, cur), at(w_hh, 2 * H * H), B, H, H, H, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        holdState(hs, prev + b * H, cur + b * H, H);
+        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
+        continue;
+      }
+      gateN(inputRow(xg, ids, r, G), 0, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
+    }
+  }
+  settleState(hs, T, BH);
+}
+
+// x (input pre-activations), hp, bh [3H]; hp0 (h_{t−1}), rh [H]. σ over the 2H contiguous r, z floats (an element
+// rounds the same in a lane or a scalar, so the split point changes nothing), then rh = r⊙h_{t−1}. With `keep`,
+// r and z go into g (training: g is x, overwritten in place); without, into the r, z thirds of hp, just read.
+// @ts-ignore: decorator
+@inline function gatesRZ(x: usize, g: usize, hp: usize, bh: usize, hp0: usize, rh: usize, H: i32, keep: bool): void {
   const n2 = 2 * H;
+  const a = keep ? g : hp;
   let j = 0;
   for (; j + 4 <= n2; j += 4) {
     const k = <usize>j << 2;
-    v128.store(g + k, sigmoidGate4(f32x4.add(v128.load(g + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)))));
+    v128.store(a + k, sigmoidGate4(f32x4.add(v128.load(x + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)))));
   }
   for (; j < n2; j++) {
     const k = <usize>j << 2;
-    store<f32>(g + k, sigmoidGate1(load<f32>(g + k) + (load<f32>(hp + k) + load<f32>(bh + k))));
+    store<f32>(a + k, sigmoidGate1(load<f32>(x + k) + (load<f32>(hp + k) + load<f32>(bh + k))));
   }
   j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
-    v128.store(rh + k, f32x4.mul(v128.load(g + k), v128.load(hp0 + k)));
+    v128.store(rh + k, f32x4.mul(v128.load(a + k), v128.load(hp0 + k)));
   }
   for (; j < H; j++) {
     const k = <usize>j << 2;
-    store<f32>(rh + k, load<f32>(g + k) * load<f32>(hp0 + k));
+    store<f32>(rh + k, load<f32>(a + k) * load<f32>(hp0 + k));
   }
 }
 
-// g, hp (n third: W_hn (r⊙h)), bh [3H]; hp0 (h_{t−1}), h1 (h_t), o (output row) [H].
-function gateN(g: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32): void {
+// x (input pre-activations), hp (n third: W_hn (r⊙h)), bh [3H]; hp0 (h_{t−1}), h1 (h_t), o (output row) [H]. z is
+// where gatesRZ put it (g with `keep`, else hp); with `keep`, n goes into g (training: g is x).
+// @ts-ignore: decorator
+@inline function gateN(x: usize, g: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32, keep: bool): void {
   const gb = <usize>H << 2;
+  const a = keep ? g : hp;
   let j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
-    const vz = v128.load(g + gb + k);
+    const vz = v128.load(a + gb + k);
     const vh = f32x4.add(v128.load(hp + 2 * gb + k), v128.load(bh + 2 * gb + k));
-    const vn = tanhGate4(f32x4.add(v128.load(g + 2 * gb + k), vh));
+    const vn = tanhGate4(f32x4.add(v128.load(x + 2 * gb + k), vh));
     const h = madd(vz, v128.load(hp0 + k), f32x4.mul(oneMinus(vz), vn));
-    v128.store(g + 2 * gb + k, vn);
+    if (keep) v128.store(g + 2 * gb + k, vn);
     v128.store(h1 + k, h);
     v128.store(o + k, h);
   }
   for (; j < H; j++) {
     const k = <usize>j << 2;
-    const sz = load<f32>(g + gb + k);
+    const sz = load<f32>(a + gb + k);
     const sh = load<f32>(hp + 2 * gb + k) + load<f32>(bh + 2 * gb + k);
-    const sn = tanhGate1(load<f32>(g + 2 * gb + k) + sh);
+    const sn = tanhGate1(load<f32>(x + 2 * gb + k) + sh);
     const h = maddScalar(sz, load<f32>(hp0 + k), (<f32>1 - sz) * sn);
-    store<f32>(g + 2 * gb + k, sn);
+    if (keep) store<f32>(g + 2 * gb + k, sn);
     store<f32>(h1 + k, h);
     store<f32>(o + k, h);
   }

@@ -2,7 +2,7 @@
 // n = tanh(xn + r⊙(W_hn h + b_hn)), h_t = (1 − z)⊙n + z⊙h_{t−1}.
 // Backward writes two gradients per step because the n gate differs: dXproj_n = dn, dHproj_n = r⊙dn.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, oneMinus, padded, prevRow, timeOf } from './cell';
+import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, inputRow, loadState, oneMinus, padded, prevRow, settleState, timeOf } from './cell';
 import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
@@ -26,48 +26,84 @@ export function gru_seq_fwd_f32(out: usize, hs: usize, gates: usize, hn: usize, 
         memory.fill(at(out, r * ldo), 0, <usize>H << 2);
         continue;
       }
-      rowFwd(at(gates, r * G), at(hn, r * H), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H);
+      const g = at(gates, r * G);
+      rowFwd(g, g, at(hn, r * H), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, true);
     }
   }
 }
 
-// g, hp, bh [3H]; hn, hp0 (h_{t−1}), h1 (h_t), o (output row) [H]. Two passes: σ of r and z (2H contiguous
-// floats, each vector an independent chain), then n and h, which wait on r; an element rounds the same in a
-// lane or a scalar, so where the vector/scalar split falls in the first pass changes nothing.
-function rowFwd(g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32): void {
+// Inference (no backward follows): gru_seq_fwd_f32's arithmetic without the history a backward reads, same bits.
+// hs [2·B·H]: two state slots (see cell.ts), slot 0 holding h0 (or zeros) on entry and h_T on return; no gate
+// activation and no W_hn h + b_hn is stored (r and z wait for n in hproj's row). xg holds the input
+// pre-activations: row r of [T·B, 3H], or with ids (i32 [T·B] token ids; 0 = none) row ids[r] of a table [I, 3H],
+// read only.
+export function gru_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  const BH = B * H;
+  const G = 3 * H;
+  loadState(hs, h0, 0, BH, 0);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = (s & 1) * BH;
+    const cur = BH - prev;
+    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (padded(lengths, b, t)) {
+        holdState(hs, prev + b * H, cur + b * H, H);
+        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
+        continue;
+      }
+      rowFwd(inputRow(xg, ids, r, G), 0, 0, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
+    }
+  }
+  settleState(hs, T, BH);
+}
+
+// x (input pre-activations), hp, bh [3H]; hp0 (h_{t−1}), h1 (h_t), o (output row) [H]. Two passes: σ of r and z
+// (2H contiguous floats, each vector an independent chain), then n and h, which wait on r; an element rounds the
+// same in a lane or a scalar, so where the vector/scalar split falls in the first pass changes nothing. With
+// `keep`, r, z, n go into g [3H] and W_hn h + b_hn into hn [H] for the backward (training: g is x, overwritten in
+// place); without, r and z wait in the r, z thirds of hp, which the first pass has read.
+// @ts-ignore: decorator
+@inline function rowFwd(x: usize, g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32, keep: bool): void {
   const gb = <usize>H << 2;
   const n2 = 2 * H;
+  const a = keep ? g : hp;
   let j = 0;
   for (; j + 4 <= n2; j += 4) {
     const k = <usize>j << 2;
-    v128.store(g + k, sigmoidGate4(f32x4.add(v128.load(g + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)))));
+    v128.store(a + k, sigmoidGate4(f32x4.add(v128.load(x + k), f32x4.add(v128.load(hp + k), v128.load(bh + k)))));
   }
   for (; j < n2; j++) {
     const k = <usize>j << 2;
-    store<f32>(g + k, sigmoidGate1(load<f32>(g + k) + (load<f32>(hp + k) + load<f32>(bh + k))));
+    store<f32>(a + k, sigmoidGate1(load<f32>(x + k) + (load<f32>(hp + k) + load<f32>(bh + k))));
   }
   j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
-    const vr = v128.load(g + k);
-    const vz = v128.load(g + gb + k);
+    const vr = v128.load(a + k);
+    const vz = v128.load(a + gb + k);
     const vh = f32x4.add(v128.load(hp + 2 * gb + k), v128.load(bh + 2 * gb + k));
-    const vn = tanhGate4(madd(vr, vh, v128.load(g + 2 * gb + k)));
+    const vn = tanhGate4(madd(vr, vh, v128.load(x + 2 * gb + k)));
     const h = madd(vz, v128.load(hp0 + k), f32x4.mul(oneMinus(vz), vn));
-    v128.store(g + 2 * gb + k, vn);
-    v128.store(hn + k, vh);
+    if (keep) {
+      v128.store(g + 2 * gb + k, vn);
+      v128.store(hn + k, vh);
+    }
     v128.store(h1 + k, h);
     v128.store(o + k, h);
   }
   for (; j < H; j++) {
     const k = <usize>j << 2;
-    const sr = load<f32>(g + k);
-    const sz = load<f32>(g + gb + k);
+    const sr = load<f32>(a + k);
+    const sz = load<f32>(a + gb + k);
     const sh = load<f32>(hp + 2 * gb + k) + load<f32>(bh + 2 * gb + k);
-    const sn = tanhGate1(maddScalar(sr, sh, load<f32>(g + 2 * gb + k)));
+    const sn = tanhGate1(maddScalar(sr, sh, load<f32>(x + 2 * gb + k)));
     const h = maddScalar(sz, load<f32>(hp0 + k), (<f32>1 - sz) * sn);
-    store<f32>(g + 2 * gb + k, sn);
-    store<f32>(hn + k, sh);
+    if (keep) {
+      store<f32>(g + 2 * gb + k, sn);
+      store<f32>(hn + k, sh);
+    }
     store<f32>(h1 + k, h);
     store<f32>(o + k, h);
   }

@@ -2,7 +2,7 @@
 // Forward: per step hproj = h_{t−1}·W_hhᵀ (one GEMM), then one fused pass over the gate rows.
 // Backward: the reverse loop carries only dh and dc; the weight gradients are single GEMMs done by the layer.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, loadState, padded, prevRow, timeOf } from './cell';
+import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, inputRow, loadState, padded, prevRow, settleState, timeOf } from './cell';
 import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nt_f32, gemmNnPrepacked, prepackable } from './gemm';
 import { prepackB } from './gemm-packed';
@@ -57,14 +57,11 @@ export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, 
         memory.fill(at(out, r * ldo), 0, <usize>H << 2);
         continue;
       }
-      const x = at(xg, (ids ? load<i32>(ids + (<usize>r << 2)) : r) * G);
-      rowFwd(x, 0, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
+      rowFwd(inputRow(xg, ids, r, G), 0, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
     }
   }
-  if (T & 1) {
-    memory.copy(hs, at(hs, BH), <usize>BH << 2);
-    memory.copy(cs, at(cs, BH), <usize>BH << 2);
-  }
+  settleState(hs, T, BH);
+  settleState(cs, T, BH);
 }
 
 // @ts-ignore: decorator

@@ -5,6 +5,10 @@
 // reverse. So the state before time t is row t (forward) or t+1 (reverse), the state after it row t+1 or t,
 // and hs + (reverse ? B·H : 0) is H_prev [T·B, H], aligned with time, for the single dW_hh GEMM after BPTT.
 //
+// An inference kernel (*_seq_infer_f32, no backward follows) keeps no history: hs (and cs) [2·B·H] are two slots,
+// step s reading slot s & 1 and writing the other, slot 0 holding the initial state on entry and the final one on
+// return. Its input pre-activations are row r of xg [T·B, G·H], or with ids (i32 [T·B]) row ids[r] of a table.
+//
 // Variable lengths: lengths i32 [B] (1 ≤ len ≤ T) or 0 for all T. A step t ≥ len[b] of row b is padding: forward
 // copies the state through unchanged (so row T of a forward history is the state at the row's own last step, and
 // a reverse direction starts at that step from the initial state) and writes a zero output; backward passes dh
@@ -51,6 +55,18 @@ export function loadState(hist: usize, src: usize, T: i32, BH: i32, reverse: i32
   const dst = at(hist, (reverse ? T : 0) * BH);
   if (src) memory.copy(dst, src, <usize>BH << 2);
   else memory.fill(dst, 0, <usize>BH << 2);
+}
+
+/** Byte address of row r of an inference kernel's input pre-activations (rows of GH floats; see above). */
+// @ts-ignore: decorator
+@inline export function inputRow(xg: usize, ids: usize, r: i32, GH: i32): usize {
+  return at(xg, (ids ? load<i32>(ids + (<usize>r << 2)) : r) * GH);
+}
+
+/** The last step of an inference kernel wrote slot T & 1 of hist [2·B·H]: after an odd T, its state into slot 0. */
+// @ts-ignore: decorator
+@inline export function settleState(hist: usize, T: i32, BH: i32): void {
+  if (T & 1) memory.copy(hist, at(hist, BH), <usize>BH << 2);
 }
 
 /** 1 − v per lane. */

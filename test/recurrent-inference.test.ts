@@ -1,11 +1,12 @@
-// Inference passes (forward with { grad: false }, SequenceModel.predict, ParallelForward): the LSTM's inference
-// kernel keeps two state slots instead of the T + 1 rows of history and stores no gate activation. Its results
-// must equal the training forward's bit for bit on every backend, in every layout the layer takes, and a backward
-// after it must be refused before anything is written. Caller-owned result arrays (`into`) are checked like any
-// other argument.
+// Inference passes (forward with { grad: false }, SequenceModel.predict, ParallelForward): every cell's inference
+// kernel (RNN tanh/relu, GRU both ways, LSTM) keeps two state slots instead of the T + 1 rows of history and
+// stores no gate activation. Its results must equal the training forward's bit for bit on every backend, in every
+// layout the layer takes, and a backward after it must be refused before anything is written. Caller-owned
+// result arrays (`into`) are checked like any other argument.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, SequenceModel, ShapeError, type Tensor, ValueError } from '../bindings/index.node.ts';
+import type { Kernels } from '../bindings/kernels-ts/abi.ts';
 import { GRU } from '../bindings/model/gru.ts';
 import { LSTM } from '../bindings/model/lstm.ts';
 import type { Recurrent } from '../bindings/model/recurrent.ts';
@@ -28,6 +29,199 @@ beforeAll(async () => {
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
+/** Pointers and sizes of one kernel-level case: the training kernel reads gates (and writes hn), the inference
+ * kernel reads xg, or with ids the table. */
+interface KernelArgs {
+  out: number;
+  hs: number;
+  cs: number;
+  gates: number;
+  hn: number;
+  xg: number;
+  ids: number;
+  hproj: number;
+  whh: number;
+  bhh: number;
+  h0: number;
+  c0: number;
+  lengths: number;
+  T: number;
+  B: number;
+  H: number;
+  ldo: number;
+  reverse: number;
+}
+
+/** A cell's training forward kernel and its inference kernel; G gates. */
+interface CellKernels {
+  G: number;
+  hasCell: boolean;
+  train(k: Kernels, a: KernelArgs): void;
+  infer(k: Kernels, a: KernelArgs): void;
+}
+
+const rnnKernels = (relu: number): CellKernels => ({
+  G: 1,
+  hasCell: false,
+  train: (k, a) =>
+    k.rnn_seq_fwd_f32(
+      a.out,
+      a.hs,
+      a.gates,
+      a.hproj,
+      a.whh,
+      a.bhh,
+      a.h0,
+      a.lengths,
+      a.T,
+      a.B,
+      a.H,
+      a.ldo,
+      a.reverse,
+      relu,
+    ),
+  infer: (k, a) =>
+    k.rnn_seq_infer_f32(
+      a.out,
+      a.hs,
+      a.xg,
+      a.ids,
+      a.hproj,
+      a.whh,
+      a.bhh,
+      a.h0,
+      a.lengths,
+      a.T,
+      a.B,
+      a.H,
+      a.ldo,
+      a.reverse,
+      relu,
+    ),
+});
+
+const KERNEL_CELLS: Record<string, CellKernels> = {
+  rnn_tanh: rnnKernels(0),
+  rnn_relu: rnnKernels(1),
+  gru: {
+    G: 3,
+    hasCell: false,
+    train: (k, a) =>
+      k.gru_seq_fwd_f32(
+        a.out,
+        a.hs,
+        a.gates,
+        a.hn,
+        a.hproj,
+        a.whh,
+        a.bhh,
+        a.h0,
+        a.lengths,
+        a.T,
+        a.B,
+        a.H,
+        a.ldo,
+        a.reverse,
+      ),
+    infer: (k, a) =>
+      k.gru_seq_infer_f32(
+        a.out,
+        a.hs,
+        a.xg,
+        a.ids,
+        a.hproj,
+        a.whh,
+        a.bhh,
+        a.h0,
+        a.lengths,
+        a.T,
+        a.B,
+        a.H,
+        a.ldo,
+        a.reverse,
+      ),
+  },
+  'gru reset before': {
+    G: 3,
+    hasCell: false,
+    train: (k, a) =>
+      k.gru_reset_before_seq_fwd_f32(
+        a.out,
+        a.hs,
+        a.gates,
+        a.hn,
+        a.hproj,
+        a.whh,
+        a.bhh,
+        a.h0,
+        a.lengths,
+        a.T,
+        a.B,
+        a.H,
+        a.ldo,
+        a.reverse,
+      ),
+    infer: (k, a) =>
+      k.gru_reset_before_seq_infer_f32(
+        a.out,
+        a.hs,
+        a.xg,
+        a.ids,
+        a.hproj,
+        a.whh,
+        a.bhh,
+        a.h0,
+        a.lengths,
+        a.T,
+        a.B,
+        a.H,
+        a.ldo,
+        a.reverse,
+      ),
+  },
+  lstm: {
+    G: 4,
+    hasCell: true,
+    train: (k, a) =>
+      k.lstm_seq_fwd_f32(
+        a.out,
+        a.hs,
+        a.cs,
+        a.gates,
+        a.hproj,
+        a.whh,
+        a.bhh,
+        a.h0,
+        a.c0,
+        a.lengths,
+        a.T,
+        a.B,
+        a.H,
+        a.ldo,
+        a.reverse,
+      ),
+    infer: (k, a) =>
+      k.lstm_seq_infer_f32(
+        a.out,
+        a.hs,
+        a.cs,
+        a.xg,
+        a.ids,
+        a.hproj,
+        a.whh,
+        a.bhh,
+        a.h0,
+        a.c0,
+        a.lengths,
+        a.T,
+        a.B,
+        a.H,
+        a.ldo,
+        a.reverse,
+      ),
+  },
+};
+
 interface KernelCase {
   H: number;
   B: number;
@@ -39,12 +233,12 @@ interface KernelCase {
 }
 
 /**
- * lstm_seq_fwd_f32 and lstm_seq_infer_f32 on the same inputs: with `tokens`, the training kernel gets the table rows
- * gathered into its gates buffer and the inference kernel reads the table through the ids.
+ * A cell's training forward and inference kernels on the same inputs: with `tokens`, the training kernel gets the
+ * table rows gathered into its gates buffer and the inference kernel reads the table through the ids.
  */
-function runBoth(rt: Runtime, c: KernelCase) {
+function runBoth(rt: Runtime, cell: CellKernels, c: KernelCase) {
   const { H, B, T, reverse } = c;
-  const G = 4 * H;
+  const G = cell.G * H;
   const N = T * B;
   const I = 5;
   const ldo = H + 3;
@@ -52,10 +246,10 @@ function runBoth(rt: Runtime, c: KernelCase) {
   let seed = 7;
   const buf = (n: number, scale = 1) => put(rt, uniform(n, seed++, -scale, scale));
   const table = buf(I * G, 2);
-  const tableBefore = get(rt, table);
   const ids = Int32Array.from({ length: N }, (_, r) => (r * 3 + 1) % I);
   const idsRegion = putI32(rt, ids);
   const xg = buf(N * G, 2);
+  const inputBefore = get(rt, c.tokens ? table : xg);
   const gates = put(rt, new Float32Array(N * G));
   if (c.tokens) k.gather_rows_f32(gates.ptr, table.ptr, idsRegion.ptr, N, G, G);
   else k.copy_f32(gates.ptr, xg.ptr, N * G);
@@ -64,51 +258,48 @@ function runBoth(rt: Runtime, c: KernelCase) {
   const h0 = buf(B * H);
   const c0 = buf(B * H);
   const lengths = c.lengths ? putI32(rt, c.lengths) : undefined;
-  const len = lengths?.ptr ?? 0;
-  const [sh0, sc0] = c.withState ? [h0.ptr, c0.ptr] : [0, 0];
   // Both output buffers start from the same garbage, so that a row either kernel skips would show.
   const out = [buf(N * ldo), put(rt, new Float32Array(N * ldo))];
   k.copy_f32(out[1].ptr, out[0].ptr, N * ldo);
   const hs = put(rt, new Float32Array((N + B) * H));
   const cs = put(rt, new Float32Array((N + B) * H));
+  const hn = put(rt, new Float32Array(N * H));
   const hproj = put(rt, new Float32Array(B * G));
-  k.lstm_seq_fwd_f32(
-    out[0].ptr,
-    hs.ptr,
-    cs.ptr,
-    gates.ptr,
-    hproj.ptr,
-    whh.ptr,
-    bhh.ptr,
-    sh0,
-    sc0,
-    len,
+  const shared = {
+    hproj: hproj.ptr,
+    whh: whh.ptr,
+    bhh: bhh.ptr,
+    h0: c.withState ? h0.ptr : 0,
+    c0: c.withState ? c0.ptr : 0,
+    lengths: lengths?.ptr ?? 0,
     T,
     B,
     H,
     ldo,
     reverse,
-  );
+  };
+  cell.train(k, {
+    ...shared,
+    out: out[0].ptr,
+    hs: hs.ptr,
+    cs: cs.ptr,
+    gates: gates.ptr,
+    hn: hn.ptr,
+    xg: 0,
+    ids: 0,
+  });
+  // The inference kernel's slots start from garbage too: slot 1 is written before it is read.
   const slots = { h: put(rt, uniform(2 * B * H, 99)), c: put(rt, uniform(2 * B * H, 98)) };
-  const [x, idPtr] = c.tokens ? [table.ptr, idsRegion.ptr] : [xg.ptr, 0];
-  k.lstm_seq_infer_f32(
-    out[1].ptr,
-    slots.h.ptr,
-    slots.c.ptr,
-    x,
-    idPtr,
-    hproj.ptr,
-    whh.ptr,
-    bhh.ptr,
-    sh0,
-    sc0,
-    len,
-    T,
-    B,
-    H,
-    ldo,
-    reverse,
-  );
+  cell.infer(k, {
+    ...shared,
+    out: out[1].ptr,
+    hs: slots.h.ptr,
+    cs: slots.c.ptr,
+    gates: 0,
+    hn: 0,
+    xg: c.tokens ? table.ptr : xg.ptr,
+    ids: c.tokens ? idsRegion.ptr : 0,
+  });
   const finalRow = (reverse ? 0 : T) * B * H;
   const result = {
     trainOut: get(rt, out[0]),
@@ -117,9 +308,25 @@ function runBoth(rt: Runtime, c: KernelCase) {
     trainC: get(rt, cs).subarray(finalRow, finalRow + B * H),
     inferH: get(rt, slots.h).subarray(0, B * H),
     inferC: get(rt, slots.c).subarray(0, B * H),
-    tableUnchanged: bits(get(rt, table)).join() === bits(tableBefore).join(),
+    inputUnchanged: bits(get(rt, c.tokens ? table : xg)).join() === bits(inputBefore).join(),
   };
-  for (const r of [table, idsRegion, xg, gates, whh, bhh, h0, c0, ...out, hs, cs, hproj, slots.h, slots.c]) {
+  for (const r of [
+    table,
+    idsRegion,
+    xg,
+    gates,
+    whh,
+    bhh,
+    h0,
+    c0,
+    ...out,
+    hs,
+    cs,
+    hn,
+    hproj,
+    slots.h,
+    slots.c,
+  ]) {
     rt.arena.free(r);
   }
   if (lengths) rt.arena.free(lengths);
@@ -139,25 +346,32 @@ const KERNEL_CASES: KernelCase[] = [1, 3, 4, 5, 8, 9].flatMap((H) =>
   ),
 );
 
-describe.each(BACKENDS)('lstm_seq_infer_f32 on %s', (backend) => {
-  it('equals lstm_seq_fwd_f32 bit for bit: outputs, final h and c (odd and even T, both directions, lengths, ids)', () => {
-    for (const c of KERNEL_CASES) {
-      const r = runBoth(runtimes[backend], c);
-      const label = JSON.stringify(c);
-      expect(bits(r.inferOut), label).toEqual(bits(r.trainOut));
-      expect(bits(r.inferH), label).toEqual(bits(r.trainH));
-      expect(bits(r.inferC), label).toEqual(bits(r.trainC));
-      expect(r.tableUnchanged, label).toBe(true);
-    }
-  });
+describe.each(BACKENDS)('the inference kernels on %s', (backend) => {
+  it.each(Object.keys(KERNEL_CELLS))(
+    '%s: equals the training forward bit for bit: outputs, final h (and c), input untouched (odd and even T, both directions, lengths, ids)',
+    (name) => {
+      const cell = KERNEL_CELLS[name];
+      for (const c of KERNEL_CASES) {
+        const r = runBoth(runtimes[backend], cell, c);
+        const label = `${name} ${JSON.stringify(c)}`;
+        expect(bits(r.inferOut), label).toEqual(bits(r.trainOut));
+        expect(bits(r.inferH), label).toEqual(bits(r.trainH));
+        if (cell.hasCell) expect(bits(r.inferC), label).toEqual(bits(r.trainC));
+        expect(r.inputUnchanged, label).toBe(true);
+      }
+    },
+  );
 });
 
-describe('lstm_seq_infer_f32: wasm-simd is bit-identical to ts', () => {
-  it('over the same cases', () => {
+describe('the inference kernels: wasm-simd is bit-identical to ts', () => {
+  it.each(Object.keys(KERNEL_CELLS))('%s, over the same cases', (name) => {
+    const cell = KERNEL_CELLS[name];
     for (const c of KERNEL_CASES) {
-      const [a, b] = EXACT_BACKENDS.map((e) => runBoth(runtimes[e], c));
-      expect(bits(b.inferOut), JSON.stringify(c)).toEqual(bits(a.inferOut));
-      expect(bits(b.inferC), JSON.stringify(c)).toEqual(bits(a.inferC));
+      const [a, b] = EXACT_BACKENDS.map((e) => runBoth(runtimes[e], cell, c));
+      const label = `${name} ${JSON.stringify(c)}`;
+      expect(bits(b.inferOut), label).toEqual(bits(a.inferOut));
+      expect(bits(b.inferH), label).toEqual(bits(a.inferH));
+      if (cell.hasCell) expect(bits(b.inferC), label).toEqual(bits(a.inferC));
     }
   });
 });
@@ -280,22 +494,46 @@ describe('forward({ grad: false }): what it refuses and what it saves', () => {
     lstm.dispose();
   });
 
-  it('an LSTM inference pass over a long sequence reserves no state history and no gate buffer for token input', () => {
-    const make = () => new LSTM(rt(), { inputSize: 8, hiddenSize: 32, seed: 1 });
-    const T = 400;
-    const B = 2;
-    const x = { data: Int32Array.from({ length: T * B }, (_, i) => i % 8), shape: [T, B] };
-    const training = make();
-    training.forward(x);
-    const inference = make();
-    inference.forward(x, {}, { grad: false });
-    const floats = (l: Recurrent) => l.engine.length;
-    // Training keeps gates [T·B, 4H] and h, c [(T+1)·B, H]; inference two [2·B, H] slots of each.
-    const saved = T * B * 4 * 32 + 2 * (T + 1) * B * 32 - 2 * 2 * B * 32;
-    expect(floats(training) - floats(inference)).toBe(saved);
-    training.dispose();
-    inference.dispose();
-  });
+  // What the training pass keeps for a backward, in floats, beyond the inference pass's two [B, H] state slots (and
+  // no gate buffer: layer-0 token rows are read from the table): gates [T·B, G·H], h (and c) [(T+1)·B, H], and the
+  // GRU's W_hn·h + b_hn (r⊙h) [T·B, H].
+  const HISTORY: [string, Make, (T: number, B: number, H: number) => number][] = [
+    ['LSTM', (rt, o) => new LSTM(rt, o), (T, B, H) => T * B * 4 * H + 2 * (T + 1) * B * H - 2 * 2 * B * H],
+    ['GRU', (rt, o) => new GRU(rt, o), (T, B, H) => T * B * 3 * H + (T + 1) * B * H + T * B * H - 2 * B * H],
+    [
+      'GRU reset before',
+      (rt, o) => new GRU(rt, { ...o, gru: { resetAfter: false } }),
+      (T, B, H) => T * B * 3 * H + (T + 1) * B * H + T * B * H - 2 * B * H,
+    ],
+    ['RNN', (rt, o) => new RNN(rt, o), (T, B, H) => T * B * H + (T + 1) * B * H - 2 * B * H],
+  ];
+
+  it.each(HISTORY)(
+    '%s: an inference pass over a long sequence reserves no state history and no gate buffer for token input',
+    (_, make, saved) => {
+      const options = {
+        inputSize: 8,
+        hiddenSize: 32,
+        numLayers: 1,
+        bidirectional: false,
+        batchFirst: false,
+        seed: 1,
+      };
+      const T = 400;
+      const B = 2;
+      const x = { data: Int32Array.from({ length: T * B }, (_, i) => i % 8), shape: [T, B] };
+      const training = make(rt(), options);
+      const want = training.forward(x);
+      const inference = make(rt(), options);
+      const got = inference.forward(x, {}, { grad: false });
+      const floats = (l: Recurrent) => l.engine.length;
+      expect(floats(training) - floats(inference)).toBe(saved(T, B, 32));
+      expect(bits(got.outputs.data)).toEqual(bits(want.outputs.data));
+      expect(bits(got.hN.data)).toEqual(bits(want.hN.data));
+      training.dispose();
+      inference.dispose();
+    },
+  );
 });
 
 describe('forward(…, { into }): results in caller-owned arrays', () => {

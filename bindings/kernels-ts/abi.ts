@@ -205,6 +205,12 @@ export const KERNEL_SIGNATURES = {
   gru_seq_fwd_f32: kernel<(out: number, hs: number, gates: number, hn: number, hproj: number, w_hh: number,
     b_hh: number, h0: number, lengths: number, T: number, B: number, H: number, ldo: number,
     reverse: number) => void>(14),
+  /** Inference: gru_seq_fwd_f32's bits without the history a backward reads. hs [2·B·H]: the state alternates
+   * between two slots, slot 0 holding h0 on entry and h_T on return; no activation and no hn is stored. xg: input
+   * pre-activations, row r of [T·B, 3H], or with ids (i32 [T·B], 0 = none) row ids[r] of a table [I, 3H] (read only). */
+  gru_seq_infer_f32: kernel<(out: number, hs: number, xg: number, ids: number, hproj: number, w_hh: number,
+    b_hh: number, h0: number, lengths: number, T: number, B: number, H: number, ldo: number,
+    reverse: number) => void>(14),
   /** dxg, dhg [T·B, 3H] = dXproj, dHproj (they differ in the n gate). */
   gru_seq_bwd_f32: kernel<(dxg: number, dhg: number, dh: number, dout: number, gates: number, hn: number,
     hs: number, w_hh: number, lengths: number, T: number, B: number, H: number, ldo: number,
@@ -213,6 +219,12 @@ export const KERNEL_SIGNATURES = {
   rnn_seq_fwd_f32: kernel<(out: number, hs: number, xproj: number, hproj: number, w_hh: number, b_hh: number,
     h0: number, lengths: number, T: number, B: number, H: number, ldo: number, reverse: number,
     relu: number) => void>(14),
+  /** Inference: rnn_seq_fwd_f32's bits without the history a backward reads. hs [2·B·H]: the state alternates
+   * between two slots, slot 0 holding h0 on entry and h_T on return. xg: input pre-activations, row r of [T·B, H],
+   * or with ids (i32 [T·B], 0 = none) row ids[r] of a table [I, H] (read only). */
+  rnn_seq_infer_f32: kernel<(out: number, hs: number, xg: number, ids: number, hproj: number, w_hh: number,
+    b_hh: number, h0: number, lengths: number, T: number, B: number, H: number, ldo: number, reverse: number,
+    relu: number) => void>(15),
   /** dxproj [T·B, H] = pre-activation gradients (dXproj = dHproj). */
   rnn_seq_bwd_f32: kernel<(dxproj: number, dh: number, dout: number, hs: number, w_hh: number,
     lengths: number, T: number, B: number, H: number, ldo: number, reverse: number,
@@ -235,6 +247,11 @@ export const KERNEL_SIGNATURES = {
   // --- GRU with the reset gate before the recurrent product (ONNX linear_before_reset = 0, Keras reset_after=False).
   /** As gru_seq_fwd_f32, but rh [T·B, H] gets r⊙h_{t−1} (0 on padded steps), the input of the dW_hn GEMM. */
   gru_reset_before_seq_fwd_f32: kernel<(out: number, hs: number, gates: number, rh: number, hproj: number,
+    w_hh: number, b_hh: number, h0: number, lengths: number, T: number, B: number, H: number, ldo: number,
+    reverse: number) => void>(14),
+  /** Inference: gru_reset_before_seq_fwd_f32's bits without the history a backward reads; hs, xg and ids as in
+   * gru_seq_infer_f32 (no activation and no rh is stored). */
+  gru_reset_before_seq_infer_f32: kernel<(out: number, hs: number, xg: number, ids: number, hproj: number,
     w_hh: number, b_hh: number, h0: number, lengths: number, T: number, B: number, H: number, ldo: number,
     reverse: number) => void>(14),
   /** dxg, dhg [T·B, 3H] = dXproj, dHproj; the n third of dhg pairs with rh (not H_prev) in dW_hh. */

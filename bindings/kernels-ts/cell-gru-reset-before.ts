@@ -1,6 +1,17 @@
 // Twin of assembly/cell-gru-reset-before.ts: the same f32 operations per element in the same order, each rounded.
 
-import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import {
+  curRow,
+  dsigmoid,
+  dtanh,
+  holdState,
+  inputRow,
+  loadState,
+  padded,
+  prevRow,
+  settleState,
+  timeOf,
+} from './cell.ts';
 import { sigmoidGate1, tanhGate1 } from './gate.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
@@ -31,7 +42,6 @@ export function gru_reset_before_seq_fwd_f32(
     const cur = curRow(t, reverse) * BH;
     gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, 2 * H, H, H, H, G, 0);
     const f = h.f32;
-    const bh = b_hh >> 2;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
       const rhr = (rh >> 2) + r * H;
@@ -40,11 +50,7 @@ export function gru_reset_before_seq_fwd_f32(
         continue;
       }
       const g = (gates >> 2) + r * G;
-      const hp = (hproj >> 2) + b * G;
-      const h0r = (hs >> 2) + prev + b * H;
-      for (let j = 0; j < 2 * H; j++)
-        f[g + j] = sigmoidGate1(fround(f[g + j] + fround(f[hp + j] + f[bh + j])));
-      for (let j = 0; j < H; j++) f[rhr + j] = fround(f[g + j] * f[h0r + j]);
+      gatesRZ(f, g, g, (hproj >> 2) + b * G, b_hh >> 2, (hs >> 2) + prev + b * H, rhr, H, true);
     }
     gemm_nt_f32(h, hproj + 2 * H * 4, rh + t * BH * 4, w_hh + 2 * H * H * 4, B, H, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
@@ -56,19 +62,128 @@ export function gru_reset_before_seq_fwd_f32(
         continue;
       }
       const g = (gates >> 2) + r * G;
-      const hp = (hproj >> 2) + b * G;
-      const h0r = (hs >> 2) + prev + b * H;
-      const h1r = (hs >> 2) + cur + b * H;
-      for (let j = 0; j < H; j++) {
-        const sz = f[g + H + j];
-        const sh = fround(f[hp + 2 * H + j] + f[bh + 2 * H + j]);
-        const sn = tanhGate1(fround(f[g + 2 * H + j] + sh));
-        const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
-        f[g + 2 * H + j] = sn;
-        f[h1r + j] = hv;
-        f[o + j] = hv;
-      }
+      gateN(
+        f,
+        g,
+        g,
+        (hproj >> 2) + b * G,
+        b_hh >> 2,
+        (hs >> 2) + prev + b * H,
+        (hs >> 2) + cur + b * H,
+        o,
+        H,
+        true,
+      );
     }
+  }
+}
+
+/** Twin of gru_reset_before_seq_infer_f32: r⊙h_{t−1} is built in the slot h_t then overwrites, r and z wait in
+ * hproj's row. */
+export function gru_reset_before_seq_infer_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  xg: number,
+  ids: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 3 * H;
+  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = (s & 1) * BH;
+    const cur = BH - prev;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, 2 * H, H, H, H, G, 0);
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const rhr = (hs >> 2) + cur + b * H;
+      if (padded(h.i32, lengths, b, t)) {
+        f.fill(0, rhr, rhr + H);
+        continue;
+      }
+      const x = inputRow(h.i32, xg, ids, r, G);
+      gatesRZ(f, x, 0, (hproj >> 2) + b * G, b_hh >> 2, (hs >> 2) + prev + b * H, rhr, H, false);
+    }
+    gemm_nt_f32(h, hproj + 2 * H * 4, hs + cur * 4, w_hh + 2 * H * H * 4, B, H, H, H, H, G, 0);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const o = (out >> 2) + r * ldo;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, o, o + H);
+        continue;
+      }
+      const x = inputRow(h.i32, xg, ids, r, G);
+      gateN(
+        f,
+        x,
+        0,
+        (hproj >> 2) + b * G,
+        b_hh >> 2,
+        (hs >> 2) + prev + b * H,
+        (hs >> 2) + cur + b * H,
+        o,
+        H,
+        false,
+      );
+    }
+  }
+  settleState(h.f32, hs >> 2, T, BH);
+}
+
+/** σ of the 2H r, z floats of x + (hp + bh), then rh = r⊙h_{t−1} [H] (float indices). With `keep`, r and z go into
+ * g (training: g is x); without, into the r, z thirds of hp, just read. */
+function gatesRZ(
+  f: Float32Array,
+  x: number,
+  g: number,
+  hp: number,
+  bh: number,
+  h0r: number,
+  rhr: number,
+  H: number,
+  keep: boolean,
+): void {
+  const a = keep ? g : hp;
+  for (let j = 0; j < 2 * H; j++) f[a + j] = sigmoidGate1(fround(f[x + j] + fround(f[hp + j] + f[bh + j])));
+  for (let j = 0; j < H; j++) f[rhr + j] = fround(f[a + j] * f[h0r + j]);
+}
+
+/** n and h_t of a row (float indices): x, hp (n third: W_hn (r⊙h)), bh [3H]; h0r, h1r, o [H]. z is where gatesRZ
+ * put it (g with `keep`, else hp); with `keep`, n goes into g (training: g is x). */
+function gateN(
+  f: Float32Array,
+  x: number,
+  g: number,
+  hp: number,
+  bh: number,
+  h0r: number,
+  h1r: number,
+  o: number,
+  H: number,
+  keep: boolean,
+): void {
+  const a = keep ? g : hp;
+  for (let j = 0; j < H; j++) {
+    const sz = f[a + H + j];
+    const sh = fround(f[hp + 2 * H + j] + f[bh + 2 * H + j]);
+    const sn = tanhGate1(fround(f[x + 2 * H + j] + sh));
+    const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
+    if (keep) f[g + 2 * H + j] = sn;
+    f[h1r + j] = hv;
+    f[o + j] = hv;
   }
 }
 

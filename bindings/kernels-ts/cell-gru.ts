@@ -1,6 +1,17 @@
 // Twin of assembly/cell-gru.ts: the same f32 operations per element in the same order, each rounded.
 
-import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import {
+  curRow,
+  dsigmoid,
+  dtanh,
+  holdState,
+  inputRow,
+  loadState,
+  padded,
+  prevRow,
+  settleState,
+  timeOf,
+} from './cell.ts';
 import { sigmoidGate1, tanhGate1 } from './gate.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
@@ -31,7 +42,6 @@ export function gru_seq_fwd_f32(
     const cur = curRow(t, reverse) * BH;
     gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
     const f = h.f32;
-    const bh = b_hh >> 2;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
       if (padded(h.i32, lengths, b, t)) {
@@ -40,28 +50,107 @@ export function gru_seq_fwd_f32(
         continue;
       }
       const g = (gates >> 2) + r * G;
-      const hp = (hproj >> 2) + b * G;
-      const hnr = (hn >> 2) + r * H;
-      const h0r = (hs >> 2) + prev + b * H;
-      const h1r = (hs >> 2) + cur + b * H;
-      const o = (out >> 2) + r * ldo;
-      for (let j = 0; j < H; j++) {
-        const a = g + j;
-        const p = hp + j;
-        const q = bh + j;
-        const sr = sigmoidGate1(fround(f[a] + fround(f[p] + f[q])));
-        const sz = sigmoidGate1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
-        const sh = fround(f[p + 2 * H] + f[q + 2 * H]);
-        const sn = tanhGate1(fround(fround(sr * sh) + f[a + 2 * H]));
-        const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
-        f[a] = sr;
-        f[a + H] = sz;
-        f[a + 2 * H] = sn;
-        f[hnr + j] = sh;
-        f[h1r + j] = hv;
-        f[o + j] = hv;
-      }
+      rowFwd(
+        f,
+        g,
+        g,
+        (hn >> 2) + r * H,
+        (hproj >> 2) + b * G,
+        b_hh >> 2,
+        (hs >> 2) + prev + b * H,
+        (hs >> 2) + cur + b * H,
+        (out >> 2) + r * ldo,
+        H,
+        true,
+      );
     }
+  }
+}
+
+/** Twin of gru_seq_infer_f32. */
+export function gru_seq_infer_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  xg: number,
+  ids: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+): void {
+  const BH = B * H;
+  const G = 3 * H;
+  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = (s & 1) * BH;
+    const cur = BH - prev;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
+        continue;
+      }
+      rowFwd(
+        f,
+        inputRow(h.i32, xg, ids, r, G),
+        0,
+        0,
+        (hproj >> 2) + b * G,
+        b_hh >> 2,
+        (hs >> 2) + prev + b * H,
+        (hs >> 2) + cur + b * H,
+        (out >> 2) + r * ldo,
+        H,
+        false,
+      );
+    }
+  }
+  settleState(h.f32, hs >> 2, T, BH);
+}
+
+/** One row of a step (float indices): x input pre-activations, hp, bh [3H]; h0r (h_{t−1}), h1r (h_t), o [H]; with
+ * `keep`, r, z, n into g [3H] and W_hn h + b_hn into hn [H] (training: g is x). */
+function rowFwd(
+  f: Float32Array,
+  x: number,
+  g: number,
+  hn: number,
+  hp: number,
+  bh: number,
+  h0r: number,
+  h1r: number,
+  o: number,
+  H: number,
+  keep: boolean,
+): void {
+  for (let j = 0; j < H; j++) {
+    const a = x + j;
+    const p = hp + j;
+    const q = bh + j;
+    const sr = sigmoidGate1(fround(f[a] + fround(f[p] + f[q])));
+    const sz = sigmoidGate1(fround(f[a + H] + fround(f[p + H] + f[q + H])));
+    const sh = fround(f[p + 2 * H] + f[q + 2 * H]);
+    const sn = tanhGate1(fround(fround(sr * sh) + f[a + 2 * H]));
+    const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
+    if (keep) {
+      f[g + j] = sr;
+      f[g + H + j] = sz;
+      f[g + 2 * H + j] = sn;
+      f[hn + j] = sh;
+    }
+    f[h1r + j] = hv;
+    f[o + j] = hv;
   }
 }
 

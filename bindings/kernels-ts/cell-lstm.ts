@@ -1,7 +1,18 @@
 // Twin of assembly/cell-lstm.ts: the same f32 operations per element in the same order, each rounded.
 // Float indices are byte pointers >> 2.
 
-import { curRow, dsigmoid, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import {
+  curRow,
+  dsigmoid,
+  dtanh,
+  holdState,
+  inputRow,
+  loadState,
+  padded,
+  prevRow,
+  settleState,
+  timeOf,
+} from './cell.ts';
 import { sigmoidGate1, tanhGate1 } from './gate.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
@@ -98,10 +109,9 @@ export function lstm_seq_infer_f32(
         f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
         continue;
       }
-      const x = (xg >> 2) + (ids ? h.i32[(ids >> 2) + r] : r) * G;
       rowFwd(
         f,
-        x,
+        inputRow(h.i32, xg, ids, r, G),
         0,
         (hproj >> 2) + b * G,
         b_hh >> 2,
@@ -114,10 +124,8 @@ export function lstm_seq_infer_f32(
       );
     }
   }
-  if (T & 1) {
-    h.f32.copyWithin(hs >> 2, (hs >> 2) + BH, (hs >> 2) + 2 * BH);
-    h.f32.copyWithin(cs >> 2, (cs >> 2) + BH, (cs >> 2) + 2 * BH);
-  }
+  settleState(h.f32, hs >> 2, T, BH);
+  settleState(h.f32, cs >> 2, T, BH);
 }
 
 /** One row of a step (float indices): x input pre-activations, hp, bh [4H]; cp, cn, hn, o [H]; with `keep`, the

@@ -1,6 +1,16 @@
 // Twin of assembly/cell-rnn.ts: the same f32 operations per element in the same order, each rounded.
 
-import { curRow, dtanh, holdState, loadState, padded, prevRow, timeOf } from './cell.ts';
+import {
+  curRow,
+  dtanh,
+  holdState,
+  inputRow,
+  loadState,
+  padded,
+  prevRow,
+  settleState,
+  timeOf,
+} from './cell.ts';
 import { tanhGate1 } from './gate.ts';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm.ts';
 import { fround, type Heap } from './heap.ts';
@@ -39,17 +49,69 @@ export function rnn_seq_fwd_f32(
         continue;
       }
       const x = (xproj >> 2) + r * H;
-      const hp = (hproj >> 2) + b * H;
-      const h1 = (hs >> 2) + cur + b * H;
-      const o = (out >> 2) + r * ldo;
-      for (let j = 0; j < H; j++) {
-        const p = fround(f[x + j] + fround(f[hp + j] + f[bh + j]));
-        // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; the wasm lanes (and the mask) give 0.
-        const hv = relu ? (p > 0 ? p : 0) : tanhGate1(p);
-        f[h1 + j] = hv;
-        f[o + j] = hv;
-      }
+      rowFwd(f, x, (hproj >> 2) + b * H, bh, (hs >> 2) + cur + b * H, (out >> 2) + r * ldo, H, relu);
     }
+  }
+}
+
+/** Twin of rnn_seq_infer_f32. */
+export function rnn_seq_infer_f32(
+  h: Heap,
+  out: number,
+  hs: number,
+  xg: number,
+  ids: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+  relu: number,
+): void {
+  const BH = B * H;
+  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, reverse);
+    const prev = (s & 1) * BH;
+    const cur = BH - prev;
+    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, H, H, H, H, H, 0);
+    const f = h.f32;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (padded(h.i32, lengths, b, t)) {
+        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
+        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
+        continue;
+      }
+      const x = inputRow(h.i32, xg, ids, r, H);
+      rowFwd(f, x, (hproj >> 2) + b * H, b_hh >> 2, (hs >> 2) + cur + b * H, (out >> 2) + r * ldo, H, relu);
+    }
+  }
+  settleState(h.f32, hs >> 2, T, BH);
+}
+
+/** One row of a step (float indices): x (read only), hp, bh, h1 (h_t), o [H]. */
+function rowFwd(
+  f: Float32Array,
+  x: number,
+  hp: number,
+  bh: number,
+  h1: number,
+  o: number,
+  H: number,
+  relu: number,
+) {
+  for (let j = 0; j < H; j++) {
+    const p = fround(f[x + j] + fround(f[hp + j] + f[bh + j]));
+    // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 0) is NaN; the wasm lanes (and the mask) give 0.
+    const hv = relu ? (p > 0 ? p : 0) : tanhGate1(p);
+    f[h1 + j] = hv;
+    f[o + j] = hv;
   }
 }
 

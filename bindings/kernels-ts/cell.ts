@@ -29,5 +29,16 @@ export function holdState(f: Float32Array, hist: number, from: number, to: numbe
   f.copyWithin(hist + to, hist + from, hist + from + H);
 }
 
+/** Float index of row r of an inference kernel's input pre-activations: row r of xg, or row ids[r] (ids: byte
+ * pointer of i32 [T·B], or 0) of a table, rows of GH floats. */
+export const inputRow = (i32: Int32Array, xg: number, ids: number, r: number, GH: number): number =>
+  (xg >> 2) + (ids ? i32[(ids >> 2) + r] : r) * GH;
+
+/** The last step of an inference kernel wrote slot T & 1 of hist (float index) [2·B·H]: after an odd T, its state
+ * into slot 0. */
+export function settleState(f: Float32Array, hist: number, T: number, BH: number): void {
+  if (T & 1) f.copyWithin(hist, hist + BH, hist + 2 * BH);
+}
+
 export const dsigmoid = (y: number): number => fround(y * fround(1 - y));
 export const dtanh = (y: number): number => fround(1 - fround(y * y));

@@ -81,7 +81,8 @@ export interface Cell {
   /** dHproj differs from dXproj (GRU's n gate), so backward needs a second buffer. */
   readonly splitGrad: boolean;
   forward(k: Kernels, s: ForwardStep): void;
-  /** The forward's results without its history, where the cell has such a kernel (LSTM); final states in slot 0. */
+  /** The forward's results without its history (every cell has one; the engine runs the training forward for a
+   * cell without); final states in slot 0. */
   infer?(k: Kernels, s: InferStep): void;
   backward(k: Kernels, s: BackwardStep): void;
   hiddenGrads(k: Kernels, s: HiddenGradStep): void;
@@ -113,6 +114,24 @@ const rnn = (type: CellType, relu: number): Cell => ({
       s.out,
       s.u.hs,
       s.u.gates,
+      s.hproj,
+      s.whh,
+      s.bhh,
+      s.h0,
+      s.lengths,
+      s.T,
+      s.B,
+      s.H,
+      s.ldo,
+      s.reverse,
+      relu,
+    ),
+  infer: (k, s) =>
+    k.rnn_seq_infer_f32(
+      s.out,
+      s.u.hs,
+      s.xg,
+      s.ids,
       s.hproj,
       s.whh,
       s.bhh,
@@ -218,6 +237,23 @@ export const CELLS: Readonly<Record<CellType, Cell>> = {
         s.ldo,
         s.reverse,
       ),
+    infer: (k, s) =>
+      k.gru_seq_infer_f32(
+        s.out,
+        s.u.hs,
+        s.xg,
+        s.ids,
+        s.hproj,
+        s.whh,
+        s.bhh,
+        s.h0,
+        s.lengths,
+        s.T,
+        s.B,
+        s.H,
+        s.ldo,
+        s.reverse,
+      ),
     backward: (k, s) =>
       k.gru_seq_bwd_f32(
         s.dxg,
@@ -255,6 +291,23 @@ export const GRU_RESET_BEFORE: Cell = {
       s.u.hs,
       s.u.gates,
       s.u.hn,
+      s.hproj,
+      s.whh,
+      s.bhh,
+      s.h0,
+      s.lengths,
+      s.T,
+      s.B,
+      s.H,
+      s.ldo,
+      s.reverse,
+    ),
+  infer: (k, s) =>
+    k.gru_reset_before_seq_infer_f32(
+      s.out,
+      s.u.hs,
+      s.xg,
+      s.ids,
       s.hproj,
       s.whh,
       s.bhh,

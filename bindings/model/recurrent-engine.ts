@@ -27,8 +27,8 @@ export interface SequencePass {
   lengths: number;
   /** Dropout between layers for this pass: the sfc32 state (4 × u32) drawing the masks, 0 = none (evaluation). */
   dropout: number;
-  /** No backward follows: a cell with an inference kernel (LSTM) keeps no state history and stores no gate
-   * activation — the same outputs and final states, bit for bit, in less memory and time. */
+  /** No backward follows: a cell with an inference kernel (every cell has one) keeps no state history and stores
+   * no gate activation — the same outputs and final states, bit for bit, in less memory and time. */
   inference?: boolean;
 }
 
@@ -83,7 +83,8 @@ export class RecurrentEngine {
       const states = lean ? 2 * B : N + B;
       ws.need(`h${u.index}`, states * H);
       if (this.cell.hasCell) ws.need(`c${u.index}`, states * H);
-      if (this.cell.splitGrad) ws.need(`n${u.index}`, N * H);
+      // W_hn·h + b_hn (or r⊙h) per row is for the backward's dW_hh: an inference kernel stores none.
+      if (this.cell.splitGrad && !lean) ws.need(`n${u.index}`, N * H);
     }
     if (!backward) return;
     if (tableGather(tokens, N, I)) ws.need('table_t', I * G * H);

@@ -71,7 +71,7 @@ export class Recurrent {
    * x [T, B, I] (batchFirst [B, T, I]) or token ids; `lengths` [B] (1 ≤ len ≤ T) makes a padded batch: each
    * row stops at its own last step (its hN, and its reverse direction's start), padding outputs 0 and adds no
    * gradient — PyTorch's pack_padded_sequence. `grad: false` says no backward() follows (PyTorch's
-   * torch.no_grad()): the same results bit for bit, without the history a backward reads — an LSTM keeps two
+   * torch.no_grad()): the same results bit for bit, without the history a backward reads — every cell keeps two
    * state rows instead of T + 1 and stores no gate activation, which is faster and smaller. `into` gives arrays
    * of the results' shapes to write them into (returned as the results' data) instead of allocating new ones.
    */

@@ -65,8 +65,8 @@ export interface PassOptions {
   lengths?: ArrayLike<number>;
   /** Start from the carried state (keepState) instead of zeros. Default false. */
   state?: boolean;
-  /** No backward follows (predict): the recurrent layers keep no state history where their cell has an inference
-   * kernel (LSTM) — the same outputs bit for bit; keepState() then carries the final state only. Default false. */
+  /** No backward follows (predict): the recurrent layers keep no state history (every cell has an inference
+   * kernel) — the same outputs bit for bit; keepState() then carries the final state only. Default false. */
   inference?: boolean;
 }
 
