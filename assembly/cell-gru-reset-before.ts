@@ -4,7 +4,7 @@
 // The product for n waits on r, so each step runs two GEMMs (W_hr,z h, then W_hn (r⊙h)) in forward and two in
 // backward (dn·W_hn, then [dr, dz]·W_hr,z). rh [T·B, H] keeps r⊙h_{t−1} for the dW_hn GEMM after BPTT.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, inputRow, loadState, oneMinus, padded, prevRow, settleState, timeOf } from './cell';
+import { at, dsigmoid, dsigmoid1, dtanh, dtanh1, finishState, holdState, inputRow, oneMinus, padded, prevRow, startState, stateAfter, stateBefore, timeOf } from './cell';
 import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
@@ -13,35 +13,7 @@ import { madd, maddScalar } from './simd';
 // rh [T·B, H] out: r⊙h_{t−1} (0 on padded steps); hproj [B, 3H] scratch; w_hh [3H, H]; b_hh [3H]; h0 [B, H] or 0;
 // lengths i32 [B] or 0 (see cell.ts).
 export function gru_reset_before_seq_fwd_f32(out: usize, hs: usize, gates: usize, rh: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
-  const BH = B * H;
-  const G = 3 * H;
-  loadState(hs, h0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, 2 * H, H, H, H, G, 0);
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(lengths, b, t)) {
-        memory.fill(at(rh, r * H), 0, <usize>H << 2);
-        continue;
-      }
-      const g = at(gates, r * G);
-      gatesRZ(g, g, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(rh, r * H), H, true);
-    }
-    gemm_nt_f32(at(hproj, 2 * H), at(rh, t * B * H), at(w_hh, 2 * H * H), B, H, H, H, H, G, 0);
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(lengths, b, t)) {
-        holdState(hs, prev + b * H, cur + b * H, H);
-        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
-        continue;
-      }
-      const g = at(gates, r * G);
-      gateN(g, g, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, true);
-    }
-  }
+  forward(out, hs, gates, 0, rh, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, false);
 }
 
 // Inference (no backward follows): gru_reset_before_seq_fwd_f32's arithmetic without the history a backward
@@ -50,24 +22,33 @@ export function gru_reset_before_seq_fwd_f32(out: usize, hs: usize, gates: usize
 // h_t then overwrites (after the W_hn GEMM has read it). xg holds the input pre-activations: row r of [T·B, 3H],
 // or with ids (i32 [T·B] token ids; 0 = none) row ids[r] of a table [I, 3H], read only.
 export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  forward(out, hs, xg, ids, 0, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, true);
+}
+
+// The time loop of both (see cell.ts for `lean`); training turns the gates buffer xg into the activations in place
+// and keeps r⊙h_{t−1} in rh, inference builds it in the slot h_t then overwrites.
+// @ts-ignore: decorator
+@inline function forward(out: usize, hs: usize, xg: usize, ids: usize, rh: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, lean: bool): void {
   const BH = B * H;
   const G = 3 * H;
-  loadState(hs, h0, 0, BH, 0);
+  startState(hs, h0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
+    // r⊙h_{t−1} [B, H] of this step.
+    const rhStep = lean ? at(hs, cur) : at(rh, t * B * H);
     gemm_nt_f32(hproj, at(hs, prev), w_hh, B, 2 * H, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
       if (padded(lengths, b, t)) {
-        memory.fill(at(hs, cur + b * H), 0, <usize>H << 2);
+        memory.fill(at(rhStep, b * H), 0, <usize>H << 2);
         continue;
       }
-      const hp = at(hproj, b * G);
-      gatesRZ(inputRow(xg, ids, r, G), 0, hp, b_hh, at(hs, prev + b * H), at(hs, cur + b * H), H, false);
+      const x = inputRow(xg, ids, r, G);
+      gatesRZ(x, lean ? 0 : x, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(rhStep, b * H), H, !lean);
     }
-    gemm_nt_f32(at(hproj, 2 * H), at(hs, cur), at(w_hh, 2 * H * H), B, H, H, H, H, G, 0);
+    gemm_nt_f32(at(hproj, 2 * H), rhStep, at(w_hh, 2 * H * H), B, H, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
       if (padded(lengths, b, t)) {
@@ -75,10 +56,11 @@ export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize,
         memory.fill(at(out, r * ldo), 0, <usize>H << 2);
         continue;
       }
-      gateN(inputRow(xg, ids, r, G), 0, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
+      const x = inputRow(xg, ids, r, G);
+      gateN(x, lean ? 0 : x, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
     }
   }
-  settleState(hs, T, BH);
+  finishState(hs, T, BH, lean);
 }
 
 // x (input pre-activations), hp, bh [3H]; hp0 (h_{t−1}), rh [H]. σ over the 2H contiguous r, z floats (an element

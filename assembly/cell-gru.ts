@@ -2,7 +2,7 @@
 // n = tanh(xn + r⊙(W_hn h + b_hn)), h_t = (1 − z)⊙n + z⊙h_{t−1}.
 // Backward writes two gradients per step because the n gate differs: dXproj_n = dn, dHproj_n = r⊙dn.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, inputRow, loadState, oneMinus, padded, prevRow, settleState, timeOf } from './cell';
+import { at, dsigmoid, dsigmoid1, dtanh, dtanh1, finishState, holdState, inputRow, oneMinus, padded, prevRow, startState, stateAfter, stateBefore, timeOf } from './cell';
 import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 import { madd, maddScalar } from './simd';
@@ -11,25 +11,7 @@ import { madd, maddScalar } from './simd';
 // hn [T·B, H] out: W_hn h_{t−1} + b_hn; hproj [B, 3H] scratch; w_hh [3H, H]; b_hh [3H]; h0 [B, H] or 0;
 // lengths i32 [B] or 0 (see cell.ts).
 export function gru_seq_fwd_f32(out: usize, hs: usize, gates: usize, hn: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
-  const BH = B * H;
-  const G = 3 * H;
-  loadState(hs, h0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(lengths, b, t)) {
-        holdState(hs, prev + b * H, cur + b * H, H);
-        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
-        continue;
-      }
-      const g = at(gates, r * G);
-      rowFwd(g, g, at(hn, r * H), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, true);
-    }
-  }
+  forward(out, hs, gates, 0, hn, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, false);
 }
 
 // Inference (no backward follows): gru_seq_fwd_f32's arithmetic without the history a backward reads, same bits.
@@ -38,13 +20,20 @@ export function gru_seq_fwd_f32(out: usize, hs: usize, gates: usize, hn: usize, 
 // pre-activations: row r of [T·B, 3H], or with ids (i32 [T·B] token ids; 0 = none) row ids[r] of a table [I, 3H],
 // read only.
 export function gru_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  forward(out, hs, xg, ids, 0, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, true);
+}
+
+// The time loop of both (see cell.ts for `lean`); training turns the gates buffer xg into the activations in place
+// and writes hn.
+// @ts-ignore: decorator
+@inline function forward(out: usize, hs: usize, xg: usize, ids: usize, hn: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, lean: bool): void {
   const BH = B * H;
   const G = 3 * H;
-  loadState(hs, h0, 0, BH, 0);
+  startState(hs, h0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
     gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
@@ -53,10 +42,11 @@ export function gru_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, 
         memory.fill(at(out, r * ldo), 0, <usize>H << 2);
         continue;
       }
-      rowFwd(inputRow(xg, ids, r, G), 0, 0, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
+      const x = inputRow(xg, ids, r, G);
+      rowFwd(x, lean ? 0 : x, lean ? 0 : at(hn, r * H), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
     }
   }
-  settleState(hs, T, BH);
+  finishState(hs, T, BH, lean);
 }
 
 // x (input pre-activations), hp, bh [3H]; hp0 (h_{t−1}), h1 (h_t), o (output row) [H]. Two passes: σ of r and z

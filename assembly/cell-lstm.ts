@@ -2,7 +2,7 @@
 // Forward: per step hproj = h_{t−1}·W_hhᵀ (one GEMM), then one fused pass over the gate rows.
 // Backward: the reverse loop carries only dh and dc; the weight gradients are single GEMMs done by the layer.
 
-import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, holdState, inputRow, loadState, padded, prevRow, settleState, timeOf } from './cell';
+import { at, curRow, dsigmoid, dsigmoid1, dtanh, dtanh1, finishState, holdState, inputRow, padded, prevRow, startState, stateAfter, stateBefore, timeOf } from './cell';
 import { sigmoidGate1, sigmoidGate4, tanhGate1, tanhGate4 } from './gate';
 import { gemm_nt_f32, gemmNnPrepacked, prepackable } from './gemm';
 import { prepackB } from './gemm-packed';
@@ -12,27 +12,7 @@ import { madd, maddScalar } from './simd';
 // out i, f, g, o; hproj [B, 4H] scratch; w_hh [4H, H]; b_hh [4H]; h0, c0 [B, H] or 0 for zeros; lengths i32 [B] or 0
 // (see cell.ts: steps t ≥ len[b] keep the state and output 0).
 export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, c0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
-  const BH = B * H;
-  const G = 4 * H;
-  loadState(hs, h0, T, BH, reverse);
-  loadState(cs, c0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(lengths, b, t)) {
-        holdState(hs, prev + b * H, cur + b * H, H);
-        holdState(cs, prev + b * H, cur + b * H, H);
-        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
-        continue;
-      }
-      const g = at(gates, r * G);
-      rowFwd(g, g, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, true);
-    }
-  }
+  forward(out, hs, cs, gates, 0, hproj, w_hh, b_hh, h0, c0, lengths, T, B, H, ldo, reverse, false);
 }
 
 // Inference (no backward follows): lstm_seq_fwd_f32's arithmetic without the history a backward reads, same bits.
@@ -40,14 +20,20 @@ export function lstm_seq_fwd_f32(out: usize, hs: usize, cs: usize, gates: usize,
 // entry and h_T/c_T on return; no gate activation is stored. xg holds the input pre-activations x·W_ihᵀ + b_ih:
 // row r of [T·B, 4H], or with ids (i32 [T·B] token ids; 0 = none) row ids[r] of a table [I, 4H], read only.
 export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, c0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32): void {
+  forward(out, hs, cs, xg, ids, hproj, w_hh, b_hh, h0, c0, lengths, T, B, H, ldo, reverse, true);
+}
+
+// The time loop of both (see cell.ts for `lean`); training turns the gates buffer xg into the activations in place.
+// @ts-ignore: decorator
+@inline function forward(out: usize, hs: usize, cs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, c0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, lean: bool): void {
   const BH = B * H;
   const G = 4 * H;
-  loadState(hs, h0, 0, BH, 0);
-  loadState(cs, c0, 0, BH, 0);
+  startState(hs, h0, T, BH, reverse, lean);
+  startState(cs, c0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
     gemm_nt_f32(hproj, at(hs, prev), w_hh, B, G, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
@@ -57,11 +43,12 @@ export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, 
         memory.fill(at(out, r * ldo), 0, <usize>H << 2);
         continue;
       }
-      rowFwd(inputRow(xg, ids, r, G), 0, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, false);
+      const x = inputRow(xg, ids, r, G);
+      rowFwd(x, lean ? 0 : x, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
     }
   }
-  settleState(hs, T, BH);
-  settleState(cs, T, BH);
+  finishState(hs, T, BH, lean);
+  finishState(cs, T, BH, lean);
 }
 
 // @ts-ignore: decorator

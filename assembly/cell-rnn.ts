@@ -1,30 +1,14 @@
 // Vanilla RNN sequence kernels, one direction of one layer: h_t = φ(x·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh),
 // φ = tanh (relu = 0) or relu (relu = 1). relu is x > 0 ? x : 0 in every backend (NaN and −0 give +0).
 
-import { at, curRow, dtanh, dtanh1, holdState, inputRow, loadState, padded, prevRow, settleState, timeOf } from './cell';
+import { at, curRow, dtanh, dtanh1, finishState, holdState, inputRow, padded, startState, stateAfter, stateBefore, timeOf } from './cell';
 import { tanhGate1, tanhGate4 } from './gate';
 import { gemm_nn_f32, gemm_nt_f32 } from './gemm';
 
 // out [T·B] rows of ldo floats; hs [(T+1)·B, H] history (see cell.ts); xproj [T·B, H] = x·W_ihᵀ + b_ih (read only);
 // hproj [B, H] scratch; w_hh [H, H]; b_hh [H]; h0 [B, H] or 0; lengths i32 [B] or 0 (see cell.ts).
 export function rnn_seq_fwd_f32(out: usize, hs: usize, xproj: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, relu: i32): void {
-  const BH = B * H;
-  loadState(hs, h0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(hproj, at(hs, prev), w_hh, B, H, H, H, H, H, 0);
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(lengths, b, t)) {
-        holdState(hs, prev + b * H, cur + b * H, H);
-        memory.fill(at(out, r * ldo), 0, <usize>H << 2);
-        continue;
-      }
-      rowFwd(at(xproj, r * H), at(hproj, b * H), b_hh, at(hs, cur + b * H), at(out, r * ldo), H, relu);
-    }
-  }
+  forward(out, hs, xproj, 0, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, relu, false);
 }
 
 // Inference (no backward follows): rnn_seq_fwd_f32's arithmetic without the history a backward reads, same bits.
@@ -32,12 +16,18 @@ export function rnn_seq_fwd_f32(out: usize, hs: usize, xproj: usize, hproj: usiz
 // input pre-activations: row r of [T·B, H], or with ids (i32 [T·B] token ids; 0 = none) row ids[r] of a table
 // [I, H], read only.
 export function rnn_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, relu: i32): void {
+  forward(out, hs, xg, ids, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, relu, true);
+}
+
+// The time loop of both (see cell.ts for `lean`).
+// @ts-ignore: decorator
+@inline function forward(out: usize, hs: usize, xg: usize, ids: usize, hproj: usize, w_hh: usize, b_hh: usize, h0: usize, lengths: usize, T: i32, B: i32, H: i32, ldo: i32, reverse: i32, relu: i32, lean: bool): void {
   const BH = B * H;
-  loadState(hs, h0, 0, BH, 0);
+  startState(hs, h0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
     gemm_nt_f32(hproj, at(hs, prev), w_hh, B, H, H, H, H, H, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
@@ -49,11 +39,10 @@ export function rnn_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, 
       rowFwd(inputRow(xg, ids, r, H), at(hproj, b * H), b_hh, at(hs, cur + b * H), at(out, r * ldo), H, relu);
     }
   }
-  settleState(hs, T, BH);
+  finishState(hs, T, BH, lean);
 }
 
 // x, hp, bh, h1 (h_t), o (output row) [H]; x is only read, so training and inference share this row as it is.
-// Inlined into each: with one caller binaryen inlined it, and a call per row would cost the training forward.
 // @ts-ignore: decorator
 @inline function rowFwd(x: usize, hp: usize, bh: usize, h1: usize, o: usize, H: i32, relu: i32): void {
   const zero = f32x4.splat(0);

@@ -69,6 +69,33 @@ export function loadState(hist: usize, src: usize, T: i32, BH: i32, reverse: i32
   if (T & 1) memory.copy(hist, at(hist, BH), <usize>BH << 2);
 }
 
+// Each cell's training and inference forwards are one time loop, inlined twice with a constant `lean` (inference)
+// flag, which picks where the state of step s (time t) lives: history rows or the two slots.
+
+/** Offset (floats) of the state step s reads. */
+// @ts-ignore: decorator
+@inline export function stateBefore(s: i32, t: i32, reverse: i32, BH: i32, lean: bool): i32 {
+  return lean ? (s & 1) * BH : prevRow(t, reverse) * BH;
+}
+
+/** Offset (floats) of the state step s writes. */
+// @ts-ignore: decorator
+@inline export function stateAfter(s: i32, t: i32, reverse: i32, BH: i32, lean: bool): i32 {
+  return lean ? BH - (s & 1) * BH : curRow(t, reverse) * BH;
+}
+
+/** The initial state into its history row, or (lean) slot 0. */
+// @ts-ignore: decorator
+@inline export function startState(hist: usize, src: usize, T: i32, BH: i32, reverse: i32, lean: bool): void {
+  loadState(hist, src, lean ? 0 : T, BH, lean ? 0 : reverse);
+}
+
+/** After the loop: a lean forward's final state into slot 0 (a history is complete as it stands). */
+// @ts-ignore: decorator
+@inline export function finishState(hist: usize, T: i32, BH: i32, lean: bool): void {
+  if (lean) settleState(hist, T, BH);
+}
+
 /** 1 − v per lane. */
 // @ts-ignore: decorator
 @inline export function oneMinus(v: v128): v128 {

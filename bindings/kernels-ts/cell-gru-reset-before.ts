@@ -1,15 +1,16 @@
 // Twin of assembly/cell-gru-reset-before.ts: the same f32 operations per element in the same order, each rounded.
 
 import {
-  curRow,
   dsigmoid,
   dtanh,
+  finishState,
   holdState,
   inputRow,
-  loadState,
   padded,
   prevRow,
-  settleState,
+  startState,
+  stateAfter,
+  stateBefore,
   timeOf,
 } from './cell.ts';
 import { sigmoidGate1, tanhGate1 } from './gate.ts';
@@ -33,53 +34,10 @@ export function gru_reset_before_seq_fwd_f32(
   ldo: number,
   reverse: number,
 ): void {
-  const BH = B * H;
-  const G = 3 * H;
-  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, 2 * H, H, H, H, G, 0);
-    const f = h.f32;
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      const rhr = (rh >> 2) + r * H;
-      if (padded(h.i32, lengths, b, t)) {
-        f.fill(0, rhr, rhr + H);
-        continue;
-      }
-      const g = (gates >> 2) + r * G;
-      gatesRZ(f, g, g, (hproj >> 2) + b * G, b_hh >> 2, (hs >> 2) + prev + b * H, rhr, H, true);
-    }
-    gemm_nt_f32(h, hproj + 2 * H * 4, rh + t * BH * 4, w_hh + 2 * H * H * 4, B, H, H, H, H, G, 0);
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      const o = (out >> 2) + r * ldo;
-      if (padded(h.i32, lengths, b, t)) {
-        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
-        f.fill(0, o, o + H);
-        continue;
-      }
-      const g = (gates >> 2) + r * G;
-      gateN(
-        f,
-        g,
-        g,
-        (hproj >> 2) + b * G,
-        b_hh >> 2,
-        (hs >> 2) + prev + b * H,
-        (hs >> 2) + cur + b * H,
-        o,
-        H,
-        true,
-      );
-    }
-  }
+  forward(h, out, hs, gates, 0, rh, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, false);
 }
 
-/** Twin of gru_reset_before_seq_infer_f32: r⊙h_{t−1} is built in the slot h_t then overwrites, r and z wait in
- * hproj's row. */
+/** Twin of gru_reset_before_seq_infer_f32. */
 export function gru_reset_before_seq_infer_f32(
   h: Heap,
   out: number,
@@ -97,26 +55,52 @@ export function gru_reset_before_seq_infer_f32(
   ldo: number,
   reverse: number,
 ): void {
+  forward(h, out, hs, xg, ids, 0, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, true);
+}
+
+/** The time loop of both (see cell.ts for `lean`): training turns the gates buffer xg into the activations and keeps
+ * r⊙h_{t−1} in rh; inference builds it in the slot h_t then overwrites, r and z waiting in hproj's row. */
+function forward(
+  h: Heap,
+  out: number,
+  hs: number,
+  xg: number,
+  ids: number,
+  rh: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+  lean: boolean,
+): void {
   const BH = B * H;
   const G = 3 * H;
-  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
+  startState(h.f32, hs >> 2, h0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
+    // r⊙h_{t−1} [B, H] of this step (byte pointer).
+    const rhStep = lean ? hs + cur * 4 : rh + t * BH * 4;
     gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, 2 * H, H, H, H, G, 0);
     const f = h.f32;
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
-      const rhr = (hs >> 2) + cur + b * H;
+      const rhr = (rhStep >> 2) + b * H;
       if (padded(h.i32, lengths, b, t)) {
         f.fill(0, rhr, rhr + H);
         continue;
       }
       const x = inputRow(h.i32, xg, ids, r, G);
-      gatesRZ(f, x, 0, (hproj >> 2) + b * G, b_hh >> 2, (hs >> 2) + prev + b * H, rhr, H, false);
+      gatesRZ(f, x, lean ? 0 : x, (hproj >> 2) + b * G, b_hh >> 2, (hs >> 2) + prev + b * H, rhr, H, !lean);
     }
-    gemm_nt_f32(h, hproj + 2 * H * 4, hs + cur * 4, w_hh + 2 * H * H * 4, B, H, H, H, H, G, 0);
+    gemm_nt_f32(h, hproj + 2 * H * 4, rhStep, w_hh + 2 * H * H * 4, B, H, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;
       const o = (out >> 2) + r * ldo;
@@ -129,18 +113,18 @@ export function gru_reset_before_seq_infer_f32(
       gateN(
         f,
         x,
-        0,
+        lean ? 0 : x,
         (hproj >> 2) + b * G,
         b_hh >> 2,
         (hs >> 2) + prev + b * H,
         (hs >> 2) + cur + b * H,
         o,
         H,
-        false,
+        !lean,
       );
     }
   }
-  settleState(h.f32, hs >> 2, T, BH);
+  finishState(h.f32, hs >> 2, T, BH, lean);
 }
 
 /** σ of the 2H r, z floats of x + (hp + bh), then rh = r⊙h_{t−1} [H] (float indices). With `keep`, r and z go into

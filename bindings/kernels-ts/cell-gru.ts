@@ -1,15 +1,16 @@
 // Twin of assembly/cell-gru.ts: the same f32 operations per element in the same order, each rounded.
 
 import {
-  curRow,
   dsigmoid,
   dtanh,
+  finishState,
   holdState,
   inputRow,
-  loadState,
   padded,
   prevRow,
-  settleState,
+  startState,
+  stateAfter,
+  stateBefore,
   timeOf,
 } from './cell.ts';
 import { sigmoidGate1, tanhGate1 } from './gate.ts';
@@ -33,38 +34,7 @@ export function gru_seq_fwd_f32(
   ldo: number,
   reverse: number,
 ): void {
-  const BH = B * H;
-  const G = 3 * H;
-  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
-    const f = h.f32;
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(h.i32, lengths, b, t)) {
-        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
-        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
-        continue;
-      }
-      const g = (gates >> 2) + r * G;
-      rowFwd(
-        f,
-        g,
-        g,
-        (hn >> 2) + r * H,
-        (hproj >> 2) + b * G,
-        b_hh >> 2,
-        (hs >> 2) + prev + b * H,
-        (hs >> 2) + cur + b * H,
-        (out >> 2) + r * ldo,
-        H,
-        true,
-      );
-    }
-  }
+  forward(h, out, hs, gates, 0, hn, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, false);
 }
 
 /** Twin of gru_seq_infer_f32. */
@@ -85,13 +55,37 @@ export function gru_seq_infer_f32(
   ldo: number,
   reverse: number,
 ): void {
+  forward(h, out, hs, xg, ids, 0, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, true);
+}
+
+/** The time loop of both (see cell.ts for `lean`); training turns the gates buffer xg into the activations and
+ * writes hn. */
+function forward(
+  h: Heap,
+  out: number,
+  hs: number,
+  xg: number,
+  ids: number,
+  hn: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+  lean: boolean,
+): void {
   const BH = B * H;
   const G = 3 * H;
-  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
+  startState(h.f32, hs >> 2, h0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
     gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
     const f = h.f32;
     for (let b = 0; b < B; b++) {
@@ -101,22 +95,23 @@ export function gru_seq_infer_f32(
         f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
         continue;
       }
+      const x = inputRow(h.i32, xg, ids, r, G);
       rowFwd(
         f,
-        inputRow(h.i32, xg, ids, r, G),
-        0,
-        0,
+        x,
+        lean ? 0 : x,
+        lean ? 0 : (hn >> 2) + r * H,
         (hproj >> 2) + b * G,
         b_hh >> 2,
         (hs >> 2) + prev + b * H,
         (hs >> 2) + cur + b * H,
         (out >> 2) + r * ldo,
         H,
-        false,
+        !lean,
       );
     }
   }
-  settleState(h.f32, hs >> 2, T, BH);
+  finishState(h.f32, hs >> 2, T, BH, lean);
 }
 
 /** One row of a step (float indices): x input pre-activations, hp, bh [3H]; h0r (h_{t−1}), h1r (h_t), o [H]; with

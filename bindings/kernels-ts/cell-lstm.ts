@@ -5,12 +5,14 @@ import {
   curRow,
   dsigmoid,
   dtanh,
+  finishState,
   holdState,
   inputRow,
-  loadState,
   padded,
   prevRow,
-  settleState,
+  startState,
+  stateAfter,
+  stateBefore,
   timeOf,
 } from './cell.ts';
 import { sigmoidGate1, tanhGate1 } from './gate.ts';
@@ -35,40 +37,7 @@ export function lstm_seq_fwd_f32(
   ldo: number,
   reverse: number,
 ): void {
-  const BH = B * H;
-  const G = 4 * H;
-  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
-  loadState(h.f32, cs >> 2, c0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
-    const f = h.f32;
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(h.i32, lengths, b, t)) {
-        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
-        holdState(f, cs >> 2, prev + b * H, cur + b * H, H);
-        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
-        continue;
-      }
-      const g = (gates >> 2) + r * G;
-      rowFwd(
-        f,
-        g,
-        g,
-        (hproj >> 2) + b * G,
-        b_hh >> 2,
-        (cs >> 2) + prev + b * H,
-        (cs >> 2) + cur + b * H,
-        (hs >> 2) + cur + b * H,
-        (out >> 2) + r * ldo,
-        H,
-        true,
-      );
-    }
-  }
+  forward(h, out, hs, cs, gates, 0, hproj, w_hh, b_hh, h0, c0, lengths, T, B, H, ldo, reverse, false);
 }
 
 /** Twin of lstm_seq_infer_f32. */
@@ -91,14 +60,38 @@ export function lstm_seq_infer_f32(
   ldo: number,
   reverse: number,
 ): void {
+  forward(h, out, hs, cs, xg, ids, hproj, w_hh, b_hh, h0, c0, lengths, T, B, H, ldo, reverse, true);
+}
+
+/** The time loop of both (see cell.ts for `lean`); training turns the gates buffer xg into the activations. */
+function forward(
+  h: Heap,
+  out: number,
+  hs: number,
+  cs: number,
+  xg: number,
+  ids: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  c0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+  lean: boolean,
+): void {
   const BH = B * H;
   const G = 4 * H;
-  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
-  loadState(h.f32, cs >> 2, c0, 0, BH, 0);
+  startState(h.f32, hs >> 2, h0, T, BH, reverse, lean);
+  startState(h.f32, cs >> 2, c0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
     gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, G, H, H, H, G, 0);
     const f = h.f32;
     for (let b = 0; b < B; b++) {
@@ -109,10 +102,11 @@ export function lstm_seq_infer_f32(
         f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
         continue;
       }
+      const x = inputRow(h.i32, xg, ids, r, G);
       rowFwd(
         f,
-        inputRow(h.i32, xg, ids, r, G),
-        0,
+        x,
+        lean ? 0 : x,
         (hproj >> 2) + b * G,
         b_hh >> 2,
         (cs >> 2) + prev + b * H,
@@ -120,12 +114,12 @@ export function lstm_seq_infer_f32(
         (hs >> 2) + cur + b * H,
         (out >> 2) + r * ldo,
         H,
-        false,
+        !lean,
       );
     }
   }
-  settleState(h.f32, hs >> 2, T, BH);
-  settleState(h.f32, cs >> 2, T, BH);
+  finishState(h.f32, hs >> 2, T, BH, lean);
+  finishState(h.f32, cs >> 2, T, BH, lean);
 }
 
 /** One row of a step (float indices): x input pre-activations, hp, bh [4H]; cp, cn, hn, o [H]; with `keep`, the

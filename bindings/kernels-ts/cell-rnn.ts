@@ -3,12 +3,13 @@
 import {
   curRow,
   dtanh,
+  finishState,
   holdState,
   inputRow,
-  loadState,
   padded,
-  prevRow,
-  settleState,
+  startState,
+  stateAfter,
+  stateBefore,
   timeOf,
 } from './cell.ts';
 import { tanhGate1 } from './gate.ts';
@@ -32,26 +33,7 @@ export function rnn_seq_fwd_f32(
   reverse: number,
   relu: number,
 ): void {
-  const BH = B * H;
-  loadState(h.f32, hs >> 2, h0, T, BH, reverse);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, reverse);
-    const prev = prevRow(t, reverse) * BH;
-    const cur = curRow(t, reverse) * BH;
-    gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, H, H, H, H, H, 0);
-    const f = h.f32;
-    const bh = b_hh >> 2;
-    for (let b = 0; b < B; b++) {
-      const r = t * B + b;
-      if (padded(h.i32, lengths, b, t)) {
-        holdState(f, hs >> 2, prev + b * H, cur + b * H, H);
-        f.fill(0, (out >> 2) + r * ldo, (out >> 2) + r * ldo + H);
-        continue;
-      }
-      const x = (xproj >> 2) + r * H;
-      rowFwd(f, x, (hproj >> 2) + b * H, bh, (hs >> 2) + cur + b * H, (out >> 2) + r * ldo, H, relu);
-    }
-  }
+  forward(h, out, hs, xproj, 0, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, relu, false);
 }
 
 /** Twin of rnn_seq_infer_f32. */
@@ -73,12 +55,35 @@ export function rnn_seq_infer_f32(
   reverse: number,
   relu: number,
 ): void {
+  forward(h, out, hs, xg, ids, hproj, w_hh, b_hh, h0, lengths, T, B, H, ldo, reverse, relu, true);
+}
+
+/** The time loop of both (see cell.ts for `lean`). */
+function forward(
+  h: Heap,
+  out: number,
+  hs: number,
+  xg: number,
+  ids: number,
+  hproj: number,
+  w_hh: number,
+  b_hh: number,
+  h0: number,
+  lengths: number,
+  T: number,
+  B: number,
+  H: number,
+  ldo: number,
+  reverse: number,
+  relu: number,
+  lean: boolean,
+): void {
   const BH = B * H;
-  loadState(h.f32, hs >> 2, h0, 0, BH, 0);
+  startState(h.f32, hs >> 2, h0, T, BH, reverse, lean);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, reverse);
-    const prev = (s & 1) * BH;
-    const cur = BH - prev;
+    const prev = stateBefore(s, t, reverse, BH, lean);
+    const cur = stateAfter(s, t, reverse, BH, lean);
     gemm_nt_f32(h, hproj, hs + prev * 4, w_hh, B, H, H, H, H, H, 0);
     const f = h.f32;
     for (let b = 0; b < B; b++) {
@@ -92,7 +97,7 @@ export function rnn_seq_infer_f32(
       rowFwd(f, x, (hproj >> 2) + b * H, b_hh >> 2, (hs >> 2) + cur + b * H, (out >> 2) + r * ldo, H, relu);
     }
   }
-  settleState(h.f32, hs >> 2, T, BH);
+  finishState(h.f32, hs >> 2, T, BH, lean);
 }
 
 /** One row of a step (float indices): x (read only), hp, bh, h1 (h_t), o [H]. */

@@ -40,5 +40,34 @@ export function settleState(f: Float32Array, hist: number, T: number, BH: number
   if (T & 1) f.copyWithin(hist, hist + BH, hist + 2 * BH);
 }
 
+// Each cell's training and inference forwards are one time loop with a `lean` (inference) flag, which picks where
+// the state of step s (time t) lives: history rows or the two slots (see assembly/cell.ts).
+
+/** Offset (floats) of the state step s reads. */
+export const stateBefore = (s: number, t: number, reverse: number, BH: number, lean: boolean): number =>
+  lean ? (s & 1) * BH : prevRow(t, reverse) * BH;
+
+/** Offset (floats) of the state step s writes. */
+export const stateAfter = (s: number, t: number, reverse: number, BH: number, lean: boolean): number =>
+  lean ? BH - (s & 1) * BH : curRow(t, reverse) * BH;
+
+/** The initial state into its history row (float index `hist`), or (lean) slot 0. */
+export function startState(
+  f: Float32Array,
+  hist: number,
+  src: number,
+  T: number,
+  BH: number,
+  reverse: number,
+  lean: boolean,
+): void {
+  loadState(f, hist, src, lean ? 0 : T, BH, lean ? 0 : reverse);
+}
+
+/** After the loop: a lean forward's final state into slot 0 (a history is complete as it stands). */
+export function finishState(f: Float32Array, hist: number, T: number, BH: number, lean: boolean): void {
+  if (lean) settleState(f, hist, T, BH);
+}
+
 export const dsigmoid = (y: number): number => fround(y * fround(1 - y));
 export const dtanh = (y: number): number => fround(1 - fround(y * y));
