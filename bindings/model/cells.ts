@@ -81,9 +81,8 @@ export interface Cell {
   /** dHproj differs from dXproj (GRU's n gate), so backward needs a second buffer. */
   readonly splitGrad: boolean;
   forward(k: Kernels, s: ForwardStep): void;
-  /** The forward's results without its history (every cell has one; the engine runs the training forward for a
-   * cell without); final states in slot 0. */
-  infer?(k: Kernels, s: InferStep): void;
+  /** The forward's results without its history (an inference pass); final states in slot 0. */
+  infer(k: Kernels, s: InferStep): void;
   backward(k: Kernels, s: BackwardStep): void;
   hiddenGrads(k: Kernels, s: HiddenGradStep): void;
 }

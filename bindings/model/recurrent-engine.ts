@@ -27,8 +27,8 @@ export interface SequencePass {
   lengths: number;
   /** Dropout between layers for this pass: the sfc32 state (4 × u32) drawing the masks, 0 = none (evaluation). */
   dropout: number;
-  /** No backward follows: a cell with an inference kernel (every cell has one) keeps no state history and stores
-   * no gate activation — the same outputs and final states, bit for bit, in less memory and time. */
+  /** No backward follows: the cell's inference kernel keeps no state history and stores no gate activation — the
+   * same outputs and final states, bit for bit, in less memory. */
   inference?: boolean;
 }
 
@@ -76,7 +76,7 @@ export class RecurrentEngine {
         ws.need(`mask${k}`, N * D * H);
       }
     }
-    const lean = inference && !backward && this.cell.infer !== undefined;
+    const lean = inference && !backward;
     for (const u of this.units) {
       // An inference pass reads a layer-0 token input straight from the table, and keeps two state slots.
       if (!(lean && u.k === 0 && tableGather(tokens, N, I))) ws.need(`g${u.index}`, N * G * H);
@@ -142,7 +142,8 @@ export class RecurrentEngine {
     const { T, B } = this.#pass!;
     const u = this.units[index];
     const hist = which === 'h' ? this.#ws.ptr(`h${index}`) : this.#ws.ptr(`c${index}`);
-    if (this.#lean(this.#pass!)) return hist;
+    // An inference pass keeps the final state in slot 0.
+    if (this.#pass!.inference) return hist;
     return hist + (u.d === 1 ? 0 : T * B * this.config.H * 4);
   }
 
@@ -214,11 +215,6 @@ export class RecurrentEngine {
     return this.cell.type === 'lstm' && packsWhh(B, this.config.H);
   }
 
-  /** An inference pass run by the cell's inference kernel: no history, final states in slot 0. */
-  #lean(p: SequencePass): boolean {
-    return p.inference === true && this.cell.infer !== undefined;
-  }
-
   #dropping(p: SequencePass): boolean {
     return p.dropout !== 0 && this.dropout > 0 && this.config.L > 1;
   }
@@ -250,11 +246,11 @@ export class RecurrentEngine {
       c0: p.c0 ? p.c0 + offset : 0,
       lengths: p.lengths,
     };
-    if (this.#lean(p) && u.k === 0 && tableGather(p.tokens, N, I)) {
+    if (p.inference && u.k === 0 && tableGather(p.tokens, N, I)) {
       // The inference kernel reads each token's row of the table itself: nothing gathered, nothing written back.
       const table = this.#ws.ptr('table');
       kernels.transpose_bias_f32(table, u.wih, u.bih, G * H, I, I);
-      this.cell.infer!(kernels, { ...step, xg: table, ids: p.x });
+      this.cell.infer(kernels, { ...step, xg: table, ids: p.x });
       return;
     }
     if (u.k === 0 && tableGather(p.tokens, N, I)) {
@@ -280,7 +276,7 @@ export class RecurrentEngine {
         );
       kernels.bias_add_f32(buf.gates, u.bih, N, G * H, G * H);
     }
-    if (this.#lean(p)) this.cell.infer!(kernels, { ...step, xg: buf.gates, ids: 0 });
+    if (p.inference) this.cell.infer(kernels, { ...step, xg: buf.gates, ids: 0 });
     else this.cell.forward(kernels, step);
   }
 
