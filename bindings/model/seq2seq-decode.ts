@@ -55,7 +55,8 @@ function start(
   const { T: Ts, B } = model.check(source);
   const c = model.config;
   const x = model.encoderEmbedding ? model.encoderEmbedding.forward(source as never) : source;
-  const enc = model.encoder.forward(x as never, {}, { lengths: o.sourceLengths });
+  // Decoding trains nothing: the encoder runs an inference pass (no history kept, the same results).
+  const enc = model.encoder.forward(x as never, {}, { lengths: o.sourceLengths, grad: false });
   const L = c.recurrent.numLayers;
   const H = c.recurrent.hiddenSize;
   const N = B * copies;
