@@ -46,7 +46,7 @@ export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize,
         continue;
       }
       const x = inputRow(xg, ids, r, G);
-      gatesRZ(x, lean ? 0 : x, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(rhStep, b * H), H, !lean);
+      gatesRZ(x, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(rhStep, b * H), H, !lean);
     }
     gemm_nt_f32(at(hproj, 2 * H), rhStep, at(w_hh, 2 * H * H), B, H, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
@@ -57,19 +57,19 @@ export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize,
         continue;
       }
       const x = inputRow(xg, ids, r, G);
-      gateN(x, lean ? 0 : x, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
+      gateN(x, at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
     }
   }
   finishState(hs, T, BH, lean);
 }
 
 // x (input pre-activations), hp, bh [3H]; hp0 (h_{t−1}), rh [H]. σ over the 2H contiguous r, z floats (an element
-// rounds the same in a lane or a scalar, so the split point changes nothing), then rh = r⊙h_{t−1}. With `keep`,
-// r and z go into g (training: g is x, overwritten in place); without, into the r, z thirds of hp, just read.
+// rounds the same in a lane or a scalar, so the split point changes nothing), then rh = r⊙h_{t−1}. With `keep`
+// (training), r and z overwrite x in place; without, they go into the r, z thirds of hp, just read.
 // @ts-ignore: decorator
-@inline function gatesRZ(x: usize, g: usize, hp: usize, bh: usize, hp0: usize, rh: usize, H: i32, keep: bool): void {
+@inline function gatesRZ(x: usize, hp: usize, bh: usize, hp0: usize, rh: usize, H: i32, keep: bool): void {
   const n2 = 2 * H;
-  const a = keep ? g : hp;
+  const a = keep ? x : hp;
   let j = 0;
   for (; j + 4 <= n2; j += 4) {
     const k = <usize>j << 2;
@@ -91,11 +91,11 @@ export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize,
 }
 
 // x (input pre-activations), hp (n third: W_hn (r⊙h)), bh [3H]; hp0 (h_{t−1}), h1 (h_t), o (output row) [H]. z is
-// where gatesRZ put it (g with `keep`, else hp); with `keep`, n goes into g (training: g is x).
+// where gatesRZ put it (x with `keep`, else hp); with `keep`, n overwrites x.
 // @ts-ignore: decorator
-@inline function gateN(x: usize, g: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32, keep: bool): void {
+@inline function gateN(x: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32, keep: bool): void {
   const gb = <usize>H << 2;
-  const a = keep ? g : hp;
+  const a = keep ? x : hp;
   let j = 0;
   for (; j + 4 <= H; j += 4) {
     const k = <usize>j << 2;
@@ -103,7 +103,7 @@ export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize,
     const vh = f32x4.add(v128.load(hp + 2 * gb + k), v128.load(bh + 2 * gb + k));
     const vn = tanhGate4(f32x4.add(v128.load(x + 2 * gb + k), vh));
     const h = madd(vz, v128.load(hp0 + k), f32x4.mul(oneMinus(vz), vn));
-    if (keep) v128.store(g + 2 * gb + k, vn);
+    if (keep) v128.store(x + 2 * gb + k, vn);
     v128.store(h1 + k, h);
     v128.store(o + k, h);
   }
@@ -113,7 +113,7 @@ export function gru_reset_before_seq_infer_f32(out: usize, hs: usize, xg: usize,
     const sh = load<f32>(hp + 2 * gb + k) + load<f32>(bh + 2 * gb + k);
     const sn = tanhGate1(load<f32>(x + 2 * gb + k) + sh);
     const h = maddScalar(sz, load<f32>(hp0 + k), (<f32>1 - sz) * sn);
-    if (keep) store<f32>(g + 2 * gb + k, sn);
+    if (keep) store<f32>(x + 2 * gb + k, sn);
     store<f32>(h1 + k, h);
     store<f32>(o + k, h);
   }

@@ -43,7 +43,7 @@ export function gru_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, 
         continue;
       }
       const x = inputRow(xg, ids, r, G);
-      rowFwd(x, lean ? 0 : x, lean ? 0 : at(hn, r * H), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
+      rowFwd(x, lean ? 0 : at(hn, r * H), at(hproj, b * G), b_hh, at(hs, prev + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
     }
   }
   finishState(hs, T, BH, lean);
@@ -52,13 +52,13 @@ export function gru_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, 
 // x (input pre-activations), hp, bh [3H]; hp0 (h_{t−1}), h1 (h_t), o (output row) [H]. Two passes: σ of r and z
 // (2H contiguous floats, each vector an independent chain), then n and h, which wait on r; an element rounds the
 // same in a lane or a scalar, so where the vector/scalar split falls in the first pass changes nothing. With
-// `keep`, r, z, n go into g [3H] and W_hn h + b_hn into hn [H] for the backward (training: g is x, overwritten in
-// place); without, r and z wait in the r, z thirds of hp, which the first pass has read.
+// `keep` (training), r, z, n overwrite x in place and W_hn h + b_hn goes into hn [H] for the backward; without, r
+// and z wait in the r, z thirds of hp, which the first pass has read.
 // @ts-ignore: decorator
-@inline function rowFwd(x: usize, g: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32, keep: bool): void {
+@inline function rowFwd(x: usize, hn: usize, hp: usize, bh: usize, hp0: usize, h1: usize, o: usize, H: i32, keep: bool): void {
   const gb = <usize>H << 2;
   const n2 = 2 * H;
-  const a = keep ? g : hp;
+  const a = keep ? x : hp;
   let j = 0;
   for (; j + 4 <= n2; j += 4) {
     const k = <usize>j << 2;
@@ -77,7 +77,7 @@ export function gru_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, 
     const vn = tanhGate4(madd(vr, vh, v128.load(x + 2 * gb + k)));
     const h = madd(vz, v128.load(hp0 + k), f32x4.mul(oneMinus(vz), vn));
     if (keep) {
-      v128.store(g + 2 * gb + k, vn);
+      v128.store(x + 2 * gb + k, vn);
       v128.store(hn + k, vh);
     }
     v128.store(h1 + k, h);
@@ -91,7 +91,7 @@ export function gru_seq_infer_f32(out: usize, hs: usize, xg: usize, ids: usize, 
     const sn = tanhGate1(maddScalar(sr, sh, load<f32>(x + 2 * gb + k)));
     const h = maddScalar(sz, load<f32>(hp0 + k), (<f32>1 - sz) * sn);
     if (keep) {
-      store<f32>(g + 2 * gb + k, sn);
+      store<f32>(x + 2 * gb + k, sn);
       store<f32>(hn + k, sh);
     }
     store<f32>(h1 + k, h);

@@ -44,7 +44,7 @@ export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, 
         continue;
       }
       const x = inputRow(xg, ids, r, G);
-      rowFwd(x, lean ? 0 : x, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
+      rowFwd(x, at(hproj, b * G), b_hh, at(cs, prev + b * H), at(cs, cur + b * H), at(hs, cur + b * H), at(out, r * ldo), H, !lean);
     }
   }
   finishState(hs, T, BH, lean);
@@ -61,10 +61,10 @@ export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, 
   return load<f32>(x) + (load<f32>(hp) + load<f32>(b));
 }
 
-// x (input pre-activations), hp, bh [4H]; cp (c_{t−1}), cn (c_t), hn (h_t), o (output row) [H]. With `keep`, the
-// gate activations are stored into g [4H] for the backward (training: g is x, overwritten in place).
+// x (input pre-activations), hp, bh [4H]; cp (c_{t−1}), cn (c_t), hn (h_t), o (output row) [H]. With `keep`
+// (training), the gate activations overwrite x in place for the backward.
 // @ts-ignore: decorator
-@inline function rowFwd(x: usize, g: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize, o: usize, H: i32, keep: bool): void {
+@inline function rowFwd(x: usize, hp: usize, bh: usize, cp: usize, cn: usize, hn: usize, o: usize, H: i32, keep: bool): void {
   const gb = <usize>H << 2;
   let j = 0;
   for (; j + 4 <= H; j += 4) {
@@ -76,10 +76,10 @@ export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, 
     const c = madd(vf, v128.load(cp + k), f32x4.mul(vi, vg));
     const h = f32x4.mul(vo, tanhGate4(c));
     if (keep) {
-      v128.store(g + k, vi);
-      v128.store(g + gb + k, vf);
-      v128.store(g + 2 * gb + k, vg);
-      v128.store(g + 3 * gb + k, vo);
+      v128.store(x + k, vi);
+      v128.store(x + gb + k, vf);
+      v128.store(x + 2 * gb + k, vg);
+      v128.store(x + 3 * gb + k, vo);
     }
     v128.store(cn + k, c);
     v128.store(hn + k, h);
@@ -94,10 +94,10 @@ export function lstm_seq_infer_f32(out: usize, hs: usize, cs: usize, xg: usize, 
     const c = maddScalar(sf, load<f32>(cp + k), si * sg);
     const h = so * tanhGate1(c);
     if (keep) {
-      store<f32>(g + k, si);
-      store<f32>(g + gb + k, sf);
-      store<f32>(g + 2 * gb + k, sg);
-      store<f32>(g + 3 * gb + k, so);
+      store<f32>(x + k, si);
+      store<f32>(x + gb + k, sf);
+      store<f32>(x + 2 * gb + k, sg);
+      store<f32>(x + 3 * gb + k, so);
     }
     store<f32>(cn + k, c);
     store<f32>(hn + k, h);

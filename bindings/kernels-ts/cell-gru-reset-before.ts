@@ -98,7 +98,7 @@ function forward(
         continue;
       }
       const x = inputRow(h.i32, xg, ids, r, G);
-      gatesRZ(f, x, lean ? 0 : x, (hproj >> 2) + b * G, b_hh >> 2, (hs >> 2) + prev + b * H, rhr, H, !lean);
+      gatesRZ(f, x, (hproj >> 2) + b * G, b_hh >> 2, (hs >> 2) + prev + b * H, rhr, H, !lean);
     }
     gemm_nt_f32(h, hproj + 2 * H * 4, rhStep, w_hh + 2 * H * H * 4, B, H, H, H, H, G, 0);
     for (let b = 0; b < B; b++) {
@@ -113,7 +113,6 @@ function forward(
       gateN(
         f,
         x,
-        lean ? 0 : x,
         (hproj >> 2) + b * G,
         b_hh >> 2,
         (hs >> 2) + prev + b * H,
@@ -127,12 +126,11 @@ function forward(
   finishState(h.f32, hs >> 2, T, BH, lean);
 }
 
-/** σ of the 2H r, z floats of x + (hp + bh), then rh = r⊙h_{t−1} [H] (float indices). With `keep`, r and z go into
- * g (training: g is x); without, into the r, z thirds of hp, just read. */
+/** σ of the 2H r, z floats of x + (hp + bh), then rh = r⊙h_{t−1} [H] (float indices). With `keep` (training), r
+ * and z overwrite x; without, they go into the r, z thirds of hp, just read. */
 function gatesRZ(
   f: Float32Array,
   x: number,
-  g: number,
   hp: number,
   bh: number,
   h0r: number,
@@ -140,17 +138,16 @@ function gatesRZ(
   H: number,
   keep: boolean,
 ): void {
-  const a = keep ? g : hp;
+  const a = keep ? x : hp;
   for (let j = 0; j < 2 * H; j++) f[a + j] = sigmoidGate1(fround(f[x + j] + fround(f[hp + j] + f[bh + j])));
   for (let j = 0; j < H; j++) f[rhr + j] = fround(f[a + j] * f[h0r + j]);
 }
 
 /** n and h_t of a row (float indices): x, hp (n third: W_hn (r⊙h)), bh [3H]; h0r, h1r, o [H]. z is where gatesRZ
- * put it (g with `keep`, else hp); with `keep`, n goes into g (training: g is x). */
+ * put it (x with `keep`, else hp); with `keep`, n overwrites x. */
 function gateN(
   f: Float32Array,
   x: number,
-  g: number,
   hp: number,
   bh: number,
   h0r: number,
@@ -159,13 +156,13 @@ function gateN(
   H: number,
   keep: boolean,
 ): void {
-  const a = keep ? g : hp;
+  const a = keep ? x : hp;
   for (let j = 0; j < H; j++) {
     const sz = f[a + H + j];
     const sh = fround(f[hp + 2 * H + j] + f[bh + 2 * H + j]);
     const sn = tanhGate1(fround(f[x + 2 * H + j] + sh));
     const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
-    if (keep) f[g + 2 * H + j] = sn;
+    if (keep) f[x + 2 * H + j] = sn;
     f[h1r + j] = hv;
     f[o + j] = hv;
   }

@@ -99,7 +99,6 @@ function forward(
       rowFwd(
         f,
         x,
-        lean ? 0 : x,
         lean ? 0 : (hn >> 2) + r * H,
         (hproj >> 2) + b * G,
         b_hh >> 2,
@@ -115,11 +114,10 @@ function forward(
 }
 
 /** One row of a step (float indices): x input pre-activations, hp, bh [3H]; h0r (h_{t−1}), h1r (h_t), o [H]; with
- * `keep`, r, z, n into g [3H] and W_hn h + b_hn into hn [H] (training: g is x). */
+ * `keep` (training), r, z, n overwrite x and W_hn h + b_hn goes into hn [H]. */
 function rowFwd(
   f: Float32Array,
   x: number,
-  g: number,
   hn: number,
   hp: number,
   bh: number,
@@ -139,9 +137,9 @@ function rowFwd(
     const sn = tanhGate1(fround(fround(sr * sh) + f[a + 2 * H]));
     const hv = fround(fround(sz * f[h0r + j]) + fround(fround(1 - sz) * sn));
     if (keep) {
-      f[g + j] = sr;
-      f[g + H + j] = sz;
-      f[g + 2 * H + j] = sn;
+      f[x + j] = sr;
+      f[x + H + j] = sz;
+      f[x + 2 * H + j] = sn;
       f[hn + j] = sh;
     }
     f[h1r + j] = hv;

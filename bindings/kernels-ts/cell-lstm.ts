@@ -106,7 +106,6 @@ function forward(
       rowFwd(
         f,
         x,
-        lean ? 0 : x,
         (hproj >> 2) + b * G,
         b_hh >> 2,
         (cs >> 2) + prev + b * H,
@@ -122,12 +121,11 @@ function forward(
   finishState(h.f32, cs >> 2, T, BH, lean);
 }
 
-/** One row of a step (float indices): x input pre-activations, hp, bh [4H]; cp, cn, hn, o [H]; with `keep`, the
- * activations into g [4H] (training: g is x). */
+/** One row of a step (float indices): x input pre-activations, hp, bh [4H]; cp, cn, hn, o [H]; with `keep`
+ * (training), the activations overwrite x. */
 function rowFwd(
   f: Float32Array,
   x: number,
-  g: number,
   hp: number,
   bh: number,
   cp: number,
@@ -148,10 +146,10 @@ function rowFwd(
     const c = fround(fround(sf * f[cp + j]) + fround(si * sg));
     const hv = fround(so * tanhGate1(c));
     if (keep) {
-      f[g + j] = si;
-      f[g + H + j] = sf;
-      f[g + 2 * H + j] = sg;
-      f[g + 3 * H + j] = so;
+      f[x + j] = si;
+      f[x + H + j] = sf;
+      f[x + 2 * H + j] = sg;
+      f[x + 3 * H + j] = so;
     }
     f[cn + j] = c;
     f[hn + j] = hv;
