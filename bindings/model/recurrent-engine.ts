@@ -122,6 +122,18 @@ export class RecurrentEngine {
     }
   }
 
+  /** The last forward's pass, which a backward may follow; refuses none yet and an inference pass. */
+  get backwardPass(): SequencePass {
+    const p = this.#pass;
+    if (p === undefined) throw new ValueError('backward: call forward first');
+    if (p.inference) {
+      throw new ValueError(
+        'backward: the last forward was an inference pass ({ grad: false }); run it again without',
+      );
+    }
+    return p;
+  }
+
   /** The last forward's pass, undefined before the first. */
   get pass(): SequencePass | undefined {
     return this.#pass;
@@ -174,9 +186,7 @@ export class RecurrentEngine {
    * gradients are read from dh/dc. Adds every weight gradient; with `inputGrad`, writes dX to inputGrad.
    */
   backward(dout: number, inputGrad: boolean): void {
-    const p = this.#pass!;
-    if (p.inference)
-      throw new ValueError('backward: the last forward was an inference pass ({ grad: false })');
+    const p = this.backwardPass;
     const ws = this.#ws;
     const { D, H } = this.config;
     const drop = this.#dropping(p);
@@ -246,18 +256,16 @@ export class RecurrentEngine {
       c0: p.c0 ? p.c0 + offset : 0,
       lengths: p.lengths,
     };
-    if (p.inference && u.k === 0 && tableGather(p.tokens, N, I)) {
-      // The inference kernel reads each token's row of the table itself: nothing gathered, nothing written back.
-      const table = this.#ws.ptr('table');
-      kernels.transpose_bias_f32(table, u.wih, u.bih, G * H, I, I);
-      this.cell.infer(kernels, { ...step, xg: table, ids: p.x });
-      return;
-    }
     if (u.k === 0 && tableGather(p.tokens, N, I)) {
       // Many tokens: one transposed table W_ihᵀ + b_ih, then a contiguous row per token (a column gather reads
       // one float per cache line). Same values as the branch below, bit for bit.
       const table = this.#ws.ptr('table');
       kernels.transpose_bias_f32(table, u.wih, u.bih, G * H, I, I);
+      // The inference kernel reads each token's row of the table itself: nothing gathered, nothing written back.
+      if (p.inference) {
+        this.cell.infer(kernels, { ...step, xg: table, ids: p.x });
+        return;
+      }
       kernels.gather_rows_f32(buf.gates, table, p.x, N, G * H, G * H);
     } else {
       if (u.k === 0 && p.tokens) kernels.gather_cols_f32(buf.gates, u.wih, p.x, N, G * H, I);

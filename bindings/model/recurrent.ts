@@ -85,12 +85,12 @@ export class Recurrent {
     optionsObject('forward options', options, false, ['lengths', 'grad', 'into']);
     const { input, h0, c0, lengths } = checkForward(c, this.cell.hasCell, x, state, options);
     const inference = !flag('forward: grad', options?.grad, true);
-    const DH = c.D * c.H;
-    const shapes = {
-      outputs: c.batchFirst ? [input.B, input.T, DH] : [input.T, input.B, DH],
-      state: [c.L * c.D, input.B, c.H],
-    };
-    const into = checkInto(options?.into, shapes, this.cell.hasCell, this.rt.memory.buffer);
+    const into = checkInto(
+      options?.into,
+      this.#shapes(input.T, input.B),
+      this.cell.hasCell,
+      this.rt.memory.buffer,
+    );
     const { T, B, tokens } = input;
     const io = this.#io;
     const LDBH = c.L * c.D * B * c.H;
@@ -103,6 +103,7 @@ export class Recurrent {
     if (c0) this.#f32(io.ptr('init_c'), LDBH).set(c0);
     if (lengths) this.#i32(io.ptr('lengths'), B).set(lengths);
     this.engine.forward(stagedPass(io, T, B, tokens, given, inference));
+    const DH = c.D * c.H;
     const outputs = readSeq(
       this.#f32(this.engine.outputs, T * B * DH),
       T,
@@ -117,14 +118,9 @@ export class Recurrent {
 
   backward(grads: RecurrentGrads = {}): RecurrentInputGrads {
     this.#live('backward');
-    const last = this.engine.pass;
-    if (last === undefined) throw new ValueError('backward: call forward first');
-    if (last.inference)
-      throw new ValueError('backward: the last forward ran with { grad: false }; run it again without');
-    const { T, B, tokens } = last;
+    const { T, B, tokens } = this.engine.backwardPass;
     const c = this.config;
-    const outShape = c.batchFirst ? [B, T, c.D * c.H] : [T, B, c.D * c.H];
-    const stateShape = [c.L * c.D, B, c.H];
+    const { outputs: outShape, state: stateShape } = this.#shapes(T, B);
     const dOut = checkArray('dOutputs', grads?.dOutputs, outShape);
     const dHn = checkArray('dHn', grads?.dHn, stateShape);
     const dCn = this.cell.hasCell ? checkArray('dCn', grads?.dCn, stateShape) : noCell('dCn', grads?.dCn);
@@ -205,6 +201,12 @@ export class Recurrent {
 
   #live(method: string): void {
     if (this.#disposed) throw new ValueError(`${method}: this layer was disposed`);
+  }
+
+  /** Shapes of a forward's outputs (the user's layout) and of its final states, over T steps of B rows. */
+  #shapes(T: number, B: number): { outputs: number[]; state: number[] } {
+    const { D, H, L, batchFirst } = this.config;
+    return { outputs: batchFirst ? [B, T, D * H] : [T, B, D * H], state: [L * D, B, H] };
   }
 
   #finalState(B: number, which: 'h' | 'c', into?: Float32Array): Tensor {
