@@ -6,7 +6,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, SequenceModel, ShapeError, type Tensor, ValueError } from '../bindings/index.node.ts';
-import type { Kernels } from '../bindings/kernels-ts/abi.ts';
+import { CELLS, type Cell, GRU_RESET_BEFORE } from '../bindings/model/cells.ts';
 import { GRU } from '../bindings/model/gru.ts';
 import { LSTM } from '../bindings/model/lstm.ts';
 import type { Recurrent } from '../bindings/model/recurrent.ts';
@@ -29,197 +29,13 @@ beforeAll(async () => {
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
-/** Pointers and sizes of one kernel-level case: the training kernel reads gates (and writes hn), the inference
- * kernel reads xg, or with ids the table. */
-interface KernelArgs {
-  out: number;
-  hs: number;
-  cs: number;
-  gates: number;
-  hn: number;
-  xg: number;
-  ids: number;
-  hproj: number;
-  whh: number;
-  bhh: number;
-  h0: number;
-  c0: number;
-  lengths: number;
-  T: number;
-  B: number;
-  H: number;
-  ldo: number;
-  reverse: number;
-}
-
-/** A cell's training forward kernel and its inference kernel; G gates. */
-interface CellKernels {
-  G: number;
-  hasCell: boolean;
-  train(k: Kernels, a: KernelArgs): void;
-  infer(k: Kernels, a: KernelArgs): void;
-}
-
-const rnnKernels = (relu: number): CellKernels => ({
-  G: 1,
-  hasCell: false,
-  train: (k, a) =>
-    k.rnn_seq_fwd_f32(
-      a.out,
-      a.hs,
-      a.gates,
-      a.hproj,
-      a.whh,
-      a.bhh,
-      a.h0,
-      a.lengths,
-      a.T,
-      a.B,
-      a.H,
-      a.ldo,
-      a.reverse,
-      relu,
-    ),
-  infer: (k, a) =>
-    k.rnn_seq_infer_f32(
-      a.out,
-      a.hs,
-      a.xg,
-      a.ids,
-      a.hproj,
-      a.whh,
-      a.bhh,
-      a.h0,
-      a.lengths,
-      a.T,
-      a.B,
-      a.H,
-      a.ldo,
-      a.reverse,
-      relu,
-    ),
-});
-
-const KERNEL_CELLS: Record<string, CellKernels> = {
-  rnn_tanh: rnnKernels(0),
-  rnn_relu: rnnKernels(1),
-  gru: {
-    G: 3,
-    hasCell: false,
-    train: (k, a) =>
-      k.gru_seq_fwd_f32(
-        a.out,
-        a.hs,
-        a.gates,
-        a.hn,
-        a.hproj,
-        a.whh,
-        a.bhh,
-        a.h0,
-        a.lengths,
-        a.T,
-        a.B,
-        a.H,
-        a.ldo,
-        a.reverse,
-      ),
-    infer: (k, a) =>
-      k.gru_seq_infer_f32(
-        a.out,
-        a.hs,
-        a.xg,
-        a.ids,
-        a.hproj,
-        a.whh,
-        a.bhh,
-        a.h0,
-        a.lengths,
-        a.T,
-        a.B,
-        a.H,
-        a.ldo,
-        a.reverse,
-      ),
-  },
-  'gru reset before': {
-    G: 3,
-    hasCell: false,
-    train: (k, a) =>
-      k.gru_reset_before_seq_fwd_f32(
-        a.out,
-        a.hs,
-        a.gates,
-        a.hn,
-        a.hproj,
-        a.whh,
-        a.bhh,
-        a.h0,
-        a.lengths,
-        a.T,
-        a.B,
-        a.H,
-        a.ldo,
-        a.reverse,
-      ),
-    infer: (k, a) =>
-      k.gru_reset_before_seq_infer_f32(
-        a.out,
-        a.hs,
-        a.xg,
-        a.ids,
-        a.hproj,
-        a.whh,
-        a.bhh,
-        a.h0,
-        a.lengths,
-        a.T,
-        a.B,
-        a.H,
-        a.ldo,
-        a.reverse,
-      ),
-  },
-  lstm: {
-    G: 4,
-    hasCell: true,
-    train: (k, a) =>
-      k.lstm_seq_fwd_f32(
-        a.out,
-        a.hs,
-        a.cs,
-        a.gates,
-        a.hproj,
-        a.whh,
-        a.bhh,
-        a.h0,
-        a.c0,
-        a.lengths,
-        a.T,
-        a.B,
-        a.H,
-        a.ldo,
-        a.reverse,
-      ),
-    infer: (k, a) =>
-      k.lstm_seq_infer_f32(
-        a.out,
-        a.hs,
-        a.cs,
-        a.xg,
-        a.ids,
-        a.hproj,
-        a.whh,
-        a.bhh,
-        a.h0,
-        a.c0,
-        a.lengths,
-        a.T,
-        a.B,
-        a.H,
-        a.ldo,
-        a.reverse,
-      ),
-  },
+/** The cells' kernel pairs, called through the layers' own call tables (bindings/model/cells.ts). */
+const KERNEL_CELLS: Record<string, Cell> = {
+  rnn_tanh: CELLS.rnn_tanh,
+  rnn_relu: CELLS.rnn_relu,
+  gru: CELLS.gru,
+  'gru reset before': GRU_RESET_BEFORE,
+  lstm: CELLS.lstm,
 };
 
 interface KernelCase {
@@ -236,9 +52,9 @@ interface KernelCase {
  * A cell's training forward and inference kernels on the same inputs: with `tokens`, the training kernel gets the
  * table rows gathered into its gates buffer and the inference kernel reads the table through the ids.
  */
-function runBoth(rt: Runtime, cell: CellKernels, c: KernelCase) {
+function runBoth(rt: Runtime, cell: Cell, c: KernelCase) {
   const { H, B, T, reverse } = c;
-  const G = cell.G * H;
+  const G = cell.gates * H;
   const N = T * B;
   const I = 5;
   const ldo = H + 3;
@@ -265,7 +81,7 @@ function runBoth(rt: Runtime, cell: CellKernels, c: KernelCase) {
   const cs = put(rt, new Float32Array((N + B) * H));
   const hn = put(rt, new Float32Array(N * H));
   const hproj = put(rt, new Float32Array(B * G));
-  const shared = {
+  const step = {
     hproj: hproj.ptr,
     whh: whh.ptr,
     bhh: bhh.ptr,
@@ -278,25 +94,13 @@ function runBoth(rt: Runtime, cell: CellKernels, c: KernelCase) {
     ldo,
     reverse,
   };
-  cell.train(k, {
-    ...shared,
-    out: out[0].ptr,
-    hs: hs.ptr,
-    cs: cs.ptr,
-    gates: gates.ptr,
-    hn: hn.ptr,
-    xg: 0,
-    ids: 0,
-  });
+  cell.forward(k, { ...step, out: out[0].ptr, u: { gates: gates.ptr, hs: hs.ptr, cs: cs.ptr, hn: hn.ptr } });
   // The inference kernel's slots start from garbage too: slot 1 is written before it is read.
   const slots = { h: put(rt, uniform(2 * B * H, 99)), c: put(rt, uniform(2 * B * H, 98)) };
   cell.infer(k, {
-    ...shared,
+    ...step,
     out: out[1].ptr,
-    hs: slots.h.ptr,
-    cs: slots.c.ptr,
-    gates: 0,
-    hn: 0,
+    u: { gates: 0, hs: slots.h.ptr, cs: slots.c.ptr, hn: 0 },
     xg: c.tokens ? table.ptr : xg.ptr,
     ids: c.tokens ? idsRegion.ptr : 0,
   });
